@@ -1,0 +1,161 @@
+"""The contract between messenger adapters and the bot.
+
+An adapter only translates: a platform event becomes a `Message` (or an `Action`), the bot answers
+with a `Reply`, and the adapter renders that reply natively (Block Kit, Adaptive Cards, HTML, text).
+Nothing in here knows about Slack, Teams or HTTP, so every adapter speaks the same small language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, Union
+
+ReplyKind = Literal["answer", "info", "error", "refusal"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file the user sent. `error` is set when the adapter could not fetch it (too large, denied),
+    so the bot can say so instead of silently ignoring it."""
+
+    name: str
+    content_type: str = "application/octet-stream"
+    data: bytes = b""
+    error: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One platform-neutral message from an official."""
+
+    platform: str  # "web", "console", "slack", "teams", ...
+    user_id: str  # the platform's own user id (Slack U…, Teams AAD id, intranet login)
+    text: str
+    channel_id: str = ""
+    thread_id: str = ""  # the thread / reply chain; "" for a direct chat without threads
+    user_name: str = ""
+    user_email: str = ""  # e-mail or UPN when the platform knows it
+    directory_groups: tuple[str, ...] = ()  # groups from the intranet directory, if any
+    attachments: tuple[Attachment, ...] = ()
+    is_direct: bool = False
+    message_id: str = ""
+    locale: str | None = None
+
+    @property
+    def conversation_key(self) -> str:
+        """Identifies the conversation: a thread, or the whole direct chat."""
+        return f"{self.platform}:{self.channel_id or self.user_id}:{self.thread_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button press (feedback, confirm, …) coming back from a rendered Reply."""
+
+    platform: str
+    user_id: str
+    action: str  # e.g. "feedback", "confirm"
+    value: str = ""
+    channel_id: str = ""
+    thread_id: str = ""
+    message_id: str = ""
+    user_email: str = ""
+
+
+# ---- structured parts of a reply ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A named section of an answer (an output template's heading and its Markdown body)."""
+
+    heading: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    name: str
+    content_type: str
+    data: bytes
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action: str
+    value: str = ""
+    style: Literal["primary", "danger"] | None = None
+    confirm: str | None = None  # a question to confirm before the action runs
+
+
+@dataclass(frozen=True, slots=True)
+class Buttons:
+    buttons: tuple[Button, ...]
+
+
+Part = Union[Table, Section, FilePart, Buttons]
+
+
+@dataclass(slots=True)
+class Reply:
+    """What the bot says back. `text` is Markdown; `parts` are rendered natively by each adapter.
+
+    `notice` is the AI-generated-content notice: present exactly when a model wrote the text.
+    `answer_id` identifies a model answer so feedback buttons can refer to it.
+    """
+
+    text: str = ""
+    kind: ReplyKind = "info"
+    parts: list[Part] = field(default_factory=list)
+    notice: str | None = None
+    sources: list[str] = field(default_factory=list)
+    assistant: str | None = None
+    answer_id: str | None = None
+
+
+class ReplySink(Protocol):
+    """Where an adapter that can show progress receives text while it is produced."""
+
+    async def delta(self, text: str) -> None:
+        """More answer text arrived (append it)."""
+
+    async def progress(self, note: str) -> None:
+        """Long work is under way (e.g. "민원 1,200건 분석 중…")."""
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentSummary:
+    """What an adapter's home screen shows a user (Slack App Home, Teams welcome)."""
+
+    user_name: str
+    department_id: str
+    department_name: str
+    role: str
+    tokens_used_month: int
+    tokens_limit_month: int | None
+    assistants: tuple[tuple[str, str], ...]  # (name, description)
+    starters: tuple[str, ...]
+
+
+class Bot(Protocol):
+    """The bot as every adapter sees it (implemented by bot.dispatch.Dispatcher)."""
+
+    async def handle(self, message: Message, sink: ReplySink | None = None) -> Reply:
+        """Answer one message; stream text into `sink` when given."""
+
+    async def handle_action(self, action: Action) -> Reply | None:
+        """React to a button press; `None` when there is nothing to say."""
+
+    async def summary(self, platform: str, user_id: str, user_email: str = "") -> DepartmentSummary | None:
+        """The user's department, quota and assistants; `None` for an unknown user."""

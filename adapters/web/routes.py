@@ -1,0 +1,192 @@
+"""HTTP routes of the web chat. The signed-in user comes from a header the intranet's reverse proxy
+sets (no separate login); in development a name picker stands in for it."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from aiohttp import web
+
+from adapters.base import Action, Attachment, Message
+from adapters.web.downloads import Downloads
+from adapters.web.render import reply_to_json
+from bot.dispatch.identity import resolve_identity
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+DEV_COOKIE = "govbot_dev_user"
+
+
+class NdjsonSink:
+    """Streams answer text and progress to the page as newline-delimited JSON events."""
+
+    def __init__(self, response: web.StreamResponse):
+        self._response = response
+
+    async def delta(self, text: str) -> None:
+        await self._send({"type": "delta", "text": text})
+
+    async def progress(self, note: str) -> None:
+        await self._send({"type": "progress", "text": note})
+
+    async def finish(self, reply: dict[str, Any]) -> None:
+        await self._send({"type": "reply", "reply": reply})
+
+    async def _send(self, event: dict[str, Any]) -> None:
+        await self._response.write((json.dumps(event, ensure_ascii=False) + "\n").encode())
+
+
+class WebChat:
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+        self.downloads = Downloads()
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_get("/", self.index)
+        app.router.add_static("/static/", STATIC, append_version=True)
+        app.router.add_get("/api/session", self.session)
+        app.router.add_post("/api/chat", self.chat)
+        app.router.add_post("/api/action", self.action)
+        app.router.add_get("/files/{token}", self.download)
+
+    # ---- who is asking ------------------------------------------------------------------
+
+    def _user(self, request: web.Request) -> tuple[str, tuple[str, ...]] | None:
+        settings = self.runtime.settings
+        user = request.headers.get(settings.web_user_header, "").strip()
+        groups = tuple(g.strip() for g in request.headers.get(settings.web_groups_header, "").split(",") if g.strip())
+        if user:
+            return user, groups
+        if settings.web_dev_login:
+            picked = unquote(request.cookies.get(DEV_COOKIE, "")).strip()
+            if picked:
+                return picked, ()
+        return None
+
+    def _unauthenticated(self) -> web.Response:
+        return web.json_response(
+            {
+                "error": "unauthenticated",
+                "message": "로그인 정보가 없습니다. 행정포털을 통해 접속해 주세요. / No signed-in user; open govbot through the intranet portal.",
+                "dev_login": self.runtime.settings.web_dev_login,
+            },
+            status=401,
+        )
+
+    # ---- routes -------------------------------------------------------------------------
+
+    async def index(self, request: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+    async def session(self, request: web.Request) -> web.Response:
+        runtime = self.runtime
+        config = runtime.config
+        base: dict[str, Any] = {
+            "organisation": config.organisation.name,
+            "locale": config.organisation.locale,
+            "offline": runtime.offline,
+            "notice": config.organisation.ai_notice,
+            "dev_login": runtime.settings.web_dev_login,
+        }
+        if runtime.settings.web_dev_login:
+            base["members"] = [
+                {"user": m.user, "name": m.name, "department": d.name} for d in config.departments for m in d.members
+            ]
+        who = self._user(request)
+        if who is None:
+            return web.json_response({**base, "user": None})
+        user, groups = who
+        identity = resolve_identity(config, Message("web", user, "", directory_groups=groups))
+        if identity is None:
+            return web.json_response({**base, "user": {"id": user, "registered": False}})
+        visible = await runtime.bot.services.assistants.visible(identity.department.id)
+        return web.json_response(
+            {
+                **base,
+                "user": {"id": user, "name": identity.name, "department": identity.department.name, "role": identity.role, "registered": True},
+                "assistants": [{"id": s.id, "name": s.name, "description": s.description, "starters": s.starters} for s in visible],
+            }
+        )
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        who = self._user(request)
+        if who is None:
+            return self._unauthenticated()
+        user, groups = who
+        try:
+            text, thread, attachments = await self._read_chat_form(request)
+        except ValueError as error:
+            return web.json_response({"error": "bad_request", "message": str(error)}, status=400)
+        message = Message(
+            platform="web",
+            user_id=user,
+            text=text,
+            thread_id=thread,
+            directory_groups=groups,
+            attachments=tuple(attachments),
+            is_direct=True,
+        )
+        response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        await response.prepare(request)
+        sink = NdjsonSink(response)
+        reply = await self.runtime.bot.handle(message, sink)
+        await sink.finish(reply_to_json(reply, self.downloads, user))
+        await response.write_eof()
+        return response
+
+    async def _read_chat_form(self, request: web.Request) -> tuple[str, str, list[Attachment]]:
+        limit = self.runtime.settings.max_upload_mb * 1024 * 1024
+        if request.content_type == "application/json":
+            body = await request.json()
+            return str(body.get("text", "")), str(body.get("thread", "")), []
+        if request.content_type == "application/x-www-form-urlencoded":
+            form = await request.post()
+            return str(form.get("text", "")), str(form.get("thread", "")), []
+        if not request.content_type.startswith("multipart/"):
+            raise ValueError("지원하지 않는 요청 형식입니다. / Unsupported request format.")
+        text, thread, attachments = "", "", []
+        reader = await request.multipart()
+        async for part in reader:
+            if part.name == "text":
+                text = await part.text()
+            elif part.name == "thread":
+                thread = await part.text()
+            elif part.name == "file" and part.filename:
+                data = await part.read()
+                error = None
+                if len(data) > limit:
+                    error = f"파일이 너무 큽니다(최대 {self.runtime.settings.max_upload_mb}MB). / File too large."
+                    data = b""
+                content_type = part.headers.get("Content-Type", "application/octet-stream")
+                # Browsers send UTF-8 names as-is; some clients percent-encode them (RFC 5987).
+                attachments.append(Attachment(unquote(part.filename), content_type, bytes(data), error))
+        return text, thread, attachments
+
+    async def action(self, request: web.Request) -> web.Response:
+        who = self._user(request)
+        if who is None:
+            return self._unauthenticated()
+        body = await request.json()
+        action = Action("web", who[0], str(body.get("action", "")), str(body.get("value", "")), thread_id=str(body.get("thread", "")))
+        reply = await self.runtime.bot.handle_action(action)
+        return web.json_response({"reply": reply_to_json(reply, self.downloads, who[0]) if reply else None})
+
+    async def download(self, request: web.Request) -> web.Response:
+        who = self._user(request)
+        if who is None:
+            return self._unauthenticated()
+        part = self.downloads.get(request.match_info["token"], who[0])
+        if part is None:
+            return web.json_response(
+                {"error": "not_found", "message": "파일이 없거나 만료되었습니다. 다시 요청해 주세요. / The file is gone or expired; ask again."},
+                status=404,
+            )
+        return web.Response(
+            body=part.data,
+            content_type=part.content_type,
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(part.name, safe='')}"},
+        )

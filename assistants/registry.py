@@ -1,0 +1,64 @@
+"""One registry over every source of assistants, answering what a department may see and use.
+
+Sources are read-only official specs (app.yaml, assistants/builtin/*.yaml) and, later, department
+assistants stored in the database; callers never know which one answered.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import yaml
+from pydantic import ValidationError
+
+from assistants.spec import AssistantSpec
+
+BUILTIN_DIR = Path(__file__).parent / "builtin"
+
+
+class AssistantSource(Protocol):
+    async def all(self) -> Sequence[AssistantSpec]: ...
+
+
+class StaticSource:
+    """Official assistants, fixed for the life of the process (reviewed like code)."""
+
+    def __init__(self, specs: Iterable[AssistantSpec]):
+        self._specs = tuple(specs)
+
+    async def all(self) -> Sequence[AssistantSpec]:
+        return self._specs
+
+
+def load_builtin(directory: Path = BUILTIN_DIR) -> list[AssistantSpec]:
+    """The built-in assistants shipped as YAML files (one spec per file)."""
+    specs = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            specs.append(AssistantSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        except (yaml.YAMLError, ValidationError) as error:
+            raise ValueError(f"built-in assistant {path.name} is invalid: {error}") from error
+    return specs
+
+
+class AssistantRegistry:
+    def __init__(self, sources: Sequence[AssistantSource]):
+        self._sources = tuple(sources)
+
+    async def _all(self) -> list[AssistantSpec]:
+        seen: dict[str, AssistantSpec] = {}
+        for source in self._sources:
+            for spec in await source.all():
+                seen.setdefault(spec.id, spec)  # earlier sources win: app.yaml overrides a built-in
+        return list(seen.values())
+
+    async def visible(self, department_id: str | None) -> list[AssistantSpec]:
+        return [s for s in await self._all() if s.visible_to(department_id)]
+
+    async def get(self, assistant_id: str, department_id: str | None) -> AssistantSpec | None:
+        return next((s for s in await self.visible(department_id) if s.id == assistant_id), None)
+
+    async def find(self, name: str, department_id: str | None) -> AssistantSpec | None:
+        """The assistant a user means by `name`, among those their department may use."""
+        return next((s for s in await self.visible(department_id) if s.answers_to(name)), None)

@@ -1,0 +1,1 @@
+"""govbot: a messenger assistant for local-government officials."""

@@ -1,0 +1,149 @@
+"""The `govbot` command: serve, chat, check-config, db. Other features add their own sub-apps."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from bot.config import ConfigInvalid, load_config
+from bot.settings import Settings
+
+app = typer.Typer(help="govbot: 공무원을 위한 메신저 업무 도우미 / a messenger assistant for public officials", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="데이터베이스 / database", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+out = Console()
+err = Console(stderr=True)
+
+
+def _settings(config: Optional[Path]) -> Settings:
+    settings = Settings()
+    return settings.model_copy(update={"config": config}) if config else settings
+
+
+def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]
+    try:
+        return load_config(path)
+    except ConfigInvalid as error:
+        _print_config_errors(error)
+        raise typer.Exit(2) from None
+
+
+def _print_config_errors(error: ConfigInvalid) -> None:
+    err.print(f"[bold red]설정 오류 {len(error.errors)}건[/bold red] / {len(error.errors)} configuration error(s) in {error.source}:")
+    for item in error.errors:
+        where = item.path or "(문서 전체 / whole document)"
+        line = f" (줄/line {item.line})" if item.line else ""
+        err.print(f"  [cyan]{where}[/cyan]{line}\n    {item.ko}\n    {item.en}", highlight=False)
+
+
+@app.command("check-config")
+def check_config(path: Path = typer.Argument(Path("app.yaml"), help="app.yaml 경로 / path")) -> None:
+    """app.yaml을 검사합니다 (오류가 있으면 종료 코드 2) / validate app.yaml (exit 2 on errors)."""
+    config = _load_or_exit(path)
+    members = sum(len(d.members) for d in config.departments)
+    out.print(f"[green]설정이 올바릅니다[/green] / configuration is valid: {config.organisation.name}, 부서 {len(config.departments)}개, 사용자 {members}명, 도우미 {len(config.assistants)}개(app.yaml)")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """마이그레이션을 적용합니다 / apply database migrations."""
+    from bot.store.db import current_revision, make_engine, upgrade
+
+    settings = Settings()
+
+    async def run() -> str | None:
+        engine = make_engine(settings.database_url)
+        try:
+            await upgrade(engine, revision)
+            return await current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    current = asyncio.run(run())
+    out.print(f"데이터베이스 스키마: {current} / database at revision {current}")
+
+
+@app.command()
+def serve(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="app.yaml 경로 (기본: GOVBOT_CONFIG 또는 ./app.yaml)"),
+    host: Optional[str] = typer.Option(None, help="수신 주소 / bind address"),
+    port: Optional[int] = typer.Option(None, help="포트 / port"),
+    slack_socket_mode: bool = typer.Option(False, "--slack-socket-mode", help="Slack을 Socket Mode로 연결 (인바운드 연결이 없는 망)"),
+) -> None:
+    """웹 채팅과 메신저 어댑터를 띄웁니다 / start the web chat and messenger adapters."""
+    settings = _settings(config)
+    settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
+    if slack_socket_mode:
+        os.environ["GOVBOT_SLACK_SOCKET_MODE"] = "true"
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app_config = _load_or_exit(settings.config)
+    asyncio.run(_serve(settings, app_config))
+
+
+async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-untyped-def]
+    from bot.runtime import build_runtime
+    from bot.server import start_server
+
+    runtime = await build_runtime(settings, config=app_config, migrate=settings.database_url.startswith("sqlite"))
+    runner = await start_server(runtime, settings.host, settings.port)
+    mode = "오프라인 모드(생성형 모델 없음) / offline mode, no generative model" if runtime.offline else "모델 연결됨 / model connected: " + ", ".join(
+        f"{alias}→{runtime.bundle.router.targets(alias)[0].provider.id}" for alias in runtime.bundle.router.aliases
+    )
+    out.print(f"[bold green]govbot[/bold green] {app_config.organisation.name} — {mode}")
+    out.print(f"웹 채팅 / web chat: [link]{settings.public_url}[/link]")
+    if settings.web_dev_login:
+        out.print("[yellow]개발용 사용자 선택이 켜져 있습니다. 운영에서는 GOVBOT_WEB_DEV_LOGIN=false 로 끄고 행정포털 헤더를 쓰세요.[/yellow]")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await runtime.close()
+
+
+@app.command()
+def chat(
+    user: str = typer.Option(..., "--user", "-u", help="사용자 ID (app.yaml members의 user) / user id"),
+    config: Optional[Path] = typer.Option(None, "--config", "-c"),
+) -> None:
+    """터미널에서 대화합니다 / chat in the terminal."""
+    settings = _settings(config)
+    app_config = _load_or_exit(settings.config)
+    logging.basicConfig(level="WARNING")
+
+    async def run() -> None:
+        from adapters.console import chat_loop
+        from bot.runtime import build_runtime
+
+        runtime = await build_runtime(settings, config=app_config, migrate=settings.database_url.startswith("sqlite"))
+        try:
+            await chat_loop(runtime.bot, user, console=out)
+        finally:
+            await runtime.close()
+
+    asyncio.run(run())
+
+
+@app.command()
+def version() -> None:
+    """버전 / version."""
+    from importlib.metadata import version as dist_version
+
+    out.print(f"govbot {dist_version('govbot')}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

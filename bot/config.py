@@ -1,0 +1,316 @@
+"""app.yaml: the office's own decisions, parsed into strict pydantic models.
+
+Unknown keys and wrong types are errors, reported with their YAML path and line in Korean and
+English, because an admin editing YAML by hand must be told exactly what to fix.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistants.spec import AssistantSpec
+
+PiiAction = Literal["mask", "block", "allow"]
+Role = Literal["member", "editor", "admin"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organisation(_Strict):
+    name: str = Field(min_length=1)
+    locale: Literal["ko", "en"] = "ko"
+    timezone: str = "Asia/Seoul"
+    ai_notice: str = "이 답변은 생성형 AI가 작성했습니다. 사실관계와 법령은 담당자가 확인하세요."
+    support_contact: str = "정보화 담당 부서"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone '{value}'") from error
+        return value
+
+
+class Provider(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    kind: Literal["openai", "offline"] = "openai"
+    base_url: str | None = None
+    api_key_env: str | None = Field(None, description="Name of the environment variable holding the key")
+    timeout_seconds: float = Field(60.0, gt=0, le=600)
+    max_retries: int = Field(2, ge=0, le=10)
+
+    def has_credentials(self, environ: dict[str, str] | None = None) -> bool:
+        """Usable without a human: offline always; openai with its key set, or keyless on-premises."""
+        env = os.environ if environ is None else environ
+        if self.kind == "offline":
+            return True
+        if self.api_key_env:
+            return bool(env.get(self.api_key_env))
+        return self.base_url is not None
+
+
+class ModelTarget(_Strict):
+    provider: str
+    model: str = Field(min_length=1)
+
+
+class Member(_Strict):
+    user: str = Field(min_length=1, description="Intranet login id (web chat, console)")
+    name: str = Field(min_length=1)
+    role: Role = "member"
+    email: str | None = None
+    slack: str | None = None
+    teams: str | None = None
+
+
+class Channels(_Strict):
+    slack: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)
+    web: list[str] = Field(default_factory=list)
+
+
+class Quota(_Strict):
+    tokens_per_day: int | None = Field(None, ge=0)
+    tokens_per_month: int | None = Field(None, ge=0)
+    requests_per_day: int | None = Field(None, ge=0)
+    user_tokens_per_day: int | None = Field(None, ge=0)
+    user_requests_per_minute: int | None = Field(None, ge=0)
+
+
+class Department(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str = Field(min_length=1)
+    members: list[Member] = Field(default_factory=list)
+    directory_groups: list[str] = Field(default_factory=list)
+    channels: Channels = Channels()
+    responsibilities: list[str] = Field(default_factory=list)
+    quota: Quota = Quota()
+    admins: list[str] = Field(default_factory=list)
+    default_assistant: str | None = None
+    prohibited_words: list[str] = Field(default_factory=list)
+    pii: dict[str, PiiAction] = Field(default_factory=dict)
+
+
+class Filters(_Strict):
+    pii: dict[str, PiiAction] = Field(default_factory=dict)
+    builtin_prohibited_words: bool = True
+    prohibited_words: list[str] = Field(default_factory=list)
+    prohibited_words_file: Path | None = None
+    allow_words: list[str] = Field(default_factory=list)
+
+
+class Retention(_Strict):
+    store_content: bool = False
+    memory_tokens: int = Field(3000, ge=0, le=200_000)
+    memory_ttl_minutes: int = Field(120, ge=1)
+    metadata_days: int = Field(365, ge=1)
+
+
+class Complaints(_Strict):
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class AppConfig(_Strict):
+    organisation: Organisation
+    providers: list[Provider] = Field(default_factory=list)
+    models: dict[str, list[ModelTarget]] = Field(default_factory=dict)
+    departments: list[Department] = Field(min_length=1)
+    default_assistant: str = "general"
+    assistants: list[AssistantSpec] = Field(default_factory=list)
+    filters: Filters = Filters()
+    retention: Retention = Retention()
+    complaints: Complaints = Complaints()
+
+    def department(self, department_id: str) -> Department | None:
+        return next((d for d in self.departments if d.id == department_id), None)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.organisation.timezone)
+
+
+# ---- loading and errors -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigError:
+    path: str  # e.g. "departments[1].quota.tokens_per_day"
+    line: int | None
+    ko: str
+    en: str
+
+    def __str__(self) -> str:
+        where = f"{self.path or '(문서 전체)'}" + (f" (줄 {self.line})" if self.line else "")
+        return f"{where}: {self.ko} / {self.en}"
+
+
+class ConfigInvalid(Exception):
+    def __init__(self, source: str, errors: list[ConfigError]):
+        self.source = source
+        self.errors = errors
+        super().__init__(f"{source}: " + "; ".join(str(e) for e in errors))
+
+
+_PYDANTIC_KO: dict[str, tuple[str, str]] = {
+    "missing": ("필수 항목이 없습니다.", "This field is required."),
+    "extra_forbidden": ("알 수 없는 항목입니다. 철자를 확인하세요.", "Unknown key; check the spelling."),
+    "int_parsing": ("정수여야 합니다.", "Must be a whole number."),
+    "int_type": ("정수여야 합니다.", "Must be a whole number."),
+    "float_parsing": ("숫자여야 합니다.", "Must be a number."),
+    "bool_parsing": ("true 또는 false여야 합니다.", "Must be true or false."),
+    "string_type": ("문자열이어야 합니다.", "Must be text."),
+    "list_type": ("목록(- 항목)이어야 합니다.", "Must be a list."),
+    "dict_type": ("항목: 값 형태여야 합니다.", "Must be a mapping of key: value."),
+    "model_type": ("항목: 값 형태여야 합니다.", "Must be a mapping of key: value."),
+    "string_too_short": ("비어 있으면 안 됩니다.", "Must not be empty."),
+    "too_short": ("항목이 하나 이상 있어야 합니다.", "Needs at least one entry."),
+    "string_pattern_mismatch": (
+        "영문 소문자, 숫자, -, _ 로만 쓰세요.",
+        "Use lowercase letters, digits, '-' and '_' only.",
+    ),
+    "greater_than_equal": ("값이 너무 작습니다.", "Value is too small."),
+    "greater_than": ("값이 너무 작습니다.", "Value is too small."),
+    "less_than_equal": ("값이 너무 큽니다.", "Value is too large."),
+}
+
+
+def _yaml_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not str(part).startswith(("function-", "literal[", "list[", "str", "union[")):
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the YAML node at `loc`, or of its nearest existing parent."""
+    node, line = root, (root.start_mark.line + 1 if root is not None else None)
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            if found is None:
+                key = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
+                return key.start_mark.line + 1 if key is not None else line
+            node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _from_validation(error: ValidationError, root: yaml.Node | None) -> list[ConfigError]:
+    out = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        kind = item["type"]
+        if kind == "literal_error":
+            allowed = item.get("ctx", {}).get("expected", "")
+            ko, en = f"허용된 값이 아닙니다. 다음 중 하나를 쓰세요: {allowed}", f"Not allowed; use one of: {allowed}"
+        elif kind in _PYDANTIC_KO:
+            ko, en = _PYDANTIC_KO[kind]
+        else:
+            ko, en = f"값이 올바르지 않습니다 ({item['msg']}).", item["msg"]
+        out.append(ConfigError(_yaml_path(loc), _line_of(root, loc), ko, en))
+    return out
+
+
+def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
+    """References between sections: what pydantic cannot see field by field."""
+    problems: list[tuple[tuple[Any, ...], str, str]] = []
+    provider_ids = [p.id for p in config.providers]
+    for i, pid in enumerate(provider_ids):
+        if provider_ids.count(pid) > 1:
+            problems.append((("providers", i, "id"), f"공급자 id '{pid}'가 중복됩니다.", f"Duplicate provider id '{pid}'."))
+    for alias, targets in config.models.items():
+        for j, target in enumerate(targets):
+            if target.provider not in provider_ids:
+                problems.append(
+                    (
+                        ("models", alias, j, "provider"),
+                        f"providers에 없는 공급자 '{target.provider}'입니다.",
+                        f"Provider '{target.provider}' is not defined under providers.",
+                    )
+                )
+    seen_users: dict[str, str] = {}
+    dept_ids = [d.id for d in config.departments]
+    for i, dept in enumerate(config.departments):
+        if dept_ids.count(dept.id) > 1:
+            problems.append((("departments", i, "id"), f"부서 id '{dept.id}'가 중복됩니다.", f"Duplicate department id '{dept.id}'."))
+        members = {m.user for m in dept.members}
+        for j, member in enumerate(dept.members):
+            if member.user in seen_users:
+                problems.append(
+                    (
+                        ("departments", i, "members", j, "user"),
+                        f"사용자 '{member.user}'가 '{seen_users[member.user]}' 부서에도 있습니다. 한 부서에만 두세요.",
+                        f"User '{member.user}' is also in department '{seen_users[member.user]}'; keep one.",
+                    )
+                )
+            seen_users[member.user] = dept.id
+        for j, admin in enumerate(dept.admins):
+            if admin not in members:
+                problems.append(
+                    (
+                        ("departments", i, "admins", j),
+                        f"관리자 '{admin}'는 이 부서의 members에 없습니다.",
+                        f"Admin '{admin}' is not among this department's members.",
+                    )
+                )
+    for i, spec in enumerate(config.assistants):
+        if spec.department is not None and spec.department not in dept_ids:
+            problems.append(
+                (("assistants", i, "department"), f"없는 부서 '{spec.department}'입니다.", f"Unknown department '{spec.department}'.")
+            )
+        if spec.model not in config.models and config.models:
+            problems.append(
+                (("assistants", i, "model"), f"models에 없는 모델 별칭 '{spec.model}'입니다.", f"Model alias '{spec.model}' is not under models.")
+            )
+    return problems
+
+
+def parse_config(text: str, source: str = "app.yaml") -> AppConfig:
+    """Parse app.yaml text; raise ConfigInvalid listing every problem with its path and line."""
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise ConfigInvalid(
+            source, [ConfigError("", line, f"YAML 문법 오류입니다: {getattr(error, 'problem', error)}", f"YAML syntax error: {error}")]
+        ) from error
+    if not isinstance(data, dict):
+        raise ConfigInvalid(source, [ConfigError("", 1, "최상위는 항목: 값 형태여야 합니다.", "The top level must be a mapping.")])
+    try:
+        config = AppConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigInvalid(source, _from_validation(error, root)) from None
+    problems = _cross_check(config)
+    if problems:
+        raise ConfigInvalid(source, [ConfigError(_yaml_path(loc), _line_of(root, loc), ko, en) for loc, ko, en in problems])
+    return config
+
+
+def load_config(path: Path) -> AppConfig:
+    """Read and parse app.yaml at `path`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigInvalid(
+            str(path), [ConfigError("", None, f"설정 파일이 없습니다: {path}", f"Config file not found: {path}")]
+        ) from None
+    return parse_config(text, str(path))

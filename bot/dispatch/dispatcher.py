@@ -1,0 +1,272 @@
+"""Dispatch: who is asking, what they want (command, skill or assistant), and the thread's memory.
+
+The Dispatcher implements adapters.base.Bot, so every messenger adapter talks to it the same way.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from adapters.base import Action, Button, Buttons, DepartmentSummary, Message, Reply, ReplySink
+from assistants.registry import AssistantRegistry
+from assistants.skills.base import Skill, SkillTurn
+from assistants.spec import AssistantSpec
+from bot.config import AppConfig
+from bot.dispatch.commands import CommandRegistry, parse_command
+from bot.dispatch.identity import Identity, resolve_identity
+from bot.dispatch.memory import Memory
+from bot.dispatch.prompt import build_messages, split_sections
+from bot.gateway.errors import GatewayError
+from bot.gateway.pipeline import Gateway
+from bot.gateway.types import ChatMessage, Completion, GatewayRequest
+from bot.i18n import t
+from bot.store import Store
+from bot.store.repositories import ConversationState
+from bot.time import month_start
+
+log = logging.getLogger(__name__)
+
+ActionHandler = Callable[[Action, Identity], Awaitable[Reply | None]]
+
+_TEXT_TYPES = ("text/", "application/json", "application/csv")
+_TEXT_SUFFIXES = (".txt", ".md", ".csv", ".json", ".log")
+MAX_ATTACHED_TEXT = 60_000
+
+
+@dataclass
+class Services:
+    """Everything dispatch needs, passed in (no globals)."""
+
+    config: AppConfig
+    store: Store
+    gateway: Gateway
+    assistants: AssistantRegistry
+    memory: Memory
+    commands: CommandRegistry
+    offline: bool = False
+    skills: Mapping[str, Skill] = field(default_factory=dict)
+    actions: dict[str, ActionHandler] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One incoming message, with who sent it and the state of its thread."""
+
+    message: Message
+    identity: Identity
+    conversation: ConversationState
+    services: Services
+
+    @property
+    def locale(self) -> str:
+        return self.identity.locale
+
+
+class Dispatcher:
+    def __init__(self, services: Services):
+        self.services = services
+
+    # ---- Bot protocol -------------------------------------------------------------------
+
+    async def handle(self, message: Message, sink: ReplySink | None = None) -> Reply:
+        config = self.services.config
+        identity = resolve_identity(config, message)
+        if identity is None:
+            log.info("unknown user on %s", message.platform)
+            contact = config.organisation.support_contact
+            locale = message.locale or config.organisation.locale
+            return Reply(t("unknown_user", locale, user=message.user_name or message.user_id, contact=contact), kind="error")
+        try:
+            return await self._handle_known(message, identity, sink)
+        except GatewayError as error:
+            return Reply(error.message(identity.locale), kind="refusal" if error.status in (400, 403, 429) else "error")
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("dispatch failed (ref %s, platform %s)", ref, message.platform)
+            return Reply(t("internal_error", identity.locale, contact=config.organisation.support_contact, ref=ref), kind="error")
+
+    async def handle_action(self, action: Action) -> Reply | None:
+        message = Message(action.platform, action.user_id, "", channel_id=action.channel_id, user_email=action.user_email)
+        identity = resolve_identity(self.services.config, message)
+        if identity is None:
+            return None
+        if action.action == "feedback":
+            return await self._feedback(action, identity)
+        handler = self.services.actions.get(action.action)
+        return await handler(action, identity) if handler else None
+
+    async def summary(self, platform: str, user_id: str, user_email: str = "") -> DepartmentSummary | None:
+        identity = resolve_identity(self.services.config, Message(platform, user_id, "", user_email=user_email))
+        if identity is None:
+            return None
+        department = identity.department
+        since = month_start(datetime.now(self.services.config.zone))
+        used = await self.services.store.usage.totals(department.id, since)
+        visible = await self.services.assistants.visible(department.id)
+        starters = tuple(s for spec in visible for s in spec.starters)[:6]
+        return DepartmentSummary(
+            user_name=identity.name,
+            department_id=department.id,
+            department_name=department.name,
+            role=identity.role,
+            tokens_used_month=used.tokens,
+            tokens_limit_month=department.quota.tokens_per_month,
+            assistants=tuple((s.name, s.description) for s in visible),
+            starters=starters,
+        )
+
+    # ---- the turn -----------------------------------------------------------------------
+
+    async def _handle_known(self, message: Message, identity: Identity, sink: ReplySink | None) -> Reply:
+        services = self.services
+        conversation = await services.store.conversations.ensure(
+            message.conversation_key, platform=message.platform, user_id=identity.user_id, department_id=identity.department.id
+        )
+        turn = Turn(message, identity, conversation, services)
+        parsed = parse_command(message.text)
+        if parsed is not None:
+            name, args = parsed
+            command = services.commands.lookup(name)
+            if command is None:
+                return Reply(t("unknown_command", turn.locale, command=f"/{name}"), kind="error")
+            return await command.handler(turn, args)
+        broken = [a for a in message.attachments if a.error]
+        if broken:
+            lines = [t("attachment_unreadable", turn.locale, name=a.name, reason=a.error) for a in broken]
+            return Reply("\n".join(lines), kind="error")
+        if not message.text.strip() and not message.attachments:
+            return Reply(t("empty_message", turn.locale), kind="info")
+        spec, text = await self._choose_assistant(turn)
+        for skill_name in spec.skills:
+            skill = services.skills.get(skill_name)
+            if skill is None:
+                continue
+            skill_turn = SkillTurn(message, text, identity, spec, services.config, services.gateway, services.offline, sink)
+            reply = await skill.run(skill_turn)
+            if reply is not None:
+                reply.assistant = reply.assistant or spec.name
+                return reply
+        return await self._ask_model(turn, spec, text, sink)
+
+    async def _choose_assistant(self, turn: Turn) -> tuple[AssistantSpec, str]:
+        """The thread's assistant, unless the message names another ("@보도자료 …" or "보도자료: …")."""
+        registry, department_id = self.services.assistants, turn.identity.department.id
+        text = turn.message.text.strip()
+        named, rest = await _named_assistant(registry, department_id, text)
+        if named is not None:
+            await self.services.store.conversations.set_assistant(turn.message.conversation_key, named.id, named.version)
+            return named, rest
+        if turn.conversation.assistant_id:
+            current = await registry.get(turn.conversation.assistant_id, department_id)
+            if current is not None:
+                return current, text
+        return await default_assistant(self.services, turn), text
+
+    async def _ask_model(self, turn: Turn, spec: AssistantSpec, text: str, sink: ReplySink | None) -> Reply:
+        services, key = self.services, turn.message.conversation_key
+        user_text, notes = _with_attachments(text, turn)
+        history = await services.memory.load(key, turn.conversation.id)
+        request = GatewayRequest(
+            department_id=turn.identity.department.id,
+            user_id=turn.identity.user_id,
+            messages=build_messages(spec, history, user_text, turn.locale),
+            model=spec.model,
+            assistant_id=spec.id,
+            assistant_version=spec.version,
+            conversation_key=key,
+            max_output_tokens=spec.max_output_tokens,
+            temperature=spec.temperature,
+            platform=turn.message.platform,
+        )
+        completion = await _run(services.gateway, request, sink)
+        await services.memory.append(key, turn.conversation.id, ChatMessage("user", user_text))
+        await services.memory.append(key, turn.conversation.id, ChatMessage("assistant", completion.text))
+        await services.store.conversations.count_turn(key, spec.version)
+        model_written = completion.provider != "offline"
+        parts: list = []
+        if spec.template and model_written:
+            parts.extend(split_sections(completion.text, [s.heading for s in spec.template]) or [])
+        if model_written:
+            parts.append(feedback_buttons(completion.call_id, turn.locale))
+        body = completion.text + ("\n\n" + "\n".join(notes) if notes else "")
+        return Reply(
+            text=body,
+            kind="answer",
+            parts=parts,
+            notice=services.config.organisation.ai_notice if model_written else None,
+            assistant=spec.name,
+            answer_id=completion.call_id if model_written else None,
+        )
+
+    async def _feedback(self, action: Action, identity: Identity) -> Reply:
+        answer_id, _, value = action.value.partition(":")
+        if value not in ("up", "down") or not await self.services.store.usage.exists(answer_id):
+            return Reply(t("feedback_unknown", identity.locale), kind="error")
+        await self.services.store.feedback.record(answer_id, identity.user_id, action.platform, value)
+        return Reply(t("feedback_thanks", identity.locale))
+
+
+async def _run(gateway: Gateway, request: GatewayRequest, sink: ReplySink | None) -> Completion:
+    if sink is None:
+        return await gateway.complete(request)
+    async with gateway.stream(request) as reply:
+        async for delta in reply:
+            await sink.delta(delta)
+    assert reply.completion is not None
+    return reply.completion
+
+
+async def default_assistant(services: Services, turn: Turn) -> AssistantSpec:
+    """The channel's department default, then the user's department default, then the office default."""
+    registry, department = services.assistants, turn.identity.department
+    candidates = []
+    for other in services.config.departments:
+        if turn.message.channel_id and turn.message.channel_id in getattr(other.channels, turn.message.platform, []):
+            candidates.append(other.default_assistant)
+    candidates += [department.default_assistant, services.config.default_assistant]
+    for assistant_id in filter(None, candidates):
+        spec = await registry.get(assistant_id, department.id)
+        if spec is not None:
+            return spec
+    visible = await registry.visible(department.id)
+    if not visible:
+        raise RuntimeError("no assistant is visible to department " + department.id)
+    return visible[0]
+
+
+async def _named_assistant(registry: AssistantRegistry, department_id: str, text: str) -> tuple[AssistantSpec | None, str]:
+    if text.startswith("@"):
+        head, _, rest = text[1:].partition(" ")
+        spec = await registry.find(head, department_id)
+        if spec is not None:
+            return spec, rest.strip()
+    head, colon, rest = text.partition(":")
+    if colon and 0 < len(head) <= 20 and "\n" not in head:
+        spec = await registry.find(head, department_id)
+        if spec is not None:
+            return spec, rest.strip()
+    return None, text
+
+
+def _with_attachments(text: str, turn: Turn) -> tuple[str, list[str]]:
+    """Text attachments join the question; others get a note instead of silently vanishing."""
+    pieces, notes = [text], []
+    for attachment in turn.message.attachments:
+        is_text = attachment.content_type.startswith(_TEXT_TYPES) or attachment.name.lower().endswith(_TEXT_SUFFIXES)
+        if not is_text:
+            notes.append(t("attachment_ignored", turn.locale, name=attachment.name))
+            continue
+        try:
+            content = attachment.data.decode("utf-8")
+        except UnicodeDecodeError:
+            content = attachment.data.decode("cp949", errors="replace")
+        pieces.append(f"[첨부: {attachment.name}]\n{content[:MAX_ATTACHED_TEXT]}")
+    return "\n\n".join(p for p in pieces if p), notes
+
+
+def feedback_buttons(answer_id: str, locale: str) -> Buttons:
+    up, down = ("👍 Helpful", "👎 Not helpful") if locale == "en" else ("👍 도움이 됐어요", "👎 아쉬워요")
+    return Buttons((Button(up, "feedback", f"{answer_id}:up"), Button(down, "feedback", f"{answer_id}:down")))

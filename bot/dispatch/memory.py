@@ -1,0 +1,87 @@
+"""Thread memory bounded by a token budget.
+
+By default (retention.store_content: false) memory lives only in this process and expires; the
+database never sees message content. With store_content: true it is kept in the database.
+"""
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.gateway.stream import estimate_tokens
+from bot.gateway.types import ChatMessage
+from bot.store.repositories import ConversationRepository
+
+
+def trim_to_budget(history: Sequence[ChatMessage], budget_tokens: int) -> list[ChatMessage]:
+    """The most recent messages whose estimated tokens fit `budget_tokens`, oldest first."""
+    kept: list[ChatMessage] = []
+    used = 0
+    for message in reversed(history):
+        cost = estimate_tokens(message.content)
+        if used + cost > budget_tokens:
+            break
+        kept.append(message)
+        used += cost
+    kept.reverse()
+    # Never start the window with an orphaned assistant answer.
+    while kept and kept[0].role == "assistant":
+        kept.pop(0)
+    return kept
+
+
+class Memory(Protocol):
+    async def load(self, key: str, conversation_id: int) -> list[ChatMessage]: ...
+
+    async def append(self, key: str, conversation_id: int, message: ChatMessage) -> None: ...
+
+    async def clear(self, key: str, conversation_id: int) -> None: ...
+
+
+class ProcessMemory:
+    """Ephemeral memory: per thread, least-recently-used eviction, idle expiry."""
+
+    def __init__(self, budget_tokens: int, ttl_seconds: float, max_threads: int = 10_000, clock=time.monotonic):  # type: ignore[no-untyped-def]
+        self._budget = budget_tokens
+        self._ttl = ttl_seconds
+        self._max = max_threads
+        self._clock = clock
+        self._threads: OrderedDict[str, tuple[float, list[ChatMessage]]] = OrderedDict()
+
+    async def load(self, key: str, conversation_id: int) -> list[ChatMessage]:
+        entry = self._threads.get(key)
+        if entry is None or self._clock() - entry[0] > self._ttl:
+            self._threads.pop(key, None)
+            return []
+        return trim_to_budget(entry[1], self._budget)
+
+    async def append(self, key: str, conversation_id: int, message: ChatMessage) -> None:
+        history = await self.load(key, conversation_id)
+        history.append(message)
+        self._threads[key] = (self._clock(), trim_to_budget(history, self._budget * 2))
+        self._threads.move_to_end(key)
+        while len(self._threads) > self._max:
+            self._threads.popitem(last=False)
+
+    async def clear(self, key: str, conversation_id: int) -> None:
+        self._threads.pop(key, None)
+
+
+class DatabaseMemory:
+    """Memory kept in the database, for offices that chose to store conversation content."""
+
+    def __init__(self, conversations: ConversationRepository, budget_tokens: int):
+        self._conversations = conversations
+        self._budget = budget_tokens
+
+    async def load(self, key: str, conversation_id: int) -> list[ChatMessage]:
+        rows = await self._conversations.content(conversation_id)
+        return trim_to_budget([ChatMessage(role, content) for role, content, _ in rows], self._budget)  # type: ignore[arg-type]
+
+    async def append(self, key: str, conversation_id: int, message: ChatMessage) -> None:
+        await self._conversations.add_content(conversation_id, message.role, message.content, estimate_tokens(message.content))
+
+    async def clear(self, key: str, conversation_id: int) -> None:
+        await self._conversations.clear_content(conversation_id)

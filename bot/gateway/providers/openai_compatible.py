@@ -1,0 +1,86 @@
+"""Any OpenAI-compatible server through the official client: OpenAI, Azure-compatible endpoints,
+and on-premises vLLM / Ollama / llama.cpp servers (the office's no-data-leaves option)."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import openai
+from openai import AsyncOpenAI
+
+from bot.gateway.errors import ProviderError
+from bot.gateway.types import Finished, GatewayCall, StreamEvent, TextDelta, Usage
+
+_RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
+
+
+class OpenAICompatibleProvider:
+    def __init__(self, provider_id: str, client: AsyncOpenAI, max_retries: int):
+        self.id = provider_id
+        self.max_retries = max_retries
+        self._client = client
+
+    @classmethod
+    def build(cls, provider_id: str, *, base_url: str | None, api_key: str | None, timeout: float, max_retries: int) -> "OpenAICompatibleProvider":
+        # The client's own retries are off: the router retries with jitter and then fails over.
+        client = AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0)
+        return cls(provider_id, client, max_retries)
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    async def open(self, model: str, call: GatewayCall) -> AsyncIterator[StreamEvent]:
+        request = call.request
+        messages = [{"role": m.role, "content": m.content} for m in request.messages]
+        try:
+            if call.stream:
+                chunks = await self._client.chat.completions.create(
+                    model=model,
+                    messages=messages,  # type: ignore[arg-type]
+                    temperature=request.temperature,
+                    max_tokens=request.max_output_tokens,
+                    stream=True,
+                    stream_options={"include_usage": True},
+                )
+                return self._from_chunks(model, chunks)
+            response = await self._client.chat.completions.create(
+                model=model,
+                messages=messages,  # type: ignore[arg-type]
+                temperature=request.temperature,
+                max_tokens=request.max_output_tokens,
+            )
+        except openai.APIStatusError as error:
+            raise ProviderError(self.id, model, f"HTTP {error.status_code}", retryable=error.status_code in _RETRYABLE_STATUS, status=error.status_code) from error
+        except (openai.APITimeoutError, openai.APIConnectionError) as error:
+            raise ProviderError(self.id, model, type(error).__name__, retryable=True) from error
+        return self._from_response(model, response)
+
+    async def _from_response(self, model: str, response) -> AsyncIterator[StreamEvent]:  # type: ignore[no-untyped-def]
+        choice = response.choices[0] if response.choices else None
+        text = (choice.message.content or "") if choice else ""
+        if text:
+            yield TextDelta(text)
+        yield Finished(_usage(response.usage), self.id, response.model or model, choice.finish_reason if choice else None)
+
+    async def _from_chunks(self, model: str, chunks) -> AsyncIterator[StreamEvent]:  # type: ignore[no-untyped-def]
+        usage, finish_reason, served_model = None, None, model
+        try:
+            async for chunk in chunks:
+                served_model = chunk.model or served_model
+                if chunk.usage is not None:
+                    usage = _usage(chunk.usage)
+                for choice in chunk.choices:
+                    if choice.delta and choice.delta.content:
+                        yield TextDelta(choice.delta.content)
+                    if choice.finish_reason:
+                        finish_reason = choice.finish_reason
+        except (openai.APIError, openai.APIConnectionError) as error:
+            raise ProviderError(self.id, model, f"stream broke: {type(error).__name__}", retryable=False) from error
+        finally:
+            await chunks.close()
+        yield Finished(usage, self.id, served_model, finish_reason)
+
+
+def _usage(raw) -> Usage | None:  # type: ignore[no-untyped-def]
+    if raw is None:
+        return None
+    return Usage(prompt_tokens=raw.prompt_tokens or 0, completion_tokens=raw.completion_tokens or 0)

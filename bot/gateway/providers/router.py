@@ -1,0 +1,94 @@
+"""Model aliases → an ordered list of (provider, model): bounded retries with backoff and jitter on
+transient errors, then failover to the next pair; a clear message when every pair has failed."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from bot.gateway.errors import AllProvidersFailed, ProviderError
+from bot.gateway.providers.base import ModelProvider
+from bot.gateway.stream import ReplyStream, estimate_tokens
+from bot.gateway.types import GatewayCall, StreamEvent
+from bot.i18n import t
+
+log = logging.getLogger(__name__)
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    provider: ModelProvider
+    model: str
+
+
+def backoff_delay(attempt: int, rng: random.Random, base: float = 0.25, cap: float = 4.0) -> float:
+    """Full-jitter exponential backoff: spreads retries from many processes apart."""
+    return rng.uniform(0, min(cap, base * (2**attempt)))
+
+
+class ModelRouter:
+    """The gateway's terminal step: turns a call into a ReplyStream from the first target that answers."""
+
+    def __init__(
+        self,
+        aliases: dict[str, Sequence[Target]],
+        fallback_alias: str = "default",
+        *,
+        support_contact: str = "",
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ):
+        self._aliases = {alias: tuple(targets) for alias, targets in aliases.items()}
+        self._fallback_alias = fallback_alias
+        self._contact = support_contact
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+
+    @property
+    def aliases(self) -> list[str]:
+        return list(self._aliases)
+
+    def targets(self, alias: str) -> tuple[Target, ...]:
+        return self._aliases.get(alias) or self._aliases.get(self._fallback_alias, ())
+
+    @property
+    def offline(self) -> bool:
+        """True when every alias ends at the offline engine (no generative model connected)."""
+        return all(t.provider.id == "offline" for targets in self._aliases.values() for t in targets)
+
+    async def __call__(self, call: GatewayCall) -> ReplyStream:
+        failures: list[ProviderError] = []
+        for target in self.targets(call.request.model):
+            for attempt in range(target.provider.max_retries + 1):
+                try:
+                    events = await target.provider.open(target.model, call)
+                except ProviderError as error:
+                    failures.append(error)
+                    log.warning("provider attempt failed: %s (attempt %d)", error, attempt + 1)
+                    if not error.retryable or attempt == target.provider.max_retries:
+                        break
+                    await self._sleep(backoff_delay(attempt, self._rng))
+                    continue
+                prompt_estimate = sum(estimate_tokens(m.content) for m in call.request.messages)
+                return ReplyStream(call, _guard(events), prompt_estimate)
+        raise AllProvidersFailed(
+            t("all_providers_failed", "ko", contact=self._contact),
+            t("all_providers_failed", "en", contact=self._contact),
+            failures,
+        )
+
+
+async def _guard(events: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
+    """Turn a failure in the middle of a stream into the same clear error as a failed call."""
+    try:
+        async for event in events:
+            yield event
+    except ProviderError as error:
+        raise AllProvidersFailed(
+            "답변을 받는 도중 AI 모델 연결이 끊어졌습니다. 다시 시도해 주세요.",
+            "The connection to the AI model broke while answering. Please try again.",
+            [error],
+        ) from error

@@ -1,0 +1,23 @@
+"""Records the tokens of every answered call against its department (failed calls cost nothing)."""
+from __future__ import annotations
+
+from bot.gateway.pipeline import Next
+from bot.gateway.stream import ReplyStream
+from bot.gateway.types import Completion, GatewayCall
+from bot.store.repositories import UsageRepository
+
+
+class RecordUsage:
+    name = "record_usage"
+
+    def __init__(self, usage: UsageRepository):
+        self._usage = usage
+
+    async def __call__(self, call: GatewayCall, next: Next) -> ReplyStream:
+        reply = await next(call)
+
+        async def record(completion: Completion) -> None:
+            await self._usage.record(call.request, completion)
+
+        reply.on_done(record)
+        return reply

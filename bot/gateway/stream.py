@@ -1,0 +1,101 @@
+"""A model reply while it arrives.
+
+Every call is a stream; a non-streamed call is a stream of one piece. Stages wrap the stream on its
+way out: text filters transform the text (restore placeholders, check words) and hooks run when it
+ends (settle quota, record usage, audit), so streamed and non-streamed replies obey the same policies.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Protocol
+
+from bot.gateway.types import Completion, Finished, GatewayCall, StreamEvent, TextDelta, Usage
+
+DoneHook = Callable[[Completion], Awaitable[None]]
+FailHook = Callable[[BaseException], Awaitable[None]]
+
+
+class TextFilter(Protocol):
+    """Transforms text that arrives in pieces; may hold back a tail until it can decide (`flush`)."""
+
+    def feed(self, text: str) -> str: ...
+
+    def flush(self) -> str: ...
+
+
+def estimate_tokens(text: str) -> int:
+    """A provider-independent token estimate for reservations and offline usage.
+
+    Hangul syllables cost about one token each in current BPE vocabularies; other text about a
+    quarter token per character. Over-estimating slightly is the safe side for budgets.
+    """
+    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+    return hangul + (len(text) - hangul + 3) // 4
+
+
+class ReplyStream:
+    """Iterate it once to receive the text; `completion` is set when it has ended well."""
+
+    def __init__(self, call: GatewayCall, events: AsyncIterator[StreamEvent], prompt_tokens_estimate: int):
+        self.call = call
+        self._events = events
+        self._prompt_estimate = prompt_tokens_estimate
+        self._filters: list[TextFilter] = []
+        self._on_done: list[DoneHook] = []
+        self._on_fail: list[FailHook] = []
+        self._started = time.perf_counter()
+        self.completion: Completion | None = None
+
+    def add_filter(self, text_filter: TextFilter) -> None:
+        self._filters.append(text_filter)
+
+    def on_done(self, hook: DoneHook) -> None:
+        self._on_done.append(hook)
+
+    def on_fail(self, hook: FailHook) -> None:
+        self._on_fail.append(hook)
+
+    def _through_filters(self, text: str, *, final: bool) -> str:
+        for text_filter in self._filters:
+            text = text_filter.feed(text)
+            if final:
+                text += text_filter.flush()
+        return text
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        pieces: list[str] = []
+        finished: Finished | None = None
+        try:
+            async for event in self._events:
+                if isinstance(event, TextDelta):
+                    out = self._through_filters(event.text, final=False)
+                else:
+                    finished = event
+                    continue
+                if out:
+                    pieces.append(out)
+                    yield out
+            tail = self._through_filters("", final=True)
+            if tail:
+                pieces.append(tail)
+                yield tail
+        except BaseException as error:
+            for hook in self._on_fail:
+                await hook(error)
+            raise
+        text = "".join(pieces)
+        if finished is None:
+            finished = Finished(None, "unknown", "unknown", None)
+        usage = finished.usage or Usage(self._prompt_estimate, estimate_tokens(text), estimated=True)
+        self.completion = Completion(
+            text=text,
+            usage=usage,
+            provider=finished.provider,
+            model=finished.model,
+            latency_ms=(time.perf_counter() - self._started) * 1000,
+            finish_reason=finished.finish_reason,
+            call_id=self.call.call_id,
+        )
+        for hook in self._on_done:
+            await hook(self.completion)

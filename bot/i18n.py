@@ -1,0 +1,104 @@
+"""User-facing sentences in Korean first, with English.
+
+Keeping every sentence here lets an office review the wording in one place and keeps the
+request path free of string building scattered across modules.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+Locale = Literal["ko", "en"]
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "unknown_user": {
+        "ko": "govbot에 등록되지 않은 사용자입니다({user}). 소속 부서 관리자나 {contact}에 등록을 요청해 주세요.",
+        "en": "You are not registered with govbot ({user}). Ask your department admin or {contact} to add you.",
+    },
+    "all_providers_failed": {
+        "ko": "지금은 AI 모델에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. 계속되면 {contact}에 알려 주세요.",
+        "en": "The AI model cannot be reached right now. Please try again shortly; if it persists, tell {contact}.",
+    },
+    "unknown_command": {
+        "ko": "알 수 없는 명령입니다: {command}. `/help`로 사용할 수 있는 명령을 확인하세요.",
+        "en": "Unknown command: {command}. Type `/help` to see the commands.",
+    },
+    "unknown_assistant": {
+        "ko": "'{name}' 도우미를 찾을 수 없습니다. `/assistants`로 사용할 수 있는 도우미를 확인하세요.",
+        "en": "No assistant named '{name}'. Type `/assistants` to list the ones you can use.",
+    },
+    "use_needs_name": {
+        "ko": "사용할 도우미 이름을 적어 주세요. 예: `/use 보도자료`",
+        "en": "Name the assistant to use, e.g. `/use 보도자료`.",
+    },
+    "now_using": {
+        "ko": "이제 이 대화에서 **{name}** 도우미를 사용합니다. {description}",
+        "en": "This conversation now uses the **{name}** assistant. {description}",
+    },
+    "reset_done": {
+        "ko": "대화 기억을 지웠습니다. 새 질문을 해 주세요.",
+        "en": "The conversation memory is cleared. Ask a new question.",
+    },
+    "empty_message": {
+        "ko": "질문을 입력해 주세요. 도움말은 `/help`입니다.",
+        "en": "Please type a question. `/help` shows what I can do.",
+    },
+    "attachment_unreadable": {
+        "ko": "첨부파일 '{name}'을(를) 읽을 수 없습니다: {reason}",
+        "en": "The attachment '{name}' could not be read: {reason}",
+    },
+    "attachment_ignored": {
+        "ko": "첨부파일 '{name}'은(는) 이 도우미가 처리하지 않는 형식입니다. 내용을 붙여 넣거나 민원 목록(CSV/XLSX)은 `/use 민원 정리`로 보내 주세요.",
+        "en": "This assistant does not process attachments like '{name}'. Paste the text, or send complaint lists (CSV/XLSX) to `/use 민원 정리`.",
+    },
+    "feedback_thanks": {"ko": "의견 감사합니다. 답변 품질 개선에 반영하겠습니다.", "en": "Thank you for the feedback."},
+    "feedback_unknown": {
+        "ko": "이 답변에 대한 의견을 기록할 수 없습니다(만료되었거나 잘못된 요청).",
+        "en": "Feedback for this answer could not be recorded (expired or invalid).",
+    },
+    "quota_status": {
+        "ko": "**{department}** 이번 달 사용량: {used:,} / {limit} 토큰, 오늘 요청 {requests_today:,}건.",
+        "en": "**{department}** usage this month: {used:,} / {limit} tokens, {requests_today:,} requests today.",
+    },
+    "unlimited": {"ko": "제한 없음", "en": "unlimited"},
+    "offline_no_model": {
+        "ko": (
+            "현재 생성형 AI 모델이 연결되어 있지 않아(오프라인 모드) 새 글을 작성할 수는 없습니다.\n\n"
+            "지금 할 수 있는 일: `/help` 명령 안내, 도우미 목록(`/assistants`), 사용량(`/quota`), "
+            "붙여 넣은 긴 글의 핵심 문장 추출(\"다음 글을 요약해줘\" 뒤에 글을 붙여 넣기).\n\n"
+            "관리자는 app.yaml에 청사 내부(온프레미스) OpenAI 호환 서버를 연결할 수 있습니다. 예:\n"
+            "```yaml\nproviders:\n  - id: onprem\n    kind: openai\n    base_url: http://llm.intranet.local:8000/v1\n"
+            "    api_key_env: ONPREM_LLM_KEY\nmodels:\n  default:\n    - provider: onprem\n      model: qwen2.5-72b-instruct\n```"
+        ),
+        "en": (
+            "No generative model is connected (offline mode), so I cannot write new text.\n\n"
+            "What works now: `/help`, the assistant list (`/assistants`), usage (`/quota`), and extracting the key "
+            "sentences of a pasted text (\"summarise this:\" followed by the text).\n\n"
+            "An administrator connects an on-premises OpenAI-compatible server in app.yaml, e.g.:\n"
+            "```yaml\nproviders:\n  - id: onprem\n    kind: openai\n    base_url: http://llm.intranet.local:8000/v1\n"
+            "    api_key_env: ONPREM_LLM_KEY\nmodels:\n  default:\n    - provider: onprem\n      model: qwen2.5-72b-instruct\n```"
+        ),
+    },
+    "offline_summary_head": {
+        "ko": "핵심 문장 {count}개를 원문에서 그대로 뽑았습니다(오프라인 모드, 생성형 모델 미사용):",
+        "en": "The {count} key sentences, extracted verbatim (offline mode, no generative model):",
+    },
+    "offline_summary_too_short": {
+        "ko": "요약할 글이 너무 짧습니다. 세 문장 이상의 글을 붙여 넣어 주세요.",
+        "en": "The text is too short to summarise. Paste at least three sentences.",
+    },
+    "internal_error": {
+        "ko": "처리 중 오류가 발생했습니다. 다시 시도해 주세요. 계속되면 {contact}에 알려 주세요(오류 번호 {ref}).",
+        "en": "Something went wrong. Please try again; if it persists, tell {contact} (error {ref}).",
+    },
+}
+
+
+def t(key: str, locale: str = "ko", **values: object) -> str:
+    """The sentence `key` in `locale` (Korean when the locale is unknown), filled with `values`."""
+    entry = MESSAGES[key]
+    return entry.get(locale, entry["ko"]).format(**values)
+
+
+def both(key: str, **values: object) -> str:
+    """Korean then English, for messages whose reader's locale is not known (CLI errors, HTTP)."""
+    return f"{t(key, 'ko', **values)} / {t(key, 'en', **values)}"

@@ -1,0 +1,1 @@
+"""The offline engine: useful, honest answers with no model at all."""

@@ -1,0 +1,82 @@
+"""Builds every long-lived part once, from settings and app.yaml, and hands them around.
+
+There is no global state: the server, the CLI and the tests each build their own Runtime.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from assistants.registry import AssistantRegistry, StaticSource, load_builtin
+from assistants.skills.base import Skill
+from bot.config import AppConfig, load_config
+from bot.dispatch.builtin_commands import register_builtin_commands
+from bot.dispatch.commands import CommandRegistry
+from bot.dispatch.dispatcher import Dispatcher, Services
+from bot.dispatch.memory import DatabaseMemory, Memory, ProcessMemory
+from bot.gateway.factory import GatewayBundle, build_gateway
+from bot.gateway.pipeline import Gateway
+from bot.settings import Settings
+from bot.store import Store
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    config: AppConfig
+    store: Store
+    bundle: GatewayBundle
+    bot: Dispatcher
+
+    @property
+    def gateway(self) -> Gateway:
+        return self.bundle.gateway
+
+    @property
+    def offline(self) -> bool:
+        return self.bundle.offline
+
+    async def close(self) -> None:
+        await self.bundle.close()
+        await self.store.close()
+
+
+def build_memory(config: AppConfig, store: Store) -> Memory:
+    retention = config.retention
+    if retention.store_content:
+        return DatabaseMemory(store.conversations, retention.memory_tokens)
+    return ProcessMemory(retention.memory_tokens, retention.memory_ttl_minutes * 60)
+
+
+def build_skills(config: AppConfig) -> dict[str, Skill]:
+    """Skills assistants may enable, by name."""
+    return {}
+
+
+async def build_runtime(
+    settings: Settings,
+    *,
+    environ: Mapping[str, str] | None = None,
+    config: AppConfig | None = None,
+    migrate: bool = False,
+    schema: str | None = None,
+) -> Runtime:
+    env = os.environ if environ is None else environ
+    config = config or load_config(settings.config)
+    store = await Store.open(settings.database_url, redis_url=settings.redis_url, schema=schema, migrate=migrate)
+    bundle = build_gateway(config, store, env)
+    commands = CommandRegistry()
+    register_builtin_commands(commands)
+    assistants = AssistantRegistry([StaticSource(config.assistants), StaticSource(load_builtin())])
+    services = Services(
+        config=config,
+        store=store,
+        gateway=bundle.gateway,
+        assistants=assistants,
+        memory=build_memory(config, store),
+        commands=commands,
+        offline=bundle.offline,
+        skills=build_skills(config),
+    )
+    return Runtime(settings, config, store, bundle, Dispatcher(services))

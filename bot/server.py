@@ -1,0 +1,51 @@
+"""The HTTP server: one aiohttp application that every adapter mounts its routes on.
+
+aiohttp because slack-bolt and botbuilder both speak it natively, and it streams responses.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+
+from aiohttp import web
+
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+RUNTIME = web.AppKey("runtime", Runtime)
+
+# Each module exposes mount(app, runtime) and does nothing when it is not configured.
+ADAPTER_MODULES: tuple[str, ...] = ("adapters.web",)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    return web.json_response({"status": "ok", "offline": runtime.offline, "organisation": runtime.config.organisation.name})
+
+
+def build_app(runtime: Runtime) -> web.Application:
+    app = web.Application(client_max_size=(runtime.settings.max_upload_mb + 1) * 1024 * 1024)
+    app[RUNTIME] = runtime
+    app.router.add_get("/healthz", healthz)
+    for module_name in ADAPTER_MODULES:
+        importlib.import_module(module_name).mount(app, runtime)
+    return app
+
+
+async def start_server(runtime: Runtime, host: str, port: int) -> web.AppRunner:
+    """Start serving in the current event loop; returns the runner (stop it with `await runner.cleanup()`)."""
+    runner = web.AppRunner(build_app(runtime), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    return runner
+
+
+def bound_port(runner: web.AppRunner) -> int:
+    """The port actually bound (useful when asked for port 0)."""
+    for site in runner.sites:
+        server = getattr(site, "_server", None)
+        if server is not None and server.sockets:
+            return int(server.sockets[0].getsockname()[1])
+    raise RuntimeError("server is not listening")

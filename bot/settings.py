@@ -1,0 +1,34 @@
+"""Process settings from the environment (prefix GOVBOT_, `.env` supported).
+
+Only what differs between installations of the same office lives here; everything the office
+decides (departments, assistants, policies) lives in app.yaml. Secrets never go in app.yaml.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVBOT_", env_file=".env", extra="ignore")
+
+    config: Path = Field(Path("app.yaml"), description="Path of app.yaml")
+    database_url: str = Field("sqlite+aiosqlite:///govbot.db", description="SQLAlchemy async URL")
+    redis_url: str | None = Field(None, description="Optional Redis for shared short-lived state")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    log_level: str = "INFO"
+    # The intranet's reverse proxy puts the signed-in user's login id in this header.
+    web_user_header: str = "X-Forwarded-User"
+    # Optional header with the user's directory groups (comma separated), mapped to departments.
+    web_groups_header: str = "X-Forwarded-Groups"
+    # Development only: the web chat offers a name picker when no user header is present.
+    web_dev_login: bool = True
+    max_upload_mb: int = 20
+
+    @property
+    def public_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}/"

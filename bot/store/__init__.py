@@ -1,0 +1,53 @@
+"""Storage behind small repositories (SQLAlchemy 2.0 async, Alembic migrations)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.store.db import make_engine, upgrade
+from bot.store.repositories import (
+    ConversationRepository,
+    EventClaims,
+    FeedbackRepository,
+    RedisEventClaims,
+    UsageRepository,
+)
+
+
+@dataclass
+class Store:
+    engine: AsyncEngine
+    sessions: async_sessionmaker
+    usage: UsageRepository
+    conversations: ConversationRepository
+    events: EventClaims | RedisEventClaims
+    feedback: FeedbackRepository
+    _redis: object | None = None
+
+    @classmethod
+    def from_engine(cls, engine: AsyncEngine, redis_client: object | None = None) -> "Store":
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
+        return cls(engine, sessions, UsageRepository(sessions), ConversationRepository(sessions), events, FeedbackRepository(sessions), redis_client)
+
+    @classmethod
+    async def open(cls, database_url: str, *, redis_url: str | None = None, schema: str | None = None, migrate: bool = False) -> "Store":
+        engine = make_engine(database_url, schema=schema)
+        if migrate:
+            await upgrade(engine)
+        redis_client = None
+        if redis_url:
+            from redis.asyncio import Redis
+
+            redis_client = Redis.from_url(redis_url)
+        return cls.from_engine(engine, redis_client)
+
+    async def claim_event(self, key: str, ttl_seconds: int = 86_400) -> bool:
+        """True only the first time `key` is claimed by any govbot process sharing this store."""
+        return await self.events.claim(key, ttl_seconds)
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            await self._redis.aclose()  # type: ignore[attr-defined]
+        await self.engine.dispose()

@@ -1,0 +1,185 @@
+"""Small repositories: each owns one table and speaks in plain values, never ORM objects."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.gateway.types import Completion, GatewayRequest
+from bot.store.models import Conversation, ConversationMessage, Feedback, ProcessedEvent, UsageRecord
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class UsageTotals:
+    tokens: int
+    requests: int
+
+
+class UsageRepository:
+    def __init__(self, sessions: async_sessionmaker):
+        self._sessions = sessions
+
+    async def record(self, request: GatewayRequest, completion: Completion) -> None:
+        async with self._sessions.begin() as session:
+            session.add(
+                UsageRecord(
+                    call_id=completion.call_id,
+                    created_at=utcnow(),
+                    department_id=request.department_id,
+                    user_id=request.user_id,
+                    platform=request.platform,
+                    purpose=request.purpose,
+                    assistant_id=request.assistant_id,
+                    assistant_version=request.assistant_version,
+                    model_alias=request.model,
+                    provider=completion.provider,
+                    model=completion.model,
+                    prompt_tokens=completion.usage.prompt_tokens,
+                    completion_tokens=completion.usage.completion_tokens,
+                    estimated=completion.usage.estimated,
+                    latency_ms=completion.latency_ms,
+                )
+            )
+
+    async def totals(self, department_id: str, since: datetime, user_id: str | None = None) -> UsageTotals:
+        query = select(
+            func.coalesce(func.sum(UsageRecord.prompt_tokens + UsageRecord.completion_tokens), 0), func.count()
+        ).where(UsageRecord.department_id == department_id, UsageRecord.created_at >= since)
+        if user_id is not None:
+            query = query.where(UsageRecord.user_id == user_id)
+        async with self._sessions() as session:
+            tokens, requests = (await session.execute(query)).one()
+        return UsageTotals(int(tokens), int(requests))
+
+    async def exists(self, call_id: str) -> bool:
+        async with self._sessions() as session:
+            return (await session.scalar(select(func.count()).where(UsageRecord.call_id == call_id))) > 0
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationState:
+    id: int
+    assistant_id: str | None
+    assistant_version: int | None
+    turns: int
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ConversationRepository:
+    """Thread metadata: which assistant a thread uses, and its turn count."""
+
+    def __init__(self, sessions: async_sessionmaker):
+        self._sessions = sessions
+
+    async def get(self, key: str) -> ConversationState | None:
+        async with self._sessions() as session:
+            row = await session.scalar(select(Conversation).where(Conversation.key_hash == _key_hash(key)))
+            return None if row is None else ConversationState(row.id, row.assistant_id, row.assistant_version, row.turns)
+
+    async def ensure(self, key: str, *, platform: str, user_id: str, department_id: str) -> ConversationState:
+        existing = await self.get(key)
+        if existing is not None:
+            return existing
+        now = utcnow()
+        try:
+            async with self._sessions.begin() as session:
+                session.add(
+                    Conversation(
+                        key_hash=_key_hash(key), platform=platform, user_id=user_id, department_id=department_id,
+                        turns=0, created_at=now, updated_at=now,
+                    )
+                )
+        except IntegrityError:
+            pass  # another process created it first
+        state = await self.get(key)
+        assert state is not None
+        return state
+
+    async def set_assistant(self, key: str, assistant_id: str | None, version: int | None) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Conversation)
+                .where(Conversation.key_hash == _key_hash(key))
+                .values(assistant_id=assistant_id, assistant_version=version, updated_at=utcnow())
+            )
+
+    async def count_turn(self, key: str, assistant_version: int | None) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Conversation)
+                .where(Conversation.key_hash == _key_hash(key))
+                .values(turns=Conversation.turns + 1, assistant_version=assistant_version, updated_at=utcnow())
+            )
+
+    async def add_content(self, conversation_id: int, role: str, content: str, tokens: int) -> None:
+        async with self._sessions.begin() as session:
+            session.add(ConversationMessage(conversation_id=conversation_id, role=role, content=content, tokens=tokens, created_at=utcnow()))
+
+    async def content(self, conversation_id: int) -> list[tuple[str, str, int]]:
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(ConversationMessage.role, ConversationMessage.content, ConversationMessage.tokens)
+                .where(ConversationMessage.conversation_id == conversation_id)
+                .order_by(ConversationMessage.id)
+            )
+            return [(r, c, t) for r, c, t in rows]
+
+    async def clear_content(self, conversation_id: int) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(delete(ConversationMessage).where(ConversationMessage.conversation_id == conversation_id))
+
+
+class EventClaims:
+    """`claim` is true only the first time a key is seen (until it expires), across all processes."""
+
+    def __init__(self, sessions: async_sessionmaker):
+        self._sessions = sessions
+
+    async def claim(self, key: str, ttl_seconds: int = 86_400) -> bool:
+        now = utcnow()
+        try:
+            async with self._sessions.begin() as session:
+                await session.execute(delete(ProcessedEvent).where(ProcessedEvent.key == key, ProcessedEvent.expires_at < now))
+                session.add(ProcessedEvent(key=key, expires_at=now + timedelta(seconds=ttl_seconds)))
+        except IntegrityError:
+            return False
+        return True
+
+
+class RedisEventClaims:
+    """The same promise on Redis (SET NX EX), for offices that run Redis beside several processes."""
+
+    def __init__(self, client):  # type: ignore[no-untyped-def]
+        self._client = client
+
+    async def claim(self, key: str, ttl_seconds: int = 86_400) -> bool:
+        return bool(await self._client.set(f"govbot:event:{key}", "1", nx=True, ex=ttl_seconds))
+
+
+class FeedbackRepository:
+    def __init__(self, sessions: async_sessionmaker):
+        self._sessions = sessions
+
+    async def record(self, answer_id: str, user_id: str, platform: str, value: str) -> None:
+        """One vote per user and answer; voting again replaces the earlier vote."""
+        async with self._sessions.begin() as session:
+            await session.execute(delete(Feedback).where(Feedback.answer_id == answer_id, Feedback.user_id == user_id))
+            session.add(Feedback(answer_id=answer_id, user_id=user_id, platform=platform, value=value, created_at=utcnow()))
+
+    async def counts(self, answer_id: str) -> dict[str, int]:
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(Feedback.value, func.count()).where(Feedback.answer_id == answer_id).group_by(Feedback.value)
+            )
+            return {value: int(count) for value, count in rows}

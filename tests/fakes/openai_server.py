@@ -1,0 +1,119 @@
+"""A fake OpenAI-compatible upstream on 127.0.0.1, reached by the real `openai` client.
+
+It records every request body, so tests can check what a model provider would have received, and
+it can be scripted per call: a reply text, an HTTP error status, a delay, or a broken stream.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Scripted:
+    text: str | None = None  # None: echo a default answer
+    status: int = 200
+    delay: float = 0.0
+    usage: tuple[int, int] | None = (11, 7)  # (prompt, completion); None omits usage
+    break_stream_after: int | None = None  # close the connection after N chunks
+
+
+@dataclass
+class FakeOpenAI:
+    host: str = "127.0.0.1"
+    port: int = 0
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+    default_text: str = "안녕하세요. 요청하신 내용을 정리했습니다."
+    _script: deque[Scripted] = field(default_factory=deque)
+    _runner: web.AppRunner | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/v1"
+
+    def reply_with(self, text: str, **options: Any) -> None:
+        self._script.append(Scripted(text=text, **options))
+
+    def fail_with(self, status: int, times: int = 1) -> None:
+        for _ in range(times):
+            self._script.append(Scripted(status=status))
+
+    def everything_sent(self) -> str:
+        """All message contents the upstream ever received, joined (for leak checks)."""
+        return "\n".join(m.get("content") or "" for r in self.requests for m in r.get("messages", []))
+
+    async def start(self) -> "FakeOpenAI":
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_get("/v1/models", self._models)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _models(self, request: web.Request) -> web.Response:
+        return web.json_response({"object": "list", "data": [{"id": "fake-model", "object": "model", "created": 0, "owned_by": "test"}]})
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        self.requests.append(body)
+        self.headers.append(dict(request.headers))
+        step = self._script.popleft() if self._script else Scripted()
+        if step.delay:
+            await asyncio.sleep(step.delay)
+        if step.status != 200:
+            return web.json_response(
+                {"error": {"message": f"scripted failure {step.status}", "type": "server_error", "code": None}},
+                status=step.status,
+                headers={"Retry-After": "0"} if step.status == 429 else None,
+            )
+        text = step.text if step.text is not None else self.default_text
+        model = body.get("model", "fake-model")
+        if body.get("stream"):
+            return await self._stream(request, body, step, text, model)
+        usage = {"prompt_tokens": step.usage[0], "completion_tokens": step.usage[1], "total_tokens": sum(step.usage)} if step.usage else None
+        return web.json_response(
+            {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                **({"usage": usage} if usage else {}),
+            }
+        )
+
+    async def _stream(self, request: web.Request, body: dict[str, Any], step: Scripted, text: str, model: str) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        pieces = [text[i : i + 8] for i in range(0, len(text), 8)] or [""]
+        for index, piece in enumerate(pieces):
+            if step.break_stream_after is not None and index >= step.break_stream_after:
+                request.transport.close()  # type: ignore[union-attr]
+                return response
+            chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model,
+                     "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+            await response.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+        final = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model,
+                 "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        await response.write(f"data: {json.dumps(final)}\n\n".encode())
+        if step.usage and (body.get("stream_options") or {}).get("include_usage"):
+            usage_chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model, "choices": [],
+                           "usage": {"prompt_tokens": step.usage[0], "completion_tokens": step.usage[1], "total_tokens": sum(step.usage)}}
+            await response.write(f"data: {json.dumps(usage_chunk)}\n\n".encode())
+        await response.write(b"data: [DONE]\n\n")
+        await response.write_eof()
+        return response

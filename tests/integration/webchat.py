@@ -1,0 +1,61 @@
+"""A small client for the web chat, the way the page uses it (shared by integration tests)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+
+@dataclass
+class ChatResult:
+    status: int
+    deltas: list[str] = field(default_factory=list)
+    progress: list[str] = field(default_factory=list)
+    reply: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+
+    @property
+    def text(self) -> str:
+        return (self.reply or {}).get("text", "")
+
+
+async def send(
+    base_url: str,
+    text: str,
+    *,
+    user: str | None = "kim.minsu",
+    thread: str = "t1",
+    files: list[tuple[str, bytes, str]] = (),  # type: ignore[assignment]
+    headers: dict[str, str] | None = None,
+) -> ChatResult:
+    form = aiohttp.FormData()
+    form.add_field("text", text)
+    form.add_field("thread", thread)
+    for name, data, content_type in files:
+        form.add_field("file", data, filename=name, content_type=content_type)
+    all_headers = {"X-Forwarded-User": user} if user else {}
+    all_headers.update(headers or {})
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{base_url}/api/chat", data=form, headers=all_headers) as response:
+            if response.status != 200:
+                return ChatResult(response.status, error=await response.json())
+            result = ChatResult(response.status)
+            async for line in response.content:
+                if not line.strip():
+                    continue
+                event = json.loads(line)
+                if event["type"] == "delta":
+                    result.deltas.append(event["text"])
+                elif event["type"] == "progress":
+                    result.progress.append(event["text"])
+                elif event["type"] == "reply":
+                    result.reply = event["reply"]
+            return result
+
+
+async def act(base_url: str, action: str, value: str, user: str = "kim.minsu") -> dict[str, Any]:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{base_url}/api/action", json={"action": action, "value": value}, headers={"X-Forwarded-User": user}) as response:
+            return await response.json()
