@@ -17,8 +17,8 @@ from bot.settings import Settings
 app = typer.Typer(help="govbot: 공무원을 위한 메신저 업무 도우미 / a messenger assistant for public officials", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="데이터베이스 / database", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _settings(config: Optional[Path]) -> Settings:

@@ -37,7 +37,7 @@ class Organisation(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone '{value}'") from error
+            raise ValueError(f"알 수 없는 시간대 '{value}'입니다(예: Asia/Seoul). / Unknown time zone '{value}' (e.g. Asia/Seoul).") from error
         return value
 
 
@@ -220,6 +220,8 @@ def _from_validation(error: ValidationError, root: yaml.Node | None) -> list[Con
         if kind == "literal_error":
             allowed = item.get("ctx", {}).get("expected", "")
             ko, en = f"허용된 값이 아닙니다. 다음 중 하나를 쓰세요: {allowed}", f"Not allowed; use one of: {allowed}"
+        elif kind == "value_error" and " / " in str(item.get("ctx", {}).get("error", "")):
+            ko, en = str(item["ctx"]["error"]).split(" / ", 1)
         elif kind in _PYDANTIC_KO:
             ko, en = _PYDANTIC_KO[kind]
         else:
@@ -290,9 +292,8 @@ def parse_config(text: str, source: str = "app.yaml") -> AppConfig:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise ConfigInvalid(
-            source, [ConfigError("", line, f"YAML 문법 오류입니다: {getattr(error, 'problem', error)}", f"YAML syntax error: {error}")]
-        ) from error
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigInvalid(source, [ConfigError("", line, f"YAML 문법 오류입니다: {problem}", f"YAML syntax error: {problem}")]) from error
     if not isinstance(data, dict):
         raise ConfigInvalid(source, [ConfigError("", 1, "최상위는 항목: 값 형태여야 합니다.", "The top level must be a mapping.")])
     try:
