@@ -82,6 +82,7 @@ def serve(
     if slack_socket_mode:
         os.environ["GOVBOT_SLACK_SOCKET_MODE"] = "true"
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     app_config = _load_or_exit(settings.config)
     asyncio.run(_serve(settings, app_config))
 

@@ -30,6 +30,8 @@ from bot.time import month_start
 log = logging.getLogger(__name__)
 
 ActionHandler = Callable[[Action, Identity], Awaitable[Reply | None]]
+# Gets every message of a known user first (e.g. a guided dialogue waiting for its next answer).
+Interceptor = Callable[["Turn", ReplySink | None], Awaitable[Reply | None]]
 
 _TEXT_TYPES = ("text/", "application/json", "application/csv")
 _TEXT_SUFFIXES = (".txt", ".md", ".csv", ".json", ".log")
@@ -49,6 +51,7 @@ class Services:
     offline: bool = False
     skills: Mapping[str, Skill] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
+    interceptors: list[Interceptor] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,10 @@ class Dispatcher:
             message.conversation_key, platform=message.platform, user_id=identity.user_id, department_id=identity.department.id
         )
         turn = Turn(message, identity, conversation, services)
+        for intercept in services.interceptors:
+            intercepted = await intercept(turn, sink)
+            if intercepted is not None:
+                return intercepted
         parsed = parse_command(message.text)
         if parsed is not None:
             name, args = parsed
@@ -149,7 +156,7 @@ class Dispatcher:
             if reply is not None:
                 reply.assistant = reply.assistant or spec.name
                 return reply
-        return await self._ask_model(turn, spec, text, sink)
+        return await ask_assistant(turn, spec, text, sink)
 
     async def _choose_assistant(self, turn: Turn) -> tuple[AssistantSpec, str]:
         """The thread's assistant, unless the message names another ("@보도자료 …" or "보도자료: …")."""
@@ -165,48 +172,50 @@ class Dispatcher:
                 return current, text
         return await default_assistant(self.services, turn), text
 
-    async def _ask_model(self, turn: Turn, spec: AssistantSpec, text: str, sink: ReplySink | None) -> Reply:
-        services, key = self.services, turn.message.conversation_key
-        user_text, notes = _with_attachments(text, turn)
-        history = await services.memory.load(key, turn.conversation.id)
-        request = GatewayRequest(
-            department_id=turn.identity.department.id,
-            user_id=turn.identity.user_id,
-            messages=build_messages(spec, history, user_text, turn.locale),
-            model=spec.model,
-            assistant_id=spec.id,
-            assistant_version=spec.version,
-            conversation_key=key,
-            max_output_tokens=spec.max_output_tokens,
-            temperature=spec.temperature,
-            platform=turn.message.platform,
-        )
-        completion = await _run(services.gateway, request, sink)
-        await services.memory.append(key, turn.conversation.id, ChatMessage("user", user_text))
-        await services.memory.append(key, turn.conversation.id, ChatMessage("assistant", completion.text))
-        await services.store.conversations.count_turn(key, spec.version)
-        model_written = completion.provider != "offline"
-        parts: list = []
-        if spec.template and model_written:
-            parts.extend(split_sections(completion.text, [s.heading for s in spec.template]) or [])
-        if model_written:
-            parts.append(feedback_buttons(completion.call_id, turn.locale))
-        body = completion.text + ("\n\n" + "\n".join(notes) if notes else "")
-        return Reply(
-            text=body,
-            kind="answer",
-            parts=parts,
-            notice=services.config.organisation.ai_notice if model_written else None,
-            assistant=spec.name,
-            answer_id=completion.call_id if model_written else None,
-        )
-
     async def _feedback(self, action: Action, identity: Identity) -> Reply:
         answer_id, _, value = action.value.partition(":")
         if value not in ("up", "down") or not await self.services.store.usage.exists(answer_id):
             return Reply(t("feedback_unknown", identity.locale), kind="error")
         await self.services.store.feedback.record(answer_id, identity.user_id, action.platform, value)
         return Reply(t("feedback_thanks", identity.locale))
+
+
+async def ask_assistant(turn: Turn, spec: AssistantSpec, text: str, sink: ReplySink | None = None) -> Reply:
+    """Answer `text` with assistant `spec` through the gateway, keeping the thread's memory."""
+    services, key = turn.services, turn.message.conversation_key
+    user_text, notes = _with_attachments(text, turn)
+    history = await services.memory.load(key, turn.conversation.id)
+    request = GatewayRequest(
+        department_id=turn.identity.department.id,
+        user_id=turn.identity.user_id,
+        messages=build_messages(spec, history, user_text, turn.locale),
+        model=spec.model,
+        assistant_id=spec.id,
+        assistant_version=spec.version,
+        conversation_key=key,
+        max_output_tokens=spec.max_output_tokens,
+        temperature=spec.temperature,
+        platform=turn.message.platform,
+    )
+    completion = await _run(services.gateway, request, sink)
+    await services.memory.append(key, turn.conversation.id, ChatMessage("user", user_text))
+    await services.memory.append(key, turn.conversation.id, ChatMessage("assistant", completion.text))
+    await services.store.conversations.count_turn(key, spec.version)
+    model_written = completion.provider != "offline"
+    parts: list = []
+    if spec.template and model_written:
+        parts.extend(split_sections(completion.text, [s.heading for s in spec.template]) or [])
+    if model_written:
+        parts.append(feedback_buttons(completion.call_id, turn.locale))
+    body = completion.text + ("\n\n" + "\n".join(notes) if notes else "")
+    return Reply(
+        text=body,
+        kind="answer",
+        parts=parts,
+        notice=services.config.organisation.ai_notice if model_written else None,
+        assistant=spec.name,
+        answer_id=completion.call_id if model_written else None,
+    )
 
 
 async def _run(gateway: Gateway, request: GatewayRequest, sink: ReplySink | None) -> Completion:

@@ -79,3 +79,89 @@ class Feedback(Base):
     platform: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QuotaCounter(Base):
+    """Usage in one period for one subject (department, user or assistant), changed only by
+    atomic conditional updates so concurrent processes can never overshoot a limit."""
+
+    __tablename__ = "quota_counters"
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)  # dept, user, assistant
+    subject: Mapped[str] = mapped_column(String(160), primary_key=True)
+    period: Mapped[str] = mapped_column(String(24), primary_key=True)  # e.g. day:2026-11-22, month:2026-11, minute:…
+    used_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    reserved_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuotaOverride(Base):
+    """Limits set by admins at run time (`govbot quota set|grant`), over app.yaml's."""
+
+    __tablename__ = "quota_overrides"
+    department_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    limit_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int | None] = mapped_column(BigInteger)
+    grant_period: Mapped[str | None] = mapped_column(String(24))  # a one-off extra for this period only
+    updated_by: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QuotaAlert(Base):
+    """One row per department, limit and period once the 80% warning was given (so it is given once)."""
+
+    __tablename__ = "quota_alerts"
+    department_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    limit_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period: Mapped[str] = mapped_column(String(24), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditHead(Base):
+    """The chain's tip: appends lock this single row, so records form one unbroken sequence."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditRecord(Base):
+    """One gateway call. Findings are types and counts only; content only with store_content."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    call_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(128))
+    department_id: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(32))
+    assistant_id: Mapped[str | None] = mapped_column(String(64))
+    model_alias: Mapped[str] = mapped_column(String(64))
+    provider: Mapped[str | None] = mapped_column(String(64))
+    model: Mapped[str | None] = mapped_column(String(128))
+    prompt_tokens: Mapped[int] = mapped_column(Integer)
+    completion_tokens: Mapped[int] = mapped_column(Integer)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    findings: Mapped[str] = mapped_column(Text)  # JSON {"phone": 2}
+    decision: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    content: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ApiKey(Base):
+    """Per-department keys for the OpenAI-compatible endpoint; only a hash is kept."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    department_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(80))
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
