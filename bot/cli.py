@@ -11,12 +11,18 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from adapters.openai_api import cli as keys_cli
+from bot.audit import cli as audit_cli
 from bot.config import ConfigInvalid, load_config
+from bot.quota import cli as quota_cli
 from bot.settings import Settings
 
 app = typer.Typer(help="govbot: 공무원을 위한 메신저 업무 도우미 / a messenger assistant for public officials", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="데이터베이스 / database", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(quota_cli.app, name="quota")
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(keys_cli.app, name="keys")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 

@@ -85,6 +85,7 @@ class Quota(_Strict):
     requests_per_day: int | None = Field(None, ge=0)
     user_tokens_per_day: int | None = Field(None, ge=0)
     user_requests_per_minute: int | None = Field(None, ge=0)
+    assistant_tokens_per_day: dict[str, int] = Field(default_factory=dict, description="assistant id → tokens per day")
 
 
 class Department(_Strict):

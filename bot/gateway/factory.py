@@ -13,10 +13,13 @@ from bot.gateway.pipeline import Gateway, Stage
 from bot.gateway.providers.base import ModelProvider
 from bot.gateway.providers.openai_compatible import OpenAICompatibleProvider
 from bot.gateway.providers.router import ModelRouter, Target
+from bot.gateway.stages.audit import AuditTrail
 from bot.gateway.stages.authorise import Authorise
+from bot.gateway.stages.quota import EnforceQuota
 from bot.gateway.stages.record_usage import RecordUsage
 from bot.offline.engine import MODEL_NAME as OFFLINE_MODEL
 from bot.offline.engine import OfflineEngine
+from bot.quota.service import QuotaService
 from bot.store import Store
 
 
@@ -24,6 +27,7 @@ from bot.store import Store
 class GatewayBundle:
     gateway: Gateway
     router: ModelRouter
+    quota: QuotaService
     providers: list[ModelProvider] = field(default_factory=list)
 
     @property
@@ -64,13 +68,17 @@ def build_router(config: AppConfig, providers: Mapping[str, ModelProvider]) -> M
     return ModelRouter(aliases, support_contact=config.organisation.support_contact)
 
 
-def build_gateway(config: AppConfig, store: Store, environ: Mapping[str, str] | None = None, extra_stages: list[Stage] | None = None) -> GatewayBundle:
+def build_gateway(config: AppConfig, store: Store, environ: Mapping[str, str] | None = None) -> GatewayBundle:
+    """The stages in order: audit sees every outcome; policies run before quota, so a blocked call
+    reserves nothing; usage is recorded only for answered calls."""
     env = os.environ if environ is None else environ
     providers = build_providers(config, env)
     router = build_router(config, providers)
+    quota = QuotaService(config, store.quota)
     stages: list[Stage] = [
+        AuditTrail(store.audit, store_content=config.retention.store_content),
         Authorise(config),
-        *(extra_stages or []),
+        EnforceQuota(quota),
         RecordUsage(store.usage),
     ]
-    return GatewayBundle(Gateway(stages, router), router, list(providers.values()))
+    return GatewayBundle(Gateway(stages, router), router, quota, list(providers.values()))

@@ -5,7 +5,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.store.audit_repository import AuditRepository
 from bot.store.db import make_engine, upgrade
+from bot.store.keys_repository import ApiKeyRepository
+from bot.store.quota_repository import QuotaRepository
 from bot.store.repositories import (
     ConversationRepository,
     EventClaims,
@@ -23,13 +26,27 @@ class Store:
     conversations: ConversationRepository
     events: EventClaims | RedisEventClaims
     feedback: FeedbackRepository
+    quota: QuotaRepository
+    audit: AuditRepository
+    keys: ApiKeyRepository
     _redis: object | None = None
 
     @classmethod
     def from_engine(cls, engine: AsyncEngine, redis_client: object | None = None) -> "Store":
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
-        return cls(engine, sessions, UsageRepository(sessions), ConversationRepository(sessions), events, FeedbackRepository(sessions), redis_client)
+        return cls(
+            engine,
+            sessions,
+            UsageRepository(sessions),
+            ConversationRepository(sessions),
+            events,
+            FeedbackRepository(sessions),
+            QuotaRepository(sessions, engine.dialect.name),
+            AuditRepository(sessions),
+            ApiKeyRepository(sessions),
+            redis_client,
+        )
 
     @classmethod
     async def open(cls, database_url: str, *, redis_url: str | None = None, schema: str | None = None, migrate: bool = False) -> "Store":

@@ -1,0 +1,54 @@
+"""What every admin CLI command needs: settings, app.yaml and an open store, closed afterwards."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from bot.config import AppConfig, ConfigInvalid, load_config
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.db import current_revision
+
+T = TypeVar("T")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(ko: str, en: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]{ko}[/red]\n{en}", highlight=False)
+    return typer.Exit(code)
+
+
+def with_store(work: Callable[[AppConfig, Store], Awaitable[T]]) -> T:
+    settings = Settings()
+    try:
+        config = load_config(settings.config)
+    except ConfigInvalid as error:
+        raise fail(f"설정 오류가 있습니다: {error}", "app.yaml is invalid; run `govbot check-config`.") from None
+
+    async def run() -> T:
+        store = await Store.open(settings.database_url, redis_url=settings.redis_url)
+        try:
+            if await current_revision(store.engine) is None:
+                raise fail("데이터베이스가 준비되지 않았습니다. 먼저 `govbot db upgrade`를 실행하세요.", "The database is not initialised; run `govbot db upgrade` first.")
+            return await work(config, store)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+def require_admin(config: AppConfig, department_id: str, by: str) -> None:
+    """Only admins listed in app.yaml for the department may change what it is allowed."""
+    department = config.department(department_id)
+    if department is None:
+        raise fail(f"없는 부서입니다: {department_id}", f"Unknown department: {department_id}")
+    if by not in department.admins:
+        raise fail(
+            f"'{by}'은(는) {department.name}의 관리자가 아닙니다. app.yaml의 admins에 있는 사람만 바꿀 수 있습니다.",
+            f"'{by}' is not an admin of {department.name}; only app.yaml admins may change it.",
+        )

@@ -1,0 +1,35 @@
+"""Reserve before the call (prompt estimate + max output), settle the real usage after, and release
+everything when the call fails: a failed call costs nothing."""
+from __future__ import annotations
+
+from bot.gateway.pipeline import Next
+from bot.gateway.stream import ReplyStream, estimate_tokens
+from bot.gateway.types import Completion, GatewayCall
+from bot.quota.service import QuotaService
+
+
+class EnforceQuota:
+    name = "quota"
+
+    def __init__(self, quota: QuotaService):
+        self._quota = quota
+
+    async def __call__(self, call: GatewayCall, next: Next) -> ReplyStream:
+        request = call.request
+        estimate = sum(estimate_tokens(m.content) for m in request.messages) + request.max_output_tokens
+        reservation = await self._quota.reserve(request, estimate)
+        try:
+            reply = await next(call)
+        except BaseException:
+            await self._quota.release(reservation)
+            raise
+
+        async def settle(completion: Completion) -> None:
+            await self._quota.settle(reservation, completion.usage.total_tokens)
+
+        async def release(error: BaseException) -> None:
+            await self._quota.release(reservation)
+
+        reply.on_done(settle)
+        reply.on_fail(release)
+        return reply

@@ -1,0 +1,1 @@
+"""Department quotas: limits per period, reserved before a call and settled after it."""

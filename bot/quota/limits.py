@@ -1,0 +1,142 @@
+"""Which limits apply to a call, and in which period. Pure: no clock, no database.
+
+A counter is identified by (scope, subject, period); several limits may share one counter (tokens
+and requests of a department today). Periods are keys in the office's local time, so a day ends at
+local midnight, and a settlement always goes to the counters its reservation used.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.config import Quota
+
+Kind = Literal["tokens", "requests"]
+LIMIT_NAMES = (
+    "tokens_per_day",
+    "tokens_per_month",
+    "requests_per_day",
+    "user_tokens_per_day",
+    "user_requests_per_minute",
+)
+
+LABELS_KO = {
+    "tokens_per_day": "부서 하루 토큰 한도",
+    "tokens_per_month": "부서 한 달 토큰 한도",
+    "requests_per_day": "부서 하루 요청 수 한도",
+    "user_tokens_per_day": "개인 하루 토큰 한도",
+    "user_requests_per_minute": "개인 분당 요청 수 한도",
+    "assistant_tokens_per_day": "도우미 하루 토큰 한도",
+}
+LABELS_EN = {
+    "tokens_per_day": "department daily token limit",
+    "tokens_per_month": "department monthly token limit",
+    "requests_per_day": "department daily request limit",
+    "user_tokens_per_day": "personal daily token limit",
+    "user_requests_per_minute": "personal per-minute request limit",
+    "assistant_tokens_per_day": "assistant daily token limit",
+}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class CounterKey:
+    scope: str  # dept, user, assistant
+    subject: str
+    period: str
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    name: str
+    counter: CounterKey
+    kind: Kind
+    value: int
+    resets_at: datetime  # local time the period ends
+
+
+@dataclass(frozen=True, slots=True)
+class Periods:
+    minute: str
+    day: str
+    month: str
+    minute_end: datetime
+    day_end: datetime
+    month_end: datetime
+
+
+def periods(now_local: datetime) -> Periods:
+    minute_start = now_local.replace(second=0, microsecond=0)
+    day_start = minute_start.replace(hour=0, minute=0)
+    month_start = day_start.replace(day=1)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    return Periods(
+        minute=f"minute:{minute_start:%Y-%m-%dT%H:%M}",
+        day=f"day:{day_start:%Y-%m-%d}",
+        month=f"month:{month_start:%Y-%m}",
+        minute_end=minute_start + timedelta(minutes=1),
+        day_end=day_start + timedelta(days=1),
+        month_end=next_month,
+    )
+
+
+def counters_for(department_id: str, user_id: str, assistant_id: str | None, p: Periods) -> list[CounterKey]:
+    """The counters every call moves, limited or not, so a limit set mid-period starts from real usage."""
+    keys = [
+        CounterKey("dept", department_id, p.day),
+        CounterKey("dept", department_id, p.month),
+        CounterKey("user", f"{department_id}:{user_id}", p.day),
+        CounterKey("user", f"{department_id}:{user_id}", p.minute),
+    ]
+    if assistant_id:
+        keys.append(CounterKey("assistant", f"{department_id}:{assistant_id}", p.day))
+    return sorted(keys)
+
+
+def effective_values(quota: Quota, overrides: Mapping[str, int | None], grants: Mapping[str, int]) -> dict[str, int | None]:
+    """app.yaml's limits, replaced by admin overrides, plus this period's one-off grants."""
+    values: dict[str, int | None] = {name: getattr(quota, name) for name in LIMIT_NAMES}
+    values.update({k: v for k, v in overrides.items() if k in values})
+    for name, extra in grants.items():
+        if values.get(name) is not None:
+            values[name] = int(values[name]) + extra  # type: ignore[arg-type]
+    return values
+
+
+def limits_for(
+    department_id: str,
+    user_id: str,
+    assistant_id: str | None,
+    values: Mapping[str, int | None],
+    assistant_limits: Mapping[str, int],
+    p: Periods,
+) -> list[Limit]:
+    user = f"{department_id}:{user_id}"
+    table: list[tuple[str, CounterKey, Kind, datetime]] = [
+        ("tokens_per_day", CounterKey("dept", department_id, p.day), "tokens", p.day_end),
+        ("tokens_per_month", CounterKey("dept", department_id, p.month), "tokens", p.month_end),
+        ("requests_per_day", CounterKey("dept", department_id, p.day), "requests", p.day_end),
+        ("user_tokens_per_day", CounterKey("user", user, p.day), "tokens", p.day_end),
+        ("user_requests_per_minute", CounterKey("user", user, p.minute), "requests", p.minute_end),
+    ]
+    out = [Limit(name, key, kind, int(values[name]), ends) for name, key, kind, ends in table if values.get(name) is not None]
+    if assistant_id and assistant_id in assistant_limits:
+        key = CounterKey("assistant", f"{department_id}:{assistant_id}", p.day)
+        out.append(Limit("assistant_tokens_per_day", key, "tokens", assistant_limits[assistant_id], p.day_end))
+    return out
+
+
+def refusal_text(limit: Limit, department_name: str, admins: str, locale: str) -> tuple[str, str]:
+    """(Korean, English): which limit, when it resets, whom to ask."""
+    when_ko = f"{limit.resets_at:%m월 %d일 %H시 %M분}"
+    when_en = f"{limit.resets_at:%Y-%m-%d %H:%M}"
+    ko = (
+        f"{department_name}의 {LABELS_KO[limit.name]}({limit.value:,})에 도달해 요청을 처리할 수 없습니다. "
+        f"{when_ko}에 초기화됩니다. 더 필요하면 부서 관리자({admins})에게 한도 조정을 요청하세요."
+    )
+    en = (
+        f"The {LABELS_EN[limit.name]} of {department_name} ({limit.value:,}) has been reached. "
+        f"It resets at {when_en}. Ask your department admin ({admins}) to raise it if you need more."
+    )
+    return ko, en

@@ -1,0 +1,54 @@
+"""Append-only audit log. Each append locks the chain head row, so records form one sequence even
+with several processes writing."""
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.audit.chain import Problem, record_hash, verify_chain
+from bot.store.models import AuditHead, AuditRecord
+
+EXPORT_FIELDS = (
+    "seq", "created_at", "call_id", "user_id", "department_id", "platform", "purpose", "assistant_id", "model_alias",
+    "provider", "model", "prompt_tokens", "completion_tokens", "latency_ms", "findings", "decision", "error_code", "content", "hash",
+)
+
+
+class AuditRepository:
+    def __init__(self, sessions: async_sessionmaker):
+        self._sessions = sessions
+
+    async def append(self, fields: dict[str, Any]) -> int:
+        """Write one record (fields without seq/hash); returns its sequence number."""
+        fields = {**fields, "findings": json.dumps(fields.get("findings") or {}, sort_keys=True, ensure_ascii=False)}
+        fields["latency_ms"] = round(float(fields["latency_ms"]), 3)
+        fields.setdefault("created_at", datetime.now(timezone.utc))
+        async with self._sessions.begin() as session:
+            seq, prev = (
+                await session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash))
+            ).one()
+            record = {**fields, "seq": seq}
+            digest = record_hash(record, prev)
+            session.add(AuditRecord(**record, prev_hash=prev, hash=digest))
+            await session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
+        return int(seq)
+
+    async def rows(self, since: datetime | None = None) -> AsyncIterator[dict[str, Any]]:
+        query = select(AuditRecord).order_by(AuditRecord.seq)
+        if since is not None:
+            query = query.where(AuditRecord.created_at >= since)
+        async with self._sessions() as session:
+            result = await session.stream_scalars(query.execution_options(yield_per=1000))
+            async for row in result:
+                yield {c.name: getattr(row, c.name) for c in AuditRecord.__table__.columns}
+
+    async def verify(self) -> tuple[int, list[Problem]]:
+        async with self._sessions() as session:
+            head = (await session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1))).one()
+        records = [row async for row in self.rows()]
+        return verify_chain(records, int(head.seq), head.hash)

@@ -1,0 +1,76 @@
+"""Per-department API keys for the OpenAI-compatible endpoint. Only a SHA-256 of each key is kept
+(keys are 256-bit random, so a fast hash is enough); the key itself is shown once, at creation."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.store.models import ApiKey
+
+KEY_PREFIX = "gbk_"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    id: int
+    prefix: str
+    department_id: str
+    name: str
+    created_by: str
+    created_at: datetime
+    revoked: bool
+    last_used_at: datetime | None
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _info(row: ApiKey) -> KeyInfo:
+    return KeyInfo(row.id, row.prefix, row.department_id, row.name, row.created_by, row.created_at, row.revoked_at is not None, row.last_used_at)
+
+
+class ApiKeyRepository:
+    def __init__(self, sessions: async_sessionmaker):
+        self._sessions = sessions
+
+    async def create(self, department_id: str, name: str, created_by: str) -> tuple[str, KeyInfo]:
+        """A new key (returned once, never stored) and its public record."""
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        row = ApiKey(
+            prefix=key[: len(KEY_PREFIX) + 8], key_hash=_hash(key), department_id=department_id, name=name,
+            created_by=created_by, created_at=datetime.now(timezone.utc),
+        )
+        async with self._sessions.begin() as session:
+            session.add(row)
+        return key, _info(row)
+
+    async def authenticate(self, key: str) -> KeyInfo | None:
+        """The key's record when it exists and is not revoked."""
+        if not key.startswith(KEY_PREFIX):
+            return None
+        async with self._sessions.begin() as session:
+            row = await session.scalar(select(ApiKey).where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None)))
+            if row is None:
+                return None
+            row.last_used_at = datetime.now(timezone.utc)
+            return _info(row)
+
+    async def list(self, department_id: str | None = None) -> list[KeyInfo]:
+        query = select(ApiKey).order_by(ApiKey.id)
+        if department_id:
+            query = query.where(ApiKey.department_id == department_id)
+        async with self._sessions() as session:
+            return [_info(row) for row in (await session.scalars(query)).all()]
+
+    async def revoke(self, prefix: str) -> int:
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None)).values(revoked_at=datetime.now(timezone.utc))
+            )
+            return int(result.rowcount or 0)

@@ -1,0 +1,168 @@
+"""Quota counters changed only by atomic conditional UPDATEs inside one transaction.
+
+Reserving checks and increments in the same statement (`… WHERE used + reserved + n <= limit`), so
+two processes can never both pass a check that only one of them fits; missing counter rows are
+created with INSERT … ON CONFLICT DO NOTHING first, so concurrent first requests cannot bypass a
+budget either. Counters are touched in a fixed order to avoid lock-order deadlocks on PostgreSQL.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.quota.limits import CounterKey, Limit
+from bot.store.models import QuotaAlert, QuotaCounter, QuotaOverride
+
+
+@dataclass(frozen=True, slots=True)
+class CounterState:
+    used_tokens: int
+    reserved_tokens: int
+    requests: int
+
+
+class _Exceeded(Exception):
+    def __init__(self, limit: Limit):
+        self.limit = limit
+
+
+def _insert(dialect: str):  # type: ignore[no-untyped-def]
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+def _where(key: CounterKey):  # type: ignore[no-untyped-def]
+    return and_(QuotaCounter.scope == key.scope, QuotaCounter.subject == key.subject, QuotaCounter.period == key.period)
+
+
+class QuotaRepository:
+    def __init__(self, sessions: async_sessionmaker, dialect: str):
+        self._sessions = sessions
+        self._dialect = dialect
+
+    async def _ensure(self, session: AsyncSession, key: CounterKey) -> None:
+        statement = _insert(self._dialect)(QuotaCounter).values(
+            scope=key.scope, subject=key.subject, period=key.period, used_tokens=0, reserved_tokens=0, requests=0
+        )
+        await session.execute(statement.on_conflict_do_nothing())
+
+    async def reserve(self, counters: Sequence[CounterKey], limits: Sequence[Limit], tokens: int) -> Limit | None:
+        """Reserve `tokens` and one request on every counter. Returns None on success, or the limit
+        that would be exceeded (then nothing at all was changed)."""
+        by_counter: dict[CounterKey, list[Limit]] = {}
+        for limit in limits:
+            by_counter.setdefault(limit.counter, []).append(limit)
+        try:
+            async with self._sessions.begin() as session:
+                for key in sorted(set(counters) | set(by_counter)):
+                    await self._ensure(session, key)
+                    conditions = [_where(key)]
+                    for limit in by_counter.get(key, []):
+                        if limit.kind == "tokens":
+                            conditions.append(QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + tokens <= limit.value)
+                        else:
+                            conditions.append(QuotaCounter.requests + 1 <= limit.value)
+                    result = await session.execute(
+                        update(QuotaCounter)
+                        .where(*conditions)
+                        .values(reserved_tokens=QuotaCounter.reserved_tokens + tokens, requests=QuotaCounter.requests + 1)
+                    )
+                    if result.rowcount != 1:
+                        row = (await session.execute(select(QuotaCounter).where(_where(key)))).scalar_one()
+                        raise _Exceeded(_first_exceeded(by_counter[key], row, tokens))
+        except _Exceeded as exceeded:
+            return exceeded.limit
+        return None
+
+    async def settle(self, counters: Iterable[CounterKey], reserved: int, actual: int) -> None:
+        """Replace the reservation by the tokens actually used."""
+        async with self._sessions.begin() as session:
+            for key in sorted(counters):
+                await session.execute(
+                    update(QuotaCounter)
+                    .where(_where(key))
+                    .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, used_tokens=QuotaCounter.used_tokens + actual)
+                )
+
+    async def release(self, counters: Iterable[CounterKey], reserved: int) -> None:
+        """Undo a reservation: a failed or refused call costs nothing, not even a request."""
+        async with self._sessions.begin() as session:
+            for key in sorted(counters):
+                await session.execute(
+                    update(QuotaCounter)
+                    .where(_where(key))
+                    .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, requests=QuotaCounter.requests - 1)
+                )
+
+    async def state(self, key: CounterKey) -> CounterState:
+        async with self._sessions() as session:
+            row = (await session.execute(select(QuotaCounter).where(_where(key)))).scalar_one_or_none()
+        return CounterState(0, 0, 0) if row is None else CounterState(row.used_tokens, row.reserved_tokens, row.requests)
+
+    # ---- admin overrides ------------------------------------------------------------------
+
+    async def overrides(self, department_id: str, current_periods: dict[str, str]) -> tuple[dict[str, int | None], dict[str, int]]:
+        """(overrides, grants) in force: grants count only in the period they were given for."""
+        async with self._sessions() as session:
+            rows = (await session.scalars(select(QuotaOverride).where(QuotaOverride.department_id == department_id))).all()
+        overrides: dict[str, int | None] = {}
+        grants: dict[str, int] = {}
+        for row in rows:
+            if row.limit_name.startswith("grant:"):
+                name = row.limit_name.removeprefix("grant:")
+                if row.grant_period == current_periods.get(name) and row.value:
+                    grants[name] = row.value
+            else:
+                overrides[row.limit_name] = row.value
+        return overrides, grants
+
+    async def set_override(self, department_id: str, name: str, value: int | None, by: str, grant_period: str | None = None) -> None:
+        now = datetime.now(timezone.utc)
+        async with self._sessions.begin() as session:
+            await session.execute(delete(QuotaOverride).where(QuotaOverride.department_id == department_id, QuotaOverride.limit_name == name))
+            session.add(QuotaOverride(department_id=department_id, limit_name=name, value=value, grant_period=grant_period, updated_by=by, updated_at=now))
+
+    async def add_grant(self, department_id: str, name: str, amount: int, period: str, by: str) -> int:
+        """Add `amount` to this period's grant for `name`; returns the period's total grant."""
+        _, grants = await self.overrides(department_id, {name: period})
+        total = grants.get(name, 0) + amount
+        await self.set_override(department_id, f"grant:{name}", total, by, grant_period=period)
+        return total
+
+    async def clear_overrides(self, department_id: str) -> int:
+        async with self._sessions.begin() as session:
+            result = await session.execute(delete(QuotaOverride).where(QuotaOverride.department_id == department_id))
+            return int(result.rowcount or 0)
+
+    # ---- the 80% warning ------------------------------------------------------------------
+
+    async def claim_alert(self, department_id: str, limit_name: str, period: str) -> bool:
+        """True only the first time this department's limit crosses the warning line in this period."""
+        statement = _insert(self._dialect)(QuotaAlert).values(
+            department_id=department_id, limit_name=limit_name, period=period, created_at=datetime.now(timezone.utc), delivered=False
+        )
+        async with self._sessions.begin() as session:
+            result = await session.execute(statement.on_conflict_do_nothing())
+            return (result.rowcount or 0) == 1
+
+    async def take_undelivered_alerts(self, department_id: str) -> list[tuple[str, str]]:
+        """(limit name, period) alerts not yet shown to an admin, marked delivered as they are taken."""
+        async with self._sessions.begin() as session:
+            rows = (await session.scalars(select(QuotaAlert).where(QuotaAlert.department_id == department_id, QuotaAlert.delivered.is_(False)))).all()
+            for row in rows:
+                row.delivered = True
+            return [(r.limit_name, r.period) for r in rows]
+
+
+def _first_exceeded(limits: Sequence[Limit], row: QuotaCounter, tokens: int) -> Limit:
+    for limit in limits:
+        if limit.kind == "tokens" and row.used_tokens + row.reserved_tokens + tokens > limit.value:
+            return limit
+        if limit.kind == "requests" and row.requests + 1 > limit.value:
+            return limit
+    return limits[0]

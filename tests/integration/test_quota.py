@@ -1,0 +1,161 @@
+"""Department quotas on both stores: exact budgets under concurrency, nothing charged for failures,
+rollover without lost usage, and the refusal an official reads."""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+import yaml
+
+from bot.config import parse_config
+from bot.gateway.errors import QuotaExceeded
+from bot.gateway.types import ChatMessage, GatewayRequest
+from bot.quota.limits import CounterKey
+from bot.quota.service import QuotaService
+from bot.store import Store
+from tests.conftest import config_for_upstreams, offline_config
+from tests.integration.webchat import send
+
+
+def config_with_quota(base, **quota):
+    raw = base.model_dump(mode="json")
+    raw["departments"][0]["quota"] = quota  # traffic
+    return parse_config(yaml.safe_dump(raw, allow_unicode=True))
+
+
+def request(user: str = "kim.minsu", department: str = "traffic") -> GatewayRequest:
+    return GatewayRequest(department, user, [ChatMessage("user", "질문")], max_output_tokens=10)
+
+
+async def open_two(database) -> tuple[Store, Store]:
+    url, schema = database
+    first = await Store.open(url, schema=schema, migrate=True)
+    second = await Store.open(url, schema=schema)
+    return first, second
+
+
+async def test_two_processes_racing_get_exactly_the_budget(database):
+    config = config_with_quota(offline_config(), requests_per_day=7, tokens_per_day=10_000)
+    first, second = await open_two(database)
+    try:
+        services = [QuotaService(config, first.quota), QuotaService(config, second.quota)]
+
+        async def attempt(i: int) -> bool:
+            # Different users, most of them brand new to the counters: first requests must not bypass the budget.
+            try:
+                await services[i % 2].reserve(request(user=f"user{i}"), 100)
+                return True
+            except QuotaExceeded:
+                return False
+
+        results = await asyncio.gather(*[attempt(i) for i in range(30)])
+        assert results.count(True) == 7
+        status = {s.name: s.used for s in await services[0].status("traffic")}
+        assert status["requests_per_day"] == 7
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_token_budget_is_never_exceeded_under_concurrency(database):
+    config = config_with_quota(offline_config(), tokens_per_day=1_000)
+    first, second = await open_two(database)
+    try:
+        services = [QuotaService(config, first.quota), QuotaService(config, second.quota)]
+        reservations = []
+
+        async def attempt(i: int) -> None:
+            try:
+                reservations.append(await services[i % 2].reserve(request(), 150))
+            except QuotaExceeded:
+                pass
+
+        await asyncio.gather(*[attempt(i) for i in range(20)])
+        assert len(reservations) == 6  # 6 × 150 = 900 ≤ 1000 < 7 × 150
+        for reservation in reservations:
+            await services[0].settle(reservation, 150)
+        state = await first.quota.state(reservations[0].counters[0])
+        assert (state.used_tokens, state.reserved_tokens) == (900, 0)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_release_returns_tokens_and_the_request(database):
+    config = config_with_quota(offline_config(), requests_per_day=1)
+    first, second = await open_two(database)
+    try:
+        service = QuotaService(config, first.quota)
+        reservation = await service.reserve(request(), 500)
+        await service.release(reservation)
+        again = await service.reserve(request(), 500)  # the released request may be used again
+        state = await first.quota.state(again.counters[0])
+        assert (state.requests, state.reserved_tokens, state.used_tokens) == (1, 500, 0)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_rollover_during_a_call_settles_into_the_period_it_reserved(database):
+    config = config_with_quota(offline_config(), tokens_per_day=1_000)
+    first, second = await open_two(database)
+    try:
+        now = [datetime(2026, 11, 22, 14, 59, 59, tzinfo=timezone.utc)]  # 23:59:59 in Seoul
+        service = QuotaService(config, first.quota, clock=lambda: now[0])
+        reservation = await service.reserve(request(), 300)
+        now[0] += timedelta(seconds=2)  # past local midnight
+        await service.settle(reservation, 250)
+        old_day = await first.quota.state(CounterKey("dept", "traffic", "day:2026-11-22"))
+        new_day = await first.quota.state(CounterKey("dept", "traffic", "day:2026-11-23"))
+        assert (old_day.used_tokens, old_day.reserved_tokens) == (250, 0)
+        assert new_day.used_tokens == 0
+        assert {s.name: s.used for s in await service.status("traffic")}["tokens_per_day"] == 0
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_admin_override_and_grant_change_the_limit(database):
+    config = config_with_quota(offline_config(), requests_per_day=1)
+    first, second = await open_two(database)
+    try:
+        service = QuotaService(config, first.quota)
+        await service.reserve(request(), 10)
+        try:
+            await service.reserve(request(), 10)
+            raise AssertionError("second request should be refused")
+        except QuotaExceeded:
+            pass
+        assert await service.grant("traffic", "requests_per_day", 2, by="park.jiyoung") == 2
+        await service.reserve(request(), 10)
+        await service.set_limit("traffic", "requests_per_day", None, by="park.jiyoung")  # unlimited
+        for _ in range(5):
+            await service.reserve(request(), 10)
+        assert await service.reset("traffic") == 2
+        limits = {s.name: s.value for s in await service.status("traffic")}
+        assert limits["requests_per_day"] == 1
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_over_quota_official_reads_which_limit_when_it_resets_and_whom_to_ask(start_govbot, fake_openai):
+    config = config_with_quota(config_for_upstreams(fake_openai.base_url), requests_per_day=1)
+    async with start_govbot(config=config) as gb:
+        first = await send(gb.url, "첫 질문")
+        second = await send(gb.url, "두 번째 질문")
+        status = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
+    assert first.reply["kind"] == "answer"
+    assert second.reply["kind"] == "refusal"
+    assert "하루 요청 수 한도(1)" in second.text and "초기화됩니다" in second.text and "박지영" in second.text
+    assert len(fake_openai.requests) == 1
+    assert status["requests_per_day"] == 1
+
+
+async def test_failed_model_call_costs_nothing(start_govbot, fake_openai):
+    fake_openai.fail_with(500, times=2)
+    async with start_govbot() as gb:
+        result = await send(gb.url, "질문")
+        status = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
+    assert result.reply["kind"] == "error"
+    assert status == {"tokens_per_day": 0, "tokens_per_month": 0, "requests_per_day": 0}
