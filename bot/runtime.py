@@ -76,6 +76,7 @@ async def build_runtime(
         assistants=assistants,
         memory=build_memory(config, store),
         commands=commands,
+        quota=bundle.quota,
         offline=bundle.offline,
         skills=build_skills(config),
     )

@@ -1,13 +1,10 @@
 """The commands every user has: /help, /assistants, /use, /quota, /reset."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from adapters.base import Reply, Table
 from bot.dispatch.commands import Command, CommandRegistry
 from bot.dispatch.dispatcher import Turn, default_assistant
 from bot.i18n import t
-from bot.time import day_start, month_start
 
 
 async def help_command(turn: Turn, args: str) -> Reply:
@@ -51,14 +48,45 @@ async def use_command(turn: Turn, args: str) -> Reply:
 
 
 async def quota_command(turn: Turn, args: str) -> Reply:
-    config, department = turn.services.config, turn.identity.department
-    now = datetime.now(config.zone)
-    usage = turn.services.store.usage
-    month = await usage.totals(department.id, month_start(now))
-    today = await usage.totals(department.id, day_start(now))
-    limit = department.quota.tokens_per_month
-    limit_text = f"{limit:,}" if limit is not None else t("unlimited", turn.locale)
-    return Reply(t("quota_status", turn.locale, department=department.name, used=month.tokens, limit=limit_text, requests_today=today.requests))
+    """Everyone sees their department's use; its admins may also `/quota set|grant|reset`."""
+    quota, department = turn.services.quota, turn.identity.department
+    action, _, rest = args.partition(" ")
+    if action in ("set", "grant", "reset"):
+        return await _change_quota(turn, action, rest.split())
+    en = turn.locale == "en"
+    rows = []
+    for status in await quota.status(department.id):
+        limit = f"{status.value:,}" if status.value is not None else t("unlimited", turn.locale)
+        share = f"{100 * status.used / status.value:.0f}%" if status.value else "-"
+        rows.append((status.label_en if en else status.label_ko, f"{status.used:,}", limit, share, f"{status.resets_at:%m-%d %H:%M}"))
+    columns = ("Limit", "Used", "Limit value", "Share", "Resets") if en else ("한도", "사용", "한도값", "비율", "초기화")
+    month = next(r for r in rows if r[0] in ("부서 한 달 토큰 한도", "department monthly token limit"))
+    head = (f"**{department.name}** this month: {month[1]} / {month[2]} tokens" if en else f"**{department.name}** 이번 달 사용량: {month[1]} / {month[2]} 토큰")
+    return Reply(head, parts=[Table(columns, tuple(rows))])
+
+
+async def _change_quota(turn: Turn, action: str, words: list[str]) -> Reply:
+    identity, quota = turn.identity, turn.services.quota
+    if not identity.is_admin:
+        return Reply("한도는 부서 관리자만 바꿀 수 있습니다. / Only department admins can change quotas.", kind="error")
+    usage = "사용법: `/quota set 한도이름 값`, `/quota grant 한도이름 추가량`, `/quota reset` (한도이름: tokens_per_day, tokens_per_month, requests_per_day, user_tokens_per_day, user_requests_per_minute)"
+    try:
+        if action == "reset":
+            removed = await quota.reset(identity.department.id)
+            return Reply(f"관리자 변경 {removed}건을 지우고 app.yaml 한도로 되돌렸습니다.")
+        if len(words) != 2:
+            return Reply(usage, kind="error")
+        name, raw = words
+        value = None if raw.lower() in ("none", "없음") else int(raw.replace(",", ""))
+        if action == "set":
+            await quota.set_limit(identity.department.id, name, value, by=identity.user_id)
+            return Reply(f"{identity.department.name}의 {name} 한도를 {value if value is not None else '제한 없음'}(으)로 바꿨습니다.")
+        if value is None or value <= 0:
+            return Reply(usage, kind="error")
+        total = await quota.grant(identity.department.id, name, value, by=identity.user_id)
+        return Reply(f"{identity.department.name}의 {name} 한도를 이번 기간에만 {total:,} 늘렸습니다.")
+    except ValueError as error:
+        return Reply(f"{error}\n\n{usage}", kind="error")
 
 
 async def reset_command(turn: Turn, args: str) -> Reply:
@@ -79,5 +107,5 @@ def register_builtin_commands(registry: CommandRegistry) -> None:
     registry.add(Command("help", help_command, "이 도움말", "this help", aliases=("도움말", "h")))
     registry.add(Command("assistants", assistants_command, "사용할 수 있는 도우미 목록", "list the assistants you can use", aliases=("도우미",)))
     registry.add(Command("use", use_command, "이 대화에서 쓸 도우미 선택", "choose the assistant for this conversation", usage="이름", aliases=("사용",)))
-    registry.add(Command("quota", quota_command, "부서 사용량 보기", "show your department's usage", aliases=("사용량",)))
+    registry.add(Command("quota", quota_command, "부서 사용량 보기 (관리자: set/grant/reset)", "show your department's usage (admins: set/grant/reset)", aliases=("사용량",)))
     registry.add(Command("reset", reset_command, "대화 기억 지우기", "clear this conversation's memory", aliases=("초기화",)))

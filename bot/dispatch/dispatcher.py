@@ -23,6 +23,7 @@ from bot.gateway.errors import GatewayError
 from bot.gateway.pipeline import Gateway
 from bot.gateway.types import ChatMessage, Completion, GatewayRequest
 from bot.i18n import t
+from bot.quota.service import QuotaService
 from bot.store import Store
 from bot.store.repositories import ConversationState
 from bot.time import month_start
@@ -48,6 +49,7 @@ class Services:
     assistants: AssistantRegistry
     memory: Memory
     commands: CommandRegistry
+    quota: QuotaService
     offline: bool = False
     skills: Mapping[str, Skill] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
@@ -83,7 +85,12 @@ class Dispatcher:
             locale = message.locale or config.organisation.locale
             return Reply(t("unknown_user", locale, user=message.user_name or message.user_id, contact=contact), kind="error")
         try:
-            return await self._handle_known(message, identity, sink)
+            reply = await self._handle_known(message, identity, sink)
+            if identity.is_admin:
+                alerts = await self.services.quota.alerts_for_admin(identity.department.id)
+                if alerts:
+                    reply.text = "\n".join(alerts) + "\n\n" + reply.text
+            return reply
         except GatewayError as error:
             return Reply(error.message(identity.locale), kind="refusal" if error.status in (400, 403, 429) else "error")
         except Exception:

@@ -159,3 +159,35 @@ async def test_failed_model_call_costs_nothing(start_govbot, fake_openai):
         status = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
     assert result.reply["kind"] == "error"
     assert status == {"tokens_per_day": 0, "tokens_per_month": 0, "requests_per_day": 0}
+
+
+async def test_quota_in_chat_shows_use_and_only_admins_change_it(start_govbot, fake_openai):
+    # The reservation is the prompt estimate plus max_output_tokens (1200), so the budget must cover that.
+    config = config_with_quota(config_for_upstreams(fake_openai.base_url), tokens_per_month=2000, requests_per_day=10)
+    async with start_govbot(config=config) as gb:
+        await send(gb.url, "질문")  # 18 tokens
+        shown = await send(gb.url, "/quota")
+        member = await send(gb.url, "/quota set requests_per_day 1", user="lee.seoyeon")
+        bad = await send(gb.url, "/quota set tokens_per_week 5", user="park.jiyoung")
+        changed = await send(gb.url, "/quota set requests_per_day 1", user="park.jiyoung")
+        refused = await send(gb.url, "또 질문", user="kim.minsu")
+    assert "18 / 2,000 토큰" in shown.text
+    table = next(p for p in shown.reply["parts"] if p["type"] == "table")
+    assert ["부서 한 달 토큰 한도", "18", "2,000", "1%"] == table["rows"][1][:4]
+    assert member.reply["kind"] == "error" and "관리자만" in member.text
+    assert bad.reply["kind"] == "error" and "알 수 없는 한도 이름" in bad.text
+    assert "requests_per_day 한도를 1" in changed.text
+    assert refused.reply["kind"] == "refusal"
+
+
+async def test_admin_is_told_once_when_usage_passes_80_percent(start_govbot, fake_openai):
+    config = config_with_quota(config_for_upstreams(fake_openai.base_url), tokens_per_month=1500)
+    fake_openai.reply_with("긴 답변", usage=(1150, 100))
+    async with start_govbot(config=config) as gb:
+        answered = await send(gb.url, "질문")  # 1,250 of 1,500 tokens: 83%
+        first = await send(gb.url, "/help", user="park.jiyoung")
+        second = await send(gb.url, "/help", user="park.jiyoung")
+        member = await send(gb.url, "/help", user="lee.seoyeon")
+    assert answered.reply["kind"] == "answer"
+    assert "⚠️ 부서 한 달 토큰 한도 사용량이 80%를 넘었습니다" in first.text
+    assert "⚠️" not in second.text and "⚠️" not in member.text
