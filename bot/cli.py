@@ -64,7 +64,7 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     settings = Settings()
 
     async def run() -> str | None:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, schema=settings.database_schema)
         try:
             await upgrade(engine, revision)
             return await current_revision(engine)

@@ -31,7 +31,7 @@ def with_store(work: Callable[[AppConfig, Store], Awaitable[T]]) -> T:
         raise fail(f"설정 오류가 있습니다: {error}", "app.yaml is invalid; run `govbot check-config`.") from None
 
     async def run() -> T:
-        store = await Store.open(settings.database_url, redis_url=settings.redis_url)
+        store = await Store.open(settings.database_url, redis_url=settings.redis_url, schema=settings.database_schema)
         try:
             if await current_revision(store.engine) is None:
                 raise fail("데이터베이스가 준비되지 않았습니다. 먼저 `govbot db upgrade`를 실행하세요.", "The database is not initialised; run `govbot db upgrade` first.")

@@ -64,7 +64,7 @@ async def build_runtime(
 ) -> Runtime:
     env = os.environ if environ is None else environ
     config = config or load_config(settings.config)
-    store = await Store.open(settings.database_url, redis_url=settings.redis_url, schema=schema, migrate=migrate)
+    store = await Store.open(settings.database_url, redis_url=settings.redis_url, schema=schema or settings.database_schema, migrate=migrate)
     bundle = build_gateway(config, store, env)
     commands = CommandRegistry()
     register_builtin_commands(commands)

@@ -16,6 +16,7 @@ class Settings(BaseSettings):
 
     config: Path = Field(Path("app.yaml"), description="Path of app.yaml")
     database_url: str = Field("sqlite+aiosqlite:///govbot.db", description="SQLAlchemy async URL")
+    database_schema: str | None = Field(None, description="PostgreSQL schema (search_path) for this installation")
     redis_url: str | None = Field(None, description="Optional Redis for shared short-lived state")
     host: str = "127.0.0.1"
     port: int = 8080

@@ -68,17 +68,20 @@ def build_router(config: AppConfig, providers: Mapping[str, ModelProvider]) -> M
     return ModelRouter(aliases, support_contact=config.organisation.support_contact)
 
 
-def build_gateway(config: AppConfig, store: Store, environ: Mapping[str, str] | None = None) -> GatewayBundle:
+def build_stages(config: AppConfig, store: Store, quota: QuotaService) -> list[Stage]:
     """The stages in order: audit sees every outcome; policies run before quota, so a blocked call
     reserves nothing; usage is recorded only for answered calls."""
-    env = os.environ if environ is None else environ
-    providers = build_providers(config, env)
-    router = build_router(config, providers)
-    quota = QuotaService(config, store.quota)
-    stages: list[Stage] = [
+    return [
         AuditTrail(store.audit, store_content=config.retention.store_content),
         Authorise(config),
         EnforceQuota(quota),
         RecordUsage(store.usage),
     ]
-    return GatewayBundle(Gateway(stages, router), router, quota, list(providers.values()))
+
+
+def build_gateway(config: AppConfig, store: Store, environ: Mapping[str, str] | None = None) -> GatewayBundle:
+    env = os.environ if environ is None else environ
+    providers = build_providers(config, env)
+    router = build_router(config, providers)
+    quota = QuotaService(config, store.quota)
+    return GatewayBundle(Gateway(build_stages(config, store, quota), router), router, quota, list(providers.values()))

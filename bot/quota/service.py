@@ -73,15 +73,14 @@ class QuotaService:
         return Reservation(counters, tokens, tuple(limits))
 
     async def settle(self, reservation: Reservation, actual_tokens: int) -> None:
-        await self._repo.settle(reservation.counters, reservation.tokens, actual_tokens)
+        used = await self._repo.settle(reservation.counters, reservation.tokens, actual_tokens)
         for limit in reservation.limits:
             if limit.kind != "tokens" or limit.value <= 0:
                 continue
-            state = await self._repo.state(limit.counter)
-            if state.used_tokens >= WARN_AT * limit.value:
+            if used.get(limit.counter, 0) >= WARN_AT * limit.value:
                 department_id = limit.counter.subject.split(":", 1)[0]
                 if await self._repo.claim_alert(department_id, limit.name, limit.counter.period):
-                    log.warning("quota at %d%%: department=%s limit=%s", int(100 * state.used_tokens / limit.value), department_id, limit.name)
+                    log.warning("quota at %d%%: department=%s limit=%s", int(100 * used[limit.counter] / limit.value), department_id, limit.name)
 
     async def release(self, reservation: Reservation) -> None:
         await self._repo.release(reservation.counters, reservation.tokens)

@@ -38,12 +38,12 @@ class Store:
         return cls(
             engine,
             sessions,
-            UsageRepository(sessions),
+            UsageRepository(sessions, engine),
             ConversationRepository(sessions),
             events,
             FeedbackRepository(sessions),
-            QuotaRepository(sessions, engine.dialect.name),
-            AuditRepository(sessions),
+            QuotaRepository(sessions, engine),
+            AuditRepository(sessions, engine),
             ApiKeyRepository(sessions),
             redis_client,
         )

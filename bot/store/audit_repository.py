@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.audit.chain import Problem, record_hash, verify_chain
 from bot.store.models import AuditHead, AuditRecord
@@ -20,22 +20,23 @@ EXPORT_FIELDS = (
 
 
 class AuditRepository:
-    def __init__(self, sessions: async_sessionmaker):
+    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine):
         self._sessions = sessions
+        self._engine = engine
 
     async def append(self, fields: dict[str, Any]) -> int:
         """Write one record (fields without seq/hash); returns its sequence number."""
         fields = {**fields, "findings": json.dumps(fields.get("findings") or {}, sort_keys=True, ensure_ascii=False)}
         fields["latency_ms"] = round(float(fields["latency_ms"]), 3)
         fields.setdefault("created_at", datetime.now(timezone.utc))
-        async with self._sessions.begin() as session:
+        async with self._engine.begin() as connection:
             seq, prev = (
-                await session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash))
+                await connection.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash))
             ).one()
             record = {**fields, "seq": seq}
             digest = record_hash(record, prev)
-            session.add(AuditRecord(**record, prev_hash=prev, hash=digest))
-            await session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
+            await connection.execute(insert(AuditRecord).values(**record, prev_hash=prev, hash=digest))
+            await connection.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
         return int(seq)
 
     async def rows(self, since: datetime | None = None) -> AsyncIterator[dict[str, Any]]:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.quota.limits import CounterKey, Limit
 from bot.store.models import QuotaAlert, QuotaCounter, QuotaOverride
@@ -41,15 +41,16 @@ def _where(key: CounterKey):  # type: ignore[no-untyped-def]
 
 
 class QuotaRepository:
-    def __init__(self, sessions: async_sessionmaker, dialect: str):
-        self._sessions = sessions
-        self._dialect = dialect
+    """Hot path: Core statements on a plain connection (no ORM unit of work), one per counter."""
 
-    async def _ensure(self, session: AsyncSession, key: CounterKey) -> None:
-        statement = _insert(self._dialect)(QuotaCounter).values(
-            scope=key.scope, subject=key.subject, period=key.period, used_tokens=0, reserved_tokens=0, requests=0
-        )
-        await session.execute(statement.on_conflict_do_nothing())
+    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine):
+        self._sessions = sessions
+        self._engine = engine
+        self._dialect = engine.dialect.name
+
+    async def _ensure(self, connection: AsyncConnection, keys: Sequence[CounterKey]) -> None:
+        rows = [dict(scope=k.scope, subject=k.subject, period=k.period, used_tokens=0, reserved_tokens=0, requests=0) for k in keys]
+        await connection.execute(_insert(self._dialect)(QuotaCounter).values(rows).on_conflict_do_nothing())
 
     async def reserve(self, counters: Sequence[CounterKey], limits: Sequence[Limit], tokens: int) -> Limit | None:
         """Reserve `tokens` and one request on every counter. Returns None on success, or the limit
@@ -57,52 +58,57 @@ class QuotaRepository:
         by_counter: dict[CounterKey, list[Limit]] = {}
         for limit in limits:
             by_counter.setdefault(limit.counter, []).append(limit)
+        keys = sorted(set(counters) | set(by_counter))
         try:
-            async with self._sessions.begin() as session:
-                for key in sorted(set(counters) | set(by_counter)):
-                    await self._ensure(session, key)
+            async with self._engine.begin() as connection:
+                await self._ensure(connection, keys)
+                for key in keys:
                     conditions = [_where(key)]
                     for limit in by_counter.get(key, []):
                         if limit.kind == "tokens":
                             conditions.append(QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + tokens <= limit.value)
                         else:
                             conditions.append(QuotaCounter.requests + 1 <= limit.value)
-                    result = await session.execute(
+                    result = await connection.execute(
                         update(QuotaCounter)
                         .where(*conditions)
                         .values(reserved_tokens=QuotaCounter.reserved_tokens + tokens, requests=QuotaCounter.requests + 1)
                     )
                     if result.rowcount != 1:
-                        row = (await session.execute(select(QuotaCounter).where(_where(key)))).scalar_one()
-                        raise _Exceeded(_first_exceeded(by_counter[key], row, tokens))
+                        row = (await connection.execute(select(QuotaCounter.used_tokens, QuotaCounter.reserved_tokens, QuotaCounter.requests).where(_where(key)))).one()
+                        raise _Exceeded(_first_exceeded(by_counter[key], CounterState(*row), tokens))
         except _Exceeded as exceeded:
             return exceeded.limit
         return None
 
-    async def settle(self, counters: Iterable[CounterKey], reserved: int, actual: int) -> None:
-        """Replace the reservation by the tokens actually used."""
-        async with self._sessions.begin() as session:
+    async def settle(self, counters: Iterable[CounterKey], reserved: int, actual: int) -> dict[CounterKey, int]:
+        """Replace the reservation by the tokens actually used; returns each counter's tokens used now."""
+        used: dict[CounterKey, int] = {}
+        async with self._engine.begin() as connection:
             for key in sorted(counters):
-                await session.execute(
+                result = await connection.execute(
                     update(QuotaCounter)
                     .where(_where(key))
                     .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, used_tokens=QuotaCounter.used_tokens + actual)
+                    .returning(QuotaCounter.used_tokens)
                 )
+                used[key] = int(result.scalar_one())
+        return used
 
     async def release(self, counters: Iterable[CounterKey], reserved: int) -> None:
         """Undo a reservation: a failed or refused call costs nothing, not even a request."""
-        async with self._sessions.begin() as session:
+        async with self._engine.begin() as connection:
             for key in sorted(counters):
-                await session.execute(
+                await connection.execute(
                     update(QuotaCounter)
                     .where(_where(key))
                     .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, requests=QuotaCounter.requests - 1)
                 )
 
     async def state(self, key: CounterKey) -> CounterState:
-        async with self._sessions() as session:
-            row = (await session.execute(select(QuotaCounter).where(_where(key)))).scalar_one_or_none()
-        return CounterState(0, 0, 0) if row is None else CounterState(row.used_tokens, row.reserved_tokens, row.requests)
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(select(QuotaCounter.used_tokens, QuotaCounter.reserved_tokens, QuotaCounter.requests).where(_where(key)))).one_or_none()
+        return CounterState(0, 0, 0) if row is None else CounterState(*row)
 
     # ---- admin overrides ------------------------------------------------------------------
 
@@ -159,7 +165,7 @@ class QuotaRepository:
             return [(r.limit_name, r.period) for r in rows]
 
 
-def _first_exceeded(limits: Sequence[Limit], row: QuotaCounter, tokens: int) -> Limit:
+def _first_exceeded(limits: Sequence[Limit], row: CounterState, tokens: int) -> Limit:
     for limit in limits:
         if limit.kind == "tokens" and row.used_tokens + row.reserved_tokens + tokens > limit.value:
             return limit

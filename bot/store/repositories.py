@@ -5,9 +5,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.gateway.types import Completion, GatewayRequest
 from bot.store.models import Conversation, ConversationMessage, Feedback, ProcessedEvent, UsageRecord
@@ -24,13 +24,14 @@ class UsageTotals:
 
 
 class UsageRepository:
-    def __init__(self, sessions: async_sessionmaker):
+    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine):
         self._sessions = sessions
+        self._engine = engine
 
     async def record(self, request: GatewayRequest, completion: Completion) -> None:
-        async with self._sessions.begin() as session:
-            session.add(
-                UsageRecord(
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                insert(UsageRecord).values(
                     call_id=completion.call_id,
                     created_at=utcnow(),
                     department_id=request.department_id,
