@@ -16,7 +16,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def make_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
     """An async engine; `schema` (PostgreSQL) isolates one installation or one test run."""
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # SQLite has one writer at a time: within a process, queue for one connection instead of
+        # letting several connections collide and sleep in SQLite's busy handler (long tail latency).
+        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     connect_args = {"server_settings": {"search_path": schema}} if schema else {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.store.models import ApiKey
 
 KEY_PREFIX = "gbk_"
+LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +55,17 @@ class ApiKeyRepository:
         """The key's record when it exists and is not revoked."""
         if not key.startswith(KEY_PREFIX):
             return None
-        async with self._sessions.begin() as session:
+        async with self._sessions() as session:
             row = await session.scalar(select(ApiKey).where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None)))
             if row is None:
                 return None
-            row.last_used_at = datetime.now(timezone.utc)
-            return _info(row)
+            info = _info(row)
+        now = datetime.now(timezone.utc)
+        last = info.last_used_at.replace(tzinfo=timezone.utc) if info.last_used_at and info.last_used_at.tzinfo is None else info.last_used_at
+        if last is None or now - last > LAST_USED_RESOLUTION:  # not a write on every request
+            async with self._sessions.begin() as session:
+                await session.execute(update(ApiKey).where(ApiKey.id == info.id).values(last_used_at=now))
+        return info
 
     async def list(self, department_id: str | None = None) -> list[KeyInfo]:
         query = select(ApiKey).order_by(ApiKey.id)

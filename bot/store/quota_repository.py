@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
@@ -38,6 +38,10 @@ def _insert(dialect: str):  # type: ignore[no-untyped-def]
 
 def _where(key: CounterKey):  # type: ignore[no-untyped-def]
     return and_(QuotaCounter.scope == key.scope, QuotaCounter.subject == key.subject, QuotaCounter.period == key.period)
+
+
+def _any_of(keys: Iterable[CounterKey]):  # type: ignore[no-untyped-def]
+    return tuple_(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period).in_([(k.scope, k.subject, k.period) for k in keys])
 
 
 class QuotaRepository:
@@ -83,27 +87,23 @@ class QuotaRepository:
 
     async def settle(self, counters: Iterable[CounterKey], reserved: int, actual: int) -> dict[CounterKey, int]:
         """Replace the reservation by the tokens actually used; returns each counter's tokens used now."""
-        used: dict[CounterKey, int] = {}
         async with self._engine.begin() as connection:
-            for key in sorted(counters):
-                result = await connection.execute(
-                    update(QuotaCounter)
-                    .where(_where(key))
-                    .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, used_tokens=QuotaCounter.used_tokens + actual)
-                    .returning(QuotaCounter.used_tokens)
-                )
-                used[key] = int(result.scalar_one())
-        return used
+            result = await connection.execute(
+                update(QuotaCounter)
+                .where(_any_of(counters))
+                .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, used_tokens=QuotaCounter.used_tokens + actual)
+                .returning(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period, QuotaCounter.used_tokens)
+            )
+            return {CounterKey(scope, subject, period): int(used) for scope, subject, period, used in result}
 
     async def release(self, counters: Iterable[CounterKey], reserved: int) -> None:
         """Undo a reservation: a failed or refused call costs nothing, not even a request."""
         async with self._engine.begin() as connection:
-            for key in sorted(counters):
-                await connection.execute(
-                    update(QuotaCounter)
-                    .where(_where(key))
-                    .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, requests=QuotaCounter.requests - 1)
-                )
+            await connection.execute(
+                update(QuotaCounter)
+                .where(_any_of(counters))
+                .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, requests=QuotaCounter.requests - 1)
+            )
 
     async def state(self, key: CounterKey) -> CounterState:
         async with self._engine.connect() as connection:

@@ -53,6 +53,8 @@ class FakeOpenAI:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
+        app.router.add_get("/_received", self._received)
+        app.router.add_delete("/_received", self._forget)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -63,6 +65,14 @@ class FakeOpenAI:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def _received(self, request: web.Request) -> web.Response:
+        """What it was sent (for a benchmark whose fake runs in another process)."""
+        return web.json_response({"requests": self.requests})
+
+    async def _forget(self, request: web.Request) -> web.Response:
+        self.requests.clear()
+        return web.json_response({"ok": True})
 
     async def _models(self, request: web.Request) -> web.Response:
         return web.json_response({"object": "list", "data": [{"id": "fake-model", "object": "model", "created": 0, "owned_by": "test"}]})
@@ -117,3 +127,23 @@ class FakeOpenAI:
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
         return response
+
+
+def main() -> None:
+    """Run the fake upstream on its own (benchmarks): python -m tests.fakes.openai_server --port 8999"""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=8999)
+    parser.add_argument("--text", default="확인했습니다. 요청하신 내용을 검토하겠습니다.")
+    args = parser.parse_args()
+
+    async def run() -> None:
+        await FakeOpenAI(port=args.port, default_text=args.text).start()
+        await asyncio.Event().wait()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
