@@ -13,6 +13,7 @@ from aiohttp import web
 from adapters.base import Action, Attachment, Message
 from adapters.web.downloads import Downloads
 from adapters.web.render import reply_to_json
+from bot.dispatch.dispatcher import default_assistant
 from bot.dispatch.identity import resolve_identity
 from bot.runtime import Runtime
 
@@ -104,11 +105,13 @@ class WebChat:
         if identity is None:
             return web.json_response({**base, "user": {"id": user, "registered": False}})
         visible = await runtime.bot.services.assistants.visible(identity.department.id)
+        default = await default_assistant(runtime.bot.services, identity.department, "web")
         return web.json_response(
             {
                 **base,
                 "user": {"id": user, "name": identity.name, "department": identity.department.name, "role": identity.role, "registered": True},
                 "assistants": [{"id": s.id, "name": s.name, "description": s.description, "starters": s.starters} for s in visible],
+                "default_assistant": default.name,
             }
         )
 

@@ -100,7 +100,7 @@ async def _current_assistant_name(turn: Turn) -> str:
         spec = await turn.services.assistants.get(turn.conversation.assistant_id, turn.identity.department.id)
         if spec is not None:
             return spec.name
-    return (await default_assistant(turn.services, turn)).name
+    return (await default_assistant(turn.services, turn.identity.department, turn.message.platform, turn.message.channel_id)).name
 
 
 def register_builtin_commands(registry: CommandRegistry) -> None:

@@ -14,7 +14,7 @@ from adapters.base import Action, Button, Buttons, DepartmentSummary, Message, R
 from assistants.registry import AssistantRegistry
 from assistants.skills.base import Skill, SkillTurn
 from assistants.spec import AssistantSpec
-from bot.config import AppConfig
+from bot.config import AppConfig, Department
 from bot.dispatch.commands import CommandRegistry, parse_command
 from bot.dispatch.identity import Identity, resolve_identity
 from bot.dispatch.memory import Memory
@@ -177,7 +177,7 @@ class Dispatcher:
             current = await registry.get(turn.conversation.assistant_id, department_id)
             if current is not None:
                 return current, text
-        return await default_assistant(self.services, turn), text
+        return await default_assistant(self.services, turn.identity.department, turn.message.platform, turn.message.channel_id), text
 
     async def _feedback(self, action: Action, identity: Identity) -> Reply:
         answer_id, _, value = action.value.partition(":")
@@ -235,12 +235,12 @@ async def _run(gateway: Gateway, request: GatewayRequest, sink: ReplySink | None
     return reply.completion
 
 
-async def default_assistant(services: Services, turn: Turn) -> AssistantSpec:
+async def default_assistant(services: Services, department: Department, platform: str = "", channel_id: str = "") -> AssistantSpec:
     """The channel's department default, then the user's department default, then the office default."""
-    registry, department = services.assistants, turn.identity.department
+    registry = services.assistants
     candidates = []
     for other in services.config.departments:
-        if turn.message.channel_id and turn.message.channel_id in getattr(other.channels, turn.message.platform, []):
+        if channel_id and channel_id in getattr(other.channels, platform, []):
             candidates.append(other.default_assistant)
     candidates += [department.default_assistant, services.config.default_assistant]
     for assistant_id in filter(None, candidates):

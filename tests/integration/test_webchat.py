@@ -100,6 +100,7 @@ async def test_dev_login_cookie_identifies_user_when_enabled(start_govbot, fake_
                 data = await response.json()
     assert data["user"]["name"] == "최현우" and data["user"]["department"] == "홍보담당관"
     assert any(a["name"] == "AI 대변인" for a in data["assistants"])
+    assert data["default_assistant"] == "AI 대변인"  # 홍보담당관 defaults to the spokesperson
     assert data["offline"] is False
 
 

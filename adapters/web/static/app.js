@@ -38,6 +38,7 @@ function addMessage(kind, text) {
 
 function renderReply(el, reply) {
   el.className = "msg bot " + reply.kind;
+  if (reply.assistant && [...$("assistant").options].some((o) => o.value === reply.assistant)) { $("assistant").value = reply.assistant; showStarters(); }
   let html = reply.assistant ? '<div class="who-line">' + escapeHtml(reply.assistant) + "</div>" : "";
   const sections = reply.parts.filter((p) => p.type === "section");
   html += sections.length ? "" : markdown(reply.text);
@@ -109,6 +110,18 @@ async function send(text) {
   } finally { $("send").disabled = false; }
 }
 
+// The starter questions of the assistant this conversation uses.
+function showStarters() {
+  const current = (state.session.assistants || []).find((a) => a.name === $("assistant").value);
+  $("starters").innerHTML = "";
+  for (const q of (current ? current.starters : []).slice(0, 4)) {
+    const b = document.createElement("button");
+    b.type = "button"; b.textContent = q;
+    b.onclick = () => { $("text").value = q; $("text").focus(); };
+    $("starters").appendChild(b);
+  }
+}
+
 async function loadSession() {
   const s = await (await fetch("/api/session")).json();
   state.session = s;
@@ -124,15 +137,14 @@ async function loadSession() {
   if (!s.user.registered) { addMessage("bot error", "govbot에 등록되지 않은 사용자입니다. 소속 부서 관리자에게 등록을 요청하세요."); return; }
   $("who").textContent = s.user.name + " · " + s.user.department;
   $("assistant").innerHTML = s.assistants.map((a) => '<option value="' + escapeHtml(a.name) + '">' + escapeHtml(a.name) + "</option>").join("");
+  $("assistant").value = s.default_assistant;
   $("assistant").onchange = () => send("/use " + $("assistant").value);
-  const starters = s.assistants.flatMap((a) => a.starters).slice(0, 4);
-  $("starters").innerHTML = "";
-  for (const q of starters) { const b = document.createElement("button"); b.type = "button"; b.textContent = q; b.onclick = () => { $("text").value = q; $("text").focus(); }; $("starters").appendChild(b); }
+  showStarters();
   addMessage("bot", "안녕하세요, **" + s.user.name + "**님. 무엇을 도와드릴까요? `/help`로 사용법을 볼 수 있습니다.");
 }
 
 $("dev-login").onclick = () => { document.cookie = "govbot_dev_user=" + encodeURIComponent($("dev-user").value) + "; path=/; SameSite=Strict"; location.reload(); };
-$("new-thread").onclick = () => { state.thread = newThreadId(); $("log").innerHTML = ""; addMessage("bot", "새 대화를 시작합니다."); };
+$("new-thread").onclick = () => { state.thread = newThreadId(); $("log").innerHTML = ""; if (state.session && state.session.default_assistant) $("assistant").value = state.session.default_assistant; addMessage("bot", "새 대화를 시작합니다."); };
 $("file").onchange = (e) => { state.files = Array.from(e.target.files); $("files").textContent = state.files.map((f) => f.name).join(", "); };
 $("composer").onsubmit = (e) => { e.preventDefault(); const t = $("text").value; $("text").value = ""; send(t); };
 $("text").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); $("composer").requestSubmit(); } });
