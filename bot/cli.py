@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
 from adapters.openai_api import cli as keys_cli
 from bot.audit import cli as audit_cli
+from bot.cli_support import err, out
 from bot.config import ConfigInvalid, load_config
 from bot.quota import cli as quota_cli
 from bot.settings import Settings
@@ -23,8 +23,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(quota_cli.app, name="quota")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(keys_cli.app, name="keys")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 
 def _settings(config: Optional[Path]) -> Settings:
