@@ -83,3 +83,16 @@ async def test_unknown_model_alias_and_bad_body_get_400(start_govbot, fake_opena
             await client.chat.completions.create(model="default", messages=[])
     assert "없는 모델 별칭" in unknown.value.message
     assert fake_openai.requests == []
+
+
+async def test_stream_that_breaks_midway_ends_with_an_error_event_and_costs_nothing(start_govbot, fake_openai):
+    fake_openai.reply_with("이 답변은 중간에 끊어집니다. " * 5, break_stream_after=2)
+    async with start_govbot() as gb:
+        client = await client_for(gb)
+        stream = await client.chat.completions.create(model="default", messages=[{"role": "user", "content": "질문"}], stream=True)
+        with pytest.raises(openai.APIError) as broken:
+            async for _ in stream:
+                pass
+        status = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
+    assert "끊어졌습니다" in str(broken.value)
+    assert status["requests_per_day"] == 0 and status["tokens_per_month"] == 0
