@@ -315,4 +315,11 @@ def load_config(path: Path) -> AppConfig:
         raise ConfigInvalid(
             str(path), [ConfigError("", None, f"설정 파일이 없습니다: {path}", f"Config file not found: {path}")]
         ) from None
-    return parse_config(text, str(path))
+    config = parse_config(text, str(path))
+    words_file = config.filters.prohibited_words_file
+    if words_file is not None and not words_file.is_absolute():
+        words_file = path.parent / words_file  # relative to app.yaml, not to wherever govbot was started
+        config = config.model_copy(update={"filters": config.filters.model_copy(update={"prohibited_words_file": words_file})})
+    if words_file is not None and not words_file.is_file():
+        raise ConfigInvalid(str(path), [ConfigError("filters.prohibited_words_file", None, f"금칙어 파일이 없습니다: {words_file}", f"Prohibited-words file not found: {words_file}")])
+    return config

@@ -15,8 +15,10 @@ from bot.gateway.providers.openai_compatible import OpenAICompatibleProvider
 from bot.gateway.providers.router import ModelRouter, Target
 from bot.gateway.stages.audit import AuditTrail
 from bot.gateway.stages.authorise import Authorise
+from bot.gateway.stages.privacy import MaskPersonalInformation, VaultStore
 from bot.gateway.stages.quota import EnforceQuota
 from bot.gateway.stages.record_usage import RecordUsage
+from bot.gateway.stages.words import BlockProhibitedWords
 from bot.offline.engine import MODEL_NAME as OFFLINE_MODEL
 from bot.offline.engine import OfflineEngine
 from bot.quota.service import QuotaService
@@ -68,12 +70,15 @@ def build_router(config: AppConfig, providers: Mapping[str, ModelProvider]) -> M
     return ModelRouter(aliases, support_contact=config.organisation.support_contact)
 
 
-def build_stages(config: AppConfig, store: Store, quota: QuotaService) -> list[Stage]:
-    """The stages in order: audit sees every outcome; policies run before quota, so a blocked call
-    reserves nothing; usage is recorded only for answered calls."""
+def build_stages(config: AppConfig, store: Store, quota: QuotaService, vaults: VaultStore | None = None) -> list[Stage]:
+    """The stages in order: audit sees every outcome; personal information is masked before anything
+    else (so no refusal or record ever holds a raw value); policies run before quota, so a blocked
+    call reserves nothing; usage is recorded only for answered calls."""
     return [
         AuditTrail(store.audit, store_content=config.retention.store_content),
         Authorise(config),
+        MaskPersonalInformation(config, vaults or VaultStore()),
+        BlockProhibitedWords(config),
         EnforceQuota(quota),
         RecordUsage(store.usage),
     ]

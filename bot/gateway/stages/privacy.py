@@ -1,0 +1,79 @@
+"""Personal information never leaves the office: every message is masked with typed placeholders
+before any other stage sees it; blocked types refuse the call; the answer gets the user's own values
+back and has any new personal information it invents masked."""
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from bot.config import AppConfig
+from bot.gateway.errors import PolicyBlocked
+from bot.gateway.pipeline import Next
+from bot.gateway.stream import ReplyStream
+from bot.gateway.types import ChatMessage, GatewayCall
+from bot.privacy import LABELS_EN, LABELS_KO, PlaceholderVault, RestoreStream
+from bot.privacy.vault import MaskStream
+
+
+class VaultStore:
+    """Vaults per (conversation, user), in process memory only, expiring when idle."""
+
+    def __init__(self, ttl_seconds: float = 4 * 3600, max_vaults: int = 20_000, clock=time.monotonic):  # type: ignore[no-untyped-def]
+        self._ttl = ttl_seconds
+        self._max = max_vaults
+        self._clock = clock
+        self._vaults: OrderedDict[tuple[str, str], tuple[float, PlaceholderVault]] = OrderedDict()
+
+    def get(self, conversation_key: str, user_id: str) -> PlaceholderVault:
+        key = (conversation_key, user_id)
+        entry = self._vaults.get(key)
+        now = self._clock()
+        vault = entry[1] if entry and now - entry[0] <= self._ttl else PlaceholderVault()
+        self._vaults[key] = (now, vault)
+        self._vaults.move_to_end(key)
+        while len(self._vaults) > self._max:
+            self._vaults.popitem(last=False)
+        return vault
+
+
+def pii_actions(config: AppConfig, department_id: str) -> dict[str, str]:
+    department = config.department(department_id)
+    return {**config.filters.pii, **(department.pii if department else {})}
+
+
+class MaskPersonalInformation:
+    name = "pii"
+
+    def __init__(self, config: AppConfig, vaults: VaultStore):
+        self._config = config
+        self._vaults = vaults
+
+    async def __call__(self, call: GatewayCall, next: Next) -> ReplyStream:
+        request = call.request
+        actions = pii_actions(self._config, request.department_id)
+        vault = self._vaults.get(request.conversation_key or call.call_id, request.user_id)
+        masked: list[ChatMessage] = []
+        blocked: set[str] = set()
+        for message in request.messages:
+            result = vault.mask(message.content, actions)
+            call.findings.update(result.counts())
+            blocked |= result.blocked
+            masked.append(ChatMessage(message.role, result.text))
+        request.messages = masked  # replaced before any refusal, so nothing downstream ever holds raw values
+        if blocked:
+            kinds_ko = ", ".join(LABELS_KO[k] for k in sorted(blocked))
+            kinds_en = ", ".join(LABELS_EN[k] for k in sorted(blocked))
+            raise PolicyBlocked(
+                f"개인정보 보호 정책에 따라 {kinds_ko}가 포함된 내용은 보낼 수 없습니다. 해당 정보를 지우거나 가린 뒤 다시 보내 주세요.",
+                f"Under the personal-information policy, text containing a {kinds_en} cannot be sent. Remove it and try again.",
+            )
+        if call.findings:
+            call.decision = "masked"
+        reply = await next(call)
+
+        def count_output(kind: str) -> None:
+            call.findings[f"output_{kind}"] += 1
+
+        reply.add_filter(MaskStream(actions, on_finding=count_output))
+        reply.add_filter(RestoreStream(vault))
+        return reply

@@ -1,0 +1,100 @@
+"""Prohibited words: a request containing one is refused with a message naming the policy (never
+the word); words in a model's answer are covered."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.config import AppConfig
+from bot.gateway.errors import PolicyBlocked
+from bot.gateway.pipeline import Next
+from bot.gateway.stream import ReplyStream
+from bot.gateway.types import GatewayCall
+from bot.wordfilter import WordMatcher
+
+COVER = "○○"
+
+
+def office_words(config: AppConfig, base: Path | None = None) -> list[str]:
+    words = list(config.filters.prohibited_words)
+    path = config.filters.prohibited_words_file
+    if path is not None:
+        full = path if path.is_absolute() or base is None else base / path
+        words += [line.strip() for line in full.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return words
+
+
+class WordStream:
+    """Covers prohibited words in streamed text, holding back a tail so a word split across pieces is seen."""
+
+    HOLD = 24
+
+    def __init__(self, matcher: WordMatcher, on_hit):  # type: ignore[no-untyped-def]
+        self._matcher = matcher
+        self._on_hit = on_hit
+        self._pending = ""
+
+    def _cover(self, text: str, limit: int) -> tuple[str, int]:
+        hits = self._matcher.find(text)
+        cut = limit
+        for hit in hits:
+            if hit.start < cut < hit.end:
+                cut = hit.start
+        pieces, position = [], 0
+        for hit in sorted(h for h in ((h.start, h.end) for h in hits) if h[1] <= cut):
+            if hit[0] < position:
+                continue
+            self._on_hit()
+            pieces += [text[position : hit[0]], COVER]
+            position = hit[1]
+        pieces.append(text[position:cut])
+        return "".join(pieces), cut
+
+    def feed(self, text: str) -> str:
+        self._pending += text
+        if len(self._pending) < 2 * self.HOLD:
+            return ""
+        out, cut = self._cover(self._pending, len(self._pending) - self.HOLD)
+        self._pending = self._pending[cut:]
+        return out
+
+    def flush(self) -> str:
+        out, _ = self._cover(self._pending, len(self._pending))
+        self._pending = ""
+        return out
+
+
+class BlockProhibitedWords:
+    name = "words"
+
+    def __init__(self, config: AppConfig, base_dir: Path | None = None):
+        self._config = config
+        filters = config.filters
+        self._office = office_words(config, base_dir)
+        self._matchers: dict[str, WordMatcher] = {}
+        self._builtin = filters.builtin_prohibited_words
+        self._allow = filters.allow_words
+
+    def matcher(self, department_id: str) -> WordMatcher:
+        """Office and department lists together; built once per department."""
+        if department_id not in self._matchers:
+            department = self._config.department(department_id)
+            extra = self._office + (department.prohibited_words if department else [])
+            self._matchers[department_id] = WordMatcher.from_lists(builtin=self._builtin, extra=extra, allow=self._allow)
+        return self._matchers[department_id]
+
+    async def __call__(self, call: GatewayCall, next: Next) -> ReplyStream:
+        matcher = self.matcher(call.request.department_id)
+        hits = sum(len(matcher.find(m.content)) for m in call.request.messages)
+        if hits:
+            call.findings["prohibited_word"] += hits
+            raise PolicyBlocked(
+                "금칙어 정책에 따라 부적절한 표현이 포함된 요청은 처리할 수 없습니다. 표현을 바꿔 다시 보내 주세요.",
+                "Under the prohibited-words policy this request cannot be processed. Please rephrase it.",
+            )
+        reply = await next(call)
+
+        def count() -> None:
+            call.findings["output_prohibited_word"] += 1
+
+        reply.add_filter(WordStream(matcher, count))
+        return reply

@@ -1,0 +1,40 @@
+"""Personal information recognisable only by its context: bank accounts (near 계좌/은행/입금 or a bank
+name), the 동/호 of an address, and names marked as names (성명:, 민원인 …, … 씨)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.privacy.findings import Finding
+
+_BANKS = "국민|신한|우리|하나|농협|기업|카카오뱅크|토스뱅크|케이뱅크|새마을금고|우체국|수협|부산|대구|경남|광주|전북|제주|SC제일|씨티|산업|신협"
+ACCOUNT = re.compile(
+    rf"(?:계좌(?:번호)?|은행|입금|예금주|송금|이체|{_BANKS})[^\d\n]{{0,12}}?(?<![\d-])(\d{{2,6}}(?:-\d{{2,7}}){{1,4}}|\d{{10,14}})(?![\d-])"
+)
+# "101동 1203호", or "…로 12, 1203호" / "…길 7-3 302호"
+UNIT = re.compile(r"(?<![\d가-힣])\d{1,4}동\s?\d{1,5}호(?![가-힣])|(?<=[로길])\s?\d{1,5}(?:-\d{1,4})?,?\s(\d{1,5}호)(?![가-힣])")
+_SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예봉경사부가복태목형계피두감음빈동온호범좌팽승간상시갈단견당화창"
+LABELLED_NAME = re.compile(r"(?:성명|이름|민원인|신청인|작성자|제보자|신고인|피해자)\s*[:：]?\s*(?:\(?\s*)([" + _SURNAMES + r"][가-힣]{1,3})(?![가-힣])")
+# "김철수 씨", "김철수씨가/는/의/에게/께서…" — a particle may follow 씨, other syllables may not (아저씨).
+MR_NAME = re.compile(r"(?<![가-힣])([" + _SURNAMES + r"][가-힣]{1,2})\s?씨(?=[가는의에와를도께랑한이]|[^가-힣]|$)")
+
+
+def find_accounts(text: str) -> Iterator[Finding]:
+    for match in ACCOUNT.finditer(text):
+        digits = re.sub(r"\D", "", match.group(1))
+        if 10 <= len(digits) <= 14:
+            yield Finding("account", match.start(1), match.end(1), 0.9)
+
+
+def find_address_units(text: str) -> Iterator[Finding]:
+    for match in UNIT.finditer(text):
+        if match.group(1):
+            yield Finding("address", match.start(1), match.end(1), 0.85)
+        else:
+            yield Finding("address", match.start(), match.end(), 0.85)
+
+
+def find_names(text: str) -> Iterator[Finding]:
+    for pattern in (LABELLED_NAME, MR_NAME):
+        for match in pattern.finditer(text):
+            yield Finding("name", match.start(1), match.end(1), 0.8)

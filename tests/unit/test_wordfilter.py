@@ -1,0 +1,60 @@
+"""Prohibited-word matching: evasions, the allow-list, and properties of the normalisation."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.wordfilter import WordMatcher
+from bot.wordfilter.normalise import initials, keyboard_spelling, skeleton
+
+MATCHER = WordMatcher.from_lists(extra=["공무원놈"], allow=["시발점", "시발역", "시발택시"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["시발", "시 발", "시.발", "시-_-발", "시\u200b발", "시\u3164발", "시\u115f발", "ｓｉｂａｌ", "ㅆㅣ발", "ㅅㅂ", "tlqkf",
+     "씨1발", "ssibal", "병 신", "미친놈들아", "공무원 놈"],
+)
+def test_evasions_are_caught(text):
+    assert MATCHER.find(text), text
+
+
+@pytest.mark.parametrize("text", ["시발점에서 출발", "시발역 앞 정류장", "새로운 출발", "병원 신관", "오늘 갓 밥", "학생 처리 완료", "지방 랄랄라", "공무원 노조"])
+def test_innocent_text_passes(text):
+    assert MATCHER.find(text) == []
+
+
+def test_hits_point_at_the_original_text():
+    text = "민원 내용: 시\u200b발 진짜"
+    [hit] = MATCHER.find(text)
+    assert text[hit.start : hit.end] == "시\u200b발" and hit.word == "시발"
+
+
+def test_variant_spellings():
+    assert initials("시발") == "ㅅㅂ" and keyboard_spelling("시발") == "tlqkf"
+    assert skeleton("ㅆㅣ발")[0] == skeleton("씨발")[0]
+    assert skeleton("ㅅㅂ")[0] != skeleton("갓밥")[0][2:4]
+
+
+syllables = st.text(alphabet=st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1, max_size=12)
+noise = st.text(alphabet=st.sampled_from(" .-_*~1234567890\u200b\u200c\u2060\u3164\ufeff"), max_size=3)
+
+
+@given(syllables)
+def test_skeleton_is_idempotent_on_its_own_output_alphabet(text):
+    once, _ = skeleton(text)
+    assert skeleton(once)[0] == once
+
+
+@given(st.lists(noise, min_size=1, max_size=1))
+def test_noise_between_syllables_never_hides_a_word(separators):
+    text = "씨" + separators[0] + "발"
+    assert MATCHER.find(text)
+
+
+@given(syllables, syllables)
+def test_hits_are_spans_of_the_input(left, right):
+    text = left + " 시발 " + right
+    for hit in MATCHER.find(text):
+        assert 0 <= hit.start < hit.end <= len(text)
