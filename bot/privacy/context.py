@@ -14,7 +14,13 @@ ACCOUNT = re.compile(
 # "101동 1203호", or "…로 12, 1203호" / "…길 7-3 302호"
 UNIT = re.compile(r"(?<![\d가-힣])\d{1,4}동\s?\d{1,5}호(?![가-힣])|(?<=[로길])\s?\d{1,5}(?:-\d{1,4})?,?\s(\d{1,5}호)(?![가-힣])")
 _SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예봉경사부가복태목형계피두감음빈동온호범좌팽승간상시갈단견당화창"
-LABELLED_NAME = re.compile(r"(?:성명|이름|민원인|신청인|작성자|제보자|신고인|피해자)\s*[:：]?\s*(?:\(?\s*)([" + _SURNAMES + r"][가-힣]{1,3})(?![가-힣])")
+_LABELS = r"(?:성명|이름|민원인|신청인|작성자|제보자|신고인|피해자)"
+# "성명: 홍길동" (a colon: any 2–4 syllables), or "민원인 박서준 …" (2–3 syllables standing alone,
+# so "민원인 연락처는" is not a name).
+LABELLED_NAME = re.compile(
+    _LABELS + r"\s*[:：]\s*([" + _SURNAMES + r"][가-힣]{1,3})(?![가-힣])"
+    r"|" + _LABELS + r"\s+([" + _SURNAMES + r"][가-힣]{1,2})(?=\s|씨|님|[,.)(]|$)"
+)
 # "김철수 씨", "김철수씨가/는/의/에게/께서…" — a particle may follow 씨, other syllables may not (아저씨).
 MR_NAME = re.compile(r"(?<![가-힣])([" + _SURNAMES + r"][가-힣]{1,2})\s?씨(?=[가는의에와를도께랑한이]|[^가-힣]|$)")
 
@@ -37,4 +43,5 @@ def find_address_units(text: str) -> Iterator[Finding]:
 def find_names(text: str) -> Iterator[Finding]:
     for pattern in (LABELLED_NAME, MR_NAME):
         for match in pattern.finditer(text):
-            yield Finding("name", match.start(1), match.end(1), 0.8)
+            group = 1 if match.group(1) else 2
+            yield Finding("name", match.start(group), match.end(group), 0.8)

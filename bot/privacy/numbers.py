@@ -52,11 +52,18 @@ def find_registration_numbers(text: str) -> Iterator[Finding]:
         yield Finding("frn" if gender in "5678" else "rrn", match.start(), match.end(), confidence)
 
 
+_CARD_WORDS = re.compile(r"카드|card|결제|신용|체크|승인", re.IGNORECASE)
+
+
 def find_cards(text: str) -> Iterator[Finding]:
+    """Luhn passes one random number in ten, so a run typed without separators also needs a card word nearby."""
     for match in CARD.finditer(text):
         digits = re.sub(r"\D", "", match.group())
-        if len(digits) in (15, 16) and digits.startswith(_CARD_PREFIXES) and luhn.is_valid(digits):
-            yield Finding("card", match.start(), match.end(), 0.95)
+        if not (len(digits) in (15, 16) and digits.startswith(_CARD_PREFIXES) and luhn.is_valid(digits)):
+            continue
+        grouped = len(digits) != len(match.group())
+        if grouped or _CARD_WORDS.search(text, max(0, match.start() - 15), match.start()):
+            yield Finding("card", match.start(), match.end(), 0.95 if grouped else 0.9)
 
 
 def brn_checksum_ok(digits: str) -> bool:
