@@ -148,6 +148,15 @@ class DepartmentSummary:
     starters: tuple[str, ...]
 
 
+class ChannelPoster(Protocol):
+    """Posts into a channel without a user's message first (e.g. forwarding a complaint-triage summary
+    to the responsible department's channel). Each messenger adapter that can do so registers one
+    in `Services.posters` under its platform name when it mounts."""
+
+    async def post(self, channel_id: str, reply: Reply) -> str | None:
+        """Post `reply` into `channel_id`; the new message's id, or None when it could not be posted."""
+
+
 class Bot(Protocol):
     """The bot as every adapter sees it (implemented by bot.dispatch.Dispatcher)."""
 

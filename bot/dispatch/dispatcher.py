@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from adapters.base import Action, Button, Buttons, DepartmentSummary, Message, Reply, ReplySink
+from adapters.base import Action, Button, Buttons, ChannelPoster, DepartmentSummary, Message, Reply, ReplySink
 from assistants.registry import AssistantRegistry
 from assistants.skills.base import Skill, SkillTurn
 from assistants.spec import AssistantSpec
@@ -54,6 +54,7 @@ class Services:
     skills: Mapping[str, Skill] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     interceptors: list[Interceptor] = field(default_factory=list)
+    posters: dict[str, ChannelPoster] = field(default_factory=dict)  # platform -> poster, filled by adapters at mount
 
 
 @dataclass(frozen=True, slots=True)
