@@ -1,7 +1,7 @@
 """One registry over every source of assistants, answering what a department may see and use.
 
-Sources are read-only official specs (app.yaml, assistants/builtin/*.yaml) and, later, department
-assistants stored in the database; callers never know which one answered.
+Sources are read-only official specs (app.yaml, assistants/builtin/*.yaml) and the published versions
+of department assistants stored in the database; callers never know which one answered.
 """
 from __future__ import annotations
 
@@ -24,11 +24,29 @@ class AssistantSource(Protocol):
 class StaticSource:
     """Official assistants, fixed for the life of the process (reviewed like code)."""
 
+    official = True
+
     def __init__(self, specs: Iterable[AssistantSpec]):
         self._specs = tuple(specs)
 
     async def all(self) -> Sequence[AssistantSpec]:
         return self._specs
+
+
+class PublishedSpecs(Protocol):
+    async def published(self) -> Sequence[AssistantSpec]: ...
+
+
+class StoredSource:
+    """Department assistants as officials use them: the published version of each live one."""
+
+    official = False
+
+    def __init__(self, repository: PublishedSpecs):
+        self._repository = repository
+
+    async def all(self) -> Sequence[AssistantSpec]:
+        return await self._repository.published()
 
 
 def load_builtin(directory: Path = BUILTIN_DIR) -> list[AssistantSpec]:
@@ -60,5 +78,16 @@ class AssistantRegistry:
         return next((s for s in await self.visible(department_id) if s.id == assistant_id), None)
 
     async def find(self, name: str, department_id: str | None) -> AssistantSpec | None:
-        """The assistant a user means by `name`, among those their department may use."""
-        return next((s for s in await self.visible(department_id) if s.answers_to(name)), None)
+        """The assistant a user means by `name`, among those their department may use; the
+        department's own assistant first when another department shared one of the same name."""
+        matches = [s for s in await self.visible(department_id) if s.answers_to(name)]
+        return next((s for s in matches if s.department == department_id), matches[0] if matches else None)
+
+    async def official_named(self, name: str) -> AssistantSpec | None:
+        """The official assistant answering to `name`, which no department assistant may shadow."""
+        for source in self._sources:
+            if getattr(source, "official", False):
+                for spec in await source.all():
+                    if spec.answers_to(name):
+                        return spec
+        return None

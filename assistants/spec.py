@@ -52,8 +52,8 @@ class AssistantSpec(_Strict):
 
     def answers_to(self, name: str) -> bool:
         """Whether `name` (as a user types it) refers to this assistant; spacing and case do not matter."""
-        wanted = _fold(name)
-        return wanted in {_fold(self.name), _fold(self.id), *(_fold(a) for a in self.aliases)}
+        wanted = fold_name(name)
+        return wanted in {fold_name(self.name), fold_name(self.id), *(fold_name(a) for a in self.aliases)}
 
     def visible_to(self, department_id: str | None) -> bool:
         if self.visibility == "org" or self.department is None:
@@ -63,5 +63,6 @@ class AssistantSpec(_Strict):
         return department_id == self.department or department_id in self.visibility
 
 
-def _fold(name: str) -> str:
+def fold_name(name: str) -> str:
+    """How names are compared: spacing and case do not matter ("AI 대변인" = "ai대변인")."""
     return "".join(name.split()).casefold()

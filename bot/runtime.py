@@ -8,8 +8,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistants.registry import AssistantRegistry, StaticSource, load_builtin
+from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
 from assistants.skills.base import Skill
+from bot.authoring.commands import register_authoring
 from bot.config import AppConfig, load_config
 from bot.dispatch.builtin_commands import register_builtin_commands
 from bot.dispatch.commands import CommandRegistry
@@ -68,7 +69,7 @@ async def build_runtime(
     bundle = build_gateway(config, store, env)
     commands = CommandRegistry()
     register_builtin_commands(commands)
-    assistants = AssistantRegistry([StaticSource(config.assistants), StaticSource(load_builtin())])
+    assistants = AssistantRegistry([StaticSource(config.assistants), StaticSource(load_builtin()), StoredSource(store.assistants)])
     services = Services(
         config=config,
         store=store,
@@ -80,4 +81,5 @@ async def build_runtime(
         offline=bundle.offline,
         skills=build_skills(config),
     )
+    register_authoring(services)
     return Runtime(settings, config, store, bundle, Dispatcher(services))

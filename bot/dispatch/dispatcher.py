@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from adapters.base import Action, Button, Buttons, ChannelPoster, DepartmentSummary, Message, Reply, ReplySink
+from assistants.naming import split_named
 from assistants.registry import AssistantRegistry
 from assistants.skills.base import Skill, SkillTurn
 from assistants.spec import AssistantSpec
@@ -256,10 +257,9 @@ async def default_assistant(services: Services, department: Department, platform
 
 async def _named_assistant(registry: AssistantRegistry, department_id: str, text: str) -> tuple[AssistantSpec | None, str]:
     if text.startswith("@"):
-        head, _, rest = text[1:].partition(" ")
-        spec = await registry.find(head, department_id)
-        if spec is not None:
-            return spec, rest.strip()
+        named = split_named(text[1:], [(spec, spec) for spec in await registry.visible(department_id)])
+        if named is not None:
+            return named[1], named[2]
     head, colon, rest = text.partition(":")
     if colon and 0 < len(head) <= 20 and "\n" not in head:
         spec = await registry.find(head, department_id)

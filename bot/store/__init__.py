@@ -5,10 +5,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.store.assistants_repository import AssistantRepository
 from bot.store.audit_repository import AuditRepository
 from bot.store.db import make_engine, upgrade
+from bot.store.dialogues_repository import DialogueRepository
 from bot.store.keys_repository import ApiKeyRepository
 from bot.store.quota_repository import QuotaRepository
+from bot.store.roles_repository import RoleRepository
 from bot.store.repositories import (
     ConversationRepository,
     EventClaims,
@@ -29,6 +32,9 @@ class Store:
     quota: QuotaRepository
     audit: AuditRepository
     keys: ApiKeyRepository
+    assistants: AssistantRepository
+    roles: RoleRepository
+    dialogues: DialogueRepository
     _redis: object | None = None
 
     @classmethod
@@ -45,6 +51,9 @@ class Store:
             QuotaRepository(sessions, engine),
             AuditRepository(sessions, engine),
             ApiKeyRepository(sessions),
+            AssistantRepository(sessions),
+            RoleRepository(sessions),
+            DialogueRepository(sessions),
             redis_client,
         )
 

@@ -165,3 +165,56 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StoredAssistant(Base):
+    """A department assistant's current state; its content lives in immutable `assistant_versions`."""
+
+    __tablename__ = "assistants"
+    __table_args__ = (UniqueConstraint("department_id", "name_key"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    department_id: Mapped[str] = mapped_column(String(64), index=True)
+    # The folded name, unique per department (a database constraint, so two processes cannot both take
+    # it); a deleted assistant's key gets its id appended, which frees the name until it is restored.
+    name_key: Mapped[str] = mapped_column(String(160))
+    latest_version: Mapped[int] = mapped_column(Integer)
+    published_version: Mapped[int | None] = mapped_column(Integer)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AssistantVersion(Base):
+    """One immutable version of a department assistant (the full spec as JSON): every edit adds one."""
+
+    __tablename__ = "assistant_versions"
+    assistant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spec: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DepartmentRole(Base):
+    """A role given by a department admin at run time, over the one in app.yaml."""
+
+    __tablename__ = "department_roles"
+    department_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    granted_by: Mapped[str] = mapped_column(String(128))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuthoringDialogue(Base):
+    """Where a guided `/assistant new` dialogue stands, per conversation, until it is saved or cancelled.
+    Every answer passed the content policy before it was kept here; rows expire."""
+
+    __tablename__ = "authoring_dialogues"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128))
+    step: Mapped[str] = mapped_column(String(24))
+    data: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,261 @@
+"""`/assistant …` and `/role …` in chat, on every messenger: thin wrappers around AssistantStudio."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from adapters.base import Reply, Table
+from assistants.spec import AssistantSpec
+from bot.authoring.dialogue import GuidedCreation
+from bot.authoring.messages import say
+from assistants.naming import first_name
+from bot.authoring.policy import ContentPolicy
+from bot.authoring.service import EDITABLE, FIELD_ALIASES, ROLES, AssistantStudio, Author, AuthoringRefused, Owned
+from bot.dispatch.commands import Command
+
+if TYPE_CHECKING:
+    from bot.dispatch.dispatcher import Services, Turn
+
+Sub = Callable[["Turn", Author, str], Awaitable[Reply]]
+
+
+async def author_of(turn: "Turn") -> Author:
+    """The official's effective role: a run-time grant by an admin, else app.yaml; listed admins stay admins."""
+    identity = turn.identity
+    department = identity.department
+    role = identity.role
+    if identity.user_id in department.admins:
+        role = "admin"
+    else:
+        role = await turn.services.store.roles.get(department.id, identity.user_id) or role
+    return Author(identity.user_id, department.id, role, identity.locale)
+
+
+class AssistantCommands:
+    def __init__(self, studio: AssistantStudio, dialogue: GuidedCreation):
+        self.studio = studio
+        self.dialogue = dialogue
+        self._subs: dict[str, Sub] = {}
+        for names, handler in (
+            (("new", "새로", "만들기"), self._new),
+            (("create", "생성"), self._create),
+            (("try", "시험"), self._try),
+            (("publish", "게시"), self._publish),
+            (("edit", "수정"), self._edit),
+            (("show", "보기"), self._show),
+            (("history", "이력"), self._history),
+            (("rollback", "되돌리기"), self._rollback),
+            (("delete", "삭제"), self._delete),
+            (("restore", "복원"), self._restore),
+            (("share", "공유"), self._share),
+            (("list", "목록"), self._list),
+            (("cancel", "취소"), self._cancel),
+        ):
+            for name in names:
+                self._subs[name] = handler
+
+    async def assistant(self, turn: "Turn", args: str) -> Reply:
+        sub, _, rest = args.strip().partition(" ")
+        if "\n" in sub:
+            sub, _, more = sub.partition("\n")
+            rest = more + ("\n" + rest if rest else "")
+        author = await author_of(turn)
+        if not sub:
+            return await self._list(turn, author, "")
+        handler = self._subs.get(sub.casefold())
+        if handler is None:
+            return Reply(say("unknown_sub", author.locale, sub=sub) + "\n\n" + say("usage", author.locale), kind="error")
+        try:
+            return await handler(turn, author, rest.strip())
+        except AuthoringRefused as refused:
+            return Reply(refused.message(author.locale), kind="error")
+
+    # ---- subcommands -------------------------------------------------------------------------
+
+    async def _new(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        return await self.dialogue.start(turn)
+
+    async def _cancel(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        return await self.dialogue.cancel(turn)
+
+    async def _create(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        name, prompt = first_name(rest)
+        if not name:
+            raise AuthoringRefused("need_name", usage="/assistant create 이름")
+        if not prompt:
+            raise AuthoringRefused("prompt_missing")
+        spec, _ = await self.studio.create(author, {"name": name, "system_prompt": prompt, "description": prompt.splitlines()[0][:80]}, note="한 번에 만듦")
+        return Reply(say("created", author.locale, name=spec.name))
+
+    async def _try(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        from bot.dispatch.dispatcher import ask_assistant
+
+        if not author.can_edit:
+            raise AuthoringRefused("editors_only", role=author.role, admins=", ".join(turn.identity.department.admins))
+        owned, question = await self.studio.resolve(author, rest)
+        if not question:
+            raise AuthoringRefused("try_usage", name=owned.spec.name)
+        message = dataclasses.replace(turn.message, thread_id=f"{turn.message.thread_id}#try:{owned.state.id}", text=question)
+        conversation = await turn.services.store.conversations.ensure(
+            message.conversation_key, platform=message.platform, user_id=author.user_id, department_id=author.department_id
+        )
+        trial = dataclasses.replace(turn, message=message, conversation=conversation)
+        reply = await ask_assistant(trial, owned.spec, question)
+        reply.text = say("try_header", author.locale, name=owned.spec.name, version=owned.spec.version) + "\n\n" + reply.text
+        return reply
+
+    async def _publish(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        owned, _ = await self.studio.resolve(author, rest)
+        spec = await self.studio.publish(author, owned)
+        audience = self.studio.audience(spec.visibility, author.locale)
+        return Reply(say("published", author.locale, name=spec.name, version=spec.version, audience=audience))
+
+    async def _edit(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        owned, body = await self.studio.resolve(author, rest)
+        if not body:
+            fields = ", ".join(EDITABLE)
+            return Reply(say("edit_usage", author.locale, name=owned.spec.name, fields=fields) + "\n\n" + _describe(self.studio, owned, author.locale))
+        spec = await self.studio.edit(author, owned, _changes(body), note="수정")
+        published = owned.state.published_version
+        key = "edited_draft" if published else "edited_unpublished"
+        return Reply(say(key, author.locale, name=spec.name, version=spec.version, published=published))
+
+    async def _show(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        try:
+            owned, _ = await self.studio.resolve(author, rest, include_deleted=True)
+        except AuthoringRefused:
+            # Assistants shared with the department (and official ones) may be read, not changed.
+            spec = await turn.services.assistants.find(rest, author.department_id)
+            if spec is None:
+                raise
+            return Reply(_describe_spec(self.studio, spec, author.locale))
+        return Reply(_describe(self.studio, owned, author.locale))
+
+    async def _history(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        owned, versions = await self.studio.history(author, rest)
+        en = author.locale == "en"
+        columns = ("Version", "Saved", "By", "Note", "State") if en else ("버전", "저장 시각", "작성자", "메모", "상태")
+        rows = []
+        for info in versions:
+            marks = []
+            if info.version == owned.state.published_version:
+                marks.append("published" if en else "게시 중")
+            if info.version == owned.state.latest_version:
+                marks.append("latest" if en else "최신")
+            rows.append((str(info.version), f"{info.created_at:%Y-%m-%d %H:%M}", info.created_by, info.note, ", ".join(marks)))
+        return Reply(f"**{owned.spec.name}**", parts=[Table(columns, tuple(rows), title=owned.spec.name)])
+
+    async def _rollback(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        owned, tail = await self.studio.resolve(author, rest)
+        digits = tail.strip().lstrip("vV")
+        if not digits.isdigit():
+            raise AuthoringRefused("rollback_usage", name=owned.spec.name)
+        spec, published = await self.studio.rollback(author, owned, int(digits))
+        suffix = (", published" if author.locale == "en" else ", 게시됨") if published else ""
+        return Reply(say("rolled_back", author.locale, name=spec.name, target=int(digits), version=spec.version, published=suffix))
+
+    async def _delete(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        owned, _ = await self.studio.resolve(author, rest)
+        await self.studio.delete(author, owned)
+        return Reply(say("deleted", author.locale, name=owned.spec.name))
+
+    async def _restore(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        owned, _ = await self.studio.resolve(author, rest, include_deleted=True)
+        await self.studio.restore(author, owned)
+        return Reply(say("restored", author.locale, name=owned.spec.name))
+
+    async def _share(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        owned, tail = await self.studio.resolve(author, rest)
+        if not tail:
+            raise AuthoringRefused("share_usage", name=owned.spec.name)
+        visibility = self.studio.parse_visibility(tail)
+        spec = await self.studio.share(author, owned, visibility)
+        return Reply(say("shared", author.locale, name=spec.name, audience=self.studio.audience(visibility, author.locale), version=spec.version))
+
+    async def _list(self, turn: "Turn", author: Author, rest: str) -> Reply:
+        owned = await self.studio.owned(author.department_id)
+        if not owned:
+            return Reply(say("nothing_yet", author.locale) + "\n\n" + say("usage", author.locale))
+        en = author.locale == "en"
+        columns = ("Name", "Description", "Shared with", "Latest", "Published") if en else ("이름", "설명", "공개 범위", "최신 버전", "게시 버전")
+        rows = tuple(
+            (o.spec.name, o.spec.description, self.studio.audience(o.spec.visibility, author.locale), str(o.state.latest_version),
+             str(o.state.published_version) if o.state.published_version else ("draft" if en else "게시 전"))
+            for o in owned
+        )
+        return Reply(say("usage", author.locale), parts=[Table(columns, rows, title=turn.identity.department.name)])
+
+    # ---- /role ----------------------------------------------------------------------------------
+
+    async def role(self, turn: "Turn", args: str) -> Reply:
+        author = await author_of(turn)
+        department = turn.identity.department
+        words = args.split()
+        if not words:
+            return Reply(say("role_is", author.locale, department=department.name, role=author.role))
+        if not author.is_admin:
+            return Reply(say("admins_only", author.locale, admins=", ".join(department.admins)), kind="error")
+        if len(words) != 2 or words[1] not in (*ROLES, "reset"):
+            return Reply(say("role_usage", author.locale), kind="error")
+        user, role = words
+        roles = turn.services.store.roles
+        if role == "reset":
+            await roles.clear(department.id, user)
+            return Reply(say("role_cleared", author.locale, user=user))
+        await roles.set(department.id, user, role, by=author.user_id)
+        return Reply(say("role_set", author.locale, user=user, role=role))
+
+
+def _changes(body: str) -> dict[str, Any]:
+    """YAML naming known fields changes those fields; any other text is the new prompt."""
+    try:
+        data = yaml.safe_load(body)
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, dict) and any(isinstance(k, str) and FIELD_ALIASES.get(k, k) in EDITABLE for k in data):
+        return data  # the studio names any unknown field
+    return {"system_prompt": body}
+
+
+def _describe(studio: AssistantStudio, owned: Owned, locale: str) -> str:
+    state = owned.state
+    en = locale == "en"
+    if state.deleted:
+        status = "deleted" if en else "삭제됨"
+    elif state.published_version is None:
+        status = "draft" if en else "게시 전"
+    else:
+        status = (f"published v{state.published_version}" if en else f"버전 {state.published_version} 게시 중")
+    head = f"_{'latest version' if en else '최신 버전'} {state.latest_version} · {status}_\n\n"
+    return head + _describe_spec(studio, owned.spec, locale)
+
+
+def _describe_spec(studio: AssistantStudio, spec: AssistantSpec, locale: str) -> str:
+    en = locale == "en"
+    lines = [f"**{spec.name}** — {spec.description}".rstrip(" —")]
+    lines.append(("Shared with: " if en else "공개 범위: ") + studio.audience(spec.visibility, locale)
+                 + f" · model `{spec.model}` · temperature {spec.temperature} · max {spec.max_output_tokens} tokens")
+    lines.append(("**Prompt**" if en else "**프롬프트**") + f"\n```\n{spec.system_prompt.strip()}\n```")
+    if spec.style_guide:
+        lines.append(("**Style guide**" if en else "**문체 지침**") + f"\n{spec.style_guide.strip()}")
+    if spec.template:
+        lines.append(("**Template**: " if en else "**답변 양식**: ") + " · ".join(s.heading for s in spec.template))
+    if spec.examples:
+        lines.append(("**Examples**: " if en else "**예시 문답**: ") + f"{len(spec.examples)}")
+    if spec.starters:
+        lines.append(("**Starters**" if en else "**시작 질문**") + "\n" + "\n".join(f"- {s}" for s in spec.starters))
+    return "\n\n".join(lines)
+
+
+def register_authoring(services: "Services") -> AssistantStudio:
+    """Adds `/assistant` and `/role` and the guided dialogue to dispatch; returns the studio."""
+    studio = AssistantStudio(services.store.assistants, services.assistants, ContentPolicy(services.config), services.config, tuple(services.skills))
+    commands = AssistantCommands(studio, GuidedCreation(studio, author_of))
+    services.commands.add(Command("assistant", commands.assistant, "부서 도우미 만들기·시험·게시·수정 (`/assistant`로 도움말)",
+                                  "create, try, publish and edit department assistants (`/assistant` for help)", usage="new|create|try|publish|edit|show|history|rollback|delete|share|list", aliases=("도우미만들기",)))
+    services.commands.add(Command("role", commands.role, "내 역할 보기 (관리자: 역할 지정)", "show your role (admins: assign roles)", usage="[사용자 역할]", aliases=("역할",)))
+    services.interceptors.append(commands.dialogue)
+    return studio
