@@ -105,7 +105,7 @@ class AssistantStudio:
         if fields.get("visibility", "department") != "department" and not author.is_admin:
             fields["visibility"], narrowed = "department", True
         await self.check_name(author, fields.get("name", ""), exclude_id=None)
-        spec = self._validated(author, {"visibility": "department", **fields, "id": f"{author.department_id}-{uuid.uuid4().hex[:8]}",
+        spec = self.validated(author, {"visibility": "department", **fields, "id": f"{author.department_id}-{uuid.uuid4().hex[:8]}",
                                         "department": author.department_id, "owner": author.user_id, "version": 1})
         try:
             created = await self._repository.create(spec, by=author.user_id, note=note or "만듦")
@@ -125,7 +125,7 @@ class AssistantStudio:
             changes["template"] = [{"heading": s} if isinstance(s, str) else s for s in changes["template"] or []]
         if "name" in changes and fold_name(str(changes["name"])) != fold_name(owned.spec.name):
             await self.check_name(author, str(changes["name"]), exclude_id=owned.state.id)
-        spec = self._validated(author, {**owned.spec.model_dump(), **changes})
+        spec = self.validated(author, {**owned.spec.model_dump(), **changes})
         return await self._save(owned, spec, author, note, publish=False)
 
     async def publish(self, author: Author, owned: Owned) -> AssistantSpec:
@@ -215,7 +215,8 @@ class AssistantStudio:
             if owned.state.id != exclude_id and owned.spec.answers_to(name):
                 raise AuthoringRefused("name_taken", name=name)
 
-    def _validated(self, author: Author, data: dict[str, Any]) -> AssistantSpec:
+    def validated(self, author: Author, data: dict[str, Any]) -> AssistantSpec:
+        """`data` as a spec that may be stored: valid fields, a known model and skills, clean text."""
         try:
             spec = AssistantSpec.model_validate(data)
         except ValidationError as error:
