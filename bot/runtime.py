@@ -50,6 +50,11 @@ def build_memory(config: AppConfig, store: Store) -> Memory:
     return ProcessMemory(retention.memory_tokens, retention.memory_ttl_minutes * 60)
 
 
+def build_registry(config: AppConfig, store: Store) -> AssistantRegistry:
+    """app.yaml's assistants override the built-in ones; department assistants come last."""
+    return AssistantRegistry([StaticSource(config.assistants), StaticSource(load_builtin()), StoredSource(store.assistants)])
+
+
 def build_skills(config: AppConfig) -> dict[str, Skill]:
     """Skills assistants may enable, by name."""
     return {}
@@ -69,7 +74,7 @@ async def build_runtime(
     bundle = build_gateway(config, store, env)
     commands = CommandRegistry()
     register_builtin_commands(commands)
-    assistants = AssistantRegistry([StaticSource(config.assistants), StaticSource(load_builtin()), StoredSource(store.assistants)])
+    assistants = build_registry(config, store)
     services = Services(
         config=config,
         store=store,

@@ -14,7 +14,7 @@ from rich.table import Column, Table
 from assistants.registry import load_builtin
 from assistants.spec import AssistantSpec
 from bot.authoring.policy import ContentPolicy
-from bot.authoring.service import EDITABLE, AssistantStudio, Author, AuthoringRefused
+from bot.authoring.service import EDITABLE, AssistantStudio, Author, AuthoringRefused, effective_role
 from bot.cli_support import fail, out, with_store
 from bot.config import AppConfig
 from bot.store import Store
@@ -24,16 +24,9 @@ FORMAT = "govbot-assistants/1"
 
 
 def _studio(config: AppConfig, store: Store) -> AssistantStudio:
-    from assistants.registry import AssistantRegistry, StaticSource, StoredSource
+    from bot.runtime import build_registry, build_skills
 
-    registry = AssistantRegistry([StaticSource(config.assistants), StaticSource(load_builtin()), StoredSource(store.assistants)])
-    return AssistantStudio(store.assistants, registry, ContentPolicy(config), config, _skill_names(config))
-
-
-def _skill_names(config: AppConfig) -> tuple[str, ...]:
-    from bot.runtime import build_skills
-
-    return tuple(build_skills(config))
+    return AssistantStudio(store.assistants, build_registry(config, store), ContentPolicy(config), config, tuple(build_skills(config)))
 
 
 async def _author(config: AppConfig, store: Store, department_id: str, by: str) -> Author:
@@ -41,8 +34,7 @@ async def _author(config: AppConfig, store: Store, department_id: str, by: str) 
     if department is None:
         raise fail(f"없는 부서입니다: {department_id}", f"Unknown department: {department_id}")
     member = next((m for m in department.members if m.user == by), None)
-    role = "admin" if by in department.admins else (await store.roles.get(department_id, by) or (member.role if member else "member"))
-    return Author(by, department_id, role)
+    return Author(by, department_id, await effective_role(store.roles, department, by, member.role if member else "member"))
 
 
 @app.command("list")

@@ -13,7 +13,7 @@ from bot.authoring.dialogue import GuidedCreation
 from bot.authoring.messages import say
 from assistants.naming import first_name
 from bot.authoring.policy import ContentPolicy
-from bot.authoring.service import EDITABLE, FIELD_ALIASES, ROLES, AssistantStudio, Author, AuthoringRefused, Owned
+from bot.authoring.service import EDITABLE, FIELD_ALIASES, ROLES, AssistantStudio, Author, AuthoringRefused, Owned, effective_role
 from bot.dispatch.commands import Command
 
 if TYPE_CHECKING:
@@ -25,13 +25,8 @@ Sub = Callable[["Turn", Author, str], Awaitable[Reply]]
 async def author_of(turn: "Turn") -> Author:
     """The official's effective role: a run-time grant by an admin, else app.yaml; listed admins stay admins."""
     identity = turn.identity
-    department = identity.department
-    role = identity.role
-    if identity.user_id in department.admins:
-        role = "admin"
-    else:
-        role = await turn.services.store.roles.get(department.id, identity.user_id) or role
-    return Author(identity.user_id, department.id, role, identity.locale)
+    role = await effective_role(turn.services.store.roles, identity.department, identity.user_id, identity.role)
+    return Author(identity.user_id, identity.department.id, role, identity.locale)
 
 
 class AssistantCommands:
