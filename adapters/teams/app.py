@@ -57,7 +57,7 @@ class TeamsEndpoint:
         self.problems = self.credentials.problems()
         self.retry = retry or RetryPolicy()
         locale, contact = config.organisation.locale, config.organisation.support_contact
-        self.links = FileLinks(settings.teams_public_url or settings.public_url)
+        self.links = FileLinks(settings.teams_public_url, settings.public_url)
         self.adapter: GovbotCloudAdapter | None = None
         if not self.problems:
             authentication = ConfigurationBotFrameworkAuthentication(self.credentials)
@@ -98,6 +98,7 @@ class TeamsEndpoint:
         if self.adapter is None:
             return _error(503, "teams_not_configured", "Teams 설정 오류: " + " ".join(self.problems))
         auth_header = request.headers.get("Authorization", "")
+        self.links.observe(str(request.url.origin()))
         if not self.credentials.emulator_mode and not auth_header.startswith("Bearer "):
             # Decided here, before botbuilder could go looking for signing keys.
             return _error(401, "unauthorized", "인증 토큰이 없습니다. / Missing Bot Framework token.")

@@ -31,7 +31,9 @@ class GovbotCloudAdapter(CloudAdapter):
             if activity.type in (ActivityTypes.invoke_response, "delay"):
                 responses.extend(await super().send_activities(context, [activity]))
                 continue
-            sent = await with_retry(lambda a=activity: CloudAdapter.send_activities(self, context, [a]), self.retry, what=f"send {activity.type}")
+            # A typing indicator is only worth sending now: never retried (Microsoft's guidance as well).
+            policy = RetryPolicy(attempts=1) if activity.type == ActivityTypes.typing else self.retry
+            sent = await with_retry(lambda a=activity: CloudAdapter.send_activities(self, context, [a]), policy, what=f"send {getattr(activity.type, 'value', activity.type)}")
             responses.extend(sent)
         return responses
 

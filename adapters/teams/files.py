@@ -60,11 +60,21 @@ class AttachmentFetcher:
 
 
 class FileLinks:
-    """Result files kept in memory for a while and served at FILES_ROUTE."""
+    """Result files kept in memory for a while and served at FILES_ROUTE.
 
-    def __init__(self, public_url: str, downloads: Downloads | None = None):
-        self._base = public_url.rstrip("/")
+    Without an explicit public URL, links use the origin Teams posted activities to: the messaging
+    endpoint must be reachable from Teams anyway, and the files are served from the same place.
+    """
+
+    def __init__(self, public_url: str | None, fallback_url: str, downloads: Downloads | None = None):
+        self._explicit = public_url.rstrip("/") if public_url else None
+        self._base = self._explicit or fallback_url.rstrip("/")
         self._downloads = downloads or Downloads()
+
+    def observe(self, origin: str) -> None:
+        """The origin of the latest request to the messaging endpoint (used when no public URL is set)."""
+        if self._explicit is None:
+            self._base = origin.rstrip("/")
 
     def link(self, part: FilePart) -> str:
         return f"{self._base}/api/teams/files/{self._downloads.put(part, _OWNER)}"

@@ -119,16 +119,24 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         if not acts.is_addressed_to_bot(raw):
             return  # a channel message not meant for govbot (only possible with channel-wide permissions)
         locale = self._locale(raw)
-        await context.send_activity(Activity(type=ActivityTypes.typing))
+        await self._best_effort(context, Activity(type=ActivityTypes.typing))
         email = await self._email(context, raw)
         attachments = await self.fetcher.fetch_all(acts.file_refs(raw), locale)
         message = acts.to_message(raw, attachments=attachments, email=email)
-        placeholder = await context.send_activity(MessageFactory.text(t("teams_writing", locale)))
-        placeholder_id = placeholder.id if placeholder is not None else None
+        placeholder_id = await self._best_effort(context, MessageFactory.text(t("teams_writing", locale)))
         sink = PlaceholderSink(context, placeholder_id, self.options.update_seconds, t("teams_writing", locale))
         reply = await self.bot.handle(message, sink)
         await sink.settle()
         await self._deliver(context, placeholder_id, self._reply_activity(reply, message.locale or locale))
+
+    async def _best_effort(self, context: TurnContext, activity: Activity) -> str | None:
+        """Typing and the "작성 중…" message help but must not cost the answer when the connector is struggling."""
+        try:
+            sent = await context.send_activity(activity)
+        except Exception as error:  # noqa: BLE001 - the answer is still sent (or its failure handled) later
+            log.info("Teams %s not sent: %s", activity.type, status_of(error) or type(error).__name__)
+            return None
+        return sent.id if sent is not None and sent.id else None
 
     async def _deliver(self, context: TurnContext, placeholder_id: str | None, final: Activity) -> None:
         """Replace the placeholder with the answer; where Teams does not allow the update, send it anew."""

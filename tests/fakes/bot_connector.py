@@ -21,7 +21,7 @@ class Call:
     method: str
     kind: str  # send, reply, update, create, member
     conversation_id: str
-    activity_id: str  # the activity replied to / updated; "" for send and create
+    activity_id: str  # the activity replied to / updated (the member for look-ups); "" for send and create
     body: dict[str, Any]
     at: float
     authorization: str = ""
@@ -137,7 +137,7 @@ class FakeBotConnector:
             request.method,
             kind,
             request.match_info.get("cid", ""),
-            request.match_info.get("aid", ""),
+            request.match_info.get("aid", "") or request.match_info.get("mid", ""),  # the member, for look-ups
             body,
             time.monotonic(),
             request.headers.get("Authorization", ""),
