@@ -313,3 +313,54 @@ async def test_poster_starts_a_thread_in_a_channel_it_has_heard_from(start_govbo
         card = created.body["activity"]["attachments"][0]["content"]
         assert "한빛로 12 포트홀" in texts_of(card)
         assert connector.failed == [("create", 429)]
+
+
+async def test_answer_streams_into_the_placeholder_before_the_final_card(start_govbot, fake_openai, connector):
+    answer = "첫째, 현장 사진을 확보합니다. 둘째, 위반 차량 번호를 기록합니다. 셋째, 과태료 부과 절차를 안내합니다."
+    fake_openai.reply_with(answer)
+    async with start_govbot(teams_update_seconds=0) as gb:
+        await post_activity(gb.url, personal_message(connector.url, "단속 절차 알려줘"))
+        await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "셋째" in texts_of(m.card)])
+        updates = connector.of_kind("update")
+        interim, final = updates[:-1], updates[-1]
+        assert interim, "no interim update while the answer was written"
+        for update in interim:
+            text = update.body["text"]
+            assert text.endswith(" …") and answer.startswith(text[: -len(" …")])
+            assert update.card is None
+        assert final.card is not None and len({u.activity_id for u in updates}) == 1  # all on the one placeholder
+
+
+async def test_answer_is_sent_anew_where_teams_refuses_the_update(start_govbot, fake_openai, connector):
+    fake_openai.reply_with("수정이 막혀도 답변은 도착합니다.")
+    connector.fail_next(403, kinds={"update"})
+    async with start_govbot() as gb:
+        await post_activity(gb.url, personal_message(connector.url, "질문"))
+        sent = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "수정이 막혀도" in texts_of(m.card)])
+        assert sent[-1].kind == "reply"
+        assert connector.failed == [("update", 403)]  # a 403 is not retried
+
+
+async def test_a_redelivered_activity_is_answered_once(start_govbot, fake_openai, connector):
+    fake_openai.reply_with("한 번만 답합니다.")
+    async with start_govbot() as gb:
+        activity = personal_message(connector.url, "질문")
+        assert (await post_activity(gb.url, activity))[0] == 202
+        assert (await post_activity(gb.url, activity))[0] == 202
+        await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "한 번만" in texts_of(m.card)])
+        await post_activity(gb.url, members_added(connector.url))  # processed after the duplicate would have been
+        await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "김민수님" in texts_of(m.card)])
+    assert len(fake_openai.requests) == 1
+    assert len([c for c in connector.calls if c.body.get("text") == "작성 중…"]) == 1
+
+
+async def test_group_chat_mention_is_answered_in_the_chat(start_govbot, fake_openai, connector):
+    fake_openai.reply_with("그룹 채팅 답변입니다.")
+    async with start_govbot() as gb:
+        activity = channel_mention(connector.url, "회의록 양식 알려줘")
+        activity["conversation"] = {"id": "19:group-chat-1@thread.v2", "conversationType": "groupChat", "isGroup": True}
+        activity["channelData"] = {"tenant": {"id": "tenant-hanbit"}}
+        await post_activity(gb.url, activity)
+        await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "그룹 채팅 답변" in texts_of(m.card)])
+        assert {c.conversation_id for c in connector.calls} == {"19:group-chat-1@thread.v2"}
+    assert fake_openai.requests[0]["messages"][-1]["content"] == "회의록 양식 알려줘"
