@@ -364,3 +364,12 @@ async def test_group_chat_mention_is_answered_in_the_chat(start_govbot, fake_ope
         await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "그룹 채팅 답변" in texts_of(m.card)])
         assert {c.conversation_id for c in connector.calls} == {"19:group-chat-1@thread.v2"}
     assert fake_openai.requests[0]["messages"][-1]["content"] == "회의록 양식 알려줘"
+
+
+async def test_incomplete_credentials_are_named_instead_of_failing_later(start_govbot, connector):
+    async with start_govbot(env={"MicrosoftAppId": "3f5e8a1c-0000-4000-8000-000000000001", "MicrosoftAppType": "SingleTenant"}) as gb:
+        status, body = await post_activity(gb.url, personal_message(connector.url, "안녕하세요"), {"Authorization": "Bearer x.y.z"})
+        assert status == 503
+        assert "MicrosoftAppPassword" in body["message"] and "MicrosoftAppTenantId" in body["message"]
+        assert "teams" not in gb.runtime.bot.services.posters
+    assert connector.calls == []
