@@ -187,10 +187,11 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         locale = self._locale(raw)
         personal = acts.conversation_type(raw) == "personal"
         user_id, user_name = acts.user_of(raw)
-        summary = await self.bot.summary("teams", user_id, await self._email(context, raw))
-        unknown = ""
-        if summary is None and personal:
-            unknown = t("unknown_user", locale, user=user_name or user_id, contact=self.config.organisation.support_contact)
+        summary, unknown = None, ""
+        if personal:  # in a team or group chat the installer's department and usage are nobody else's business
+            summary = await self.bot.summary("teams", user_id, await self._email(context, raw))
+            if summary is None:
+                unknown = t("unknown_user", locale, user=user_name or user_id, contact=self.config.organisation.support_contact)
         card = cards.welcome_card(self.config.organisation.name, summary, locale=locale, personal=personal, unknown_text=unknown)
         await context.send_activity(card_activity(card, summary=t("teams_welcome_title", locale, organisation=self.config.organisation.name)))
 

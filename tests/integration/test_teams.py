@@ -189,6 +189,11 @@ async def test_welcome_card_on_conversation_update(start_govbot, connector):
         second = await connector.wait_for(lambda c: c.messages()[1:])
         assert "등록되지 않은 사용자" in texts_of(second[0].card) and "스마트정보과" in texts_of(second[0].card)
 
+        await post_activity(gb.url, members_added(connector.url, personal=False))  # added to a team by 김민수
+        in_channel = await connector.wait_for(lambda c: [m for m in c.messages() if m.conversation_id == TRAFFIC_CHANNEL])
+        channel_text = texts_of(in_channel[0].card)
+        assert "@govbot" in channel_text and "김민수" not in channel_text and "사용량" not in channel_text
+
 
 async def test_with_an_app_id_unauthenticated_requests_get_401_without_leaving_the_machine(start_govbot, connector):
     import base64
