@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import logging
 import os
 from collections.abc import Mapping
@@ -174,8 +175,6 @@ def invoke_http_response(invoke: InvokeResponse | None) -> web.Response:
 
 
 def _dumps(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

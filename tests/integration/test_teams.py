@@ -378,3 +378,14 @@ async def test_incomplete_credentials_are_named_instead_of_failing_later(start_g
         assert "MicrosoftAppPassword" in body["message"] and "MicrosoftAppTenantId" in body["message"]
         assert "teams" not in gb.runtime.bot.services.posters
     assert connector.calls == []
+
+
+async def test_retries_are_ours_alone_so_a_failing_update_falls_back_after_four_attempts(start_govbot, fake_openai, connector):
+    # msrest would otherwise retry PUTs on 5xx inside each of our attempts (3 × 4 requests) before we ever saw an error.
+    fake_openai.reply_with("업데이트가 계속 실패하면 새 메시지로 보냅니다.")
+    connector.fail_next(503, times=4, kinds={"update"})
+    async with start_govbot() as gb:
+        await post_activity(gb.url, personal_message(connector.url, "질문"))
+        sent = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "새 메시지로" in texts_of(m.card)], timeout=20)
+        assert sent[-1].kind == "reply"
+        assert connector.failed == [("update", 503)] * 4
