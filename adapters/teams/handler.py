@@ -50,11 +50,10 @@ class HandlerOptions:
 class PlaceholderSink:
     """Streams the answer into the "작성 중…" message, at most one update per interval, never blocking the model."""
 
-    def __init__(self, context: TurnContext, activity_id: str | None, interval: float, writing: str):
+    def __init__(self, context: TurnContext, activity_id: str | None, interval: float):
         self._context = context
         self._id = activity_id
         self._interval = interval
-        self._writing = writing
         self._text = ""
         self._last = time.monotonic()
         self._pending: asyncio.Task[None] | None = None
@@ -124,7 +123,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         attachments = await self.fetcher.fetch_all(acts.file_refs(raw), locale)
         message = acts.to_message(raw, attachments=attachments, email=email)
         placeholder_id = await self._best_effort(context, MessageFactory.text(t("teams_writing", locale)))
-        sink = PlaceholderSink(context, placeholder_id, self.options.update_seconds, t("teams_writing", locale))
+        sink = PlaceholderSink(context, placeholder_id, self.options.update_seconds)
         reply = await self.bot.handle(message, sink)
         await sink.settle()
         await self._deliver(context, placeholder_id, self._reply_activity(reply, message.locale or locale))
