@@ -90,6 +90,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "처리 중 오류가 발생했습니다. 다시 시도해 주세요. 계속되면 {contact}에 알려 주세요(오류 번호 {ref}).",
         "en": "Something went wrong. Please try again; if it persists, tell {contact} (error {ref}).",
     },
+    # ---- Microsoft Teams adapter (adapters/teams) ----
+    "teams_writing": {"ko": "작성 중…", "en": "Writing…"},
+    "teams_file_open": {"ko": "파일 받기: {name}", "en": "Download {name}"},
+    "teams_truncated": {
+        "ko": "답변이 길어 Teams에는 일부만 표시했습니다. 질문을 나누어 보내거나 웹 채팅에서 전체를 확인하세요.",
+        "en": "The answer is too long for Teams and was shortened. Ask in parts, or see it whole in the web chat.",
+    },
+    "teams_confirm_yes": {"ko": "예, {label}", "en": "Yes, {label}"},
+    "teams_sources": {"ko": "출처", "en": "Sources"},
+    "teams_action_done": {"ko": "처리했습니다.", "en": "Done."},
+    "teams_welcome_title": {"ko": "{organisation} govbot입니다 👋", "en": "This is govbot for {organisation} 👋"},
+    "teams_welcome_general": {
+        "ko": "업무 질문, 문서 작성, 민원 정리를 돕는 AI 도우미입니다.",
+        "en": "An AI assistant for work questions, drafting documents and sorting complaints.",
+    },
+    "teams_welcome_user": {
+        "ko": "{name}님, 반갑습니다. {department} 소속으로 govbot을 사용하실 수 있습니다.",
+        "en": "Welcome, {name}. You can use govbot as a member of {department}.",
+    },
+    "teams_welcome_department": {"ko": "부서", "en": "Department"},
+    "teams_welcome_quota": {"ko": "이번 달 사용량(토큰)", "en": "Tokens used this month"},
+    "teams_welcome_assistants": {"ko": "사용할 수 있는 도우미", "en": "Assistants you can use"},
+    "teams_welcome_hint_personal": {
+        "ko": "아래 예시를 누르거나 질문을 입력하세요. /help 로 명령어를 볼 수 있습니다.",
+        "en": "Tap an example below or type a question. /help lists the commands.",
+    },
+    "teams_welcome_hint_channel": {
+        "ko": "채널에서는 @govbot 으로 불러 주세요. 답변은 그 게시물의 스레드에 달립니다.",
+        "en": "In a channel, @mention govbot; the answer goes into that post's thread.",
+    },
+    "teams_attachment_too_large": {"ko": "파일이 너무 큽니다(최대 {limit}MB)", "en": "the file is too large (max {limit} MB)"},
+    "teams_attachment_failed": {"ko": "내려받지 못했습니다({reason})", "en": "it could not be downloaded ({reason})"},
+    "teams_attachment_no_url": {
+        "ko": "Teams가 파일 주소를 보내지 않았습니다. 개인 채팅에서 다시 올려 주세요",
+        "en": "Teams sent no download address; upload it again in a personal chat",
+    },
 }
 
 

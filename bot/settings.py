@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     # Development only: the web chat offers a name picker when no user header is present.
     web_dev_login: bool = True
     max_upload_mb: int = 20
+    # Microsoft Teams (adapters/teams). Bot Framework credentials use Microsoft's own names (MicrosoftAppId, …).
+    teams_public_url: str | None = Field(None, description="Base URL Teams users can open for result files (default: public_url)")
+    teams_service_url: str | None = Field(None, description="Bot Connector URL for posting to channels not heard from since start")
+    teams_update_seconds: float = Field(1.5, description="Minimum interval between updates of the '작성 중…' message")
 
     @property
     def public_url(self) -> str:

@@ -1,0 +1,16 @@
+"""Microsoft Teams adapter on botbuilder (Bot Framework SDK 4.17).
+
+Every botbuilder type stays inside this package, so moving to the Microsoft 365 Agents SDK later
+touches nothing else: dispatch only ever sees adapters.base Messages, Actions and Replies.
+"""
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.runtime import Runtime
+
+
+def mount(app: web.Application, runtime: Runtime) -> None:
+    from adapters.teams.app import mount as mount_teams
+
+    mount_teams(app, runtime)

@@ -1,0 +1,186 @@
+"""`POST /api/messages`: where Teams (via Azure Bot Service) delivers activities.
+
+We do not use `CloudAdapter.process`: it re-serialises invoke bodies with msrest and answers 500 when a
+handler returns a plain JSON body (e.g. an Action.Execute card). Instead the activity is deserialised
+here and given to `process_activity`, and the InvokeResponse is written as it is. Messages are
+authenticated first (a bad token gets 401 at once), then answered in the background, so Teams gets its
+202 within its 15-second window however long the model takes.
+"""
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import os
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from botbuilder.core import InvokeResponse, serializer_helper
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+from msrest.serialization import Model
+
+from adapters.teams.connector import GovbotCloudAdapter
+from adapters.teams.credentials import BotFrameworkConfig
+from adapters.teams.files import FILES_ROUTE, AttachmentFetcher, FileLinks
+from adapters.teams.handler import GovbotTeamsHandler, HandlerOptions
+from adapters.teams.poster import TeamsPoster
+from adapters.teams.retry import RetryPolicy
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+MESSAGES_ROUTE = "/api/messages"
+TEAMS_KEY = web.AppKey("teams", object)
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": code, "message": message}, status=status)
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class TeamsEndpoint:
+    def __init__(self, runtime: Runtime, environ: Mapping[str, str], retry: RetryPolicy | None = None):
+        settings, config = runtime.settings, runtime.config
+        self.credentials = BotFrameworkConfig.from_env(environ)
+        self.problems = self.credentials.problems()
+        self.retry = retry or RetryPolicy()
+        locale, contact = config.organisation.locale, config.organisation.support_contact
+        self.links = FileLinks(settings.teams_public_url, settings.public_url)
+        self.adapter: GovbotCloudAdapter | None = None
+        if not self.problems:
+            authentication = ConfigurationBotFrameworkAuthentication(self.credentials)
+            self.adapter = GovbotCloudAdapter(authentication, self.retry, locale=locale, contact=contact)
+        self.poster = TeamsPoster(
+            self._connector_for,
+            self.links,
+            self.retry,
+            locale=locale,
+            fallback_service_url=settings.teams_service_url or "",
+            fallback_tenant_id=self.credentials.APP_TENANTID,
+            bot_id=self.credentials.APP_ID,
+        )
+        fetcher = AttachmentFetcher(settings.max_upload_mb * 1024 * 1024, allow_http=self.credentials.emulator_mode)
+        self.handler = GovbotTeamsHandler(runtime.bot, config, fetcher, self.links, self.poster, HandlerOptions(update_seconds=settings.teams_update_seconds))
+        self.store = runtime.store
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_post(MESSAGES_ROUTE, self.messages)
+        app.router.add_get(FILES_ROUTE, self.links.serve)
+        app.on_shutdown.append(self._drain)
+        if self.problems:
+            log.error("Teams adapter is not usable: %s", " ".join(self.problems))
+        elif self.credentials.emulator_mode:
+            log.info("Teams: no MicrosoftAppId, emulator mode (unauthenticated, loopback serviceUrl only)")
+
+    async def _connector_for(self, service_url: str) -> Any:
+        assert self.adapter is not None
+        authentication = self.adapter.bot_framework_authentication
+        claims = self.adapter.create_claims_identity(self.credentials.APP_ID)
+        factory = authentication.create_connector_factory(claims)
+        return await factory.create(service_url, authentication.get_originating_audience())
+
+    # ---- the endpoint --------------------------------------------------------------------
+
+    async def messages(self, request: web.Request) -> web.StreamResponse:
+        if self.adapter is None:
+            return _error(503, "teams_not_configured", "Teams 설정 오류: " + " ".join(self.problems))
+        auth_header = request.headers.get("Authorization", "")
+        self.links.observe(str(request.url.origin()))
+        if not self.credentials.emulator_mode and not auth_header.startswith("Bearer "):
+            # Decided here, before botbuilder could go looking for signing keys.
+            return _error(401, "unauthorized", "인증 토큰이 없습니다. / Missing Bot Framework token.")
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return _error(415, "unsupported_media_type", "JSON 활동만 받습니다. / Only JSON activities are accepted.")
+        try:
+            raw = await request.json()
+            activity = Activity().deserialize(raw)
+        except Exception:  # noqa: BLE001 - any parse failure is the sender's
+            return _error(400, "bad_request", "Bot Framework 활동 JSON이 아닙니다. / Not a Bot Framework activity.")
+        if not isinstance(raw, dict) or not activity.type:
+            return _error(400, "bad_request", "활동 종류(type)가 없습니다. / The activity has no type.")
+        if self.credentials.emulator_mode and not _is_loopback(activity.service_url or ""):
+            return _error(
+                401,
+                "emulator_mode",
+                "MicrosoftAppId가 설정되지 않은 개발(에뮬레이터) 모드에서는 이 컴퓨터(127.0.0.1)의 serviceUrl만 받습니다. "
+                "Teams와 연결하려면 MicrosoftAppId와 MicrosoftAppPassword를 설정하세요. / Emulator mode (no MicrosoftAppId) "
+                "accepts only loopback serviceUrls; set MicrosoftAppId and MicrosoftAppPassword to connect Teams.",
+            )
+        try:
+            authenticated = await self.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
+        except Exception as error:  # noqa: BLE001 - PermissionError, malformed JWTs, unknown issuers: all unauthorised
+            log.info("Teams request refused: %s", type(error).__name__)
+            return _error(401, "unauthorized", "Bot Framework 토큰이 유효하지 않습니다. / Invalid Bot Framework token.")
+        callback = partial(self.handler.run, raw=raw)
+        if activity.type == "invoke" or activity.delivery_mode == "expectReplies":
+            try:
+                invoke = await self.adapter.process_activity(authenticated, activity, callback)
+            except Exception:  # noqa: BLE001 - logged; the channel gets a plain 500 without details
+                log.exception("Teams invoke failed")
+                return _error(500, "internal_error", "처리 중 오류가 발생했습니다. / Something went wrong.")
+            return invoke_http_response(invoke)
+        if activity.type == "message" and activity.id and not await self._first_delivery(activity):
+            return web.Response(status=202)  # Teams re-delivered an activity we already took
+        task = asyncio.create_task(self._process(authenticated, activity, callback))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return web.Response(status=202)
+
+    async def _first_delivery(self, activity: Activity) -> bool:
+        conversation = activity.conversation.id if activity.conversation else ""
+        try:
+            return await self.store.claim_event(f"teams:{conversation}:{activity.id}")
+        except Exception as error:  # noqa: BLE001 - better a rare duplicate answer than a lost one
+            log.warning("Teams de-duplication unavailable: %s", type(error).__name__)
+            return True
+
+    async def _process(self, authenticated: Any, activity: Activity, callback: Any) -> None:
+        assert self.adapter is not None
+        try:
+            await self.adapter.process_activity(authenticated, activity, callback)
+        except Exception:  # noqa: BLE001 - on_turn_error already ran; nothing may stop the app
+            log.exception("Teams activity of type %s failed", activity.type)
+
+    async def _drain(self, app: web.Application) -> None:
+        """On shutdown, let answers in progress finish (briefly) rather than cutting them off."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=10)
+
+
+def invoke_http_response(invoke: InvokeResponse | None) -> web.Response:
+    """Write the handler's InvokeResponse as is: plain JSON bodies stay plain (msrest models are serialised)."""
+    if invoke is None:
+        return web.Response(status=200)
+    body = invoke.body
+    if isinstance(body, Model):
+        body = serializer_helper(body)
+    status = int(invoke.status or 200)
+    if body is None:
+        return web.Response(status=status)
+    return web.json_response(body, status=status, dumps=_dumps)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def mount(app: web.Application, runtime: Runtime) -> None:
+    endpoint = TeamsEndpoint(runtime, os.environ)
+    endpoint.mount(app)
+    app[TEAMS_KEY] = endpoint
+    if endpoint.adapter is not None:
+        runtime.bot.services.posters["teams"] = endpoint.poster
