@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     # Development only: the web chat offers a name picker when no user header is present.
     web_dev_login: bool = True
     max_upload_mb: int = 20
+    # Slack (adapters/slack). Credentials use Slack's own variable names, without the GOVBOT_ prefix.
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"))
+    slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"))
+    slack_api_url: str | None = Field(None, description="Slack Web API base URL, e.g. an on-premises proxy")
+    slack_socket_mode: bool = False  # connect out over a WebSocket instead of receiving HTTP
+    slack_answer_bots: bool = False  # answer messages written by other bots (never our own)
+    slack_update_seconds: float = 1.5  # how often a streaming answer edits its "작성 중…" message
 
     @property
     def public_url(self) -> str:
