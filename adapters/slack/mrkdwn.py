@@ -144,7 +144,10 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 def _avoid_breaking_tokens(text: str, cut: int) -> int:
-    """Move `cut` back so it does not fall inside an &entity; or a <link|label>."""
+    """Move `cut` back so it does not fall inside an &entity; or a <link|label>, and so the next chunk
+    does not start with backticks that were mid-line (they would read as a code fence)."""
+    while cut > 1 and text[cut] != "\n" and text[cut:].lstrip(" ")[:1] == "`":
+        cut -= 1
     amp = text.rfind("&", max(0, cut - 6), cut)
     if amp != -1 and ";" not in text[amp:cut] and re.match(r"&(amp|lt|gt);", text[amp:]):
         cut = amp
