@@ -15,11 +15,7 @@ from urllib.parse import urlsplit
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler, AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.base import Bot, Reply, Section
@@ -46,18 +42,26 @@ def with_note(reply: Reply, note: str) -> Reply:
 
 
 def web_client(token: str, api_url: str | None) -> AsyncWebClient:
-    """The Web API client: Slack or an on-premises proxy; 429s wait for Retry-After and retry."""
+    """The Web API client: Slack or an on-premises proxy; 429s wait for Retry-After and retry.
+    5xx answers are not retried: Slack may have posted the message already, and a retry would post it twice."""
     base_url = (api_url or DEFAULT_API_URL).rstrip("/") + "/"
     client = AsyncWebClient(token=token, base_url=base_url)
-    client.retry_handlers.extend(
-        [
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ]
-    )
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
     if not any(isinstance(h, AsyncConnectionErrorRetryHandler) for h in client.retry_handlers):
         client.retry_handlers.append(AsyncConnectionErrorRetryHandler())
     return client
+
+
+class _DropClientTokenNotice(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN from the environment is unused because we pass our own client
+    (built from the same token, with retries and the API URL override); that is intended."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_BOLT_LOG = logging.getLogger("govbot.slack.bolt")
+_BOLT_LOG.addFilter(_DropClientTokenNotice())
 
 
 class SlackAdapter:
@@ -99,7 +103,7 @@ class SlackAdapter:
             request_verification_enabled=not socket_mode,
             process_before_response=False,
             ignoring_self_events_enabled=True,
-            logger=logging.getLogger("govbot.slack.bolt"),
+            logger=_BOLT_LOG,
         )
         self._register()
 

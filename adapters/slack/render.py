@@ -183,7 +183,9 @@ def progress_message(note: str) -> SlackMessage:
 
 
 def streaming_message(text: str, note: str) -> SlackMessage:
-    """A partial answer while it streams: the text so far (last 3000 characters) and the progress note."""
+    """A partial answer while it streams: the text so far (its end) and the progress note."""
+    if not text.strip():
+        return progress_message(note)
     # Cut the Markdown before converting, so the preview never shows half an escape or link.
     tail = to_mrkdwn(text[-(SECTION_TEXT // 2) :] if len(text) > SECTION_TEXT // 2 else text).strip()
     blocks: list[Block] = [_section(tail or " "), {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]}]
