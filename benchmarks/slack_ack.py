@@ -32,6 +32,32 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+async def measure(url: str, fake_slack: FakeSlack, kind: str, events: int, concurrency: int) -> tuple[list[float], float]:
+    """Send `events` requests of `kind`; the acknowledgement times (ms) and seconds until all were answered."""
+    semaphore = asyncio.Semaphore(concurrency)
+    acks: list[float] = []
+
+    async def one(i: int) -> None:
+        async with semaphore:
+            if kind == "app_mention":
+                sent = await send_event(url, mention(f"질문 {i}"))
+            else:
+                sent = await send_form(url, slash_command(f"질문 {i}", fake_slack.response_url(f"cmd{i}")))
+            assert sent.status == 200, sent
+            acks.append(sent.seconds * 1000)
+
+    def answered() -> int:
+        if kind == "app_mention":
+            texts = [block_texts(c.args.get("blocks")) for c in fake_slack.called("chat.update")]
+            return sum(1 for text in texts if "검토했습니다" in text and "작성 중" not in text)
+        return sum(1 for r in fake_slack.responses if r["name"].startswith("cmd"))
+
+    began = time.monotonic()
+    await asyncio.gather(*[one(i) for i in range(events)])
+    await fake_slack.wait_for(lambda: answered() >= events, timeout=600)
+    return acks, time.monotonic() - began
+
+
 async def run(events: int, concurrency: int, model_seconds: float, redis_url: str | None = None) -> list[tuple]:
     fake_openai = await FakeOpenAI(default_text="확인했습니다. 요청하신 내용을 검토했습니다.").start()
     fake_slack = await FakeSlack().start()
@@ -51,30 +77,9 @@ async def run(events: int, concurrency: int, model_seconds: float, redis_url: st
         rows = []
         try:
             for kind in ("app_mention", "/govbot question"):
-                semaphore = asyncio.Semaphore(concurrency)
-                acks: list[float] = []
-                started_at: dict[str, float] = {}
-
-                async def one(i: int) -> None:
-                    async with semaphore:
-                        key = f"{kind}-{i}"
-                        started_at[key] = time.monotonic()
-                        if kind == "app_mention":
-                            sent = await send_event(url, mention(f"질문 {key}"))
-                        else:
-                            sent = await send_form(url, slash_command(f"질문 {key}", fake_slack.response_url(f"cmd{i}")))
-                        assert sent.status == 200, sent
-                        acks.append(sent.seconds * 1000)
-
-                began = time.monotonic()
-                await asyncio.gather(*[one(i) for i in range(events)])
-                if kind == "app_mention":
-                    finals = lambda: [c for c in fake_slack.called("chat.update") if "검토했습니다" in block_texts(c.args.get("blocks")) and "작성 중" not in block_texts(c.args.get("blocks"))]  # noqa: E731
-                else:
-                    finals = lambda: [r for r in fake_slack.responses if r["name"].startswith("cmd")]  # noqa: E731
-                await fake_slack.wait_for(lambda: len(finals()) >= events, timeout=600)
-                answered = time.monotonic() - began
-                rows.append(("SQLite + Redis claims" if redis_url else "SQLite", kind, events, concurrency, statistics.median(acks), percentile(acks, 0.99), max(acks), answered))
+                acks, answered = await measure(url, fake_slack, kind, events, concurrency)
+                store = "SQLite + Redis claims" if redis_url else "SQLite"
+                rows.append((store, kind, events, concurrency, statistics.median(acks), percentile(acks, 0.99), max(acks), answered))
         finally:
             await runner.cleanup()
             await runtime.close()

@@ -59,6 +59,11 @@ def mount(app: web.Application, runtime: Runtime) -> None:
         return
     app[SLACK] = adapter
     runtime.bot.services.posters["slack"] = adapter
+
+    async def verify(_: web.Application) -> None:
+        await adapter.verify()
+
+    app.on_startup.append(verify)
     if runtime.settings.slack_socket_mode:
         from adapters.slack.socket_mode import socket_mode_context
 

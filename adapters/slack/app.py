@@ -6,6 +6,7 @@ event id through the store shared by all govbot processes.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -13,8 +14,10 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler, AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -214,6 +217,22 @@ class SlackAdapter:
             failed = await self.files.upload(channel, None, parts)
             for name in failed:
                 await respond(text=t("slack_upload_failed", self.locale, name=name, reason="upload"), response_type="ephemeral", replace_original=False)
+
+    # ---- start-up ------------------------------------------------------------------------
+
+    async def verify(self, timeout: float = 10.0) -> bool:
+        """Check the bot token once at start, so a wrong token is reported then and not at the first question."""
+        try:
+            identity = await asyncio.wait_for(self.client.auth_test(), timeout)
+        except SlackApiError as error:
+            log.error("Slack: %s", explain(error))
+            return False
+        except (TimeoutError, aiohttp.ClientError) as error:
+            log.error("Slack Web API(%s)에 연결할 수 없습니다: %s. GOVBOT_SLACK_API_URL과 방화벽을 확인하세요. / cannot reach the Slack Web API.",
+                      self.client.base_url, type(error).__name__)
+            return False
+        log.info("Slack: @%s (%s)", identity.get("user"), identity.get("team"))
+        return True
 
     # ---- for other features -------------------------------------------------------------
 

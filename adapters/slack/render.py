@@ -72,7 +72,7 @@ def _table_blocks(table: Table) -> list[Block]:
         for row in table.rows:
             fields = [
                 {"type": "mrkdwn", "text": truncate(f"*{escape(column)}*\n{escape(value) or ' '}", FIELD_TEXT)}
-                for column, value in zip(table.columns, row)
+                for column, value in zip(table.columns, row, strict=False)
             ]
             for start in range(0, len(fields), FIELDS_PER_SECTION):
                 blocks.append({"type": "section", "fields": fields[start : start + FIELDS_PER_SECTION]})

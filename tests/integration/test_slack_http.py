@@ -333,3 +333,19 @@ async def test_confirm_buttons_of_other_features_reach_their_action_handler(slac
     assert (action.platform, action.action, action.value, action.channel_id, action.thread_id, department) == (
         "slack", "forward", "C-2026-17", "C0TRAFFIC01", "1700000001.000200", "traffic")
     assert "C-2026-17 민원을 도로과 채널로 전달했습니다." in answer[0]["text"]
+
+
+async def test_a_wrong_bot_token_is_reported_clearly_at_start(start_govbot, fake_slack, fake_openai, caplog):
+    async with start_govbot(env=slack_env(SLACK_BOT_TOKEN="xoxb-revoked-token"), slack_api_url=fake_slack.api_url):
+        pass
+    assert "Slack 봇 토큰이 올바르지 않습니다(SLACK_BOT_TOKEN)" in caplog.text and "invalid_auth" in caplog.text
+    assert "xoxb-revoked-token" not in caplog.text
+
+
+async def test_without_a_signing_secret_the_endpoint_stays_closed_with_a_clear_log(start_govbot, fake_slack, fake_openai, caplog, monkeypatch):
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    async with start_govbot(env={"SLACK_BOT_TOKEN": BOT_TOKEN}, slack_api_url=fake_slack.api_url) as gb:
+        sent = await send_event(gb.url, mention("서명 비밀값 없음"))
+        assert "slack" not in gb.runtime.bot.services.posters
+    assert sent.status in (404, 405)
+    assert "SLACK_SIGNING_SECRET" in caplog.text

@@ -92,7 +92,8 @@ async def test_a_retry_delivered_to_another_process_is_answered_once(tmp_path, f
             send_event(second_url, event, event_id=event_id, retry_num=1),
         )
         assert [s.status for s in sent] == [200, 200]
-        await fake_slack.wait_for(lambda: [c for c in fake_slack.called("chat.update") if "하나만 답합니다" in block_texts(c.args.get("blocks")) and "작성 중" not in block_texts(c.args.get("blocks"))], timeout=30)
+        finals = lambda: [c for c in fake_slack.called("chat.update") if "하나만 답합니다" in block_texts(c.args.get("blocks")) and "작성 중" not in block_texts(c.args.get("blocks"))]  # noqa: E731
+        await fake_slack.wait_for(finals, timeout=30)
         await asyncio.sleep(1.0)  # time for a wrongly started second answer to show up
     finally:
         await _stop(first)
