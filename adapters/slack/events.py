@@ -135,15 +135,21 @@ def command_text(text: str, is_command: Callable[[str], bool]) -> str:
 
 
 def command_message(command: Mapping[str, Any], text: str, *, user_name: str = "", user_email: str = "", locale: str | None = None) -> Message:
+    """A `/govbot` command as a Message. In a direct chat it belongs to that chat's conversation; in a
+    channel its answers are private, so each official gets a conversation of their own there (never
+    sharing memory with colleagues who use the command in the same channel)."""
     channel = str(command.get("channel_id", ""))
+    user_id = str(command.get("user_id", ""))
+    is_direct = channel.startswith("D") or command.get("channel_name") == "directmessage"
     return Message(
         platform=PLATFORM,
-        user_id=str(command.get("user_id", "")),
+        user_id=user_id,
         text=text,
         channel_id=channel,
+        thread_id="" if is_direct else f"command:{user_id}",
         user_name=user_name or str(command.get("user_name", "")),
         user_email=user_email,
-        is_direct=channel.startswith("D") or command.get("channel_name") == "directmessage",
+        is_direct=is_direct,
         locale=locale,
     )
 

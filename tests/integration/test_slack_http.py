@@ -349,3 +349,16 @@ async def test_without_a_signing_secret_the_endpoint_stays_closed_with_a_clear_l
         assert "slack" not in gb.runtime.bot.services.posters
     assert sent.status in (404, 405)
     assert "SLACK_SIGNING_SECRET" in caplog.text
+
+
+async def test_slash_command_questions_in_a_channel_do_not_share_memory_between_officials(slack_govbot, fake_slack, fake_openai):
+    fake_openai.reply_with("김민수 님 답변입니다.")
+    fake_openai.reply_with("정은지 님 답변입니다.")
+    async with slack_govbot() as gb:
+        await send_form(gb.url, slash_command("민원인 홍길동 건 회신 초안", fake_slack.response_url("a"), user="U0TRAF0002", channel="C0TRAFFIC01"))
+        await fake_slack.wait_for(lambda: [r for r in fake_slack.responses if r["name"] == "a"])
+        await send_form(gb.url, slash_command("행사 안내문 초안", fake_slack.response_url("b"), user="U0PRES0002", channel="C0TRAFFIC01"))
+        await fake_slack.wait_for(lambda: [r for r in fake_slack.responses if r["name"] == "b"])
+    second = json.dumps(fake_openai.requests[1], ensure_ascii=False)
+    assert fake_openai.requests[1]["messages"][-1]["content"] == "행사 안내문 초안"
+    assert "홍길동" not in second and "김민수 님 답변입니다." not in second

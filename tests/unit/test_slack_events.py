@@ -70,6 +70,16 @@ def test_slash_command_text_maps_to_dispatch_commands():
     assert command_text("스쿨존 보도자료 써줘", known) == "스쿨존 보도자료 써줘"
 
 
+def test_slash_command_conversations_are_private_in_channels_and_shared_with_the_dm():
+    from adapters.slack.events import command_message
+
+    in_dm = command_message({"channel_id": "D0KIM", "user_id": "U1", "channel_name": "directmessage"}, "/use 보도자료")
+    assert in_dm.conversation_key == "slack:D0KIM:" and in_dm.is_direct  # the same conversation as the DM itself
+    first = command_message({"channel_id": "C0TRAFFIC01", "user_id": "U1", "channel_name": "traffic"}, "질문")
+    second = command_message({"channel_id": "C0TRAFFIC01", "user_id": "U2", "channel_name": "traffic"}, "질문")
+    assert first.conversation_key != second.conversation_key
+
+
 def test_button_press_becomes_action_in_the_messages_thread():
     body = {"user": {"id": "U1"}, "channel": {"id": "C1"}, "message": {"ts": "5.0", "thread_ts": "4.0"}, "container": {}}
     action = to_action(body, {"action_id": "govbot:feedback:1", "value": "abc:up"}, action_name("govbot:feedback:1"))
