@@ -72,11 +72,38 @@ def _line(line: str) -> str:
     return prefix + body
 
 
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _tables_as_code(lines: list[str]) -> list[str]:
+    """Slack has no Markdown tables: a pipe table becomes a monospaced block (its |---| rule dropped)."""
+    out: list[str] = []
+    index = 0
+    in_code = False
+    while index < len(lines):
+        line = lines[index]
+        if line.strip().startswith(FENCE):
+            in_code = not in_code
+        is_table = (not in_code and _TABLE_ROW.match(line) and index + 1 < len(lines) and _TABLE_RULE.match(lines[index + 1]))
+        if not is_table:
+            out.append(line)
+            index += 1
+            continue
+        block = [line.strip()]
+        index += 2
+        while index < len(lines) and _TABLE_ROW.match(lines[index]):
+            block.append(lines[index].strip())
+            index += 1
+        out += [FENCE, *block, FENCE]
+    return out
+
+
 def to_mrkdwn(markdown: str) -> str:
     """Markdown → Slack mrkdwn. Code (fenced and inline) is kept verbatim apart from escaping."""
     out: list[str] = []
     in_code = False
-    for line in markdown.replace("\r\n", "\n").split("\n"):
+    for line in _tables_as_code(markdown.replace("\r\n", "\n").split("\n")):
         if line.strip().startswith(FENCE):
             # Slack ignores the language after the fence; keep just the fence.
             in_code = not in_code

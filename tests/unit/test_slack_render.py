@@ -53,11 +53,17 @@ def test_unclosed_code_block_is_closed_and_snake_case_is_not_italic():
     assert to_mrkdwn("file_name_here 과 2*3*4") == "file_name_here 과 2*3*4"
 
 
+def test_markdown_table_becomes_a_monospaced_block():
+    source = "민원 현황:\n| 부서 | 건수 |\n|---|:---:|\n| 교통행정과 | 12 |\n| 도로과 | 3 |\n끝"
+    assert to_mrkdwn(source).split("\n") == ["민원 현황:", "```", "| 부서 | 건수 |", "| 교통행정과 | 12 |", "| 도로과 | 3 |", "```", "끝"]
+    assert to_mrkdwn("| 표 아님 |") == "| 표 아님 |"
+
+
 def test_plain_fallback_reads_naturally():
     assert plain(to_mrkdwn("**주의**: [링크](http://a.kr) & 끝")) == "주의: 링크 (http://a.kr) & 끝"
 
 
-@given(st.lists(st.sampled_from(["가나다", "**굵게**", "`a<b`", "```", "&", "<", ">", "[l](http://x.kr)", "\n", "\n\n", " ", "- 목록", "# 제목", "_a_", "~~s~~"]), max_size=120))
+@given(st.lists(st.sampled_from(["가나다", "**굵게**", "`a<b`", "```", "&", "<", ">", "[l](http://x.kr)", "\n", "\n\n", " ", "- 목록", "# 제목", "_a_", "~~s~~", "| 표 | 값 |", "|---|---|", "\n| a<b | 1 |"]), max_size=120))
 @settings(max_examples=300, deadline=None)
 def test_mrkdwn_never_leaves_raw_control_characters(pieces):
     out = to_mrkdwn("".join(pieces))
