@@ -67,6 +67,12 @@ class ReplyPoster:
     async def send(self, channel: str, thread_ts: str | None, reply: Reply, *, replace_ts: str | None = None) -> Posted:
         """Post `reply` (the first message replaces `replace_ts` when given), then upload its files."""
         messages = render(reply, self.locale)
+        if not messages and replace_ts:
+            # Nothing to show (e.g. an empty answer): remove the "작성 중…" message rather than leave it hanging.
+            try:
+                await self.client.chat_delete(channel=channel, ts=replace_ts)
+            except SlackApiError as error:
+                log.warning("slack placeholder not removed: %s", explain(error, channel))
         first: str | None = None
         try:
             for index, message in enumerate(messages):

@@ -44,3 +44,13 @@ async def test_socket_mode_answers_mentions_once_and_slash_commands(start_govbot
     assert [c.args.get("thread_ts") for c in fake_slack.called("chat.postMessage")] == [event["ts"]]
     assert updates[-1].args["channel"] == "C0TRAFFIC01"
     assert "교통행정과" in answers[0]["text"]
+
+
+async def test_a_rejected_app_token_is_reported_and_the_web_chat_keeps_working(start_govbot, fake_slack, fake_openai, caplog):
+    fake_slack.fail("apps.connections.open", "invalid_auth")
+    async with start_govbot(env=socket_env(), slack_api_url=fake_slack.api_url, slack_socket_mode=True) as gb:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{gb.url}/healthz") as response:
+                assert response.status == 200
+    assert "Slack Socket Mode에 연결하지 못했습니다" in caplog.text and "SLACK_APP_TOKEN" in caplog.text
+    assert "invalid_auth" in caplog.text
