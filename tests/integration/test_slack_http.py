@@ -362,3 +362,30 @@ async def test_slash_command_questions_in_a_channel_do_not_share_memory_between_
     second = json.dumps(fake_openai.requests[1], ensure_ascii=False)
     assert fake_openai.requests[1]["messages"][-1]["content"] == "행사 안내문 초안"
     assert "홍길동" not in second and "김민수 님 답변입니다." not in second
+
+
+async def test_long_work_shows_progress_in_the_placeholder_and_result_file_is_uploaded_in_the_thread(slack_govbot, fake_slack, fake_openai):
+    from adapters.base import FilePart, Reply
+
+    async def triage(turn, sink):
+        if "민원 분류" not in turn.message.text:
+            return None
+        await sink.progress("민원 1,200건 분석 중…")
+        await asyncio.sleep(0.4)
+        await sink.delta("분류를 마쳤습니다. ")
+        await asyncio.sleep(0.4)
+        await sink.delta("결과 파일을 확인하세요.")
+        return Reply("분류를 마쳤습니다. 결과 파일을 확인하세요.", parts=[FilePart("민원분류.xlsx", "application/vnd.ms-excel", b"PK\x03\x04triage")])
+
+    async with slack_govbot() as gb:
+        gb.runtime.bot.services.interceptors.append(triage)
+        event = mention("민원 분류 해줘")
+        await send_event(gb.url, event)
+        await fake_slack.wait_for(lambda: fake_slack.called("files.completeUploadExternal"))
+    updates = [block_texts(c.args["blocks"]) for c in fake_slack.called("chat.update")]
+    assert any("민원 1,200건 분석 중…" in u for u in updates)  # the progress note replaced "작성 중…"
+    assert any("분류를 마쳤습니다." in u and "분석 중" in u for u in updates)  # text streamed with the note below it
+    assert "결과 파일을 확인하세요." in updates[-1] and "분석 중" not in updates[-1]
+    complete = fake_slack.called("files.completeUploadExternal")[0].args
+    assert complete["channel_id"] == "C0TRAFFIC01" and complete["thread_ts"] == event["ts"]
+    assert list(fake_slack.uploads.values()) == [b"PK\x03\x04triage"]
