@@ -6,6 +6,7 @@ every message into a users.info call.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -33,6 +34,7 @@ class UserDirectory:
         self.max_entries = max_entries
         self._clock = clock
         self._cache: OrderedDict[str, tuple[float, SlackUser]] = OrderedDict()
+        self._pending: dict[str, asyncio.Future[tuple[SlackUser, float]]] = {}
 
     async def get(self, user_id: str) -> SlackUser:
         if not user_id:
@@ -42,7 +44,15 @@ class UserDirectory:
         if cached and cached[0] > now:
             self._cache.move_to_end(user_id)
             return cached[1]
-        user, ttl = await self._fetch(user_id)
+        pending = self._pending.get(user_id)
+        if pending is not None:  # the same new user sent several messages at once: one users.info call
+            return (await asyncio.shield(pending))[0]
+        task = asyncio.ensure_future(self._fetch(user_id))
+        self._pending[user_id] = task
+        try:
+            user, ttl = await asyncio.shield(task)
+        finally:
+            self._pending.pop(user_id, None)
         self._cache[user_id] = (now + ttl, user)
         self._cache.move_to_end(user_id)
         while len(self._cache) > self.max_entries:

@@ -1,6 +1,8 @@
 """Slack payloads → Message/Action and the routing rules, without Slack."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -93,6 +95,7 @@ class _Client:
 
     async def users_info(self, user):
         self.calls += 1
+        await asyncio.sleep(0.01)
         return {"user": {"name": "kim", "profile": {"display_name": "김민수", "email": "kim@hanbit.go.kr"}}}
 
 
@@ -106,6 +109,9 @@ async def test_user_directory_fetches_once_and_expires():
     now[0] = 101
     await directory.get("U1")
     assert client.calls == 2
+    # Several first messages of a new user at once still cause one lookup.
+    results = await asyncio.gather(*[directory.get("U2") for _ in range(5)])
+    assert client.calls == 3 and len(set(results)) == 1
 
 
 def test_manifest_subscribes_to_every_event_and_scope_the_adapter_uses():
