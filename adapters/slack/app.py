@@ -192,7 +192,7 @@ class SlackAdapter:
         user = await self.users.get(str(command.get("user_id", "")))
         message = events.command_message(command, text, user_name=user.name, user_email=user.email)
         reply = await self.bot.handle(message)
-        await self._respond(respond, reply, channel=message.channel_id)
+        await self._respond(respond, reply, user_id=message.user_id, channel=message.channel_id if message.is_direct else "")
 
     async def on_action(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], action: dict[str, Any],
                         respond: Callable[..., Awaitable[Any]]) -> None:
@@ -203,20 +203,31 @@ class SlackAdapter:
         if reply is None:
             return
         if body.get("response_url"):
-            await self._respond(respond, reply, channel=translated.channel_id)
+            await self._respond(respond, reply, user_id=translated.user_id, channel=translated.channel_id if translated.channel_id.startswith("D") else "")
         elif translated.channel_id:
             for message in render(reply, self.locale):
                 await self.client.chat_postEphemeral(channel=translated.channel_id, user=translated.user_id, text=message.text, blocks=message.blocks)
 
-    async def _respond(self, respond: Callable[..., Awaitable[Any]], reply: Reply, *, channel: str) -> None:
-        """Ephemeral answers through response_url (only the official sees them); files into the channel."""
+    async def _respond(self, respond: Callable[..., Awaitable[Any]], reply: Reply, *, user_id: str, channel: str) -> None:
+        """Ephemeral answers through response_url (only the official sees them). Files cannot be ephemeral,
+        so they go to the official's direct chat with govbot (`channel` when the command came from there)."""
         for message in render(reply, self.locale):
             await respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
         parts = files_of(reply)
-        if parts and channel:
-            failed = await self.files.upload(channel, None, parts)
-            for name in failed:
-                await respond(text=t("slack_upload_failed", self.locale, name=name, reason="upload"), response_type="ephemeral", replace_original=False)
+        if not parts:
+            return
+        target = channel or await self._direct_channel(user_id)
+        failed = await self.files.upload(target, None, parts) if target else [p.name for p in parts]
+        for name in failed:
+            await respond(text=t("slack_upload_failed", self.locale, name=name, reason="upload"), response_type="ephemeral", replace_original=False)
+
+    async def _direct_channel(self, user_id: str) -> str | None:
+        try:
+            response = await self.client.conversations_open(users=user_id)
+        except SlackApiError as error:
+            log.warning("slack conversations.open failed: %s", explain(error))
+            return None
+        return str((response.get("channel") or {}).get("id") or "") or None
 
     # ---- start-up ------------------------------------------------------------------------
 

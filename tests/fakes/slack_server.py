@@ -186,6 +186,9 @@ class FakeSlack:
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"message_ts": self._next_ts()}
 
+    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
+
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"view": {"id": "VHOME0001", **(args.get("view") or {})}}
 

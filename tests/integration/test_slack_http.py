@@ -389,3 +389,20 @@ async def test_long_work_shows_progress_in_the_placeholder_and_result_file_is_up
     complete = fake_slack.called("files.completeUploadExternal")[0].args
     assert complete["channel_id"] == "C0TRAFFIC01" and complete["thread_ts"] == event["ts"]
     assert list(fake_slack.uploads.values()) == [b"PK\x03\x04triage"]
+
+
+async def test_result_file_of_a_slash_command_in_a_channel_goes_to_the_officials_direct_chat(slack_govbot, fake_slack, fake_openai):
+    from adapters.base import FilePart, Reply
+
+    async def export(turn, sink):
+        if turn.message.text != "내보내기":
+            return None
+        return Reply("개인 작업 파일입니다.", parts=[FilePart("내작업.xlsx", "application/vnd.ms-excel", b"PK\x03\x04mine")])
+
+    async with slack_govbot() as gb:
+        gb.runtime.bot.services.interceptors.append(export)
+        await send_form(gb.url, slash_command("내보내기", fake_slack.response_url("x"), channel="C0TRAFFIC01"))
+        await fake_slack.wait_for(lambda: fake_slack.called("files.completeUploadExternal"))
+    assert fake_slack.called("conversations.open")[0].args["users"] == "U0TRAF0002"
+    assert fake_slack.called("files.completeUploadExternal")[0].args["channel_id"] == "D0TRAF0002"  # not the shared channel
+    assert [r["text"] for r in fake_slack.responses if r["name"] == "x"] == ["개인 작업 파일입니다."]

@@ -125,7 +125,7 @@ def test_manifest_subscribes_to_every_event_and_scope_the_adapter_uses():
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert {"app_mention", "app_home_opened", "message.im", "message.channels", "message.groups"} <= events
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"app_mentions:read", "chat:write", "commands", "files:read", "files:write", "users:read", "users:read.email", "im:history", "channels:history"} <= scopes
+    assert {"app_mentions:read", "chat:write", "commands", "files:read", "files:write", "users:read", "users:read.email", "im:history", "im:write", "channels:history"} <= scopes
     assert manifest["features"]["slash_commands"][0]["command"] == "/govbot"
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
