@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 from pathlib import Path
 from typing import Optional
@@ -90,7 +89,7 @@ def serve(
     settings = _settings(config)
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
     if slack_socket_mode:
-        os.environ["GOVBOT_SLACK_SOCKET_MODE"] = "true"
+        settings = settings.model_copy(update={"slack_socket_mode": True})
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app_config = _load_or_exit(settings.config)
@@ -98,6 +97,7 @@ def serve(
 
 
 async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-untyped-def]
+    from adapters.slack import SLACK
     from bot.runtime import build_runtime
     from bot.server import start_server
 
@@ -108,6 +108,11 @@ async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-unt
     )
     out.print(f"[bold green]govbot[/bold green] {app_config.organisation.name} — {mode}")
     out.print(f"웹 채팅 / web chat: [link]{settings.public_url}[/link]")
+    if SLACK in runner.app:
+        how = "Socket Mode" if settings.slack_socket_mode else f"HTTP {settings.public_url.rstrip('/')}/slack/events"
+        out.print(f"Slack: {how}")
+    elif settings.slack_bot_token is not None:
+        out.print("[red]Slack이 연결되지 않았습니다. 위 로그의 설정 오류를 확인하세요. / Slack is not connected; see the log above.[/red]")
     if settings.web_dev_login:
         out.print("[yellow]개발용 사용자 선택이 켜져 있습니다. 운영에서는 GOVBOT_WEB_DEV_LOGIN=false 로 끄고 행정포털 헤더를 쓰세요.[/yellow]")
     stop = asyncio.Event()

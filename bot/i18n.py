@@ -126,6 +126,41 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "Teams가 파일 주소를 보내지 않았습니다. 개인 채팅에서 다시 올려 주세요",
         "en": "Teams sent no download address; upload it again in a personal chat",
     },
+    # ---- Slack adapter (adapters/slack) ----
+    "slack_working": {"ko": "⏳ 작성 중…", "en": "⏳ Working on it…"},
+    "slack_file_unsupported": {
+        "ko": "이 형식은 읽을 수 없습니다. CSV, XLSX, TXT, PDF, DOCX, HWPX 파일로 보내 주세요.",
+        "en": "this file type cannot be read; send CSV, XLSX, TXT, PDF, DOCX or HWPX.",
+    },
+    "slack_file_too_large": {
+        "ko": "파일이 너무 큽니다({size_mb}MB, 최대 {limit_mb}MB). 나누거나 줄여서 다시 보내 주세요.",
+        "en": "the file is too large ({size_mb} MB, at most {limit_mb} MB); split or shrink it and send it again.",
+    },
+    "slack_file_download_failed": {
+        "ko": "Slack에서 파일을 내려받지 못했습니다({reason}). 다시 올려 주세요. 계속되면 {contact}에 알려 주세요.",
+        "en": "the file could not be downloaded from Slack ({reason}); upload it again, and tell {contact} if it persists.",
+    },
+    "slack_file_no_permission": {
+        "ko": "Slack 앱에 파일 읽기 권한(files:read)이 없습니다. {contact}에 알려 주세요.",
+        "en": "the Slack app lacks the files:read permission; tell {contact}.",
+    },
+    "slack_upload_failed": {
+        "ko": "결과 파일 '{name}'을(를) Slack에 올리지 못했습니다({reason}). 다시 요청해 주세요.",
+        "en": "The result file '{name}' could not be uploaded to Slack ({reason}). Please ask again.",
+    },
+    "slack_moved_to_dm": {
+        "ko": "govbot이 채널 {channel}에 글을 쓸 수 없어 답변을 DM으로 보냅니다. 채널에서 `/invite @govbot`으로 초대해 주세요.",
+        "en": "govbot cannot post in channel {channel}, so the answer comes by DM. Invite it there with `/invite @govbot`.",
+    },
+    "slack_home_title": {"ko": "govbot — {organisation} 업무 도우미", "en": "govbot — assistant for {organisation}"},
+    "slack_home_department": {"ko": "*{name}* 님 · {department} ({role})", "en": "*{name}* · {department} ({role})"},
+    "slack_home_quota": {"ko": "이번 달 부서 사용량: *{used:,}* / {limit} 토큰", "en": "Department use this month: *{used:,}* / {limit} tokens"},
+    "slack_home_assistants": {"ko": "사용할 수 있는 도우미", "en": "Assistants you can use"},
+    "slack_home_starters": {"ko": "이렇게 물어보세요", "en": "Try asking"},
+    "slack_home_howto": {
+        "ko": "DM으로 질문하거나 채널에서 @govbot 을 멘션하세요. `/govbot use 이름`으로 도우미를 바꾸고 `/govbot quota`로 사용량을 봅니다.",
+        "en": "Ask in a DM or mention @govbot in a channel. `/govbot use NAME` switches assistants; `/govbot quota` shows usage.",
+    },
 }
 
 

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 RUNTIME = web.AppKey("runtime", Runtime)
 
 # Each module exposes mount(app, runtime) and does nothing when it is not configured.
-ADAPTER_MODULES: tuple[str, ...] = ("adapters.web", "adapters.openai_api", "adapters.teams")
+ADAPTER_MODULES: tuple[str, ...] = ("adapters.web", "adapters.openai_api", "adapters.slack", "adapters.teams")
 
 
 async def healthz(request: web.Request) -> web.Response:

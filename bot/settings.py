@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     teams_public_url: str | None = Field(None, description="Base URL Teams users can open for result files (default: public_url)")
     teams_service_url: str | None = Field(None, description="Bot Connector URL for posting to channels not heard from since start")
     teams_update_seconds: float = Field(1.5, description="Minimum interval between updates of the '작성 중…' message")
+    # Slack (adapters/slack). Credentials use Slack's own variable names, without the GOVBOT_ prefix.
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"))
+    slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"))
+    slack_api_url: str | None = Field(None, description="Slack Web API base URL, e.g. an on-premises proxy")
+    slack_socket_mode: bool = False  # connect out over a WebSocket instead of receiving HTTP
+    slack_answer_bots: bool = False  # answer messages written by other bots (never our own)
+    slack_update_seconds: float = 1.5  # how often a streaming answer edits its "작성 중…" message
 
     @property
     def public_url(self) -> str:

@@ -1,0 +1,80 @@
+"""Slack adapter (slack-bolt AsyncApp): HTTP at /slack/events, or Socket Mode with --slack-socket-mode.
+
+`mount` does nothing unless SLACK_BOT_TOKEN is set, so offices without Slack are unaffected.
+"""
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from adapters.slack.app import SlackAdapter
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+SLACK = web.AppKey("slack_adapter", SlackAdapter)
+
+
+def build_adapter(runtime: Runtime) -> SlackAdapter | None:
+    settings = runtime.settings
+    if settings.slack_bot_token is None:
+        return None
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    if not settings.slack_socket_mode and not secret:
+        log.error("Slack: SLACK_SIGNING_SECRET이 없어 /slack/events를 열지 않습니다(또는 --slack-socket-mode). / "
+                  "SLACK_SIGNING_SECRET is not set; /slack/events stays closed (or use --slack-socket-mode).")
+        return None
+    if settings.slack_socket_mode and settings.slack_app_token is None:
+        log.error("Slack: Socket Mode에는 SLACK_APP_TOKEN(xapp-…)이 필요합니다. / Socket Mode needs SLACK_APP_TOKEN (xapp-…).")
+        return None
+    services = runtime.bot.services
+    config = runtime.config
+
+    async def is_bot_thread(conversation_key: str) -> bool:
+        return await runtime.store.conversations.get(conversation_key) is not None
+
+    return SlackAdapter(
+        runtime.bot,
+        token=settings.slack_bot_token.get_secret_value(),
+        signing_secret=secret,
+        claim_event=runtime.store.claim_event,
+        is_command=lambda name: services.commands.lookup(name) is not None,
+        is_bot_thread=is_bot_thread,
+        locale=config.organisation.locale,
+        organisation=config.organisation.name,
+        contact=config.organisation.support_contact,
+        max_upload_bytes=settings.max_upload_mb * 1024 * 1024,
+        api_url=settings.slack_api_url,
+        answer_bots=settings.slack_answer_bots,
+        update_seconds=settings.slack_update_seconds,
+        socket_mode=settings.slack_socket_mode,
+    )
+
+
+def mount(app: web.Application, runtime: Runtime) -> None:
+    adapter = build_adapter(runtime)
+    if adapter is None:
+        return
+    app[SLACK] = adapter
+    runtime.bot.services.posters["slack"] = adapter
+
+    async def verify(_: web.Application) -> None:
+        await adapter.verify()
+
+    app.on_startup.append(verify)
+    if runtime.settings.slack_socket_mode:
+        from adapters.slack.socket_mode import socket_mode_context
+
+        app.cleanup_ctx.append(socket_mode_context(adapter, runtime.settings.slack_app_token.get_secret_value()))  # type: ignore[union-attr]
+        log.info("Slack: Socket Mode")
+        return
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_response = await adapter.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    app.router.add_post(EVENTS_PATH, slack_events)
+    log.info("Slack: HTTP events at %s", EVENTS_PATH)

@@ -1,0 +1,44 @@
+"""App Home: the official's department, its token use this month, the assistants and starters."""
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.base import DepartmentSummary
+from adapters.slack.mrkdwn import escape, truncate
+from bot.i18n import t
+
+_ROLES = {"ko": {"admin": "관리자", "editor": "편집자", "member": "구성원"}, "en": {}}
+MAX_ASSISTANTS = 20
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
+
+
+def home_view(summary: DepartmentSummary | None, *, organisation: str, locale: str, unknown_text: str) -> dict[str, Any]:
+    """The `home` view for views.publish; an unknown user sees whom to ask to be registered."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": truncate(t("slack_home_title", locale, organisation=organisation), 150)}}
+    ]
+    if summary is None:
+        blocks.append(_section("⚠️ " + escape(unknown_text)))
+        return {"type": "home", "blocks": blocks}
+    role = _ROLES.get(locale, {}).get(summary.role, summary.role)
+    limit = f"{summary.tokens_limit_month:,}" if summary.tokens_limit_month is not None else t("unlimited", locale)
+    blocks.append(_section(t("slack_home_department", locale, name=escape(summary.user_name), department=escape(summary.department_name), role=role)))
+    quota = t("slack_home_quota", locale, used=summary.tokens_used_month, limit=limit)
+    if summary.tokens_limit_month:
+        share = min(summary.tokens_used_month / summary.tokens_limit_month, 1.0)
+        filled = round(share * 20)
+        quota += f"\n`{'█' * filled}{'░' * (20 - filled)}` {share:.0%}"
+    blocks.append(_section(quota))
+    blocks.append({"type": "divider"})
+    blocks.append(_section(f"*{t('slack_home_assistants', locale)}*"))
+    for name, description in summary.assistants[:MAX_ASSISTANTS]:
+        blocks.append(_section(f"*{escape(name)}* — {escape(description)}"))
+    if summary.starters:
+        blocks.append({"type": "divider"})
+        lines = "\n".join(f"• {escape(s)}" for s in summary.starters)
+        blocks.append(_section(f"*{t('slack_home_starters', locale)}*\n{lines}"))
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t("slack_home_howto", locale)}]})
+    return {"type": "home", "blocks": blocks}

@@ -1,0 +1,95 @@
+"""Posting a Reply into Slack: messages (updating a placeholder when there is one), then files.
+
+Slack API failures are reported with what to do (invite the bot, check the channel id) and never
+raised into the event loop: one failing post must not stop the app.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.base import Reply
+from adapters.slack.files import FileTransfer
+from adapters.slack.render import SlackMessage, files_of, render
+from bot.i18n import t
+
+log = logging.getLogger(__name__)
+
+_EXPLAIN = {
+    "channel_not_found": "채널 {channel}을(를) 찾을 수 없습니다. app.yaml의 채널 ID와, 비공개 채널이면 봇 초대를 확인하세요. / "
+    "channel {channel} was not found; check the channel id in app.yaml and, for a private channel, invite the bot.",
+    "not_in_channel": "봇이 채널 {channel}에 없습니다. 채널에서 `/invite @govbot`으로 초대하세요. / "
+    "the bot is not a member of channel {channel}; invite it with `/invite @govbot`.",
+    "is_archived": "채널 {channel}이(가) 보관(archived)되어 글을 쓸 수 없습니다. / channel {channel} is archived.",
+    "ratelimited": "Slack 전송 한도를 넘어 재시도 후에도 실패했습니다. / Slack rate limit still exceeded after retries.",
+    "invalid_auth": "Slack 봇 토큰이 올바르지 않습니다(SLACK_BOT_TOKEN). / the Slack bot token is invalid.",
+    "missing_scope": "Slack 앱에 필요한 권한이 없습니다. adapters/slack/manifest.yaml의 scopes를 확인하세요. / the Slack app lacks a scope; see the manifest.",
+}
+
+
+def explain(error: SlackApiError, channel: str = "") -> str:
+    """A Slack API error as a sentence an administrator can act on."""
+    code = str(error.response.get("error") or error.response.status_code)
+    template = _EXPLAIN.get(code)
+    return f"{template.format(channel=channel)} ({code})" if template else f"Slack API error: {code}"
+
+
+@dataclass
+class Posted:
+    ts: str | None  # the first message's ts, None when nothing could be posted
+    error: str | None = None  # what went wrong, for the administrator
+    code: str | None = None  # Slack's error code (not_in_channel, channel_not_found, …)
+
+
+class ReplyPoster:
+    """Renders and posts replies; also the ChannelPoster other features use (`post`)."""
+
+    def __init__(self, client: AsyncWebClient, files: FileTransfer, locale: str):
+        self.client = client
+        self.files = files
+        self.locale = locale
+
+    async def post(self, channel_id: str, reply: Reply) -> str | None:
+        """ChannelPoster: post `reply` at the top level of `channel_id`."""
+        return (await self.send(channel_id, None, reply)).ts
+
+    async def placeholder(self, channel: str, thread_ts: str | None, message: SlackMessage) -> str | None:
+        try:
+            response = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.blocks)
+        except SlackApiError as error:
+            log.warning("slack placeholder not posted: %s", explain(error, channel))
+            return None
+        return str(response.get("ts"))
+
+    async def send(self, channel: str, thread_ts: str | None, reply: Reply, *, replace_ts: str | None = None) -> Posted:
+        """Post `reply` (the first message replaces `replace_ts` when given), then upload its files."""
+        messages = render(reply, self.locale)
+        if not messages and replace_ts:
+            # Nothing to show (e.g. an empty answer): remove the "작성 중…" message rather than leave it hanging.
+            try:
+                await self.client.chat_delete(channel=channel, ts=replace_ts)
+            except SlackApiError as error:
+                log.warning("slack placeholder not removed: %s", explain(error, channel))
+        first: str | None = None
+        try:
+            for index, message in enumerate(messages):
+                if index == 0 and replace_ts:
+                    await self.client.chat_update(channel=channel, ts=replace_ts, text=message.text, blocks=message.blocks)
+                    first = replace_ts
+                    continue
+                response = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.blocks)
+                first = first or str(response.get("ts"))
+        except SlackApiError as error:
+            reason = explain(error, channel)
+            log.warning("slack reply not posted: %s", reason)
+            return Posted(first, reason, str(error.response.get("error") or ""))
+        parts = files_of(reply)
+        if parts:
+            failed = await self.files.upload(channel, thread_ts, parts)
+            if failed:
+                note = "\n".join(t("slack_upload_failed", self.locale, name=name, reason="upload") for name in failed)
+                await self.send(channel, thread_ts, Reply(note, kind="error"))
+        return Posted(first)

@@ -1,0 +1,251 @@
+"""A fake Slack Web API (and Socket Mode WebSocket) on 127.0.0.1, reached by the real slack_sdk client.
+
+It records every call (method, arguments, headers) so tests can assert what Slack received, serves
+private files only with the right bearer token, accepts files upload v2, collects response_url
+posts, and can be scripted to fail a method (an error code, or 429 with Retry-After).
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BOT_USER_ID = "UGOVBOT01"
+BOT_ID = "BGOVBOT01"
+TEAM_ID = "T0HANBIT1"
+BOT_TOKEN = "xoxb-test-govbot-token"
+APP_TOKEN = "xapp-test-govbot-token"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+
+
+@dataclass
+class FakeSlack:
+    host: str = "127.0.0.1"
+    port: int = 0
+    calls: list[Call] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # id -> (content type, data)
+    file_requests: list[dict[str, Any]] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_url
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    _failures: dict[str, deque[tuple[str, int, float]]] = field(default_factory=dict)
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _socket_connected: asyncio.Event = field(default_factory=asyncio.Event)
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+
+    # ---- addresses ----------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        return f"{self.base_url}/response/{name}"
+
+    def add_file(self, file_id: str, name: str, data: bytes, content_type: str = "text/csv") -> dict[str, Any]:
+        """Store a private file and return the `files[]` entry an event would carry."""
+        self.files[file_id] = (content_type, data)
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": content_type,
+            "filetype": name.rsplit(".", 1)[-1],
+            "size": len(data),
+            "url_private": f"{self.base_url}/files-pri/{TEAM_ID}-{file_id}/{name}",
+            "url_private_download": f"{self.base_url}/files-pri/{TEAM_ID}-{file_id}/download/{name}",
+        }
+
+    # ---- scripting ----------------------------------------------------------------------
+
+    def fail(self, method: str, error: str = "channel_not_found", *, status: int = 200, retry_after: float = 0, times: int = 1) -> None:
+        """The next `times` calls of `method` fail: `{"ok": false, "error": error}`, or HTTP 429 when status=429."""
+        queue = self._failures.setdefault(method, deque())
+        for _ in range(times):
+            queue.append((error, status, retry_after))
+
+    # ---- queries ------------------------------------------------------------------------
+
+    def called(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, predicate, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+        """Wait until `predicate()` is truthy (re-checked after every call received); return its value."""
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while True:
+                value = predicate()
+                if value:
+                    return value
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"fake Slack: condition not met within {timeout}s; calls: {[c.method for c in self.calls]}")
+                try:
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                except TimeoutError:
+                    pass
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> "FakeSlack":
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_get("/files-pri/{path:.*}", self._file)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/response/{name}", self._response)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # ---- Web API ------------------------------------------------------------------------
+
+    async def _arguments(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                args.update(await request.json())
+            else:
+                form = await request.post()
+                args.update({k: v for k, v in form.items() if isinstance(v, str)})
+        for key in ("blocks", "view", "files", "attachments"):
+            if isinstance(args.get(key), str):
+                try:
+                    args[key] = json.loads(args[key])
+                except ValueError:
+                    pass
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._arguments(request)
+        self.calls.append(Call(method, args, dict(request.headers), time.monotonic()))
+        await self._notify()
+        if request.headers.get("Authorization") not in (f"Bearer {BOT_TOKEN}", f"Bearer {APP_TOKEN}"):
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        queue = self._failures.get(method)
+        if queue:
+            error, status, retry_after = queue.popleft()
+            if status == 429:
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(int(retry_after))})
+            return web.json_response({"ok": False, "error": error}, status=status)
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        body = handler(args) if handler else {}
+        return web.json_response({"ok": True, **body})
+
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": "https://hanbit.slack.com/", "team": "한빛구청", "user": "govbot", "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = args.get("user", "")
+        return {"user": self.users.get(user_id, {"id": user_id, "name": user_id, "profile": {}})}
+
+    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts = self._next_ts()
+        return {"channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
+
+    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
+
+    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"message_ts": self._next_ts()}
+
+    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
+
+    def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"view": {"id": "VHOME0001", **(args.get("view") or {})}}
+
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"FUP{len(self.uploads) + len(self.called('files.getUploadURLExternal')):05d}"
+        return {"upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files") or []
+        return {"files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": f"ws://{self.host}:{self.port}/socket"}
+
+    # ---- files, response_url ------------------------------------------------------------
+
+    async def _file(self, request: web.Request) -> web.Response:
+        self.file_requests.append({"path": request.path, "authorization": request.headers.get("Authorization")})
+        await self._notify()
+        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+            # Slack answers an unauthenticated download with its sign-in page.
+            return web.Response(text="<html>sign in</html>", content_type="text/html")
+        file_id = request.path.split("/")[2].split("-", 1)[1]
+        content_type, data = self.files[file_id]
+        return web.Response(body=data, content_type=content_type)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        await self._notify()
+        return web.Response(text="OK")
+
+    async def _response(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append({"name": request.match_info["name"], **body})
+        await self._notify()
+        return web.Response(text="ok")
+
+    # ---- Socket Mode --------------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}}))
+        self._socket_connected.set()
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(message.data))
+                await self._notify()
+        self._sockets.remove(ws)
+        return ws
+
+    async def wait_connected(self, timeout: float = 10.0) -> None:
+        await asyncio.wait_for(self._socket_connected.wait(), timeout)
+
+    async def push(self, envelope_type: str, payload: dict[str, Any], envelope_id: str) -> None:
+        """Deliver an envelope to the connected Socket Mode client, as Slack would."""
+        await self.wait_connected()
+        envelope = {"envelope_id": envelope_id, "type": envelope_type, "payload": payload, "accepts_response_payload": envelope_type != "events_api"}
+        await self._sockets[-1].send_str(json.dumps(envelope, ensure_ascii=False))
