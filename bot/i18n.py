@@ -46,6 +46,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "첨부파일 '{name}'을(를) 읽을 수 없습니다: {reason}",
         "en": "The attachment '{name}' could not be read: {reason}",
     },
+    "attachment_truncated": {
+        "ko": "첨부파일 '{name}'이(가) 길어 앞부분 {chars}자만 읽었습니다. 필요한 부분만 나눠 보내 주세요.",
+        "en": "The attachment '{name}' is long; only its first {chars} characters were read. Send the part you need.",
+    },
     "attachment_ignored": {
         "ko": "첨부파일 '{name}'은(는) 이 도우미가 처리하지 않는 형식입니다. 내용을 붙여 넣거나 민원 목록(CSV/XLSX)은 `/use 민원 정리`로 보내 주세요.",
         "en": "This assistant does not process attachments like '{name}'. Paste the text, or send complaint lists (CSV/XLSX) to `/use 민원 정리`.",

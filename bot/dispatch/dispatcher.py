@@ -17,6 +17,7 @@ from assistants.skills.base import Skill, SkillTurn
 from assistants.spec import AssistantSpec
 from bot.config import AppConfig, Department
 from bot.dispatch.commands import CommandRegistry, parse_command
+from bot.documents import extract_text, readable
 from bot.dispatch.identity import Identity, resolve_identity
 from bot.dispatch.memory import Memory
 from bot.dispatch.prompt import build_messages, split_sections
@@ -35,9 +36,6 @@ ActionHandler = Callable[[Action, Identity], Awaitable[Reply | None]]
 # Gets every message of a known user first (e.g. a guided dialogue waiting for its next answer).
 Interceptor = Callable[["Turn", ReplySink | None], Awaitable[Reply | None]]
 
-_TEXT_TYPES = ("text/", "application/json", "application/csv")
-_TEXT_SUFFIXES = (".txt", ".md", ".csv", ".json", ".log")
-MAX_ATTACHED_TEXT = 60_000
 
 
 @dataclass
@@ -269,18 +267,18 @@ async def _named_assistant(registry: AssistantRegistry, department_id: str, text
 
 
 def _with_attachments(text: str, turn: Turn) -> tuple[str, list[str]]:
-    """Text attachments join the question; others get a note instead of silently vanishing."""
+    """Readable attachments join the question as text (the gateway masks it like the rest); others
+    get a note instead of silently vanishing."""
     pieces, notes = [text], []
     for attachment in turn.message.attachments:
-        is_text = attachment.content_type.startswith(_TEXT_TYPES) or attachment.name.lower().endswith(_TEXT_SUFFIXES)
-        if not is_text:
-            notes.append(t("attachment_ignored", turn.locale, name=attachment.name))
+        extracted = extract_text(attachment.name, attachment.content_type, attachment.data)
+        if extracted.error is not None:
+            key = "attachment_ignored" if not readable(attachment.name, attachment.content_type) else "attachment_unreadable"
+            notes.append(t(key, turn.locale, name=attachment.name, reason=extracted.error))
             continue
-        try:
-            content = attachment.data.decode("utf-8")
-        except UnicodeDecodeError:
-            content = attachment.data.decode("cp949", errors="replace")
-        pieces.append(f"[첨부: {attachment.name}]\n{content[:MAX_ATTACHED_TEXT]}")
+        if extracted.truncated:
+            notes.append(t("attachment_truncated", turn.locale, name=attachment.name, chars=f"{len(extracted.text):,}"))
+        pieces.append(f"[첨부: {attachment.name}]\n{extracted.text}")
     return "\n\n".join(p for p in pieces if p), notes
 
 
