@@ -85,16 +85,21 @@ class QuotaRepository:
             return exceeded.limit
         return None
 
-    async def settle(self, counters: Iterable[CounterKey], reserved: int, actual: int) -> dict[CounterKey, int]:
-        """Replace the reservation by the tokens actually used; returns each counter's tokens used now."""
-        async with self._engine.begin() as connection:
-            result = await connection.execute(
-                update(QuotaCounter)
-                .where(_any_of(counters))
-                .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, used_tokens=QuotaCounter.used_tokens + actual)
-                .returning(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period, QuotaCounter.used_tokens)
-            )
-            return {CounterKey(scope, subject, period): int(used) for scope, subject, period, used in result}
+    async def settle(self, counters: Iterable[CounterKey], reserved: int, actual: int, connection: AsyncConnection | None = None) -> dict[CounterKey, int]:
+        """Replace the reservation by the tokens actually used; returns each counter's tokens used now.
+
+        With `connection`, it joins the caller's transaction (the gateway settles, records usage and
+        appends the audit record in one transaction)."""
+        if connection is None:
+            async with self._engine.begin() as own:
+                return await self.settle(counters, reserved, actual, own)
+        result = await connection.execute(
+            update(QuotaCounter)
+            .where(_any_of(counters))
+            .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, used_tokens=QuotaCounter.used_tokens + actual)
+            .returning(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period, QuotaCounter.used_tokens)
+        )
+        return {CounterKey(scope, subject, period): int(used) for scope, subject, period, used in result}
 
     async def release(self, counters: Iterable[CounterKey], reserved: int) -> None:
         """Undo a reservation: a failed or refused call costs nothing, not even a request."""
@@ -147,14 +152,16 @@ class QuotaRepository:
 
     # ---- the 80% warning ------------------------------------------------------------------
 
-    async def claim_alert(self, department_id: str, limit_name: str, period: str) -> bool:
+    async def claim_alert(self, department_id: str, limit_name: str, period: str, connection: AsyncConnection | None = None) -> bool:
         """True only the first time this department's limit crosses the warning line in this period."""
+        if connection is None:
+            async with self._engine.begin() as own:
+                return await self.claim_alert(department_id, limit_name, period, own)
         statement = _insert(self._dialect)(QuotaAlert).values(
             department_id=department_id, limit_name=limit_name, period=period, created_at=datetime.now(timezone.utc), delivered=False
         )
-        async with self._sessions.begin() as session:
-            result = await session.execute(statement.on_conflict_do_nothing())
-            return (result.rowcount or 0) == 1
+        result = await connection.execute(statement.on_conflict_do_nothing())
+        return (result.rowcount or 0) == 1
 
     async def take_undelivered_alerts(self, department_id: str) -> list[tuple[str, str]]:
         """(limit name, period) alerts not yet shown to an admin, marked delivered as they are taken."""
