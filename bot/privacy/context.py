@@ -30,7 +30,6 @@ LABELLED_NAME = re.compile(
 MR_NAME = re.compile(r"(?<![가-힣])([" + _SURNAMES + r"][가-힣]{1,2})\s?씨(?=[가는의에와를도께랑한이]|[^가-힣]|$)")
 _MR_REACH = 4  # a name of up to three syllables and a space before 씨
 _UNIT_REACH, _ROAD_REACH = 11, 19  # the longest "1234동 12345호" and "로 12345-1234, 12345호" before their 호
-_LABEL_WORDS = tuple(_LABELS[3:-1].split("|"))
 
 
 def _ending_at(pattern: re.Pattern[str], text: str, at: int, reach: int, floor: int, stop: int) -> re.Match[str] | None:
@@ -75,10 +74,9 @@ def find_address_units(text: str, start: int = 0, end: int | None = None) -> Ite
 
 def find_names(text: str, start: int = 0, end: int | None = None) -> Iterator[Finding]:
     stop = len(text) if end is None else end
-    if any(word in text for word in _LABEL_WORDS):
-        for match in LABELLED_NAME.finditer(text, start, stop):
-            group = 1 if match.group(1) else 2
-            yield Finding("name", match.start(group), match.end(group), 0.8)
+    for match in LABELLED_NAME.finditer(text, start, stop):
+        group = 1 if match.group(1) else 2
+        yield Finding("name", match.start(group), match.end(group), 0.8)
     # Names before 씨: jump from one 씨 to the next and look just before it.
     at = text.find("씨", start, stop)
     floor = start

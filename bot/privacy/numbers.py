@@ -78,14 +78,20 @@ def brn_checksum_ok(digits: str) -> bool:
 
 
 def find_business_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[Finding]:
-    for match in BRN.finditer(text, start, len(text) if end is None else end):
+    stop = len(text) if end is None else end
+    if text.count("-", start, stop) < 2:
+        return
+    for match in BRN.finditer(text, start, stop):
         digits = "".join(match.groups())
         if brn_checksum_ok(digits):
             yield Finding("brn", match.start(), match.end(), 0.95)
 
 
 def find_driver_licences(text: str, start: int = 0, end: int | None = None) -> Iterator[Finding]:
-    for match in DRIVER.finditer(text, start, len(text) if end is None else end):
+    stop = len(text) if end is None else end
+    if text.count("-", start, stop) < 3:
+        return
+    for match in DRIVER.finditer(text, start, stop):
         if 11 <= int(match.group(1)) <= 28:
             yield Finding("driver_license", match.start(), match.end(), 0.9)
 

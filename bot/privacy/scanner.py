@@ -40,8 +40,9 @@ DETECTORS: dict[str, tuple[Detector, frozenset[str]]] = {
     **{name: (detector, kinds) for name, (detector, kinds, _) in NUMBER_DETECTORS.items()}, **TEXT_DETECTORS
 }
 
-# A digit (or +82) then at least five digits/separators, ending in a digit.
-NUMBER_RUN = re.compile(r"[+\d][\d \t.\-–—‐()]{5,}\d")
+# A digit (or +82) then at least five digits/separators, ending in a digit. Digits are ASCII or
+# full-width (the forms Korean documents use): explicit ranges test twice as fast as \d.
+NUMBER_RUN = re.compile(r"[+0-9０-９][0-9０-９ \t.\-–—‐()]{5,}[0-9０-９]")
 CONTEXT_BEFORE = 24  # the longest context word (카카오뱅크, 새마을금고) plus the 12 characters allowed after it
 CONTEXT_AFTER = 2  # what the patterns' "not followed by" checks look at
 
