@@ -26,6 +26,11 @@ LABELLED_NAME = re.compile(
     _LABELS + r"(?:\s*[:：]\s*([" + _SURNAMES + r"][가-힣]{1,3})(?![가-힣])"
     r"|\s+([" + _SURNAMES + r"][가-힣]{1,2})(?=\s|씨|님|[,.)(]|$))"
 )
+# Everyday office words that begin with a surname syllable and often follow a label ("민원인 연락처 …").
+NOT_NAMES = frozenset(
+    "연락처 연락 주소 주소지 전화 전화번호 정보 신청 신청서 신고 문의 민원 이름 성명 주민 방문 제출 서류 상담 진술 명의 요청 "
+    "내용 의견 답변 회신 본인 가족 대리인 대표 담당 담당자 측 모두 전원 다수 일동 명단 수 등".split()
+)
 # "김철수 씨", "김철수씨가/는/의/에게/께서…" — a particle may follow 씨, other syllables may not (아저씨).
 MR_NAME = re.compile(r"(?<![가-힣])([" + _SURNAMES + r"][가-힣]{1,2})\s?씨(?=[가는의에와를도께랑한이]|[^가-힣]|$)")
 _MR_REACH = 4  # a name of up to three syllables and a space before 씨
@@ -76,7 +81,8 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> Iterator[Fi
     stop = len(text) if end is None else end
     for match in LABELLED_NAME.finditer(text, start, stop):
         group = 1 if match.group(1) else 2
-        yield Finding("name", match.start(group), match.end(group), 0.8)
+        if match.group(group) not in NOT_NAMES:
+            yield Finding("name", match.start(group), match.end(group), 0.8)
     # Names before 씨: jump from one 씨 to the next and look just before it.
     at = text.find("씨", start, stop)
     floor = start
