@@ -3,7 +3,9 @@
 Reserving checks and increments in the same statement (`… WHERE used + reserved + n <= limit`), so
 two processes can never both pass a check that only one of them fits; missing counter rows are
 created with INSERT … ON CONFLICT DO NOTHING first, so concurrent first requests cannot bypass a
-budget either. Counters are touched in a fixed order to avoid lock-order deadlocks on PostgreSQL.
+budget either. Counters are locked in one fixed order (scope, subject, period, byte-wise) by every
+statement that changes several of them, so concurrent reservations and settlements on PostgreSQL never
+wait for each other in a cycle; SQLite locks the whole database per write transaction instead.
 """
 from __future__ import annotations
 
@@ -44,6 +46,11 @@ def _any_of(keys: Iterable[CounterKey]):  # type: ignore[no-untyped-def]
     return tuple_(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period).in_([(k.scope, k.subject, k.period) for k in keys])
 
 
+def _in_lock_order(keys: Iterable[CounterKey]) -> list[CounterKey]:
+    """Python's string order is code-point order, the same as PostgreSQL's COLLATE "C" on UTF-8."""
+    return sorted(set(keys))
+
+
 class QuotaRepository:
     """Hot path: Core statements on a plain connection (no ORM unit of work), one per counter."""
 
@@ -51,6 +58,18 @@ class QuotaRepository:
         self._sessions = sessions
         self._engine = engine
         self._dialect = engine.dialect.name
+
+    async def _lock(self, connection: AsyncConnection, keys: Iterable[CounterKey]) -> None:
+        """Before a statement that updates several counters at once: take their row locks in the same
+        order the reservation does (a multi-row UPDATE would lock them in whatever order it scans)."""
+        if self._dialect != "postgresql":
+            return
+        await connection.execute(
+            select(QuotaCounter.scope)
+            .where(_any_of(keys))
+            .order_by(QuotaCounter.scope.collate("C"), QuotaCounter.subject.collate("C"), QuotaCounter.period.collate("C"))
+            .with_for_update()
+        )
 
     async def _ensure(self, connection: AsyncConnection, keys: Sequence[CounterKey]) -> None:
         rows = [dict(scope=k.scope, subject=k.subject, period=k.period, used_tokens=0, reserved_tokens=0, requests=0) for k in keys]
@@ -62,7 +81,7 @@ class QuotaRepository:
         by_counter: dict[CounterKey, list[Limit]] = {}
         for limit in limits:
             by_counter.setdefault(limit.counter, []).append(limit)
-        keys = sorted(set(counters) | set(by_counter))
+        keys = _in_lock_order([*counters, *by_counter])
         try:
             async with self._engine.begin() as connection:
                 await self._ensure(connection, keys)
@@ -93,6 +112,8 @@ class QuotaRepository:
         if connection is None:
             async with self._engine.begin() as own:
                 return await self.settle(counters, reserved, actual, own)
+        counters = _in_lock_order(counters)
+        await self._lock(connection, counters)
         result = await connection.execute(
             update(QuotaCounter)
             .where(_any_of(counters))
@@ -103,7 +124,9 @@ class QuotaRepository:
 
     async def release(self, counters: Iterable[CounterKey], reserved: int) -> None:
         """Undo a reservation: a failed or refused call costs nothing, not even a request."""
+        counters = _in_lock_order(counters)
         async with self._engine.begin() as connection:
+            await self._lock(connection, counters)
             await connection.execute(
                 update(QuotaCounter)
                 .where(_any_of(counters))

@@ -9,14 +9,16 @@ import logging
 
 import openai
 import pytest
+import yaml
 from openai import AsyncOpenAI
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, func, select
 from typer.testing import CliRunner
 
 from bot.cli import app
 
-from bot.store.models import Base
-from tests.conftest import APP_YAML
+from bot.config import parse_config
+from bot.store.models import Base, ConversationMessage
+from tests.conftest import APP_YAML, config_for_upstreams
 from tests.integration.webchat import send
 
 PHONE, EMAIL, NAME, RRN = "010-9876-5432", "lee.jiwon@example.kr", "이지원", "850315-2345678"
@@ -151,15 +153,20 @@ async def test_prohibited_words_in_the_answer_are_covered(start_govbot, fake_ope
     assert "씨발" not in result.text and "○○" in result.text
 
 
-async def test_no_raw_value_in_logs_database_or_audit_export(start_govbot, fake_openai, caplog, capfd, tmp_path):
+@pytest.mark.parametrize("store_content", [False, True], ids=["metadata only", "content stored"])
+async def test_no_raw_value_in_logs_database_or_audit_export(start_govbot, fake_openai, caplog, capfd, tmp_path, store_content):
     """After chat and API traffic full of personal information (masked, blocked, streamed, restored),
-    none of the raw values is in the captured logs and output, any table, or the audit exports."""
+    none of the raw values is in the captured logs and output, any table, or the audit exports — also
+    when the office keeps conversation content (then it is kept with the values replaced)."""
     caplog.set_level(logging.DEBUG)
+    raw_config = config_for_upstreams(fake_openai.base_url).model_dump(mode="json")
+    raw_config["retention"]["store_content"] = store_content
+    config = parse_config(yaml.safe_dump(raw_config, allow_unicode=True))
     card, frn = "4111-1111-1111-1111", "850707-5123456"
     fake_openai.reply_with("[전화번호#1]로 회신하겠습니다.")
     fake_openai.reply_with("[성명#1] 님 계좌 [계좌번호#1] 확인.")
     fake_openai.reply_with("[여권번호#1] 여권과 [IP주소#1] 접속 기록 확인. 담당자 010-5555-7777")
-    async with start_govbot() as gb:
+    async with start_govbot(config=config) as gb:
         await send(gb.url, f"민원인 {NAME} 씨 연락처 {PHONE}, 메일 {EMAIL} 입니다. 회신 계획을 알려줘")
         await send(gb.url, f"주민번호 {RRN} 확인")
         client = await api_client(gb)
@@ -183,7 +190,10 @@ async def test_no_raw_value_in_logs_database_or_audit_export(start_govbot, fake_
                 dumped.append(json.dumps([list(map(str, r)) for r in rows], ensure_ascii=False))
         env = {"GOVBOT_DATABASE_URL": gb.settings.database_url, "GOVBOT_CONFIG": str(APP_YAML)}
         exports = [await asyncio.to_thread(CliRunner().invoke, app, ["audit", "export", "--format", kind], env=env) for kind in ("jsonl", "csv")]
-        findings = [json.loads(row["findings"]) async for row in gb.runtime.store.audit.rows()]
+        audit_rows = [row async for row in gb.runtime.store.audit.rows()]
+        async with gb.runtime.store.engine.connect() as connection:
+            kept_messages = await connection.scalar(select(func.count()).select_from(ConversationMessage))
+    findings = [json.loads(row["findings"]) for row in audit_rows]
     captured = capfd.readouterr()
     everything = "\n".join([caplog.text, captured.out, captured.err, *dumped, *(e.stdout for e in exports)])
     raw_values = [PHONE, EMAIL, NAME, RRN, RRN.replace("-", ""), card, card.replace("-", ""), frn, "110-123-456789", "M123A4567",
@@ -197,3 +207,7 @@ async def test_no_raw_value_in_logs_database_or_audit_export(start_govbot, fake_
     assert findings[2] == {"account": 1, "name": 1} and findings[3] == {"ip": 1, "output_phone": 1, "passport": 1}
     assert findings[4] == {"card": 1} and findings[5] == {"frn": 1}
     assert len(Base.metadata.sorted_tables) <= len(metadata.sorted_tables)
+    if store_content:  # the content really was kept (masked), so the scan above covered it
+        assert kept_messages == 2 and "[전화번호]" in "".join(dumped) and audit_rows[0]["content"]
+    else:
+        assert kept_messages == 0 and all(row["content"] is None for row in audit_rows)
