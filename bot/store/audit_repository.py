@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.audit.chain import Problem, record_hash, verify_chain
@@ -18,6 +18,12 @@ EXPORT_FIELDS = (
     "seq", "created_at", "call_id", "user_id", "department_id", "platform", "purpose", "assistant_id", "model_alias",
     "provider", "model", "prompt_tokens", "completion_tokens", "latency_ms", "findings", "decision", "error_code", "content", "hash",
 )
+
+
+# Built once: statements with bound parameters skip SQLAlchemy's per-call construction and cache-key work.
+_TAKE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
+_INSERT_RECORD = insert(AuditRecord)
+_MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(hash=bindparam("digest"))
 
 
 class AuditRepository:
@@ -42,13 +48,11 @@ class AuditRepository:
         fields = {**fields, "findings": json.dumps(fields.get("findings") or {}, sort_keys=True, ensure_ascii=False)}
         fields["latency_ms"] = round(float(fields["latency_ms"]), 3)
         fields.setdefault("created_at", datetime.now(timezone.utc))
-        seq, prev = (
-            await connection.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash))
-        ).one()
+        seq, prev = (await connection.execute(_TAKE_HEAD)).one()
         record = {**fields, "seq": seq}
         digest = record_hash(record, prev)
-        await connection.execute(insert(AuditRecord).values(**record, prev_hash=prev, hash=digest))
-        await connection.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
+        await connection.execute(_INSERT_RECORD, {**record, "prev_hash": prev, "hash": digest})
+        await connection.execute(_MOVE_HEAD, {"digest": digest})
         return int(seq)
 
     async def rows(self, since: datetime | None = None) -> AsyncIterator[dict[str, Any]]:

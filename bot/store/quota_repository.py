@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, delete, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
@@ -42,8 +42,26 @@ def _where(key: CounterKey):  # type: ignore[no-untyped-def]
     return and_(QuotaCounter.scope == key.scope, QuotaCounter.subject == key.subject, QuotaCounter.period == key.period)
 
 
-def _any_of(keys: Iterable[CounterKey]):  # type: ignore[no-untyped-def]
-    return tuple_(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period).in_([(k.scope, k.subject, k.period) for k in keys])
+# Built once, with bound parameters (see QuotaRepository._reserve_statement).
+_KEYS = tuple_(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period).in_(bindparam("keys", expanding=True))
+_LOCK = (
+    select(QuotaCounter.scope)
+    .where(_KEYS)
+    .order_by(QuotaCounter.scope.collate("C"), QuotaCounter.subject.collate("C"), QuotaCounter.period.collate("C"))
+    .with_for_update()
+)
+_SETTLE = (
+    update(QuotaCounter)
+    .where(_KEYS)
+    .values(reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved"), used_tokens=QuotaCounter.used_tokens + bindparam("actual"))
+    .returning(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period, QuotaCounter.used_tokens)
+)
+_OVERRIDES = select(QuotaOverride.limit_name, QuotaOverride.value, QuotaOverride.grant_period).where(QuotaOverride.department_id == bindparam("department"))
+_RELEASE = update(QuotaCounter).where(_KEYS).values(reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved"), requests=QuotaCounter.requests - 1)
+
+
+def _key_rows(keys: Iterable[CounterKey]) -> list[tuple[str, str, str]]:
+    return [(k.scope, k.subject, k.period) for k in keys]
 
 
 def _in_lock_order(keys: Iterable[CounterKey]) -> list[CounterKey]:
@@ -58,22 +76,36 @@ class QuotaRepository:
         self._sessions = sessions
         self._engine = engine
         self._dialect = engine.dialect.name
+        self._insert_missing = _insert(self._dialect)(QuotaCounter).on_conflict_do_nothing()
+        self._reserve_statements: dict[tuple[str, ...], object] = {}
 
     async def _lock(self, connection: AsyncConnection, keys: Iterable[CounterKey]) -> None:
         """Before a statement that updates several counters at once: take their row locks in the same
         order the reservation does (a multi-row UPDATE would lock them in whatever order it scans)."""
         if self._dialect != "postgresql":
             return
-        await connection.execute(
-            select(QuotaCounter.scope)
-            .where(_any_of(keys))
-            .order_by(QuotaCounter.scope.collate("C"), QuotaCounter.subject.collate("C"), QuotaCounter.period.collate("C"))
-            .with_for_update()
-        )
+        await connection.execute(_LOCK, {"keys": _key_rows(keys)})
 
     async def _ensure(self, connection: AsyncConnection, keys: Sequence[CounterKey]) -> None:
         rows = [dict(scope=k.scope, subject=k.subject, period=k.period, used_tokens=0, reserved_tokens=0, requests=0) for k in keys]
-        await connection.execute(_insert(self._dialect)(QuotaCounter).values(rows).on_conflict_do_nothing())
+        await connection.execute(self._insert_missing, rows)
+
+    def _reserve_statement(self, kinds: tuple[str, ...]):  # type: ignore[no-untyped-def]
+        """The conditional UPDATE for a counter with limits of these kinds, built once per shape with
+        bound parameters (building and caching a new statement per call cost more than running it)."""
+        statement = self._reserve_statements.get(kinds)
+        if statement is None:
+            conditions = [QuotaCounter.scope == bindparam("k_scope"), QuotaCounter.subject == bindparam("k_subject"), QuotaCounter.period == bindparam("k_period")]
+            for index, kind in enumerate(kinds):
+                if kind == "tokens":
+                    conditions.append(QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + bindparam("k_tokens") <= bindparam(f"k_limit{index}"))
+                else:
+                    conditions.append(QuotaCounter.requests + 1 <= bindparam(f"k_limit{index}"))
+            statement = update(QuotaCounter).where(*conditions).values(
+                reserved_tokens=QuotaCounter.reserved_tokens + bindparam("k_tokens"), requests=QuotaCounter.requests + 1
+            )
+            self._reserve_statements[kinds] = statement
+        return statement
 
     async def reserve(self, counters: Sequence[CounterKey], limits: Sequence[Limit], tokens: int) -> Limit | None:
         """Reserve `tokens` and one request on every counter. Returns None on success, or the limit
@@ -86,17 +118,10 @@ class QuotaRepository:
             async with self._engine.begin() as connection:
                 await self._ensure(connection, keys)
                 for key in keys:
-                    conditions = [_where(key)]
-                    for limit in by_counter.get(key, []):
-                        if limit.kind == "tokens":
-                            conditions.append(QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + tokens <= limit.value)
-                        else:
-                            conditions.append(QuotaCounter.requests + 1 <= limit.value)
-                    result = await connection.execute(
-                        update(QuotaCounter)
-                        .where(*conditions)
-                        .values(reserved_tokens=QuotaCounter.reserved_tokens + tokens, requests=QuotaCounter.requests + 1)
-                    )
+                    own = by_counter.get(key, [])
+                    params = {"k_scope": key.scope, "k_subject": key.subject, "k_period": key.period, "k_tokens": tokens}
+                    params.update({f"k_limit{index}": limit.value for index, limit in enumerate(own)})
+                    result = await connection.execute(self._reserve_statement(tuple(limit.kind for limit in own)), params)
                     if result.rowcount != 1:
                         row = (await connection.execute(select(QuotaCounter.used_tokens, QuotaCounter.reserved_tokens, QuotaCounter.requests).where(_where(key)))).one()
                         raise _Exceeded(_first_exceeded(by_counter[key], CounterState(*row), tokens))
@@ -114,12 +139,7 @@ class QuotaRepository:
                 return await self.settle(counters, reserved, actual, own)
         counters = _in_lock_order(counters)
         await self._lock(connection, counters)
-        result = await connection.execute(
-            update(QuotaCounter)
-            .where(_any_of(counters))
-            .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, used_tokens=QuotaCounter.used_tokens + actual)
-            .returning(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period, QuotaCounter.used_tokens)
-        )
+        result = await connection.execute(_SETTLE, {"keys": _key_rows(counters), "reserved": reserved, "actual": actual})
         return {CounterKey(scope, subject, period): int(used) for scope, subject, period, used in result}
 
     async def release(self, counters: Iterable[CounterKey], reserved: int) -> None:
@@ -127,11 +147,7 @@ class QuotaRepository:
         counters = _in_lock_order(counters)
         async with self._engine.begin() as connection:
             await self._lock(connection, counters)
-            await connection.execute(
-                update(QuotaCounter)
-                .where(_any_of(counters))
-                .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, requests=QuotaCounter.requests - 1)
-            )
+            await connection.execute(_RELEASE, {"keys": _key_rows(counters), "reserved": reserved})
 
     async def state(self, key: CounterKey) -> CounterState:
         async with self._engine.connect() as connection:
@@ -142,17 +158,17 @@ class QuotaRepository:
 
     async def overrides(self, department_id: str, current_periods: dict[str, str]) -> tuple[dict[str, int | None], dict[str, int]]:
         """(overrides, grants) in force: grants count only in the period they were given for."""
-        async with self._sessions() as session:
-            rows = (await session.scalars(select(QuotaOverride).where(QuotaOverride.department_id == department_id))).all()
+        async with self._engine.connect() as connection:  # read on every call: a plain prepared select, no ORM session
+            rows = (await connection.execute(_OVERRIDES, {"department": department_id})).all()
         overrides: dict[str, int | None] = {}
         grants: dict[str, int] = {}
-        for row in rows:
-            if row.limit_name.startswith("grant:"):
-                name = row.limit_name.removeprefix("grant:")
-                if row.grant_period == current_periods.get(name) and row.value:
-                    grants[name] = row.value
+        for limit_name, value, grant_period in rows:
+            if limit_name.startswith("grant:"):
+                name = limit_name.removeprefix("grant:")
+                if grant_period == current_periods.get(name) and value:
+                    grants[name] = value
             else:
-                overrides[row.limit_name] = row.value
+                overrides[limit_name] = value
         return overrides, grants
 
     async def set_override(self, department_id: str, name: str, value: int | None, by: str, grant_period: str | None = None) -> None:

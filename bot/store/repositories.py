@@ -23,6 +23,9 @@ class UsageTotals:
     requests: int
 
 
+_INSERT_USAGE = insert(UsageRecord)  # built once; each call only binds its values
+
+
 class UsageRepository:
     def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine):
         self._sessions = sessions
@@ -34,7 +37,8 @@ class UsageRepository:
             async with self._engine.begin() as own:
                 return await self.record(request, completion, own)
         await connection.execute(
-            insert(UsageRecord).values(
+            _INSERT_USAGE,
+            dict(
                 call_id=completion.call_id,
                 created_at=utcnow(),
                 department_id=request.department_id,
