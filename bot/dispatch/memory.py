@@ -1,7 +1,8 @@
 """Thread memory bounded by a token budget.
 
 By default (retention.store_content: false) memory lives only in this process and expires; the
-database never sees message content. With store_content: true it is kept in the database.
+database never sees message content. With store_content: true it is kept in the database, with
+personal information replaced by its type.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Protocol
 
 from bot.gateway.stream import estimate_tokens
 from bot.gateway.types import ChatMessage
+from bot.privacy import redact
 from bot.store.repositories import ConversationRepository
 
 
@@ -81,7 +83,8 @@ class DatabaseMemory:
         return trim_to_budget([ChatMessage(role, content) for role, content, _ in rows], self._budget)  # type: ignore[arg-type]
 
     async def append(self, key: str, conversation_id: int, message: ChatMessage) -> None:
-        await self._conversations.add_content(conversation_id, message.role, message.content, estimate_tokens(message.content))
+        content = redact(message.content)  # raw personal information never reaches the database
+        await self._conversations.add_content(conversation_id, message.role, content, estimate_tokens(content))
 
     async def clear(self, key: str, conversation_id: int) -> None:
         await self._conversations.clear_content(conversation_id)

@@ -80,6 +80,17 @@ class PlaceholderVault:
         return PLACEHOLDER.sub(lambda m: self._value_of.get(m.group(0), m.group(0)), text)
 
 
+def redact(text: str) -> str:
+    """Every finding replaced by its type ("[전화번호]"): for text kept beyond the conversation (stored
+    thread memory), where a numbered placeholder could later be restored to a different value."""
+    pieces, position = [], 0
+    for finding in scan_pii(text):
+        pieces += [text[position : finding.start], f"[{LABELS_KO[finding.type]}]"]
+        position = finding.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 class RestoreStream:
     """Restores placeholders in text that arrives in pieces, holding back a possible half placeholder."""
 

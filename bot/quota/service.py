@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.config import AppConfig, Department
 from bot.gateway.errors import QuotaExceeded
 from bot.gateway.types import GatewayRequest
@@ -72,14 +74,16 @@ class QuotaService:
             raise QuotaExceeded(ko, en, retry_after=retry_after)
         return Reservation(counters, tokens, tuple(limits))
 
-    async def settle(self, reservation: Reservation, actual_tokens: int) -> None:
-        used = await self._repo.settle(reservation.counters, reservation.tokens, actual_tokens)
+    async def settle(self, reservation: Reservation, actual_tokens: int, connection: AsyncConnection | None = None) -> None:
+        """Charge the real usage to the reserved counters (and claim the 80% warning), inside the
+        caller's transaction when `connection` is given."""
+        used = await self._repo.settle(reservation.counters, reservation.tokens, actual_tokens, connection)
         for limit in reservation.limits:
             if limit.kind != "tokens" or limit.value <= 0:
                 continue
             if used.get(limit.counter, 0) >= WARN_AT * limit.value:
                 department_id = limit.counter.subject.split(":", 1)[0]
-                if await self._repo.claim_alert(department_id, limit.name, limit.counter.period):
+                if await self._repo.claim_alert(department_id, limit.name, limit.counter.period, connection):
                     log.warning("quota at %d%%: department=%s limit=%s", int(100 * used[limit.counter] / limit.value), department_id, limit.name)
 
     async def release(self, reservation: Reservation) -> None:

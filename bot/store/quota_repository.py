@@ -3,7 +3,9 @@
 Reserving checks and increments in the same statement (`… WHERE used + reserved + n <= limit`), so
 two processes can never both pass a check that only one of them fits; missing counter rows are
 created with INSERT … ON CONFLICT DO NOTHING first, so concurrent first requests cannot bypass a
-budget either. Counters are touched in a fixed order to avoid lock-order deadlocks on PostgreSQL.
+budget either. Counters are locked in one fixed order (scope, subject, period, byte-wise) by every
+statement that changes several of them, so concurrent reservations and settlements on PostgreSQL never
+wait for each other in a cycle; SQLite locks the whole database per write transaction instead.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, delete, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
@@ -40,8 +42,31 @@ def _where(key: CounterKey):  # type: ignore[no-untyped-def]
     return and_(QuotaCounter.scope == key.scope, QuotaCounter.subject == key.subject, QuotaCounter.period == key.period)
 
 
-def _any_of(keys: Iterable[CounterKey]):  # type: ignore[no-untyped-def]
-    return tuple_(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period).in_([(k.scope, k.subject, k.period) for k in keys])
+# Built once, with bound parameters (see QuotaRepository._reserve_statement).
+_KEYS = tuple_(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period).in_(bindparam("keys", expanding=True))
+_LOCK = (
+    select(QuotaCounter.scope)
+    .where(_KEYS)
+    .order_by(QuotaCounter.scope.collate("C"), QuotaCounter.subject.collate("C"), QuotaCounter.period.collate("C"))
+    .with_for_update()
+)
+_SETTLE = (
+    update(QuotaCounter)
+    .where(_KEYS)
+    .values(reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved"), used_tokens=QuotaCounter.used_tokens + bindparam("actual"))
+    .returning(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period, QuotaCounter.used_tokens)
+)
+_OVERRIDES = select(QuotaOverride.limit_name, QuotaOverride.value, QuotaOverride.grant_period).where(QuotaOverride.department_id == bindparam("department"))
+_RELEASE = update(QuotaCounter).where(_KEYS).values(reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved"), requests=QuotaCounter.requests - 1)
+
+
+def _key_rows(keys: Iterable[CounterKey]) -> list[tuple[str, str, str]]:
+    return [(k.scope, k.subject, k.period) for k in keys]
+
+
+def _in_lock_order(keys: Iterable[CounterKey]) -> list[CounterKey]:
+    """Python's string order is code-point order, the same as PostgreSQL's COLLATE "C" on UTF-8."""
+    return sorted(set(keys))
 
 
 class QuotaRepository:
@@ -51,10 +76,36 @@ class QuotaRepository:
         self._sessions = sessions
         self._engine = engine
         self._dialect = engine.dialect.name
+        self._insert_missing = _insert(self._dialect)(QuotaCounter).on_conflict_do_nothing()
+        self._reserve_statements: dict[tuple[str, ...], object] = {}
+
+    async def _lock(self, connection: AsyncConnection, keys: Iterable[CounterKey]) -> None:
+        """Before a statement that updates several counters at once: take their row locks in the same
+        order the reservation does (a multi-row UPDATE would lock them in whatever order it scans)."""
+        if self._dialect != "postgresql":
+            return
+        await connection.execute(_LOCK, {"keys": _key_rows(keys)})
 
     async def _ensure(self, connection: AsyncConnection, keys: Sequence[CounterKey]) -> None:
         rows = [dict(scope=k.scope, subject=k.subject, period=k.period, used_tokens=0, reserved_tokens=0, requests=0) for k in keys]
-        await connection.execute(_insert(self._dialect)(QuotaCounter).values(rows).on_conflict_do_nothing())
+        await connection.execute(self._insert_missing, rows)
+
+    def _reserve_statement(self, kinds: tuple[str, ...]):  # type: ignore[no-untyped-def]
+        """The conditional UPDATE for a counter with limits of these kinds, built once per shape with
+        bound parameters (building and caching a new statement per call cost more than running it)."""
+        statement = self._reserve_statements.get(kinds)
+        if statement is None:
+            conditions = [QuotaCounter.scope == bindparam("k_scope"), QuotaCounter.subject == bindparam("k_subject"), QuotaCounter.period == bindparam("k_period")]
+            for index, kind in enumerate(kinds):
+                if kind == "tokens":
+                    conditions.append(QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + bindparam("k_tokens") <= bindparam(f"k_limit{index}"))
+                else:
+                    conditions.append(QuotaCounter.requests + 1 <= bindparam(f"k_limit{index}"))
+            statement = update(QuotaCounter).where(*conditions).values(
+                reserved_tokens=QuotaCounter.reserved_tokens + bindparam("k_tokens"), requests=QuotaCounter.requests + 1
+            )
+            self._reserve_statements[kinds] = statement
+        return statement
 
     async def reserve(self, counters: Sequence[CounterKey], limits: Sequence[Limit], tokens: int) -> Limit | None:
         """Reserve `tokens` and one request on every counter. Returns None on success, or the limit
@@ -62,22 +113,15 @@ class QuotaRepository:
         by_counter: dict[CounterKey, list[Limit]] = {}
         for limit in limits:
             by_counter.setdefault(limit.counter, []).append(limit)
-        keys = sorted(set(counters) | set(by_counter))
+        keys = _in_lock_order([*counters, *by_counter])
         try:
             async with self._engine.begin() as connection:
                 await self._ensure(connection, keys)
                 for key in keys:
-                    conditions = [_where(key)]
-                    for limit in by_counter.get(key, []):
-                        if limit.kind == "tokens":
-                            conditions.append(QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + tokens <= limit.value)
-                        else:
-                            conditions.append(QuotaCounter.requests + 1 <= limit.value)
-                    result = await connection.execute(
-                        update(QuotaCounter)
-                        .where(*conditions)
-                        .values(reserved_tokens=QuotaCounter.reserved_tokens + tokens, requests=QuotaCounter.requests + 1)
-                    )
+                    own = by_counter.get(key, [])
+                    params = {"k_scope": key.scope, "k_subject": key.subject, "k_period": key.period, "k_tokens": tokens}
+                    params.update({f"k_limit{index}": limit.value for index, limit in enumerate(own)})
+                    result = await connection.execute(self._reserve_statement(tuple(limit.kind for limit in own)), params)
                     if result.rowcount != 1:
                         row = (await connection.execute(select(QuotaCounter.used_tokens, QuotaCounter.reserved_tokens, QuotaCounter.requests).where(_where(key)))).one()
                         raise _Exceeded(_first_exceeded(by_counter[key], CounterState(*row), tokens))
@@ -85,25 +129,25 @@ class QuotaRepository:
             return exceeded.limit
         return None
 
-    async def settle(self, counters: Iterable[CounterKey], reserved: int, actual: int) -> dict[CounterKey, int]:
-        """Replace the reservation by the tokens actually used; returns each counter's tokens used now."""
-        async with self._engine.begin() as connection:
-            result = await connection.execute(
-                update(QuotaCounter)
-                .where(_any_of(counters))
-                .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, used_tokens=QuotaCounter.used_tokens + actual)
-                .returning(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period, QuotaCounter.used_tokens)
-            )
-            return {CounterKey(scope, subject, period): int(used) for scope, subject, period, used in result}
+    async def settle(self, counters: Iterable[CounterKey], reserved: int, actual: int, connection: AsyncConnection | None = None) -> dict[CounterKey, int]:
+        """Replace the reservation by the tokens actually used; returns each counter's tokens used now.
+
+        With `connection`, it joins the caller's transaction (the gateway settles, records usage and
+        appends the audit record in one transaction)."""
+        if connection is None:
+            async with self._engine.begin() as own:
+                return await self.settle(counters, reserved, actual, own)
+        counters = _in_lock_order(counters)
+        await self._lock(connection, counters)
+        result = await connection.execute(_SETTLE, {"keys": _key_rows(counters), "reserved": reserved, "actual": actual})
+        return {CounterKey(scope, subject, period): int(used) for scope, subject, period, used in result}
 
     async def release(self, counters: Iterable[CounterKey], reserved: int) -> None:
         """Undo a reservation: a failed or refused call costs nothing, not even a request."""
+        counters = _in_lock_order(counters)
         async with self._engine.begin() as connection:
-            await connection.execute(
-                update(QuotaCounter)
-                .where(_any_of(counters))
-                .values(reserved_tokens=QuotaCounter.reserved_tokens - reserved, requests=QuotaCounter.requests - 1)
-            )
+            await self._lock(connection, counters)
+            await connection.execute(_RELEASE, {"keys": _key_rows(counters), "reserved": reserved})
 
     async def state(self, key: CounterKey) -> CounterState:
         async with self._engine.connect() as connection:
@@ -114,17 +158,17 @@ class QuotaRepository:
 
     async def overrides(self, department_id: str, current_periods: dict[str, str]) -> tuple[dict[str, int | None], dict[str, int]]:
         """(overrides, grants) in force: grants count only in the period they were given for."""
-        async with self._sessions() as session:
-            rows = (await session.scalars(select(QuotaOverride).where(QuotaOverride.department_id == department_id))).all()
+        async with self._engine.connect() as connection:  # read on every call: a plain prepared select, no ORM session
+            rows = (await connection.execute(_OVERRIDES, {"department": department_id})).all()
         overrides: dict[str, int | None] = {}
         grants: dict[str, int] = {}
-        for row in rows:
-            if row.limit_name.startswith("grant:"):
-                name = row.limit_name.removeprefix("grant:")
-                if row.grant_period == current_periods.get(name) and row.value:
-                    grants[name] = row.value
+        for limit_name, value, grant_period in rows:
+            if limit_name.startswith("grant:"):
+                name = limit_name.removeprefix("grant:")
+                if grant_period == current_periods.get(name) and value:
+                    grants[name] = value
             else:
-                overrides[row.limit_name] = row.value
+                overrides[limit_name] = value
         return overrides, grants
 
     async def set_override(self, department_id: str, name: str, value: int | None, by: str, grant_period: str | None = None) -> None:
@@ -147,14 +191,16 @@ class QuotaRepository:
 
     # ---- the 80% warning ------------------------------------------------------------------
 
-    async def claim_alert(self, department_id: str, limit_name: str, period: str) -> bool:
+    async def claim_alert(self, department_id: str, limit_name: str, period: str, connection: AsyncConnection | None = None) -> bool:
         """True only the first time this department's limit crosses the warning line in this period."""
+        if connection is None:
+            async with self._engine.begin() as own:
+                return await self.claim_alert(department_id, limit_name, period, own)
         statement = _insert(self._dialect)(QuotaAlert).values(
             department_id=department_id, limit_name=limit_name, period=period, created_at=datetime.now(timezone.utc), delivered=False
         )
-        async with self._sessions.begin() as session:
-            result = await session.execute(statement.on_conflict_do_nothing())
-            return (result.rowcount or 0) == 1
+        result = await connection.execute(statement.on_conflict_do_nothing())
+        return (result.rowcount or 0) == 1
 
     async def take_undelivered_alerts(self, department_id: str) -> list[tuple[str, str]]:
         """(limit name, period) alerts not yet shown to an admin, marked delivered as they are taken."""

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.gateway.types import Completion, GatewayRequest
 from bot.store.models import Conversation, ConversationMessage, Feedback, ProcessedEvent, UsageRecord
@@ -23,32 +23,39 @@ class UsageTotals:
     requests: int
 
 
+_INSERT_USAGE = insert(UsageRecord)  # built once; each call only binds its values
+
+
 class UsageRepository:
     def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine):
         self._sessions = sessions
         self._engine = engine
 
-    async def record(self, request: GatewayRequest, completion: Completion) -> None:
-        async with self._engine.begin() as connection:
-            await connection.execute(
-                insert(UsageRecord).values(
-                    call_id=completion.call_id,
-                    created_at=utcnow(),
-                    department_id=request.department_id,
-                    user_id=request.user_id,
-                    platform=request.platform,
-                    purpose=request.purpose,
-                    assistant_id=request.assistant_id,
-                    assistant_version=request.assistant_version,
-                    model_alias=request.model,
-                    provider=completion.provider,
-                    model=completion.model,
-                    prompt_tokens=completion.usage.prompt_tokens,
-                    completion_tokens=completion.usage.completion_tokens,
-                    estimated=completion.usage.estimated,
-                    latency_ms=completion.latency_ms,
-                )
+    async def record(self, request: GatewayRequest, completion: Completion, connection: AsyncConnection | None = None) -> None:
+        """One usage row; with `connection` it joins the caller's transaction."""
+        if connection is None:
+            async with self._engine.begin() as own:
+                return await self.record(request, completion, own)
+        await connection.execute(
+            _INSERT_USAGE,
+            dict(
+                call_id=completion.call_id,
+                created_at=utcnow(),
+                department_id=request.department_id,
+                user_id=request.user_id,
+                platform=request.platform,
+                purpose=request.purpose,
+                assistant_id=request.assistant_id,
+                assistant_version=request.assistant_version,
+                model_alias=request.model,
+                provider=completion.provider,
+                model=completion.model,
+                prompt_tokens=completion.usage.prompt_tokens,
+                completion_tokens=completion.usage.completion_tokens,
+                estimated=completion.usage.estimated,
+                latency_ms=completion.latency_ms,
             )
+        )
 
     async def totals(self, department_id: str, since: datetime, user_id: str | None = None) -> UsageTotals:
         query = select(

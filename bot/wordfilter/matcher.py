@@ -11,7 +11,7 @@ from importlib import resources
 
 import ahocorasick
 
-from bot.wordfilter.normalise import initials, keyboard_spelling, skeleton
+from bot.wordfilter.normalise import SkeletonTable, initials, keyboard_spelling, skeleton
 
 MIN_INITIALS = 2
 
@@ -44,6 +44,7 @@ class WordMatcher:
         self._blocked = self._automaton(words, _variants)
         # Allowed words match only as written: their initials (시발역 → ㅅㅂㅇ) must not excuse "ㅅㅂ 이게…".
         self._allowed = self._automaton(allow, lambda word: {skeleton(word)[0]} - {""})
+        self._skeletons = SkeletonTable()
 
     @staticmethod
     def _automaton(words: Iterable[str], forms_of) -> ahocorasick.Automaton | None:  # type: ignore[no-untyped-def]
@@ -64,6 +65,8 @@ class WordMatcher:
         """Prohibited words in `text`, with spans in the original text; allowed words excluded."""
         if self._blocked is None:
             return []
+        if next(self._blocked.iter(self._skeletons.skeleton_text(text)), None) is None:
+            return []  # the usual case, decided without building the map back to the text
         skel, origin = skeleton(text)
         allowed_spans = []
         if self._allowed is not None:

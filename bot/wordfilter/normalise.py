@@ -9,6 +9,7 @@ tail of one syllable followed by the lead of the next.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _FILLERS = {"\u3164", "\u115f", "\u1160", "\uffa0"}
@@ -35,22 +36,49 @@ def _jamo_of(char: str) -> str:
     return char
 
 
+def _piece(raw: str) -> str:
+    """What one original character contributes to the skeleton (often nothing)."""
+    if raw in _FILLERS:
+        return ""
+    pieces = []
+    for char in unicodedata.normalize("NFKC", raw):
+        if char in _FILLERS or not char.isalpha():
+            continue
+        for lowered in char.lower():  # a few letters lower to two characters (İ → i + dot)
+            pieces.append(_jamo_of(lowered))
+    return "".join(pieces)
+
+
 def skeleton(text: str) -> tuple[str, list[int]]:
     """(matching skeleton, original index of each skeleton character)."""
     out: list[str] = []
     origin: list[int] = []
     for index, raw in enumerate(text):
-        if raw in _FILLERS:
-            continue
-        for char in unicodedata.normalize("NFKC", raw):
-            if char in _FILLERS or not char.isalpha():
-                continue
-            for piece in _jamo_of(char.lower()):
-                if out and out[-1] == piece:
-                    continue  # repeated characters (ㅋㅋㅋ, 시이이…) count once
-                out.append(piece)
-                origin.append(index)
+        for piece in _piece(raw):
+            if out and out[-1] == piece:
+                continue  # repeated characters (ㅋㅋㅋ, 시이이…) count once
+            out.append(piece)
+            origin.append(index)
     return "".join(out), origin
+
+
+_REPEATS = re.compile(r"(.)\1+", re.DOTALL)
+
+
+class SkeletonTable:
+    """The same skeleton as `skeleton`, without the map back, at C speed: a translation table built
+    up from the characters seen so far, then one pass to fold repeats. Most texts hold no listed word,
+    so the matcher needs the map only for the few that do."""
+
+    def __init__(self) -> None:
+        self._table: dict[int, str | None] = {}
+
+    def skeleton_text(self, text: str) -> str:
+        table = self._table
+        for char in set(text):
+            if ord(char) not in table:
+                table[ord(char)] = _piece(char) or None
+        return _REPEATS.sub(r"\1", text.translate(table))
 
 
 def initials(word: str) -> str:

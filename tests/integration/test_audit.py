@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+from openai import AsyncOpenAI
 from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
@@ -45,12 +46,18 @@ async def test_every_call_is_recorded_with_its_decision_and_no_content(start_gov
 
 async def test_verify_passes_then_names_an_edited_a_deleted_and_a_truncated_record(start_govbot, fake_openai):
     async with start_govbot() as gb:
-        for i in range(5):
-            await send(gb.url, f"질문 {i}")
+        key, _ = await gb.runtime.store.keys.create("traffic", "감사 시험", "park.jiyoung")
+        client = AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
+        for i in range(5):  # records from the web chat and from the OpenAI-compatible endpoint, interleaved
+            if i % 2:
+                await client.chat.completions.create(model="default", messages=[{"role": "user", "content": f"질문 {i}"}])
+            else:
+                await send(gb.url, f"질문 {i}")
         clean = await cli(gb, "audit", "verify")
         async with gb.runtime.store.sessions.begin() as session:
             await session.execute(update(AuditRecord).where(AuditRecord.seq == 2).values(completion_tokens=1))
         edited = await cli(gb, "audit", "verify")
+        api_call_id = (await records(gb.runtime))[1].call_id
         async with gb.runtime.store.sessions.begin() as session:
             await session.execute(update(AuditRecord).where(AuditRecord.seq == 2).values(completion_tokens=7))
             await session.execute(delete(AuditRecord).where(AuditRecord.seq == 4))
@@ -61,7 +68,8 @@ async def test_verify_passes_then_names_an_edited_a_deleted_and_a_truncated_reco
         async with gb.runtime.store.sessions() as session:
             head = await session.scalar(select(AuditHead.seq))
     assert clean.exit_code == 0 and "5건 모두 온전합니다" in clean.output
-    assert edited.exit_code == 1 and "#2 edited" in edited.output and "기록 2번" in edited.output
+    assert edited.exit_code == 1 and "#2 edited" in edited.output and "기록 2번" in edited.output and api_call_id in edited.output
+    assert "#1" not in edited.output and "#3" not in edited.output  # only the edited record is named
     assert deleted.exit_code == 1 and "#4 missing" in deleted.output
     assert truncated.exit_code == 1 and "tail_removed" in truncated.output and head == 5
 

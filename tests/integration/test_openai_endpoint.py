@@ -1,6 +1,8 @@
 """The OpenAI-compatible endpoint, used with the official openai client as another office tool would."""
 from __future__ import annotations
 
+import json
+
 import openai
 import pytest
 from openai import AsyncOpenAI
@@ -96,3 +98,29 @@ async def test_stream_that_breaks_midway_ends_with_an_error_event_and_costs_noth
         status = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
     assert "끊어졌습니다" in str(broken.value)
     assert status["requests_per_day"] == 0 and status["tokens_per_month"] == 0
+
+
+async def test_streamed_reply_passes_the_same_output_policies_and_is_settled(start_govbot, fake_openai):
+    # 8-character chunks: the placeholder, the invented number and the prohibited word all arrive split.
+    fake_openai.reply_with("민원인께 [전화번호#1]로 연락했고, 상대가 '씨발'이라고 했습니다. 담당자 번호는 010-5555-7777 입니다.", usage=(40, 30))
+    async with start_govbot() as gb:
+        client = await client_for(gb)
+        stream = await client.chat.completions.create(
+            model="default", messages=[{"role": "user", "content": "민원인 연락처 010-9876-5432, 통화 결과를 정리해 줘"}],
+            stream=True, stream_options={"include_usage": True}, user="t1",
+        )
+        pieces, usage = [], None
+        async for chunk in stream:
+            if chunk.choices and chunk.choices[0].delta.content:
+                pieces.append(chunk.choices[0].delta.content)
+            usage = chunk.usage or usage
+        status = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
+        [record] = [row async for row in gb.runtime.store.audit.rows()]
+        used = await gb.runtime.store.usage.totals("traffic", record["created_at"].replace(year=2000))
+    text = "".join(pieces)
+    assert text == "민원인께 010-9876-5432로 연락했고, 상대가 '○○'이라고 했습니다. 담당자 번호는 [전화번호] 입니다."
+    assert "010-9876-5432" not in fake_openai.everything_sent()
+    assert usage.total_tokens == 70 and status["tokens_per_month"] == 70 and status["requests_per_day"] == 1
+    assert (used.tokens, used.requests) == (70, 1)
+    assert record["decision"] == "masked" and record["prompt_tokens"] == 40 and record["completion_tokens"] == 30
+    assert json.loads(record["findings"]) == {"phone": 1, "output_phone": 1, "output_prohibited_word": 1}

@@ -5,16 +5,24 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
+import openai
 import yaml
+from openai import AsyncOpenAI
 
 from bot.config import parse_config
 from bot.gateway.errors import QuotaExceeded
+from bot.gateway.stream import estimate_tokens
 from bot.gateway.types import ChatMessage, GatewayRequest
 from bot.quota.limits import CounterKey
 from bot.quota.service import QuotaService
 from bot.store import Store
 from tests.conftest import config_for_upstreams, offline_config
 from tests.integration.webchat import send
+
+
+async def client_for(gb) -> AsyncOpenAI:
+    key, _ = await gb.runtime.store.keys.create("traffic", "부하 시험", "park.jiyoung")
+    return AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0, timeout=60)
 
 
 def config_with_quota(base, **quota):
@@ -191,3 +199,65 @@ async def test_admin_is_told_once_when_usage_passes_80_percent(start_govbot, fak
     assert answered.reply["kind"] == "answer"
     assert "⚠️ 부서 한 달 토큰 한도 사용량이 80%를 넘었습니다" in first.text
     assert "⚠️" not in second.text and "⚠️" not in member.text
+
+
+async def test_concurrent_first_requests_of_a_new_user_and_department_do_not_bypass_the_budget(start_govbot, fake_openai, database):
+    """A brand-new store: no counter row exists for the department or the user when 20 requests arrive
+    at once through the API. The user's daily token budget fits exactly three reservations."""
+    url, schema = database
+    reserve = estimate_tokens("질문") + 100
+    config = config_with_quota(config_for_upstreams(fake_openai.base_url), user_tokens_per_day=3 * reserve + reserve // 2)
+    for _ in range(20):
+        fake_openai.reply_with("답변", usage=(reserve - 100, 100))  # settles exactly what was reserved
+    async with start_govbot(config=config, database_url=url, schema=schema) as gb:
+        key, _ = await gb.runtime.store.keys.create("traffic", "새 도구", "park.jiyoung")
+        client = AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
+
+        async def ask() -> str:
+            try:
+                await client.chat.completions.create(model="default", messages=[{"role": "user", "content": "질문"}], max_tokens=100)
+                return "served"
+            except openai.RateLimitError as error:
+                assert "개인 하루 토큰 한도" in error.message and "박지영" in error.message
+                return "refused"
+
+        outcomes = await asyncio.gather(*[ask() for _ in range(20)])
+        status = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
+    assert outcomes.count("served") == 3 and outcomes.count("refused") == 17
+    assert len(fake_openai.requests) == 3
+    assert status["tokens_per_day"] == 3 * reserve and status["requests_per_day"] == 3
+
+
+async def test_a_period_rollover_during_load_loses_no_usage(start_govbot, fake_openai, database, monkeypatch):
+    """60 concurrent API calls while the office's clock passes midnight at the end of a month: every
+    served call's tokens land in exactly one day and one month, nothing is left reserved."""
+    url, schema = database
+    ticks = [0]
+    start = datetime(2026, 11, 30, 14, 59, 59, 700_000, tzinfo=timezone.utc)  # 23:59:59.7 in Seoul
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            ticks[0] += 1  # each quota decision moves the clock 10 ms: midnight falls inside the load
+            return (start + timedelta(milliseconds=10 * ticks[0])).astimezone(tz)
+
+    monkeypatch.setattr("bot.quota.service.datetime", Clock)
+    config = config_with_quota(config_for_upstreams(fake_openai.base_url), tokens_per_day=10**6, tokens_per_month=10**7)
+    for i in range(60):
+        fake_openai.reply_with("답변", usage=(10 + i % 7, 5 + i % 3), delay=0.01 * (i % 5))
+    async with start_govbot(config=config, database_url=url, schema=schema) as gb:
+        client = await client_for(gb)
+        responses = await asyncio.gather(*[
+            client.chat.completions.create(model="default", messages=[{"role": "user", "content": f"질문 {i}"}], max_tokens=50)
+            for i in range(60)
+        ])
+        repo = gb.runtime.store.quota
+        old_day, new_day = await repo.state(CounterKey("dept", "traffic", "day:2026-11-30")), await repo.state(CounterKey("dept", "traffic", "day:2026-12-01"))
+        old_month, new_month = await repo.state(CounterKey("dept", "traffic", "month:2026-11")), await repo.state(CounterKey("dept", "traffic", "month:2026-12"))
+        recorded = await gb.runtime.store.usage.totals("traffic", datetime(2000, 1, 1, tzinfo=timezone.utc))
+    served = sum(r.usage.total_tokens for r in responses)
+    assert old_day.requests > 0 and new_day.requests > 0  # the rollover really happened during the load
+    assert old_day.requests + new_day.requests == 60 == old_month.requests + new_month.requests
+    assert old_day.used_tokens + new_day.used_tokens == served == old_month.used_tokens + new_month.used_tokens
+    assert (old_day.reserved_tokens, new_day.reserved_tokens, old_month.reserved_tokens, new_month.reserved_tokens) == (0, 0, 0, 0)
+    assert (recorded.tokens, recorded.requests) == (served, 60)

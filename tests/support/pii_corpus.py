@@ -158,3 +158,31 @@ def score(predict, corpus: list[Sample]) -> dict[str, tuple[int, int, int]]:  # 
         for kind, start, end in expected - predicted:
             table[kind][2] += 1
     return {kind: (tp, fp, fn) for kind, (tp, fp, fn) in table.items()}
+
+
+PROSE = [
+    "한빛구청 교통행정과는 불법 주정차 단속 기준을 다음과 같이 안내드립니다.",
+    "전동킥보드 방치 민원이 최근 한 달 사이 크게 늘어 현장 점검을 강화하고 있습니다.",
+    "어린이보호구역에서는 오전 8시부터 오후 8시까지 주정차가 전면 금지됩니다.",
+    "과태료는 승용차 기준 8만 원이며, 의견 진술 기간 안에 자진 납부하면 20% 감경됩니다.",
+    "민원 처리 기한은 접수일로부터 7일이며, 연장이 필요한 경우 미리 알려 드립니다.",
+    "관련 법령은 도로교통법 제32조와 제33조, 같은 법 시행령 별표 6입니다.",
+    "현장 사진과 위치 정보를 첨부해 주시면 담당 주무관이 확인 후 회신하겠습니다.",
+    "The office is open from 09:00 to 18:00 on weekdays; 점심시간에도 민원 창구는 운영합니다.",
+    "보도자료 초안은 3쪽 분량으로, 주요 내용과 기대 효과, 문의처를 포함해 주세요.",
+    "주민센터 2층 회의실에서 11월 25일 오후 2시에 주민 설명회가 열립니다.",
+]
+
+
+def mixed_text(size_bytes: int, seed: int = 11, pii_every: int = 6) -> str:
+    """Korean office prose with a labelled sample (PII or a hard negative) every `pii_every` sentences,
+    about `size_bytes` of UTF-8: the text a scanner meets in messages and attachments."""
+    rng = random.Random(seed)
+    corpus = list(samples(seed=seed, per_type=200, negatives=1000))
+    pieces: list[str] = []
+    size = 0
+    while size < size_bytes:
+        sentence = corpus[rng.randrange(len(corpus))][0] if rng.randrange(pii_every) == 0 else rng.choice(PROSE)
+        pieces.append(sentence)
+        size += len(sentence.encode("utf-8")) + 1
+    return " ".join(pieces)

@@ -160,3 +160,8 @@ def test_leap_day_is_a_valid_birth_date_and_feb_30_is_not():
     assert kinds("000229-3123456") == [("rrn", "000229-3123456")]
     assert kinds("000230-3123456") == []
     assert (date(2000, 2, 28) + timedelta(days=1)).day == 29
+
+
+@pytest.mark.parametrize("text", ["민원인 연락처 010-9876-5432", "신청인 주소 확인", "민원인 본인 방문", "작성자 담당자 확인"])
+def test_office_words_after_a_label_are_not_names(text):
+    assert [k for k, _ in kinds(text) if k == "name"] == []

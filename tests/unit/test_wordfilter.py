@@ -58,3 +58,15 @@ def test_hits_are_spans_of_the_input(left, right):
     text = left + " 시발 " + right
     for hit in MATCHER.find(text):
         assert 0 <= hit.start < hit.end <= len(text)
+
+
+@given(st.text(max_size=60) | st.text(alphabet="시발ㅅㅂㅆㅣ병신 .\u200b\u3164İiｓＳ1ㅋ", max_size=30))
+def test_fast_skeleton_equals_the_mapped_skeleton(text):
+    from bot.wordfilter.normalise import SkeletonTable
+
+    assert SkeletonTable().skeleton_text(text) == skeleton(text)[0]
+
+
+def test_letters_that_lower_to_two_characters_do_not_break_matching():
+    assert MATCHER.find("İstanbul 출장 보고") == []
+    assert MATCHER.find("İ 시발")

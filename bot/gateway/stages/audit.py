@@ -1,7 +1,9 @@
 """The outermost stage: one audit record per gateway call, whatever its outcome.
 
 Findings are stored as types and counts; message content only when the office set
-retention.store_content (and then the masked prompt, never raw personal information).
+retention.store_content (and then the masked prompt, never raw personal information). For an
+answered call, the record is written in one transaction with the other stages' closing writes
+(quota settlement, usage row): see ledger.py.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 
 from bot.gateway.errors import GatewayError
 from bot.gateway.pipeline import Next
+from bot.gateway.stages.ledger import CallLedger
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import Completion, GatewayCall
 from bot.store.audit_repository import AuditRepository
@@ -27,6 +30,7 @@ class AuditTrail:
 
     async def __call__(self, call: GatewayCall, next: Next) -> ReplyStream:
         started = time.perf_counter()
+        ledger = CallLedger.open(call)
         try:
             reply = await next(call)
         except GatewayError as error:
@@ -37,7 +41,7 @@ class AuditTrail:
             raise
 
         async def done(completion: Completion) -> None:
-            await self._record(call, started, completion, call.decision, None)
+            await self._record(call, started, completion, call.decision, None, ledger)
 
         async def failed(error: BaseException) -> None:
             if isinstance(error, GatewayError):
@@ -49,7 +53,9 @@ class AuditTrail:
         reply.on_fail(failed)
         return reply
 
-    async def _record(self, call: GatewayCall, started: float, completion: Completion | None, decision: str, error_code: str | None) -> None:
+    async def _record(
+        self, call: GatewayCall, started: float, completion: Completion | None, decision: str, error_code: str | None, ledger: CallLedger | None = None
+    ) -> None:
         request = call.request
         fields: dict[str, Any] = {
             "call_id": call.call_id,
@@ -70,7 +76,10 @@ class AuditTrail:
             "content": self._content(call) if self._store_content else None,
         }
         try:
-            await self._audit.append(fields)
+            if ledger is None:
+                await self._audit.append(fields)
+            else:
+                await ledger.commit(self._audit.begin, lambda connection: self._audit.append(fields, connection))
         except Exception:  # an unaudited call is not allowed: the error propagates, and is loud in the logs
             log.exception("audit append failed for call %s", call.call_id)
             raise

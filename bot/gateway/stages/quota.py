@@ -1,8 +1,10 @@
 """Reserve before the call (prompt estimate + max output), settle the real usage after, and release
-everything when the call fails: a failed call costs nothing."""
+everything when the call fails: a failed call costs nothing. The settlement joins the call's closing
+transaction when there is one (see ledger.py)."""
 from __future__ import annotations
 
 from bot.gateway.pipeline import Next
+from bot.gateway.stages.ledger import CallLedger
 from bot.gateway.stream import ReplyStream, estimate_tokens
 from bot.gateway.types import Completion, GatewayCall
 from bot.quota.service import QuotaService
@@ -25,7 +27,14 @@ class EnforceQuota:
             raise
 
         async def settle(completion: Completion) -> None:
-            await self._quota.settle(reservation, completion.usage.total_tokens)
+            ledger = CallLedger.of(call)
+            if ledger is None:
+                await self._quota.settle(reservation, completion.usage.total_tokens)
+                return
+            ledger.add(
+                lambda connection: self._quota.settle(reservation, completion.usage.total_tokens, connection),
+                undo=lambda: self._quota.release(reservation),
+            )
 
         async def release(error: BaseException) -> None:
             await self._quota.release(reservation)

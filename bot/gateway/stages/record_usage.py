@@ -1,7 +1,9 @@
-"""Records the tokens of every answered call against its department (failed calls cost nothing)."""
+"""Records the tokens of every answered call against its department (failed calls cost nothing),
+in the call's closing transaction when there is one (see ledger.py)."""
 from __future__ import annotations
 
 from bot.gateway.pipeline import Next
+from bot.gateway.stages.ledger import CallLedger
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import Completion, GatewayCall
 from bot.store.repositories import UsageRepository
@@ -17,7 +19,11 @@ class RecordUsage:
         reply = await next(call)
 
         async def record(completion: Completion) -> None:
-            await self._usage.record(call.request, completion)
+            ledger = CallLedger.of(call)
+            if ledger is None:
+                await self._usage.record(call.request, completion)
+            else:
+                ledger.add(lambda connection: self._usage.record(call.request, completion, connection))
 
         reply.on_done(record)
         return reply

@@ -1,0 +1,66 @@
+"""The writes that end an answered call — quota settlement, the usage row, the audit record — in one
+transaction.
+
+Each commit is a lock round trip (on SQLite the whole database), and three of them per call were most
+of the gateway's overhead. The outermost stage (audit) opens a ledger on the call; inner stages add
+their closing writes to it instead of committing on their own, and the audit stage commits them with
+its record as the last write. Either all of it lands or none of it: if the transaction fails, each
+write's undo runs (the quota reservation is released, so a failed call still costs nothing) and the
+error propagates. A stage used without the audit stage (tests, benchmarks) finds no ledger and
+commits its own write as before.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.gateway.types import GatewayCall
+
+log = logging.getLogger(__name__)
+
+Write = Callable[[AsyncConnection], Awaitable[object]]
+Undo = Callable[[], Awaitable[object]]
+_KEY = "ledger"
+
+
+class CallLedger:
+    def __init__(self) -> None:
+        self._writes: list[Write] = []
+        self._undos: list[Undo] = []
+
+    @staticmethod
+    def open(call: GatewayCall) -> "CallLedger":
+        ledger = CallLedger()
+        call.scratch[_KEY] = ledger
+        return ledger
+
+    @staticmethod
+    def of(call: GatewayCall) -> "CallLedger | None":
+        ledger = call.scratch.get(_KEY)
+        return ledger if isinstance(ledger, CallLedger) else None
+
+    def add(self, write: Write, undo: Undo | None = None) -> None:
+        """Run `write` in the closing transaction; `undo` if that transaction fails."""
+        self._writes.append(write)
+        if undo is not None:
+            self._undos.append(undo)
+
+    async def commit(self, begin: Callable[[], AbstractAsyncContextManager[AsyncConnection]], last: Write) -> None:
+        """All collected writes, then `last`, in one transaction."""
+        writes, self._writes = self._writes, []
+        undos, self._undos = self._undos, []
+        try:
+            async with begin() as connection:
+                for write in writes:
+                    await write(connection)
+                await last(connection)
+        except BaseException:
+            for undo in undos:
+                try:
+                    await undo()
+                except Exception:  # keep undoing the others; the original error is what the caller sees
+                    log.exception("undo after a failed closing transaction failed")
+            raise
