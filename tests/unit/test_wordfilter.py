@@ -70,3 +70,23 @@ def test_fast_skeleton_equals_the_mapped_skeleton(text):
 def test_letters_that_lower_to_two_characters_do_not_break_matching():
     assert MATCHER.find("İstanbul 출장 보고") == []
     assert MATCHER.find("İ 시발")
+
+
+# Everyday office and complaint phrases that hold a listed word across a word boundary or in an
+# innocent sense; found by pasting real complaint texts ("가로등이 꺼져 있어요" was refused before).
+INNOCENT = [
+    "도시 발전 계획을 보고합니다", "서울시 발표에 따르면", "한빛시 발전기금 운용", "어머니 미술관 관람", "우리 시 발전을 위해",
+    "가로등이 꺼져 있어요", "신호등이 꺼져서 위험합니다", "태풍이 닥쳐오기 전에 점검", "민원인이 들이닥쳐서 항의",
+    "새끼 고양이가 배수구에 갇혔어요", "새끼손가락을 다쳤습니다", "새끼줄로 묶어 둔 현수막",
+]
+STILL_BLOCKED = ["시 발 진짜", "시발 진짜", "시.발", "시\u200b발", "시\u3164발", "개 새끼야", "미친 놈이 또 왔네", "꺼져", "야 이 새끼야", "ㅅㅂ"]
+
+
+@pytest.mark.parametrize("text", INNOCENT)
+def test_everyday_phrases_do_not_fire(text):
+    assert WordMatcher.from_lists().find(text) == []
+
+
+@pytest.mark.parametrize("text", STILL_BLOCKED)
+def test_evasions_and_insults_still_fire(text):
+    assert WordMatcher.from_lists().find(text)
