@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 
 from adapters.openai_api import cli as keys_cli
+from assistants.skills.complaints import cli as complaints_cli
 from bot.audit import cli as audit_cli
 from bot.cli_support import err, out
 from bot.config import ConfigInvalid, load_config
@@ -24,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(quota_cli.app, name="quota")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(keys_cli.app, name="keys")
+app.add_typer(complaints_cli.app, name="complaints")
 app.registered_commands += filter_cli.app.registered_commands
 
 

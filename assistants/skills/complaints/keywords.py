@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 _WORD = re.compile(r"[가-힣A-Za-z]{2,}")
 # Particles and endings stripped from the end of a word (longest first), so 킥보드가/킥보드를 count as 킥보드.
@@ -36,8 +36,14 @@ def words(text: str) -> list[str]:
     return found
 
 
-def cluster_keywords(texts: Sequence[str], labels: Sequence[int], k: int, top: int = 5, sample: int = 400) -> list[list[str]]:
-    """`top` keywords per cluster, reading at most `sample` complaints of each (in order)."""
+NounFilter = Callable[[Sequence[str]], Mapping[str, "str | None"]]  # word -> its noun, or None if not a noun
+CANDIDATES = 25
+
+
+def cluster_keywords(texts: Sequence[str], labels: Sequence[int], k: int, top: int = 5, sample: int = 400,
+                     nouns: NounFilter | None = None) -> list[list[str]]:
+    """`top` keywords per cluster, reading at most `sample` complaints of each (in order). With `nouns`,
+    only the CANDIDATES best words per cluster are checked, and those that are not nouns dropped."""
     per_cluster: list[Counter[str]] = [Counter() for _ in range(k)]
     seen = [0] * k
     for text, label in zip(texts, labels):
@@ -57,8 +63,12 @@ def cluster_keywords(texts: Sequence[str], labels: Sequence[int], k: int, top: i
             if count >= 2 or size < 4
         ]
         scored.sort(key=lambda item: (-item[0], item[1]))
+        candidates = [word for _, word in scored[:CANDIDATES]]
+        if nouns is not None:
+            checked = nouns(candidates)
+            candidates = [noun for word in candidates if (noun := checked.get(word))]
         chosen: list[str] = []
-        for _, word in scored:
+        for word in candidates:
             if any(word in other or other in word for other in chosen):
                 continue
             chosen.append(word)

@@ -13,7 +13,7 @@ from threadpoolctl import threadpool_limits
 
 from assistants.skills.complaints.cluster import cluster, embed, near_duplicates
 from assistants.skills.complaints.features import compact, tfidf_matrix
-from assistants.skills.complaints.keywords import cluster_keywords
+from assistants.skills.complaints.keywords import NounFilter, cluster_keywords
 from assistants.skills.complaints.masking import mask_complaint
 from assistants.skills.complaints.places import place_key
 from assistants.skills.complaints.priority import LEVELS, ClusterPriority, Context, Priority, score_cluster, score_complaint
@@ -106,15 +106,15 @@ def mask_all(complaints: Sequence[Complaint], source: ComplaintList, actions: Ma
 
 
 def analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: TriageSettings, departments: Sequence[Department],
-            as_of: datetime, progress: Progress = _quiet) -> TriageResult:
+            as_of: datetime, progress: Progress = _quiet, nouns: NounFilter | None = None) -> TriageResult:
     """Cluster, deduplicate, score and route already-masked complaints."""
     # Small matrix products: BLAS threads only contend with each other (20× slower on a busy 2-core host).
     with threadpool_limits(limits=1, user_api="blas"):
-        return _analyse(source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress)
+        return _analyse(source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns)
 
 
 def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: TriageSettings, departments: Sequence[Department],
-             as_of: datetime, progress: Progress) -> TriageResult:
+             as_of: datetime, progress: Progress, nouns: NounFilter | None) -> TriageResult:
     n = len(masked)
     result = TriageResult(source, [ScoredComplaint(c) for c in masked], [], as_of=as_of)
     if n == 0:
@@ -139,7 +139,7 @@ def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: Tr
         context = Context(group_sizes[int(groups[index])], cluster_sizes[label], place_counts.get((label, place), 1) if place else 1, place)
         priorities.append(score_complaint(complaint.text, context, received=complaint.received, status=complaint.status, as_of=as_of,
                                           weights=settings.weights, levels=settings.levels, handling_days=settings.handling_days))
-    keywords = cluster_keywords(texts, labels.tolist(), clustering.k)
+    keywords = cluster_keywords(texts, labels.tolist(), clustering.k, nouns=nouns)
     drafts = []
     for label in range(clustering.k):
         members = np.flatnonzero(labels == label)
@@ -174,10 +174,11 @@ def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: Tr
 
 
 def triage(source: ComplaintList, *, settings: TriageSettings, departments: Sequence[Department], actions: Mapping[str, str],
-           as_of: datetime, terms: Sequence[str] = (), topic: str | None = None, progress: Progress = _quiet) -> TriageResult:
+           as_of: datetime, terms: Sequence[str] = (), topic: str | None = None, progress: Progress = _quiet,
+           nouns: NounFilter | None = None) -> TriageResult:
     """Select by topic, mask, then analyse: the offline triage, end to end."""
     chosen = select(source.complaints, terms)
     masked = mask_all(chosen, source, actions, progress)
-    result = analyse(source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress)
+    result = analyse(source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns)
     result.topic, result.terms, result.total = topic, list(terms), len(source.complaints)
     return result

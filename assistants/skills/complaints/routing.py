@@ -9,6 +9,8 @@ from assistants.skills.complaints.features import compact
 from bot.config import Department
 
 MIN_SHARE = 0.2  # at least this share of the cluster must mention a department's keywords
+# Words any complaint may contain: they cannot tell one department's work from another's.
+GENERIC = {"민원", "신고", "요청", "불편", "문의", "건의"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,7 @@ def route(texts: Sequence[str], departments: Sequence[Department]) -> Route:
     compacted = [compact(t) for t in texts]
     best: tuple[int, int, Department, tuple[str, ...]] | None = None
     for order, department in enumerate(departments):
-        keywords = [(k, compact(k)) for k in department.responsibilities if compact(k)]
+        keywords = [(k, compact(k)) for k in department.responsibilities if compact(k) and compact(k) not in GENERIC]
         if not keywords:
             continue
         hits = [any(c in text for _, c in keywords) for text in compacted]

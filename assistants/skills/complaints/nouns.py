@@ -1,0 +1,39 @@
+"""Keeps keyword candidates that are nouns, with kiwipiepy. Only a cluster's few top candidate words
+are analysed (never the complaints themselves), so the tokenizer's speed does not matter here; the
+model loads once per process, on first use, off the event loop."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+_NOUNISH = {"NNG", "NNP", "NNB", "SL", "SN", "XPN", "XSN"}
+_CORE = {"NNG", "NNP", "SL"}
+
+
+class KiwiNouns:
+    def __init__(self) -> None:
+        self._kiwi = None
+        self._lock = threading.Lock()
+
+    def _tokenizer(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._kiwi is None:
+                from kiwipiepy import Kiwi
+
+                self._kiwi = Kiwi()
+            return self._kiwi
+
+    def __call__(self, words: Iterable[str]) -> dict[str, str | None]:
+        """word → the noun it is (particles dropped), or None when it is a verb, ending or adverb."""
+        kiwi = self._tokenizer()
+        result: dict[str, str | None] = {}
+        for word in words:
+            tokens = kiwi.tokenize(word)
+            while tokens and tokens[-1].tag.startswith("J"):
+                tokens = tokens[:-1]
+            if tokens and all(t.tag in _NOUNISH for t in tokens) and any(t.tag in _CORE for t in tokens):
+                noun = word[: tokens[-1].end]
+                result[word] = noun if len(noun) >= 2 else None
+            else:
+                result[word] = None
+        return result
