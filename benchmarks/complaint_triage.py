@@ -103,6 +103,7 @@ def quality() -> list[tuple[str, ...]]:
 def one_size(count: int) -> dict[str, float]:
     """Runs in a child process: the whole offline triage of `count` complaints, timed by stage."""
     from assistants.skills.complaints.export import xlsx_bytes
+    from assistants.skills.complaints.nouns import KiwiNouns
     from assistants.skills.complaints.parsing import read_file
     from assistants.skills.complaints.pipeline import triage
     from bot.config import load_config
@@ -122,7 +123,8 @@ def one_size(count: int) -> dict[str, float]:
 
     source = read_file("bench.csv", data)
     progress("parse", 0, 0)
-    result = triage(source, settings=config.complaints, departments=config.departments, actions=dict(config.filters.pii), as_of=AS_OF, progress=progress)
+    result = triage(source, settings=config.complaints, departments=config.departments, actions=dict(config.filters.pii), as_of=AS_OF,
+                    progress=progress, nouns=KiwiNouns(), workers=2)
     progress("analyse", 0, 0)
     xlsx_bytes(result)
     progress("xlsx", 0, 0)

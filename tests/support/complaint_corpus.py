@@ -356,7 +356,8 @@ def scaled(count: int, seed: int = 11) -> list[dict[str, str]]:
         topic = rng.choice(TOPICS)
         level = _level(topic, rng)
         title, content, location = compose(topic, level, rng, rng.sample(LANDMARKS, 2))
-        content = content + " " + compose(topic, "보통", rng, [location or rng.choice(LANDMARKS)])[1]  # ~300 characters
+        while len(content) < 260:  # office exports average about 300 characters
+            content = content + " " + compose(topic, "보통", rng, [location or rng.choice(LANDMARKS)])[1]
         received = AS_OF - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
         rows.append({"접수번호": f"B-{index + 1:06d}", "접수일시": received.strftime("%Y-%m-%d %H:%M"), "제목": title, "내용": content,
                      "위치": location, "민원인": rng.choice(SURNAMES) + rng.choice(GIVEN), "연락처": _phone(rng), "상태": "접수",

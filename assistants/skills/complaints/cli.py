@@ -78,7 +78,7 @@ def triage_command(
             bar.update(task, description=_STAGES.get(stage, stage), completed=done, total=total or None)
 
         result = triage(source, settings=config.complaints, departments=config.departments, actions=actions, as_of=moment,
-                        terms=terms, topic=topic, progress=progress, nouns=KiwiNouns())
+                        terms=terms, topic=topic, progress=progress, nouns=KiwiNouns(), workers=2)
     if topic and not result.complaints:
         raise fail(f"'{topic}' 관련 민원을 찾지 못했습니다(찾은 표현: {', '.join(terms)}).", f"No complaints about '{topic}' (terms: {', '.join(terms)}).", code=1)
     _write(result, format, out_path)

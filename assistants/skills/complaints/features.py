@@ -31,38 +31,41 @@ def compact(text: str) -> str:
     return normalise(text).replace(" ", "")
 
 
-def ngram_counts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(document index, n-gram id, count) for every distinct syllable 2-gram and 3-gram inside words."""
-    normalised = [normalise(t) for t in texts]
-    joined = " ".join(normalised) + " "
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    lengths = np.fromiter((len(t) + 1 for t in normalised), dtype=np.int64, count=len(normalised))
-    doc = np.repeat(np.arange(len(normalised), dtype=np.int64), lengths)
+BUCKETS_BITS = 20  # n-grams hashed into 2^20 columns: collisions are negligible for ~10^5 distinct n-grams
+
+
+def ngram_matrix(texts: Sequence[str], normalised: bool = False) -> sparse.csr_matrix:
+    """Counts of every syllable 2-gram and 3-gram inside words, one row per text, hashed columns.
+    Built with array operations over all texts at once (no Python loop per n-gram)."""
+    normalised_texts = list(texts) if normalised else [normalise(t) for t in texts]
+    n = len(normalised_texts)
+    joined = " ".join(normalised_texts) + " "
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(t) + 1 for t in normalised_texts), dtype=np.int64, count=n)
+    doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
     space = codes == 32
-    a, b, c = codes[:-2], codes[1:-1], codes[2:]
     ok2 = ~(space[:-1] | space[1:])
     ok3 = ok2[:-1] & ~space[2:]
-    bigrams = (codes[:-1] << 21 | codes[1:])[ok2]
-    trigrams = ((a << 42) | (b << 21) | c)[ok3]
-    docs = np.concatenate([doc[:-1][ok2], doc[:-2][ok3]])
+    bigrams = ((codes[:-1] << np.uint64(21)) | codes[1:])[ok2]
+    trigrams = ((codes[:-2] << np.uint64(42)) | (codes[1:-1] << np.uint64(21)) | codes[2:])[ok3]
     grams = np.concatenate([bigrams, trigrams])
-    if grams.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    vocabulary, gram_index = np.unique(grams, return_inverse=True)
-    pair = docs * len(vocabulary) + gram_index
-    pairs, counts = np.unique(pair, return_counts=True)
-    return pairs // len(vocabulary), vocabulary[pairs % len(vocabulary)], counts
+    rows = np.concatenate([doc[:-1][ok2], doc[:-2][ok3]])
+    columns = ((grams * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - BUCKETS_BITS)).astype(np.int64)  # Fibonacci hashing
+    counts = sparse.coo_matrix((np.ones(len(grams), dtype=np.float32), (rows, columns)), shape=(n, 1 << BUCKETS_BITS))
+    matrix = counts.tocsr()
+    matrix.sum_duplicates()
+    return matrix
 
 
-def tfidf_matrix(texts: Sequence[str], *, min_df: int = 2, max_df: float = 0.5, max_features: int = MAX_FEATURES) -> sparse.csr_matrix:
+def tfidf_matrix(texts: Sequence[str], *, min_df: int = 2, max_df: float = 0.5, max_features: int = MAX_FEATURES,
+                 normalised: bool = False) -> sparse.csr_matrix:
     """Rows L2-normalised, sublinear term frequency, smooth idf; n-grams seen in fewer than `min_df`
     complaints or in more than `max_df` of them carry no topic and are left out."""
-    n = len(texts)
-    docs, grams, counts = ngram_counts(texts)
-    if grams.size == 0:
+    counts = ngram_matrix(texts, normalised)
+    n = counts.shape[0]
+    if counts.nnz == 0:
         return sparse.csr_matrix((n, 1), dtype=np.float32)
-    vocabulary, column = np.unique(grams, return_inverse=True)
-    df = np.bincount(column, minlength=len(vocabulary))
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
     keep = df >= min(min_df, max(1, n // 2))  # a short list keeps its rarer n-grams
     if n >= 10:
         keep &= df <= max_df * n
@@ -70,13 +73,10 @@ def tfidf_matrix(texts: Sequence[str], *, min_df: int = 2, max_df: float = 0.5, 
         threshold = np.sort(df[keep])[-max_features]
         keep &= df >= threshold
     if not keep.any():
-        keep[:] = True
-    new_index = np.cumsum(keep) - 1
-    mask = keep[column]
-    rows, cols = docs[mask], new_index[column[mask]]
-    idf = np.log((1 + n) / (1 + df[keep])) + 1.0
-    values = (1.0 + np.log(counts[mask])) * idf[cols]
-    matrix = sparse.csr_matrix((values.astype(np.float32), (rows, cols)), shape=(n, int(keep.sum())))
+        keep = df > 0
+    matrix = counts[:, np.flatnonzero(keep)].tocsr()
+    idf = (np.log((1 + n) / (1 + df[keep])) + 1.0).astype(np.float32)
+    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms).astype(np.float32) @ matrix)
+    return sparse.csr_matrix(sparse.diags((1.0 / norms).astype(np.float32)) @ matrix)

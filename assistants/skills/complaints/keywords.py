@@ -3,6 +3,7 @@ elsewhere (class-based TF-IDF over whole words, with common particles and ending
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -20,10 +21,15 @@ _STOP = {"있습니다", "합니다", "주세요", "부탁드립니다", "바랍
          "다시", "빨리", "해주세요", "해", "주시기", "주시면", "좋겠습니다", "드립니다", "수고", "수고하세요", "많으십니다", "성명", "전화번호", "이메일", "상세주소"}
 
 
+_BY_LENGTH = [(length, frozenset(s for s in _SUFFIXES if len(s) == length)) for length in sorted({len(s) for s in _SUFFIXES}, reverse=True)]
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            return word[: -len(suffix)]
+    """The word without its particle or ending (the longest that leaves at least two syllables)."""
+    for length, suffixes in _BY_LENGTH:
+        if len(word) - length >= 2 and word[-length:] in suffixes:
+            return word[:-length]
     return word
 
 

@@ -27,8 +27,10 @@ def mask_text(text: str, actions: Mapping[str, str], known: Mapping[str, str] | 
     for value, kind in (known or {}).items():
         if len(value) < 2 or actions.get(kind, "mask") == "allow":
             continue
-        for match in re.finditer(re.escape(value), text):
-            spans.append((match.start(), match.end(), kind))
+        start = text.find(value)
+        while start != -1:
+            spans.append((start, start + len(value), kind))
+            start = text.find(value, start + len(value))
     if not spans:
         return text
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
@@ -56,9 +58,11 @@ def _known_values(complaint: Complaint) -> dict[str, str]:
     return known
 
 
-def mask_complaint(complaint: Complaint, actions: Mapping[str, str], personal_columns: Mapping[int, str]) -> Complaint:
-    """The complaint with its text, title, location and every original cell masked; the columns that
-    hold the complainant's name or contact (`personal_columns`: index → type) are replaced outright."""
+def mask_complaint(complaint: Complaint, actions: Mapping[str, str], personal_columns: Mapping[int, str],
+                   structured_columns: frozenset[int] = frozenset()) -> Complaint:
+    """The complaint with its text, title, location and every free-text cell masked; the columns that
+    hold the complainant's name or contact (`personal_columns`: index → type) are replaced outright.
+    `structured_columns` (receipt number, date, status, department) hold no free text and are kept."""
     known = _known_values(complaint)
     memo: dict[str, str] = {"": ""}
 
@@ -72,6 +76,8 @@ def mask_complaint(complaint: Complaint, actions: Mapping[str, str], personal_co
         kind = personal_columns.get(index)
         if kind and cell and actions.get(kind, "mask") != "allow":
             original.append(f"[{LABELS_KO[kind]}]")
+        elif index in structured_columns:
+            original.append(cell)
         else:
             original.append(masked(cell))
     head, newline, rest = complaint.text.partition("\n")

@@ -1,6 +1,7 @@
 """Keeps keyword candidates that are nouns, with kiwipiepy. Only a cluster's few top candidate words
-are analysed (never the complaints themselves), so the tokenizer's speed does not matter here; the
-model loads once per process, on first use, off the event loop."""
+are analysed (never the complaints themselves), so the tokenizer's speed does not matter here. Its
+model loads once per process on first use (2–3 s, measured in benchmarks/complaint_triage.py); loading
+it in a background thread does not help, as the load holds the GIL."""
 from __future__ import annotations
 
 import threading
@@ -20,15 +21,18 @@ class KiwiNouns:
             if self._kiwi is None:
                 from kiwipiepy import Kiwi
 
-                self._kiwi = Kiwi()
+                kiwi = Kiwi()
+                kiwi.tokenize("민원 정리 준비")  # the first analysis initialises the model (about a second)
+                self._kiwi = kiwi
             return self._kiwi
 
     def __call__(self, words: Iterable[str]) -> dict[str, str | None]:
         """word → the noun it is (particles dropped), or None when it is a verb, ending or adverb."""
         kiwi = self._tokenizer()
         result: dict[str, str | None] = {}
-        for word in words:
-            tokens = kiwi.tokenize(word)
+        words = list(dict.fromkeys(words))
+        for word, tokens in zip(words, kiwi.tokenize(words) if words else []):  # one batch call: far cheaper than one per word
+            tokens = list(tokens)
             while tokens and tokens[-1].tag.startswith("J"):
                 tokens = tokens[:-1]
             if tokens and all(t.tag in _NOUNISH for t in tokens) and any(t.tag in _CORE for t in tokens):

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from datetime import datetime
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from assistants.skills.complaints.cluster import cluster, embed, near_duplicates
-from assistants.skills.complaints.features import compact, tfidf_matrix
+from assistants.skills.complaints.features import normalise, tfidf_matrix
 from assistants.skills.complaints.keywords import NounFilter, cluster_keywords
 from assistants.skills.complaints.masking import mask_complaint
 from assistants.skills.complaints.places import place_key
@@ -94,14 +95,40 @@ def personal_columns(source: ComplaintList) -> dict[int, str]:
     return columns
 
 
-def mask_all(complaints: Sequence[Complaint], source: ComplaintList, actions: Mapping[str, str], progress: Progress = _quiet) -> list[Complaint]:
-    columns = personal_columns(source)
-    masked = []
+_STRUCTURED = ("id", "received", "status", "department")
+PARALLEL_FROM = 2_000  # complaints; below this a second process costs more than it saves
+_CHUNK = 1_000
+
+
+def _columns(source: ComplaintList) -> tuple[dict[int, str], frozenset[int]]:
+    structured = frozenset(source.header.index(source.columns[r]) for r in _STRUCTURED if source.columns.get(r) in source.header)
+    return personal_columns(source), structured
+
+
+def _mask_chunk(chunk: Sequence[Complaint], actions: Mapping[str, str], columns: dict[int, str], structured: frozenset[int]) -> list[Complaint]:
+    return [mask_complaint(c, actions, columns, structured) for c in chunk]
+
+
+def mask_all(complaints: Sequence[Complaint], source: ComplaintList, actions: Mapping[str, str], progress: Progress = _quiet,
+             workers: int = 1) -> list[Complaint]:
+    """Every complaint masked, in order. With `workers` > 1 and a long list, chunks are masked in
+    that many processes (the detectors are pure Python, so threads would not help)."""
+    columns, structured = _columns(source)
     total = len(complaints)
-    for index, complaint in enumerate(complaints, start=1):
-        masked.append(mask_complaint(complaint, actions, columns))
-        if index % 500 == 0 or index == total:
-            progress("mask", index, total)
+    chunks = [complaints[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
+    masked: list[Complaint] = []
+    if workers > 1 and total >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            for done in pool.map(_mask_chunk, chunks, repeat(actions), repeat(columns), repeat(structured)):
+                masked.extend(done)
+                progress("mask", len(masked), total)
+        return masked
+    for chunk in chunks:
+        masked.extend(_mask_chunk(chunk, actions, columns, structured))
+        progress("mask", len(masked), total)
     return masked
 
 
@@ -121,13 +148,15 @@ def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: Tr
         return result
     texts = [c.text for c in masked]
     progress("features", 0, n)
-    matrix = tfidf_matrix(texts)
+    normalised = [normalise(t) for t in texts]
+    flat = [t.replace(" ", "") for t in normalised]
+    matrix = tfidf_matrix(normalised, normalised=True)
     vectors = embed(matrix)
     progress("cluster", 0, n)
     clustering = cluster(vectors)
     labels = clustering.labels
     result.k, result.silhouette = clustering.k, clustering.silhouette
-    groups = near_duplicates(matrix, vectors, labels, [compact(t) for t in texts])
+    groups = near_duplicates(matrix, vectors, labels, flat)
     progress("score", 0, n)
     places = [place_key(c.location, c.text) for c in masked]
     group_sizes = Counter(groups.tolist())
@@ -153,7 +182,7 @@ def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: Tr
         unique = [i for i in range(len(members)) if groups[members[i]] == members[i]]
         representative = int(members[max(unique or range(len(members)), key=lambda i: (closeness[i], -i))])
         ordered = sorted(members.tolist(), key=lambda i: (-priorities[i].score, LEVELS.index(priorities[i].level), masked[i].row))
-        department = route([texts[i] for i in members], departments)
+        department = route([flat[i] for i in members], departments, compacted=True)
         drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
     drafts.sort(key=lambda c: (LEVELS.index(c.priority.level), -c.priority.level_counts[c.priority.level], -c.priority.score, -c.size,
                                masked[c.representative].row))
@@ -175,10 +204,10 @@ def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: Tr
 
 def triage(source: ComplaintList, *, settings: TriageSettings, departments: Sequence[Department], actions: Mapping[str, str],
            as_of: datetime, terms: Sequence[str] = (), topic: str | None = None, progress: Progress = _quiet,
-           nouns: NounFilter | None = None) -> TriageResult:
+           nouns: NounFilter | None = None, workers: int = 1) -> TriageResult:
     """Select by topic, mask, then analyse: the offline triage, end to end."""
     chosen = select(source.complaints, terms)
-    masked = mask_all(chosen, source, actions, progress)
+    masked = mask_all(chosen, source, actions, progress, workers)
     result = analyse(source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns)
     result.topic, result.terms, result.total = topic, list(terms), len(source.complaints)
     return result

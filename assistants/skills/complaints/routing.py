@@ -22,17 +22,18 @@ class Route:
     share: float = 0.0  # share of the cluster's complaints that mention them
 
 
-def route(texts: Sequence[str], departments: Sequence[Department]) -> Route:
-    """The department whose keywords appear in the most complaints of the cluster."""
-    compacted = [compact(t) for t in texts]
+def route(texts: Sequence[str], departments: Sequence[Department], *, compacted: bool = False) -> Route:
+    """The department whose keywords appear in the most complaints of the cluster (`compacted`: the
+    texts are already in features.compact form)."""
+    flat = list(texts) if compacted else [compact(t) for t in texts]
     best: tuple[int, int, Department, tuple[str, ...]] | None = None
     for order, department in enumerate(departments):
         keywords = [(k, compact(k)) for k in department.responsibilities if compact(k) and compact(k) not in GENERIC]
         if not keywords:
             continue
-        hits = [any(c in text for _, c in keywords) for text in compacted]
+        hits = [any(c in text for _, c in keywords) for text in flat]
         count = sum(hits)
-        matched = tuple(k for k, c in keywords if any(c in text for text in compacted))
+        matched = tuple(k for k, c in keywords if any(c in text for text in flat))
         if count and (best is None or count > best[0]):
             best = (count, order, department, matched)
     if best is None or best[0] < max(1, MIN_SHARE * len(texts)):
