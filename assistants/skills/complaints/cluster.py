@@ -165,6 +165,7 @@ def cluster(vectors: np.ndarray, *, seed: int = SEED, max_clusters: int = MAX_CL
 DUPLICATE_SIMILARITY = 0.8  # cosine of n-gram vectors; tuned on tests/data (see the benchmark)
 _PREFILTER = 0.9  # LSA cosine below which two complaints are not checked as near-duplicates (0.85 finds no more on tests/data, 5× slower)
 _BLOCK = 2_000
+_NEIGHBOURS = 8  # candidates per complaint and block (bounds the work on lists with many repeats)
 
 
 def near_duplicates(matrix: sparse.csr_matrix, vectors: np.ndarray, labels: np.ndarray, keys: list[str],
@@ -200,6 +201,10 @@ def near_duplicates(matrix: sparse.csr_matrix, vectors: np.ndarray, labels: np.n
             block = members[start : start + _BLOCK]
             rest = members[start:]
             similarity = vectors[block] @ vectors[rest].T
+            similarity[np.arange(len(block)), np.arange(len(block))] = -1.0  # not itself
+            if similarity.shape[1] > _NEIGHBOURS:  # each complaint's closest few suffice to join its repeats
+                cut = np.argpartition(similarity, -_NEIGHBOURS, axis=1)[:, :-_NEIGHBOURS]
+                np.put_along_axis(similarity, cut, -1.0, axis=1)
             i_local, j_local = np.nonzero(similarity >= _PREFILTER)
             keep = rest[j_local] > block[i_local]
             left, right = block[i_local[keep]], rest[j_local[keep]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from assistants.skills.complaints.pipeline import TriageResult
@@ -19,19 +20,17 @@ def _header(result: TriageResult) -> tuple[str, ...]:
     return ("원본 행",) + (result.source.header or ("내용",)) + ADDED
 
 
-def complaint_rows(result: TriageResult) -> list[list[Any]]:
+def complaint_rows(result: TriageResult) -> Iterator[list[Any]]:
     """One row per complaint, in the file's order: its (masked) cells, then the triage columns."""
     width = len(result.source.header or ("내용",))
-    rows = []
     for scored in result.complaints:
         complaint, cluster = scored.complaint, result.clusters[scored.cluster] if result.clusters else None
         cells = list(complaint.original[:width]) + [""] * (width - len(complaint.original))
-        rows.append([
+        yield [
             complaint.row, *cells,
             scored.cluster + 1 if cluster else "", cluster.title if cluster else "", scored.priority.level, scored.priority.score,
             "; ".join(scored.priority.reasons), cluster.route.department_name if cluster else "", scored.duplicate_of or "",
-        ])
-    return rows
+        ]
 
 
 def cluster_rows(result: TriageResult) -> list[list[Any]]:
@@ -94,7 +93,7 @@ def csv_text(result: TriageResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_header(result))
-    writer.writerows([[_safe(v) for v in row] for row in complaint_rows(result)])
+    writer.writerows([_safe(v) for v in row] for row in complaint_rows(result))
     return buffer.getvalue()
 
 

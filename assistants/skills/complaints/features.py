@@ -34,9 +34,14 @@ def compact(text: str) -> str:
 BUCKETS_BITS = 20  # n-grams hashed into 2^20 columns: collisions are negligible for ~10^5 distinct n-grams
 
 
+CHUNK = 5_000  # texts per array pass: bounds the temporary arrays (~40 MB per 1,000 texts of 300 characters)
+
+
 def ngram_matrix(texts: Sequence[str], normalised: bool = False) -> sparse.csr_matrix:
     """Counts of every syllable 2-gram and 3-gram inside words, one row per text, hashed columns.
-    Built with array operations over all texts at once (no Python loop per n-gram)."""
+    Built with array operations over CHUNK texts at a time (no Python loop per n-gram)."""
+    if len(texts) > CHUNK:
+        return sparse.vstack([ngram_matrix(texts[i : i + CHUNK], normalised) for i in range(0, len(texts), CHUNK)], format="csr")
     normalised_texts = list(texts) if normalised else [normalise(t) for t in texts]
     n = len(normalised_texts)
     joined = " ".join(normalised_texts) + " "
@@ -75,8 +80,15 @@ def tfidf_matrix(texts: Sequence[str], *, min_df: int = 2, max_df: float = 0.5, 
     if not keep.any():
         keep = df > 0
     matrix = counts[:, np.flatnonzero(keep)].tocsr()
+    del counts  # the full hashed matrix is the largest object here; keep one copy at a time
     idf = (np.log((1 + n) / (1 + df[keep])) + 1.0).astype(np.float32)
-    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    data = matrix.data
+    np.log(data, out=data)
+    data += 1.0
+    data *= idf[matrix.indices]
+    squares = np.add.reduceat(data * data, matrix.indptr[:-1]) if data.size else np.zeros(n, dtype=np.float32)
+    squares[np.diff(matrix.indptr) == 0] = 1.0  # empty rows (reduceat would repeat a neighbour)
+    norms = np.sqrt(squares)
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags((1.0 / norms).astype(np.float32)) @ matrix)
+    data /= np.repeat(norms.astype(np.float32), np.diff(matrix.indptr))
+    return matrix
