@@ -12,7 +12,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistants.spec import AssistantSpec
 
@@ -138,6 +138,12 @@ class PriorityLevels(_Strict):
     urgent: float = Field(60, ge=0, le=100)
     high: float = Field(33, ge=0, le=100)
     normal: float = Field(13, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "PriorityLevels":
+        if not self.urgent >= self.high >= self.normal:
+            raise ValueError("urgent ≥ high ≥ normal 순서여야 합니다. / Levels must satisfy urgent ≥ high ≥ normal.")
+        return self
 
 
 class Complaints(_Strict):

@@ -149,3 +149,16 @@ def test_same_input_same_result():
         outputs.append(json.loads(json_text(result)))
     assert outputs[0] == outputs[1]
     assert outputs[0]["clusters"] and sum(c["size"] for c in outputs[0]["clusters"]) == 200
+
+
+def test_priority_levels_out_of_order_are_a_config_error():
+    import pytest
+    import yaml
+
+    from bot.config import ConfigInvalid, parse_config
+
+    data = shipped_config_data()
+    data["complaints"]["levels"] = {"urgent": 20, "high": 40, "normal": 10}
+    with pytest.raises(ConfigInvalid) as raised:
+        parse_config(yaml.safe_dump(data, allow_unicode=True))
+    assert raised.value.errors[0].path == "complaints.levels" and "urgent ≥ high ≥ normal" in raised.value.errors[0].ko

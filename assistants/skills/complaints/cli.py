@@ -5,6 +5,7 @@ departments, and masks personal information under the office policy or a departm
 """
 from __future__ import annotations
 
+import gc
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -18,11 +19,11 @@ from assistants.skills.complaints.export import csv_text, json_text, xlsx_bytes
 from assistants.skills.complaints.nouns import KiwiNouns
 from assistants.skills.complaints.parsing import parse_date, read_file
 from assistants.skills.complaints.pipeline import TriageResult, triage
-from assistants.skills.complaints.records import UnreadableList
+from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import file_name, snippet
 from assistants.skills.complaints.topic import expand
 from bot.cli_support import err, fail, out
-from bot.config import ConfigInvalid, load_config
+from bot.config import AppConfig, ConfigInvalid, load_config
 from bot.gateway.stages.privacy import pii_actions
 from bot.settings import Settings
 
@@ -71,6 +72,15 @@ def triage_command(
         raise fail("분석할 민원이 없습니다. 목록에 민원 내용이 있는지 확인해 주세요.", "No complaints to analyse; check that the list has complaint text.")
     terms = expand(topic, config.complaints.synonyms) if topic else []
     actions = pii_actions(config, department) if department else dict(config.filters.pii)
+    gc.disable()  # collection passes over 10^5 live complaints cost more than they free; back on when done
+    try:
+        _run(source, config, actions, moment, terms, topic, format, out_path)
+    finally:
+        gc.enable()
+
+
+def _run(source: ComplaintList, config: AppConfig, actions: dict[str, str], moment: datetime, terms: list[str], topic: Optional[str],
+         format: Format, out_path: Optional[Path]) -> None:
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
         task = bar.add_task("읽는 중 / reading", total=len(source.complaints))
 
