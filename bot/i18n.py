@@ -104,6 +104,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "분석할 민원이 없습니다. 목록에 민원 내용이 있는지 확인해 주세요.",
         "en": "There are no complaints to analyse. Check that the list contains complaint text.",
     },
+    "triage_encoding": {"ko": "'{name}'을(를) {encoding} 인코딩으로 읽었습니다.", "en": "Read '{name}' as {encoding}."},
     "triage_skipped": {"ko": "읽지 못해 건너뛴 행 {count}개: {rows}", "en": "{count} rows skipped as unreadable: {rows}"},
     "triage_warnings": {"ko": "참고: {rows}", "en": "Note: {rows}"},
     "triage_masked": {

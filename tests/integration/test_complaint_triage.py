@@ -166,6 +166,7 @@ async def test_web_chat_reports_broken_rows_and_header_problems(start_govbot, fa
         broken = await send(gb.url, "첨부한 민원을 우선순위별로 정리해줘", files=[("broken.csv", BROKEN.encode("cp949"), CSV_TYPE)])
         headerless = await send(gb.url, "민원 정리해줘", files=[("x.csv", "A-1,2026-11-19,김민준\nA-2,2026-11-20,박서연\n".encode(), CSV_TYPE)])
     assert broken.reply["kind"] == "answer"
+    assert "'broken.csv'을(를) CP949 인코딩으로 읽었습니다" in broken.text
     assert "건너뛴 행 2개" in broken.text and "3행: 값이 머리글보다 많습니다" in broken.text and "4행: '내용' 값이 비어 있습니다" in broken.text
     assert broken.reply["notice"] is None  # offline: nothing model-written
     assert headerless.reply["kind"] == "error" and "민원 내용이 든 열을 찾지 못했습니다" in headerless.text

@@ -63,6 +63,8 @@ def to_reply(result: TriageResult, locale: str, *, tokens: dict[int, str], notic
     if result.topic:
         lines.append(t("triage_terms", locale, terms=", ".join(result.terms)))
     lines += [_cluster_line(rank, cluster) for rank, cluster in enumerate(result.clusters[:5], start=1)]
+    if result.source.encoding and result.source.encoding not in ("utf-8", "utf-8-sig"):
+        lines.append(t("triage_encoding", locale, name=result.source.source, encoding=result.source.encoding.upper()))
     skipped = result.source.skipped
     if skipped:
         lines.append(t("triage_skipped", locale, count=len(skipped), rows="; ".join(p.describe(locale) for p in skipped[:10])
