@@ -197,7 +197,7 @@ def main() -> None:
     kiwi_rate, ngram_rate = kiwi_throughput()
     print(f"\nFeatures, one core: kiwipiepy tokenize {kiwi_rate:,.0f} chars/s; syllable n-gram TF-IDF {ngram_rate:,.0f} chars/s\n")
     rows = [("complaints", "avg chars", "clusters", "parse s", "mask s (2 processes)", "features+cluster+score+keywords s", "xlsx s",
-             "total s (fresh process, as the CLI)", "total s (warm, as the server)", "peak MB")]
+             "total s (fresh process, as the CLI)", "total s (again in the same process)", "peak MB")]
     for size in args.sizes:
         output = subprocess.run([sys.executable, __file__, "--child", str(size)], capture_output=True, text=True, check=True, cwd=ROOT).stdout
         s = json.loads(output.strip().splitlines()[-1])

@@ -138,3 +138,14 @@ def test_numbered_paste_gives_one_complaint_per_item(items):
     pasted = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
     result = read_text_list(pasted)
     assert [c.text for c in result.complaints] == [item.strip() for item in items]
+
+
+def test_committed_evaluation_set_is_what_the_generator_makes():
+    """tests/data/complaints_eval.csv is generated, not hand-edited: regenerate with
+    `python -m tests.support.complaint_corpus` after changing the generator."""
+    from tests.support.complaint_corpus import OUT, generate, to_csv
+
+    rows = generate()
+    assert OUT.read_text(encoding="utf-8") == to_csv(rows)
+    assert len(rows) >= 600 and len({r["gold_cluster"] for r in rows}) >= 12
+    assert len({r["내용"] for r in rows}) >= 0.95 * len(rows)  # varied wording, not copies
