@@ -249,3 +249,38 @@ async def test_forward_to_a_department_without_channels_says_so(start_govbot, fa
         forwarded = await act(gb.url, button["action"], button["value"])
     assert "도로과" in button["label"]
     assert "도로과에 등록된 메신저 채널이 없어" in forwarded["reply"]["text"]
+
+
+async def test_model_failures_leave_the_offline_triage_with_a_note(start_govbot, fake_openai):
+    fake_openai.fail_with(500, times=60)
+    rows = mixed()
+    async with start_govbot() as gb:
+        fix_clock(gb)
+        result = await send(gb.url, REQUEST, files=[("민원목록.csv", office_csv(rows).encode("utf-8"), CSV_TYPE)])
+    assert result.reply["kind"] == "answer"
+    assert "주제어 확장 모델 호출 실패" in result.text and "모델 없이 키워드로 표시했습니다" in result.text
+    clusters = parts_of(result.reply, "table")[0]["rows"]
+    assert clusters and all("·" in row[2] for row in clusters)  # keyword titles
+    assert result.reply["notice"] is None  # nothing model-written
+
+
+async def test_an_attached_xlsx_is_triaged_the_same_way(start_govbot, fake_openai):
+    rows = mixed(120)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["접수번호", "접수일시", "제목", "내용", "위치", "민원인", "연락처", "상태"])
+    for row in rows:
+        sheet.append([row[k] for k in ("접수번호", "접수일시", "제목", "내용", "위치", "민원인", "연락처", "상태")])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    async with start_govbot(offline=True) as gb:
+        fix_clock(gb)
+        result = await send(gb.url, "불법주정차 관련 민원 정리해줘",
+                            files=[("민원.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")])
+        listed = xlsx_rows(await download(gb.url, parts_of(result.reply, "file")[0]["url"]))
+    terms = ["불법주정차", "불법 주차", "불법주차", "주정차 위반", "이중주차"]  # app.yaml complaints.synonyms
+    mentions = [r for r in rows if any(t.replace(" ", "") in (r["제목"] + r["내용"]).replace(" ", "") for t in terms)]
+    assert len(mentions) >= 5
+    assert {row["접수번호"] for row in listed} == {r["접수번호"] for r in mentions}
+    assert {r["gold_cluster"] for r in mentions} == {"불법주정차"}
+    assert {row["담당 부서(제안)"] for row in listed} == {"교통행정과"}

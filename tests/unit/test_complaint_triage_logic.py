@@ -162,3 +162,16 @@ def test_priority_levels_out_of_order_are_a_config_error():
     with pytest.raises(ConfigInvalid) as raised:
         parse_config(yaml.safe_dump(data, allow_unicode=True))
     assert raised.value.errors[0].path == "complaints.levels" and "urgent ≥ high ≥ normal" in raised.value.errors[0].ko
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("가나다킥보드포트홀 가로등쓰레기. 0123!"), min_size=1, max_size=60).filter(lambda s: s.strip()),
+                min_size=1, max_size=12))
+@settings(max_examples=40, deadline=None)
+def test_any_short_list_is_triaged_without_losing_a_complaint(texts):
+    from assistants.skills.complaints.parsing import read_text_list
+
+    source = read_text_list("\n".join(texts))
+    result = triage(source, settings=CONFIG.complaints, departments=CONFIG.departments, actions=dict(CONFIG.filters.pii), as_of=AS_OF)
+    assert len(result.complaints) == len(source.complaints)
+    assert sorted(i for c in result.clusters for i in c.members) == list(range(len(result.complaints)))
+    assert all(0 <= c.priority.score <= 100 for c in result.complaints)

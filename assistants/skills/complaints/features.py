@@ -86,9 +86,8 @@ def tfidf_matrix(texts: Sequence[str], *, min_df: int = 2, max_df: float = 0.5, 
     np.log(data, out=data)
     data += 1.0
     data *= idf[matrix.indices]
-    squares = np.add.reduceat(data * data, matrix.indptr[:-1]) if data.size else np.zeros(n, dtype=np.float32)
-    squares[np.diff(matrix.indptr) == 0] = 1.0  # empty rows (reduceat would repeat a neighbour)
-    norms = np.sqrt(squares)
+    row_of = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=n))
     norms[norms == 0] = 1.0
-    data /= np.repeat(norms.astype(np.float32), np.diff(matrix.indptr))
+    data /= norms[row_of].astype(np.float32)
     return matrix
