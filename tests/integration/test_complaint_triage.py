@@ -284,3 +284,22 @@ async def test_an_attached_xlsx_is_triaged_the_same_way(start_govbot, fake_opena
     assert {row["접수번호"] for row in listed} == {r["접수번호"] for r in mentions}
     assert {r["gold_cluster"] for r in mentions} == {"불법주정차"}
     assert {row["담당 부서(제안)"] for row in listed} == {"교통행정과"}
+
+
+def test_cli_writes_xlsx_csv_and_tables(tmp_path):
+    path = tmp_path / "민원.csv"
+    path.write_text(office_csv(mixed(80)), encoding="utf-8")
+    common = ["--as-of", AS_OF.isoformat(), "--config", str(APP_YAML)]
+    runner = CliRunner()
+    xlsx = runner.invoke(cli_app, ["complaints", "triage", str(path), "--format", "xlsx", "--out", str(tmp_path / "out.xlsx"), *common])
+    as_csv = runner.invoke(cli_app, ["complaints", "triage", str(path), "-f", "csv", "-o", str(tmp_path / "out.csv"), *common])
+    table = runner.invoke(cli_app, ["complaints", "triage", str(path), "--topic", "가로등", *common])
+    missing = runner.invoke(cli_app, ["complaints", "triage", str(path), "--topic", "드론", *common])
+    assert xlsx.exit_code == as_csv.exit_code == table.exit_code == 0, xlsx.output + as_csv.output + table.output
+    workbook = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
+    assert workbook.sheetnames == ["민원 목록", "묶음 요약", "안내"]
+    assert len(list(workbook["민원 목록"].iter_rows())) == 81
+    written = (tmp_path / "out.csv").read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf") and "우선순위 사유" in written.decode("utf-8-sig")
+    assert "우선순위별 민원 묶음" in table.stdout and "도로과" in table.stdout
+    assert missing.exit_code == 1 and "'드론' 관련 민원을 찾지 못했습니다" in missing.stderr

@@ -59,6 +59,7 @@ def test_requests_that_are_triage_and_those_that_are_not():
     assert asks_for_triage("첨부한 민원 목록을 담당 부서별로 분류해줘")
     assert not asks_for_triage("민원 회신문에 들어갈 기본 구성 알려줘")
     assert not asks_for_triage("보도자료 써줘")
+    assert not asks_for_triage("아래 민원 내용을 정리해서 답변서 초안 써줘")
 
 
 def test_masking_hides_known_complainant_values_and_detected_ones_unless_allowed():

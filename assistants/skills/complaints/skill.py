@@ -43,9 +43,13 @@ TRIAGE_ASK = re.compile(
 FORWARD_TTL_SECONDS = 24 * 3600
 
 
+# "이 민원 내용을 정리해서 답변서 써줘" asks for a reply letter, not a triage.
+NOT_TRIAGE = re.compile(r"답변서|회신문|답장|답변\s?(?:을|를)?\s?(?:써|작성)|회신\s?(?:을|를)?\s?(?:써|작성)|초안")
+
+
 def asks_for_triage(text: str) -> bool:
     first_line = text.strip().split("\n", 1)[0]
-    return bool(TRIAGE_ASK.search(first_line))
+    return bool(TRIAGE_ASK.search(first_line)) and not NOT_TRIAGE.search(first_line)
 
 
 @dataclass(frozen=True, slots=True)
