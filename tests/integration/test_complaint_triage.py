@@ -303,3 +303,19 @@ def test_cli_writes_xlsx_csv_and_tables(tmp_path):
     assert written.startswith(b"\xef\xbb\xbf") and "우선순위 사유" in written.decode("utf-8-sig")
     assert "우선순위별 민원 묶음" in table.stdout and "도로과" in table.stdout
     assert missing.exit_code == 1 and "'드론' 관련 민원을 찾지 못했습니다" in missing.stderr
+
+
+async def test_a_department_policy_that_allows_names_and_phones_shows_them(start_govbot, fake_openai):
+    from tests.conftest import config_for_upstreams, shipped_config_data
+
+    data = shipped_config_data()
+    traffic = next(d for d in data["departments"] if d["id"] == "traffic")
+    traffic["pii"] = {"name": "allow", "phone": "allow"}
+    rows = mixed()
+    fake_openai.default_text = MODEL_JSON
+    async with start_govbot(config=config_for_upstreams(fake_openai.base_url, data=data)) as gb:
+        fix_clock(gb)
+        result = await send(gb.url, REQUEST, files=[("민원목록.csv", office_csv(rows).encode("utf-8"), CSV_TYPE)])
+        listed = xlsx_rows(await download(gb.url, parts_of(result.reply, "file")[0]["url"]))
+    originals = {r["접수번호"]: r for r in rows}
+    assert all(row["민원인"] == originals[row["접수번호"]]["민원인"] and row["연락처"] == originals[row["접수번호"]]["연락처"] for row in listed)
