@@ -125,6 +125,8 @@ def test_cli_reads_a_cp949_export_and_reports_the_encoding(tmp_path):
     first = rows[0]
     assert first["내용"][:15] in texts[first["접수번호"]]  # Korean intact, not mojibake
     assert all(r["연락처"] not in cli.stdout and r["민원인"] not in cli.stdout for r in rows)
+    table = CliRunner().invoke(cli_app, ["complaints", "triage", str(path), "--as-of", AS_OF.isoformat(), "--config", str(APP_YAML)])
+    assert table.exit_code == 0 and "CP949 인코딩으로 읽었습니다" in table.stdout
 
 
 BROKEN = (

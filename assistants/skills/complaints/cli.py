@@ -129,6 +129,8 @@ def _write(result: TriageResult, format: Format, out_path: Optional[Path]) -> No
 def _print_tables(result: TriageResult) -> None:
     scope = f" '{result.topic}' 관련(전체 {result.total:,}건 중)" if result.topic else ""
     out.print(f"[bold]민원 {len(result.complaints):,}건{scope} → 묶음 {len(result.clusters)}개[/bold]")
+    if result.source.encoding and result.source.encoding not in ("utf-8", "utf-8-sig"):
+        out.print(f"{result.source.source}: {result.source.encoding.upper()} 인코딩으로 읽었습니다 / read as {result.source.encoding.upper()}")
     clusters = Table("순위", "우선순위", "점수", "묶음", "건수", "사유", "담당 부서(제안)", title="우선순위별 민원 묶음")
     for rank, cluster in enumerate(result.clusters, start=1):
         clusters.add_row(str(rank), cluster.priority.level, f"{cluster.priority.score:.0f}", cluster.title, str(cluster.size),
