@@ -153,6 +153,10 @@ class ChannelPoster(Protocol):
     to the responsible department's channel). Each messenger adapter that can do so registers one
     in `Services.posters` under its platform name when it mounts."""
 
+    def can_post(self, channel_id: str) -> bool:
+        """Whether this adapter knows how to reach `channel_id` now (so a feature can say "not connected"
+        instead of trying and failing)."""
+
     async def post(self, channel_id: str, reply: Reply) -> str | None:
         """Post `reply` into `channel_id`; the new message's id, or None when it could not be posted."""
 

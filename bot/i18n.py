@@ -90,6 +90,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "요약할 글이 너무 짧습니다. 세 문장 이상의 글을 붙여 넣어 주세요.",
         "en": "The text is too short to summarise. Paste at least three sentences.",
     },
+    # ---- complaint triage (issue 7) -------------------------------------------------------
+    "triage_reading": {"ko": "민원 목록을 읽는 중입니다…", "en": "Reading the complaint list…"},
+    "triage_analysing": {"ko": "민원 {count:,}건을 분석하는 중입니다(개인정보 가림, 묶기, 우선순위)…", "en": "Analysing {count:,} complaints (masking, clustering, priority)…"},
+    "triage_describing": {"ko": "묶음 {count}개의 제목과 요약을 작성하는 중입니다…", "en": "Writing titles and summaries for {count} clusters…"},
+    "triage_head": {
+        "ko": "민원 {count:,}건을 {clusters}개 묶음으로 정리했습니다{scope}. 긴급 {urgent}건 · 높음 {high}건 · 보통 {normal}건 · 낮음 {low}건.",
+        "en": "Sorted {count:,} complaints into {clusters} clusters{scope}. Urgent {urgent}, high {high}, normal {normal}, low {low}.",
+    },
+    "triage_scope": {"ko": " ('{topic}' 관련, 전체 {total:,}건 중)", "en": " (about '{topic}', of {total:,} in total)"},
+    "triage_terms": {"ko": "찾은 표현: {terms}", "en": "Matched terms: {terms}"},
+    "triage_none": {
+        "ko": "'{topic}' 관련 민원을 찾지 못했습니다(전체 {total:,}건, 찾은 표현: {terms}). 주제를 다르게 적거나 app.yaml의 complaints.synonyms에 표현을 추가해 주세요.",
+        "en": "No complaints about '{topic}' were found ({total:,} in total; terms: {terms}). Try other words, or add synonyms under complaints.synonyms in app.yaml.",
+    },
+    "triage_empty": {
+        "ko": "분석할 민원이 없습니다. 목록에 민원 내용이 있는지 확인해 주세요.",
+        "en": "There are no complaints to analyse. Check that the list contains complaint text.",
+    },
+    "triage_encoding": {"ko": "'{name}'을(를) {encoding} 인코딩으로 읽었습니다.", "en": "Read '{name}' as {encoding}."},
+    "triage_skipped": {"ko": "읽지 못해 건너뛴 행 {count}개: {rows}", "en": "{count} rows skipped as unreadable: {rows}"},
+    "triage_warnings": {"ko": "참고: {rows}", "en": "Note: {rows}"},
+    "triage_masked": {
+        "ko": "민원인 이름·연락처 등 개인정보는 부서 정책에 따라 가렸습니다. 전체 결과는 첨부한 XLSX 파일에 있습니다.",
+        "en": "Complainants' names, phone numbers and other personal information are masked per department policy. The full result is in the attached XLSX.",
+    },
+    "triage_help": {
+        "ko": "민원 목록을 정리해 드립니다. CSV·XLSX·TXT 파일을 첨부하거나 민원을 한 줄에 하나씩 붙여 넣고, 예를 들어 "
+              "\"전동킥보드 관련 민원을 우선순위별로 정리해줘\"라고 보내 주세요. 비슷한 민원을 묶고, 긴급도와 그 이유, 담당 부서를 제안합니다.",
+        "en": "I sort complaint lists. Attach a CSV, XLSX or TXT file, or paste one complaint per line, and ask e.g. "
+              "\"sort the e-scooter complaints by priority\". I cluster similar complaints, rank them with reasons and suggest a department.",
+    },
+    "triage_more_files": {"ko": "첨부파일이 여러 개라 '{name}'만 정리했습니다.", "en": "Several files were attached; only '{name}' was sorted."},
+    "forward_done": {"ko": "{department} {platform} 채널({channel})에 {rank}번 묶음 요약을 전달했습니다.", "en": "Forwarded cluster {rank} to {department}'s {platform} channel ({channel})."},
+    "forward_expired": {
+        "ko": "전달할 정리 결과가 만료되었습니다. 민원 목록을 다시 정리한 뒤 전달해 주세요.",
+        "en": "This triage result has expired. Sort the list again, then forward.",
+    },
+    "forward_not_owner": {"ko": "정리를 요청한 사람만 전달할 수 있습니다.", "en": "Only the official who ran the triage can forward it."},
+    "forward_no_channel": {
+        "ko": "{department}에 등록된 메신저 채널이 없어 전달하지 못했습니다. app.yaml의 departments[].channels에 채널을 등록해 달라고 관리자에게 요청하거나, XLSX 파일을 직접 전달해 주세요.",
+        "en": "{department} has no messenger channel registered, so nothing was sent. Ask an admin to add one under departments[].channels in app.yaml, or send the XLSX file yourself.",
+    },
+    "forward_no_poster": {
+        "ko": "{department} 채널({channels})로 보낼 메신저 연결이 지금 켜져 있지 않아 전달하지 못했습니다. 관리자에게 Slack/Teams 연결을 확인해 달라고 하거나, XLSX 파일을 직접 전달해 주세요.",
+        "en": "The messenger connection for {department}'s channels ({channels}) is not running, so nothing was sent. Ask an admin to check the Slack/Teams connection, or send the XLSX file yourself.",
+    },
+    "forward_failed": {
+        "ko": "{department} {platform} 채널({channel})에 글을 올리지 못했습니다. 잠시 후 다시 시도하거나 XLSX 파일을 직접 전달해 주세요.",
+        "en": "Could not post to {department}'s {platform} channel ({channel}). Try again shortly, or send the XLSX file yourself.",
+    },
     "internal_error": {
         "ko": "처리 중 오류가 발생했습니다. 다시 시도해 주세요. 계속되면 {contact}에 알려 주세요(오류 번호 {ref}).",
         "en": "Something went wrong. Please try again; if it persists, tell {contact} (error {ref}).",

@@ -57,7 +57,10 @@ def build_registry(config: AppConfig, store: Store) -> AssistantRegistry:
 
 def build_skills(config: AppConfig) -> dict[str, Skill]:
     """Skills assistants may enable, by name."""
-    return {}
+    from assistants.skills.complaints import ComplaintTriageSkill
+
+    skills: list[Skill] = [ComplaintTriageSkill(config)]
+    return {skill.name: skill for skill in skills}
 
 
 async def build_runtime(
@@ -86,5 +89,9 @@ async def build_runtime(
         offline=bundle.offline,
         skills=build_skills(config),
     )
+    for skill in services.skills.values():  # skills with buttons handle their own actions (e.g. complaint_forward)
+        register = getattr(skill, "actions", None)
+        if register is not None:
+            services.actions.update(register(services))
     register_authoring(services)
     return Runtime(settings, config, store, bundle, Dispatcher(services))

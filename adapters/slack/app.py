@@ -247,6 +247,10 @@ class SlackAdapter:
 
     # ---- for other features -------------------------------------------------------------
 
+    def can_post(self, channel_id: str) -> bool:
+        """ChannelPoster: the bot token reaches every channel the app was added to (Slack says which not)."""
+        return True
+
     async def post(self, channel_id: str, reply: Reply) -> str | None:
         """ChannelPoster (registered as services.posters["slack"])."""
         return await self.poster.post(channel_id, reply)

@@ -82,6 +82,10 @@ class TeamsPoster:
             return ChannelReference(service_url, tenant, self._bot_id)
         return None
 
+    def can_post(self, channel_id: str) -> bool:
+        """A channel heard from since start, or any channel when a fallback serviceUrl is configured."""
+        return self.reference(channel_id) is not None
+
     async def post(self, channel_id: str, reply: Reply) -> str | None:
         """Start a new thread in `channel_id` with the reply as a card; its message id, or None."""
         reference = self.reference(channel_id)

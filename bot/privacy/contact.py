@@ -20,7 +20,7 @@ from bot.privacy.findings import Finding
 PHONE = re.compile(
     r"(?:\+(?<![\d.+-]\+)82[ .-]?\(?0?\)?[ .-]?|0(?<![\d.+-]0))(1[016789]|2|[3-6][1-5]|70|50\d)[ .)-]?(\d{3,4})[ .-]?(\d{4})(?![\d-])"
 )
-EMAIL = re.compile(r"[A-Za-z0-9._%+-](?<![\w.+-][A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-](?<![\w.+-][A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9_-])")  # a Korean particle may follow: "…@example.com으로"
 IPV4 = re.compile(r"\d(?<![\d.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?!\d|\.\d)")  # a sentence's full stop may follow
 
 

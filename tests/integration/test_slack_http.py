@@ -119,12 +119,12 @@ async def test_dm_with_csv_attachment_is_downloaded_with_the_bearer_token_and_an
     fake_openai.reply_with("민원 2건을 확인했습니다.")
     entry = fake_slack.add_file("F0CSV00001", "민원목록.csv", csv_text.encode())
     async with slack_govbot() as gb:
-        event = direct_message("첨부한 민원 목록 정리해줘", files=[entry])
+        event = direct_message("첨부한 표 내용을 요약해줘", files=[entry])
         await send_event(gb.url, event)
         updates = await fake_slack.wait_for(final_update_with(fake_slack, "민원 2건을 확인했습니다."))
     assert fake_slack.file_requests == [{"path": entry["url_private_download"].split(str(fake_slack.port))[1], "authorization": f"Bearer {BOT_TOKEN}"}]
     question = fake_openai.requests[0]["messages"][-1]["content"]
-    assert "첨부한 민원 목록 정리해줘" in question and "[첨부: 민원목록.csv]" in question and "학교 앞 불법주정차" in question
+    assert "첨부한 표 내용을 요약해줘" in question and "[첨부: 민원목록.csv]" in question and "학교 앞 불법주정차" in question
     # A DM is answered at the top level of the DM, not in a thread.
     placeholder = posts_in(fake_slack, "D0KIMMINSU")[0]
     assert placeholder.args.get("thread_ts") is None
@@ -406,3 +406,22 @@ async def test_result_file_of_a_slash_command_in_a_channel_goes_to_the_officials
     assert fake_slack.called("conversations.open")[0].args["users"] == "U0TRAF0002"
     assert fake_slack.called("files.completeUploadExternal")[0].args["channel_id"] == "D0TRAF0002"  # not the shared channel
     assert [r["text"] for r in fake_slack.responses if r["name"] == "x"] == ["개인 작업 파일입니다."]
+
+
+async def test_complaint_list_in_a_dm_is_triaged_and_the_xlsx_uploaded(slack_govbot, fake_slack, fake_openai):
+    """The seeds' request, from Slack: only kickboard complaints, ranked, with the result file; no phone number reaches the model."""
+    csv_text = (
+        "접수번호,접수일,내용,민원인,연락처\n"
+        "1,2026-11-20,스쿨존 앞 전동킥보드가 인도에 쓰러져 있어 아이가 넘어질 뻔했습니다,김철수,010-2345-6789\n"
+        "2,2026-11-21,공유 킥보드 방치로 보행이 위험합니다,박영희,010-3456-7890\n"
+        "3,2026-11-21,가로등이 꺼져 있어요,이민호,010-4567-8901\n"
+    )
+    entry = fake_slack.add_file("F0CSV00002", "민원목록.csv", csv_text.encode("utf-8"))
+    async with slack_govbot() as gb:
+        await send_event(gb.url, direct_message("전동킥보드 관련 민원을 우선순위별로 정리해줘", files=[entry]))
+        await fake_slack.wait_for(lambda: fake_slack.called("files.completeUploadExternal"))
+        updates = await fake_slack.wait_for(final_update_with(fake_slack, "긴급"))
+    text = block_texts(updates[-1].args["blocks"])
+    assert "킥보드" in text and "가로등" not in text and "010-2345-6789" not in text
+    assert any(data.startswith(b"PK") for data in fake_slack.uploads.values())  # the XLSX
+    assert "010-2345-6789" not in fake_openai.everything_sent() and "김철수" not in fake_openai.everything_sent()

@@ -285,10 +285,10 @@ async def test_attachments_are_downloaded_and_failures_are_told(start_govbot, fa
         return activity
 
     async with start_govbot(max_upload_mb=1) as gb:
-        await post_activity(gb.url, with_file("이 민원 목록 정리해 줘", "민원목록.txt", connector.url + "files/complaints.txt"))
+        await post_activity(gb.url, with_file("이 목록 요약해 줘", "민원목록.txt", connector.url + "files/complaints.txt"))
         await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "첨부 파일을 읽었습니다." in texts_of(m.card)])
         question = fake_openai.requests[0]["messages"][-1]["content"]
-        assert question.startswith("이 민원 목록 정리해 줘") and "[첨부: 민원목록.txt]" in question and "한빛로 12 앞 포트홀" in question
+        assert question.startswith("이 목록 요약해 줘") and "[첨부: 민원목록.txt]" in question and "한빛로 12 앞 포트홀" in question
 
         await post_activity(gb.url, with_file("큰 파일", "큰파일.txt", connector.url + "files/big.txt"))
         too_big = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "큰파일.txt" in texts_of(m.card)])

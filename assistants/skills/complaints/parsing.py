@@ -1,0 +1,313 @@
+"""Reading complaint lists: CSV/TSV/XLSX/text files and pasted text, in the shapes office systems export.
+
+Columns are found by their Korean or English header names; text encodings UTF-8 and CP949/EUC-KR are
+detected; a row that cannot be read is reported by its row number and skipped, never dropped silently.
+Pure functions: bytes or text in, a ComplaintList out.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from assistants.skills.complaints.records import Complaint, ComplaintList, RowProblem, UnreadableList
+
+# Header names per field, compared after removing spaces, brackets and case.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("접수번호", "민원번호", "신청번호", "관리번호", "번호", "순번", "연번", "no", "id", "number", "ticket", "caseid", "complaintid"),
+    "received": ("접수일", "접수일시", "접수일자", "접수날짜", "신청일", "신청일시", "신청일자", "등록일", "등록일시", "작성일", "작성일시",
+                 "일시", "일자", "날짜", "date", "received", "receivedat", "created", "createdat", "submitted", "datetime"),
+    "title": ("제목", "민원제목", "요지", "민원요지", "subject", "title"),
+    "text": ("내용", "민원내용", "본문", "상세내용", "신청내용", "질의내용", "민원사항", "민원", "content", "body", "text", "description",
+             "complaint", "details", "message"),
+    "location": ("위치", "주소", "장소", "발생장소", "발생위치", "발생지", "민원발생지", "소재지", "지역", "location", "address", "place"),
+    "complainant": ("민원인", "민원인명", "신청인", "신청인명", "성명", "이름", "작성자", "신고인", "name", "complainant", "requester", "applicant"),
+    "contact": ("연락처", "전화", "전화번호", "휴대폰", "핸드폰", "휴대전화", "휴대폰번호", "이메일", "전자우편", "phone", "contact", "tel",
+                "mobile", "email", "e-mail"),
+    "department": ("처리부서", "담당부서", "부서", "소관부서", "처리기관", "department", "dept", "assignee"),
+    "status": ("상태", "처리상태", "진행상태", "처리결과", "status", "state"),
+}
+_ALIAS_TO_FIELD = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
+HEADER_SCAN_ROWS = 10
+_NUMBERED = re.compile(r"^\s*(?:\(?\d{1,5}[.)]|[①-⑳]|[-*•·▶▪○●])\s*")
+MAX_TEXT = 5000  # characters of one complaint the analysis reads
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[\s()\[\]_./·:*]", "", str(name)).casefold()
+
+
+def field_of(header: str) -> str | None:
+    """The field a header names, or None ("민원 내용" → text, "연락처(휴대폰)" → contact)."""
+    folded = _fold(header)
+    if not folded:
+        return None
+    if folded in _ALIAS_TO_FIELD:
+        return _ALIAS_TO_FIELD[folded]
+    # "민원인 연락처", "상세 민원내용": the longest alias the header ends with, then one it starts with.
+    for alias in sorted(_ALIAS_TO_FIELD, key=len, reverse=True):
+        if len(alias) >= 2 and not alias.isascii() and (folded.endswith(alias) or folded.startswith(alias)):
+            return _ALIAS_TO_FIELD[alias]
+    return None
+
+
+def map_header(cells: Sequence[str]) -> dict[str, int]:
+    """Field -> column index for a header row; the first column wins when two name the same field."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        field = field_of(cell)
+        if field and field not in found:
+            found[field] = index
+    return found
+
+
+# ---- encodings ------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name): UTF-8 (with or without BOM), UTF-16 with BOM, or CP949 (a superset of EUC-KR)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp949"), "cp949"
+    except UnicodeDecodeError as error:
+        raise UnreadableList(
+            f"파일의 글자 인코딩을 알 수 없습니다({error.start}바이트 부근). UTF-8 또는 CP949(EUC-KR)로 저장한 CSV나 XLSX로 보내 주세요.",
+            f"Unknown text encoding (near byte {error.start}). Save the list as UTF-8 or CP949 (EUC-KR) CSV, or as XLSX.",
+        ) from None
+
+
+# ---- dates ----------------------------------------------------------------------------------
+
+_DATE = re.compile(
+    r"^\s*(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*일?\.?"
+    r"(?:[\sT]+(?:(오전|오후|AM|PM)\s*)?(\d{1,2})\s*[:시]\s*(\d{1,2})?\s*분?(?:\s*[:]\s*(\d{1,2})(?:\.\d+)?)?\s*(?:(AM|PM|오전|오후))?)?\s*$",
+    re.IGNORECASE,
+)
+_COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:\s*(\d{2}):?(\d{2})(?::?(\d{2}))?)?\s*$")
+
+
+def parse_date(value: object) -> datetime | None:
+    """A received date in the shapes office exports use; None when it cannot be read."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = str(value or "").strip()
+    if not text:
+        return None
+    match = _DATE.match(text)
+    try:
+        if match:
+            year, month, day, before, hour, minute, second, after = match.groups()
+            h = int(hour or 0)
+            marker = (before or after or "").upper()
+            if marker in ("오후", "PM") and h < 12:
+                h += 12
+            if marker in ("오전", "AM") and h == 12:
+                h = 0
+            return datetime(int(year), int(month), int(day), h, int(minute or 0), int(second or 0))
+        match = _COMPACT_DATE.match(text)
+        if match:
+            year, month, day, hour, minute, second = match.groups()
+            return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return None
+    return None
+
+
+# ---- rows -> complaints ---------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]] | None:
+    """The first of the top rows that names a text (or title) column plus at least one other field."""
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapping = map_header([_cell(c) for c in row])
+        if ("text" in mapping or "title" in mapping) and len(mapping) >= 2:
+            return index, mapping
+        if "text" in mapping and len([c for c in row if _cell(c)]) == 1:
+            return index, mapping  # a one-column list headed "내용"
+    return None
+
+
+def _no_text_column(rows: Sequence[Sequence[object]]) -> UnreadableList:
+    first = next((r for r in rows if any(_cell(c) for c in r)), [])
+    seen = ", ".join(f"'{_cell(c)}'" for c in first if _cell(c))[:300] or "(없음)"
+    return UnreadableList(
+        "민원 내용이 든 열을 찾지 못했습니다. 첫 줄(머리글)에 '내용' 또는 '민원내용'(또는 제목) 열 이름이 있어야 합니다. "
+        f"첫 줄에서 찾은 값: {seen}. 머리글을 추가하거나, 민원을 한 줄에 하나씩 붙여 넣어 주세요.",
+        "No column with the complaint text was found. The first (header) row needs a column named '내용', '민원내용' or 'content' "
+        f"(or a title column). First row found: {seen}. Add a header row, or paste one complaint per line.",
+    )
+
+
+def complaints_from_rows(rows: Sequence[Sequence[object]], source: str, *, encoding: str = "", first_row_number: int = 1) -> ComplaintList:
+    """Rows of cells (the header among the first rows) -> complaints; bad rows reported by number."""
+    found = _find_header(rows)
+    if found is None:
+        widths = {len([c for c in r if _cell(c)]) for r in rows if any(_cell(c) for c in r)}
+        if widths <= {1}:  # a single column without header: one complaint per row
+            return _single_column(rows, source, encoding, first_row_number)
+        raise _no_text_column(rows)
+    header_index, mapping = found
+    header = tuple(_cell(c) for c in rows[header_index])
+    width = len(header)
+    while width and not header[width - 1]:
+        width -= 1
+    result = ComplaintList([], source, encoding, header[:width], {f: header[i] for f, i in mapping.items()})
+    for offset, raw in enumerate(rows[header_index + 1 :], start=header_index + 1):
+        number = first_row_number + offset
+        cells = [_cell(c) for c in raw]
+        if not any(cells):
+            continue  # a blank line separates nothing; it is not a complaint
+        while len(cells) > width and not cells[-1]:
+            cells.pop()
+        if len(cells) > width:
+            result.problems.append(RowProblem(
+                number,
+                f"값이 머리글보다 많습니다(열 {width}개, 이 행 {len(cells)}개). 내용 속 쉼표를 따옴표로 감쌌는지 확인하세요.",
+                f"more values than header columns ({width} vs {len(cells)}); check that commas inside text are quoted.",
+            ))
+            continue
+        complaint = _complaint(number, cells, mapping, result)
+        if complaint is not None:
+            result.complaints.append(complaint)
+    return result
+
+
+def _complaint(number: int, cells: list[str], mapping: dict[str, int], result: ComplaintList) -> Complaint | None:
+    def get(field: str) -> str:
+        index = mapping.get(field)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    title, body = get("title"), get("text")
+    text = body if not title or title in body else f"{title}\n{body}" if body else title
+    if not text.strip():
+        missing = result.columns.get("text") or result.columns.get("title", "내용")
+        result.problems.append(RowProblem(number, f"'{missing}' 값이 비어 있습니다.", f"the '{missing}' cell is empty."))
+        return None
+    received_text = get("received")
+    received = parse_date(received_text) if received_text else None
+    if received_text and received is None:
+        result.problems.append(RowProblem(
+            number, f"접수일 '{received_text[:30]}'을(를) 읽을 수 없어 날짜 없이 분석합니다(예: 2026-11-20).",
+            f"received date '{received_text[:30]}' could not be read; analysed without a date (e.g. 2026-11-20).", skipped=False,
+        ))
+    return Complaint(
+        row=number, text=text.strip()[:MAX_TEXT], id=get("id"), title=title, received=received, location=get("location"),
+        complainant=get("complainant"), contact=get("contact"), department=get("department"), status=get("status"), original=tuple(cells),
+    )
+
+
+def _single_column(rows: Sequence[Sequence[object]], source: str, encoding: str, first_row_number: int) -> ComplaintList:
+    result = ComplaintList([], source, encoding, ("내용",), {"text": "내용"})
+    for offset, raw in enumerate(rows):
+        text = next((_cell(c) for c in raw if _cell(c)), "")
+        if text:
+            result.complaints.append(Complaint(row=first_row_number + offset, text=text[:MAX_TEXT], original=(text,)))
+    return result
+
+
+# ---- file formats ---------------------------------------------------------------------------
+
+
+def read_delimited(text: str, source: str, encoding: str = "") -> ComplaintList:
+    """CSV or TSV text (the delimiter is whichever the header line uses more)."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise UnreadableList(f"CSV 형식이 올바르지 않습니다: {error}", f"Malformed CSV: {error}") from None
+    return complaints_from_rows(rows, source, encoding=encoding)
+
+
+def read_xlsx(data: bytes, source: str) -> ComplaintList:
+    """The first worksheet whose top rows hold a recognisable header (else the first sheet)."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise UnreadableList(
+            f"XLSX 파일을 열 수 없습니다({type(error).__name__}). 엑셀에서 '다른 이름으로 저장 → Excel 통합 문서(.xlsx)'로 다시 저장해 주세요.",
+            f"The XLSX file cannot be opened ({type(error).__name__}). Re-save it in Excel as an .xlsx workbook.",
+        ) from None
+    try:
+        sheets = [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
+    finally:
+        book.close()
+    for rows in sheets:
+        if _find_header(rows) is not None:
+            return complaints_from_rows(rows, source)
+    return complaints_from_rows(sheets[0] if sheets else [], source)
+
+
+def read_text_list(text: str, source: str = "붙여넣은 목록") -> ComplaintList:
+    """One complaint per line, or numbered items ("1. …", "2) …", "① …") that may run over several lines.
+    A list pasted from a spreadsheet (tab-separated, with a header) is read as a table."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first = next((line for line in lines if line.strip()), "")
+    if "\t" in first and _find_header([first.split("\t")]) is not None:
+        return read_delimited("\n".join(lines), source)
+    numbered = sum(1 for line in lines if _NUMBERED.match(line))
+    result = ComplaintList([], source, "", ("내용",), {"text": "내용"})
+    items: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if numbered >= 2 and not _NUMBERED.match(line) and items:
+            items[-1] = (items[-1][0], items[-1][1] + " " + line.strip())  # a numbered item running on
+            continue
+        items.append((number, _NUMBERED.sub("", line, count=1).strip()))
+    for number, item in items:
+        if item:
+            result.complaints.append(Complaint(row=number, text=item[:MAX_TEXT], original=(item,)))
+    return result
+
+
+SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+
+
+def is_list_file(name: str) -> bool:
+    return name.lower().endswith(SUPPORTED + (".xls",))
+
+
+def read_file(name: str, data: bytes) -> ComplaintList:
+    """Any supported file by its name (and, for XLSX, its content)."""
+    lower = name.lower()
+    if data.startswith(b"PK\x03\x04") or lower.endswith((".xlsx", ".xlsm")):
+        return read_xlsx(data, name)
+    if lower.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableList(
+            f"'{name}'은(는) 예전 엑셀 형식(.xls)이라 읽을 수 없습니다. 엑셀에서 .xlsx 또는 CSV로 저장해 보내 주세요.",
+            f"'{name}' is an old Excel (.xls) file; save it as .xlsx or CSV and send it again.",
+        )
+    text, encoding = decode(data)
+    if lower.endswith(".txt"):
+        return _with_encoding(read_text_list(text, name), encoding)
+    return read_delimited(text, name, encoding)
+
+
+def _with_encoding(result: ComplaintList, encoding: str) -> ComplaintList:
+    result.encoding = encoding
+    return result

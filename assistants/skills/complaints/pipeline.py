@@ -1,0 +1,213 @@
+"""The whole triage without a model: select by topic, mask, cluster, score, route. Pure and
+deterministic: the same list, options and `as_of` give the same result. The skill and the CLI add
+the model's titles and summaries on top (enrich.py) and render it (render.py, export.py)."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+from datetime import datetime
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from assistants.skills.complaints.cluster import cluster, embed, near_duplicates
+from assistants.skills.complaints.features import normalise, tfidf_matrix
+from assistants.skills.complaints.keywords import NounFilter, cluster_keywords
+from assistants.skills.complaints.masking import mask_complaint
+from assistants.skills.complaints.places import place_key
+from assistants.skills.complaints.priority import LEVELS, ClusterPriority, Context, Priority, score_cluster, score_complaint
+from assistants.skills.complaints.records import Complaint, ComplaintList
+from assistants.skills.complaints.routing import Route, route
+from assistants.skills.complaints.topic import matcher
+from bot.config import Complaints as TriageSettings
+from bot.config import Department
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(slots=True)
+class ScoredComplaint:
+    complaint: Complaint  # masked
+    cluster: int = 0  # index into TriageResult.clusters (ranked)
+    duplicate_of: int | None = None  # row of the first complaint it repeats
+    priority: Priority = Priority(0.0, "낮음", ())
+    place: str = ""
+
+
+@dataclass(slots=True)
+class ClusterResult:
+    members: list[int]  # indices into TriageResult.complaints, most urgent first
+    keywords: list[str]
+    priority: ClusterPriority
+    route: Route
+    representative: int  # index of the complaint closest to the cluster's centre
+    duplicates: int  # complaints that repeat another one in the cluster
+    title: str = ""
+    summary: str = ""
+    written_by_model: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass(slots=True)
+class TriageResult:
+    source: ComplaintList
+    complaints: list[ScoredComplaint]
+    clusters: list[ClusterResult]  # ranked: most urgent first
+    topic: str | None = None
+    terms: list[str] = field(default_factory=list)
+    total: int = 0  # complaints read (before the topic filter)
+    as_of: datetime | None = None
+    k: int = 0
+    silhouette: float = 0.0
+    model_calls: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def ranked_complaints(self) -> list[int]:
+        """Indices of complaints, most urgent first (score, then level, then row)."""
+        return sorted(range(len(self.complaints)), key=lambda i: (-self.complaints[i].priority.score,
+                                                                 LEVELS.index(self.complaints[i].priority.level), self.complaints[i].complaint.row))
+
+
+def select(complaints: Sequence[Complaint], terms: Sequence[str]) -> list[Complaint]:
+    """The complaints that mention any of `terms` (all of them when there are no terms)."""
+    if not terms:
+        return list(complaints)
+    mentions = matcher(terms)
+    return [c for c in complaints if mentions(c.text)]
+
+
+def personal_columns(source: ComplaintList) -> dict[int, str]:
+    """Column index → PII type for the complainant's name and contact columns."""
+    columns: dict[int, str] = {}
+    for role, kind in (("complainant", "name"), ("contact", "phone")):
+        name = source.columns.get(role)
+        if name is not None and name in source.header:
+            columns[source.header.index(name)] = kind
+    return columns
+
+
+_STRUCTURED = ("id", "received", "status", "department")
+PARALLEL_FROM = 2_000  # complaints; below this a second process costs more than it saves
+_CHUNK = 1_000
+
+
+def _columns(source: ComplaintList) -> tuple[dict[int, str], frozenset[int]]:
+    structured = frozenset(source.header.index(source.columns[r]) for r in _STRUCTURED if source.columns.get(r) in source.header)
+    return personal_columns(source), structured
+
+
+def _mask_chunk(chunk: Sequence[Complaint], actions: Mapping[str, str], columns: dict[int, str], structured: frozenset[int]) -> list[Complaint]:
+    return [mask_complaint(c, actions, columns, structured) for c in chunk]
+
+
+def mask_all(complaints: Sequence[Complaint], source: ComplaintList, actions: Mapping[str, str], progress: Progress = _quiet,
+             workers: int = 1) -> list[Complaint]:
+    """Every complaint masked, in order. With `workers` > 1 and a long list, chunks are masked in
+    that many processes (the detectors are pure Python, so threads would not help)."""
+    columns, structured = _columns(source)
+    total = len(complaints)
+    chunks = [complaints[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
+    masked: list[Complaint] = []
+    if workers > 1 and total >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            for done in pool.map(_mask_chunk, chunks, repeat(actions), repeat(columns), repeat(structured)):
+                masked.extend(done)
+                progress("mask", len(masked), total)
+        return masked
+    for chunk in chunks:
+        masked.extend(_mask_chunk(chunk, actions, columns, structured))
+        progress("mask", len(masked), total)
+    return masked
+
+
+def analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: TriageSettings, departments: Sequence[Department],
+            as_of: datetime, progress: Progress = _quiet, nouns: NounFilter | None = None) -> TriageResult:
+    """Cluster, deduplicate, score and route already-masked complaints."""
+    # Small matrix products: BLAS threads only contend with each other (20× slower on a busy 2-core host).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _analyse(source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns)
+
+
+def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: TriageSettings, departments: Sequence[Department],
+             as_of: datetime, progress: Progress, nouns: NounFilter | None) -> TriageResult:
+    n = len(masked)
+    result = TriageResult(source, [ScoredComplaint(c) for c in masked], [], as_of=as_of)
+    if n == 0:
+        return result
+    texts = [c.text for c in masked]
+    progress("features", 0, n)
+    normalised = [normalise(t) for t in texts]
+    flat = [t.replace(" ", "") for t in normalised]
+    matrix = tfidf_matrix(normalised, normalised=True)
+    vectors = embed(matrix)
+    progress("cluster", 0, n)
+    clustering = cluster(vectors)
+    labels = clustering.labels
+    result.k, result.silhouette = clustering.k, clustering.silhouette
+    groups = near_duplicates(matrix, vectors, labels, flat)
+    progress("score", 0, n)
+    places = [place_key(c.location, c.text) for c in masked]
+    group_sizes = Counter(groups.tolist())
+    cluster_sizes = Counter(labels.tolist())
+    place_counts = Counter((int(label), place) for label, place in zip(labels, places) if place)
+    priorities = []
+    for index, complaint in enumerate(masked):
+        label, place = int(labels[index]), places[index]
+        context = Context(group_sizes[int(groups[index])], cluster_sizes[label], place_counts.get((label, place), 1) if place else 1, place)
+        priorities.append(score_complaint(complaint.text, context, received=complaint.received, status=complaint.status, as_of=as_of,
+                                          weights=settings.weights, levels=settings.levels, handling_days=settings.handling_days))
+    keywords = cluster_keywords(texts, labels.tolist(), clustering.k, nouns=nouns)
+    drafts = []
+    for label in range(clustering.k):
+        members = np.flatnonzero(labels == label)
+        if members.size == 0:
+            continue
+        member_priorities = [priorities[i] for i in members]
+        duplicates = int(sum(1 for i in members if groups[i] != i))
+        cluster_priority = score_cluster(member_priorities, places=[places[i] for i in members], duplicates=duplicates,
+                                         weights=settings.weights, levels=settings.levels)
+        closeness = vectors[members] @ clustering.centroids[label]
+        unique = [i for i in range(len(members)) if groups[members[i]] == members[i]]
+        representative = int(members[max(unique or range(len(members)), key=lambda i: (closeness[i], -i))])
+        ordered = sorted(members.tolist(), key=lambda i: (-priorities[i].score, LEVELS.index(priorities[i].level), masked[i].row))
+        department = route([flat[i] for i in members], departments, compacted=True)
+        drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
+    drafts.sort(key=lambda c: (LEVELS.index(c.priority.level), -c.priority.level_counts[c.priority.level], -c.priority.score, -c.size,
+                               masked[c.representative].row))
+    for rank, draft in enumerate(drafts):
+        draft.title = "·".join(draft.keywords[:3]) or f"묶음 {rank + 1}"
+        draft.summary = f"{', '.join(draft.keywords[:4])} 관련 민원 {draft.size}건" if draft.keywords else f"민원 {draft.size}건"
+        for index in draft.members:
+            result.complaints[index].cluster = rank
+    rows = [c.row for c in masked]
+    for index, scored in enumerate(result.complaints):
+        scored.priority = priorities[index]
+        scored.place = places[index]
+        first = int(groups[index])
+        scored.duplicate_of = rows[first] if first != index else None
+    result.clusters = drafts
+    progress("score", n, n)
+    return result
+
+
+def triage(source: ComplaintList, *, settings: TriageSettings, departments: Sequence[Department], actions: Mapping[str, str],
+           as_of: datetime, terms: Sequence[str] = (), topic: str | None = None, progress: Progress = _quiet,
+           nouns: NounFilter | None = None, workers: int = 1) -> TriageResult:
+    """Select by topic, mask, then analyse: the offline triage, end to end."""
+    chosen = select(source.complaints, terms)
+    masked = mask_all(chosen, source, actions, progress, workers)
+    result = analyse(source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns)
+    result.topic, result.terms, result.total = topic, list(terms), len(source.complaints)
+    return result

@@ -1,0 +1,218 @@
+"""The complaint-triage skill: notices a triage request (a list attached or pasted, and words like
+"민원 … 정리/분류/우선순위"), runs the triage off the event loop, asks the model through the gateway
+when one is connected, and lets the official forward a cluster to the responsible department.
+
+On the office's general assistant it declines (returns None) whatever is not a triage request; on the
+dedicated 민원 정리 assistant it treats any list as one and explains itself otherwise.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from adapters.base import Action, Reply, Table
+from assistants.skills.base import SkillTurn
+from assistants.skills.complaints.enrich import ModelHelper
+from assistants.skills.complaints.masking import mask_text
+from assistants.skills.complaints.nouns import KiwiNouns
+from assistants.skills.complaints.parsing import is_list_file, read_file, read_text_list
+from assistants.skills.complaints.pipeline import TriageResult, analyse, mask_all, select
+from assistants.skills.complaints.records import ComplaintList, UnreadableList
+from assistants.skills.complaints.render import forward_message, to_reply
+from assistants.skills.complaints.topic import expand, extract_topic
+from bot.config import AppConfig
+from bot.gateway.stages.privacy import pii_actions
+from bot.i18n import t
+
+if TYPE_CHECKING:
+    from bot.dispatch.dispatcher import ActionHandler, Services
+    from bot.dispatch.identity import Identity
+
+DEDICATED_ASSISTANT = "complaints"
+TRIAGE_ASK = re.compile(
+    r"민원.{0,40}(?:정리|분류|우선\s?순위|분석|묶어|묶음|나눠|순위|추려|파악|트리아지|triage)|(?:우선\s?순위|분류|정리|분석).{0,20}민원|complaints?\b.{0,40}(?:triage|sort|priorit|cluster)",
+    re.IGNORECASE | re.DOTALL,
+)
+FORWARD_TTL_SECONDS = 24 * 3600
+
+
+# "이 민원 내용을 정리해서 답변서 써줘" asks for a reply letter, not a triage.
+NOT_TRIAGE = re.compile(r"답변서|회신문|답장|답변\s?(?:을|를)?\s?(?:써|작성)|회신\s?(?:을|를)?\s?(?:써|작성)|초안")
+
+
+def asks_for_triage(text: str) -> bool:
+    first_line = text.strip().split("\n", 1)[0]
+    return bool(TRIAGE_ASK.search(first_line)) and not NOT_TRIAGE.search(first_line)
+
+
+@dataclass(frozen=True, slots=True)
+class Forward:
+    owner: str
+    department_id: str
+    rank: int
+    reply: Reply
+
+
+class ForwardStore:
+    """Cluster summaries waiting for a confirm button, in process memory, expiring after a day."""
+
+    def __init__(self, ttl: float = FORWARD_TTL_SECONDS, limit: int = 2000, clock=time.monotonic):  # type: ignore[no-untyped-def]
+        self._ttl, self._limit, self._clock = ttl, limit, clock
+        self._items: OrderedDict[str, tuple[float, Forward]] = OrderedDict()
+
+    def put(self, forward: Forward) -> str:
+        token = secrets.token_urlsafe(12)
+        self._items[token] = (self._clock(), forward)
+        while len(self._items) > self._limit:
+            self._items.popitem(last=False)
+        return token
+
+    def get(self, token: str) -> Forward | None:
+        entry = self._items.get(token)
+        if entry is None or self._clock() - entry[0] > self._ttl:
+            self._items.pop(token, None)
+            return None
+        return entry[1]
+
+
+class ComplaintTriageSkill:
+    name = "complaint_triage"
+
+    def __init__(self, config: AppConfig, clock: Callable[[], datetime] | None = None):
+        self._config = config
+        self.forwards = ForwardStore()
+        self.nouns = KiwiNouns()
+        # The moment recency and handling deadlines are measured from (office time); tests fix it.
+        self.clock = clock or (lambda: datetime.now(config.zone).replace(tzinfo=None, second=0, microsecond=0))
+
+    # ---- the turn -------------------------------------------------------------------------
+
+    async def run(self, turn: SkillTurn) -> Reply | None:
+        dedicated = turn.assistant.id == DEDICATED_ASSISTANT
+        files = [a for a in turn.message.attachments if is_list_file(a.name) and not a.error]
+        asked = asks_for_triage(turn.text)
+        if files and (asked or dedicated):
+            return await self._triage(turn, lambda: read_file(files[0].name, files[0].data),
+                                      [t("triage_more_files", turn.locale, name=files[0].name)] if len(files) > 1 else [])
+        pasted = _pasted_list(turn.text, asked, dedicated)
+        if pasted is not None:
+            return await self._triage(turn, lambda: read_text_list(pasted), [])
+        if dedicated:
+            return Reply(t("triage_help", turn.locale), kind="info")
+        return None
+
+    async def _triage(self, turn: SkillTurn, read, notes: list[str]) -> Reply:  # type: ignore[no-untyped-def]
+        config, locale = self._config, turn.locale
+        await _progress(turn, t("triage_reading", locale))
+        try:
+            source: ComplaintList = await asyncio.to_thread(read)
+        except UnreadableList as error:
+            return Reply(error.message(locale), kind="error")
+        if not source.complaints:
+            skipped = "; ".join(p.describe(locale) for p in source.skipped[:10])
+            return Reply(t("triage_empty", locale) + (f"\n\n{t('triage_skipped', locale, count=len(source.skipped), rows=skipped)}" if skipped else ""),
+                         kind="error")
+        helper = None if turn.offline else ModelHelper(turn.gateway, turn.identity.department.id, turn.identity.user_id,
+                                                      turn.message.conversation_key, turn.message.platform, turn.assistant.id, turn.assistant.model)
+        topic = extract_topic(turn.text)
+        terms: list[str] = []
+        if topic:
+            extra: list[str] = []
+            if helper is not None:
+                extra, note = await helper.expand_topic(topic)
+                notes += [note] if note else []
+            terms = expand(topic, config.complaints.synonyms, extra)
+        chosen = select(source.complaints, terms)
+        if not chosen:
+            return Reply(t("triage_none", locale, topic=topic, total=len(source.complaints), terms=", ".join(terms)), kind="info")
+        await _progress(turn, t("triage_analysing", locale, count=len(chosen)))
+        actions = pii_actions(config, turn.identity.department.id)
+        as_of = self.clock()
+
+        def work() -> TriageResult:
+            masked = mask_all(chosen, source, actions)
+            return analyse(source, masked, settings=config.complaints, departments=config.departments, as_of=as_of, nouns=self.nouns)
+
+        result = await asyncio.to_thread(work)
+        result.topic, result.terms, result.total, result.notes = topic, terms, len(source.complaints), notes
+        if helper is not None and config.complaints.model_clusters and result.clusters:
+            count = min(len(result.clusters), config.complaints.model_clusters)
+            await _progress(turn, t("triage_describing", locale, count=count))
+            result.notes += await helper.describe(result, config.departments, count)
+            result.model_calls = helper.calls
+        tokens = self._forward_tokens(result, turn.identity)
+        written = any(c.written_by_model for c in result.clusters)
+        return await asyncio.to_thread(to_reply, result, locale, tokens=tokens, notice=config.organisation.ai_notice if written else None)
+
+    def _forward_tokens(self, result: TriageResult, identity: "Identity") -> dict[int, str]:
+        tokens = {}
+        for rank, cluster in enumerate(result.clusters, start=1):
+            if cluster.route.department_id is None or len(tokens) >= 3:
+                continue
+            message = forward_message(cluster, result, rank, identity.name, identity.department.name)
+            tokens[rank] = self.forwards.put(Forward(identity.user_id, cluster.route.department_id, rank, message))
+        return tokens
+
+    # ---- forwarding -----------------------------------------------------------------------
+
+    def actions(self, services: "Services") -> dict[str, "ActionHandler"]:
+        async def forward(action: Action, identity: "Identity") -> Reply:
+            return await self.forward(action, identity, services)
+
+        return {"complaint_forward": forward}
+
+    async def forward(self, action: Action, identity: "Identity", services: "Services") -> Reply:
+        locale = identity.locale
+        item = self.forwards.get(action.value)
+        if item is None:
+            return Reply(t("forward_expired", locale), kind="error")
+        if item.owner != identity.user_id:
+            return Reply(t("forward_not_owner", locale), kind="refusal")
+        department = services.config.department(item.department_id)
+        if department is None:
+            return Reply(t("forward_expired", locale), kind="error")
+        platforms = [action.platform] + [p for p in ("slack", "teams", "web") if p != action.platform]
+        channels = [(p, c) for p in platforms for c in getattr(department.channels, p, [])]
+        if not channels:
+            return Reply(t("forward_no_channel", locale, department=department.name), kind="error")
+        reachable = [(p, c) for p, c in channels if p in services.posters and services.posters[p].can_post(c)]
+        if not reachable:
+            listed = ", ".join(f"{p}: {c}" for p, c in channels)
+            return Reply(t("forward_no_poster", locale, department=department.name, channels=listed), kind="error")
+        message = _masked_for(item.reply, pii_actions(services.config, department.id))
+        for platform, channel in reachable:  # the next channel when one refuses (bot removed, rate limit exhausted)
+            if await services.posters[platform].post(channel, message) is not None:
+                return Reply(t("forward_done", locale, department=department.name, platform=platform.capitalize(), channel=channel, rank=item.rank))
+        return Reply(t("forward_failed", locale, department=department.name, platform=platform.capitalize(), channel=channel), kind="error")
+
+
+def _masked_for(reply: Reply, actions: dict[str, str]) -> Reply:
+    """The forwarded summary under the receiving department's policy as well (the stricter of the two)."""
+    parts = []
+    for part in reply.parts:
+        if isinstance(part, Table):
+            part = replace(part, rows=tuple(tuple(mask_text(cell, actions) for cell in row) for row in part.rows))
+        parts.append(part)
+    return Reply(text=mask_text(reply.text, actions), kind=reply.kind, parts=parts)
+
+
+def _pasted_list(text: str, asked: bool, dedicated: bool) -> str | None:
+    """The pasted complaints: the lines after a request line, or (on the dedicated assistant) all lines."""
+    lines = [line for line in text.strip().split("\n")]
+    if asked and len([l for l in lines[1:] if l.strip()]) >= 2:
+        return "\n".join(lines[1:])
+    if dedicated and not asked and len([l for l in lines if l.strip()]) >= 2:
+        return "\n".join(lines)
+    return None
+
+
+async def _progress(turn: SkillTurn, note: str) -> None:
+    if turn.sink is not None:
+        await turn.sink.progress(note)

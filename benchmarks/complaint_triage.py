@@ -1,0 +1,212 @@
+"""Complaint triage: quality on the labelled set, and speed/memory at 10,000 and 100,000 complaints.
+
+Quality (tests/data/complaints_eval.csv, gold topic, urgency and resubmission labels):
+  ARI and NMI of the clusters, precision/recall of 긴급, NDCG@10 of the complaint ranking, and
+  near-duplicate precision/recall — govbot's triage beside a plain TF-IDF (word) + k-means baseline
+  given the gold number of clusters (an advantage the triage does not get), and beside the orders an
+  inbox offers (newest first, biggest topic first).
+Speed: parse a CSV, mask, cluster, score, route and write the XLSX with no model, each size in a fresh
+  process (peak memory = that process's max RSS). Also the throughput of kiwipiepy against the n-gram
+  features, which is why the triage does not tokenise morphemes.
+
+Rerun:  .venv/bin/pip install 'scikit-learn>=1.5,<2'   # benchmark only, not a govbot dependency
+        .venv/bin/python benchmarks/complaint_triage.py [--quality-only] [--sizes 10000 100000]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import json
+import math
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+EVAL = ROOT / "tests" / "data" / "complaints_eval.csv"
+GAIN = {"긴급": 3, "높음": 2, "보통": 1, "낮음": 0}
+AS_OF = datetime(2026, 11, 20, 18, 0)
+
+
+def ndcg_at(order: list[int], gold_levels: list[str], k: int = 10) -> float:
+    gains = [GAIN[gold_levels[i]] for i in order[:k]]
+    ideal = sorted((GAIN[g] for g in gold_levels), reverse=True)[:k]
+    dcg = sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(gains))
+    idcg = sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def pair_scores(predicted_groups: list[int], gold_pairs: set[tuple[int, int]]) -> tuple[float, float]:
+    by_group: dict[int, list[int]] = {}
+    for index, group in enumerate(predicted_groups):
+        by_group.setdefault(group, []).append(index)
+    predicted = {(a, b) for members in by_group.values() for i, a in enumerate(members) for b in members[i + 1 :]}
+    hits = len(predicted & gold_pairs)
+    return (hits / len(predicted) if predicted else 1.0), (hits / len(gold_pairs) if gold_pairs else 1.0)
+
+
+def evaluate(name: str, rows: list[dict[str, str]], data: bytes) -> list[tuple[str, ...]]:
+    """govbot's triage and the baselines on one labelled list."""
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from assistants.skills.complaints.nouns import KiwiNouns
+    from assistants.skills.complaints.parsing import read_file
+    from assistants.skills.complaints.pipeline import triage
+    from bot.config import load_config
+
+    config = load_config(ROOT / "app.yaml")
+    gold = [r["gold_cluster"] for r in rows]
+    levels = [r["gold_urgency"] for r in rows]
+    index_of = {r["접수번호"]: i for i, r in enumerate(rows)}
+    dup_pairs = {tuple(sorted((index_of[r["gold_duplicate_of"]], i))) for i, r in enumerate(rows) if r["gold_duplicate_of"]}
+    source = read_file(f"{name}.csv", data)
+    started = time.perf_counter()
+    result = triage(source, settings=config.complaints, departments=config.departments, actions=dict(config.filters.pii), as_of=AS_OF,
+                    nouns=KiwiNouns())
+    elapsed = time.perf_counter() - started
+    predicted = [c.cluster for c in result.complaints]
+    predicted_levels = [c.priority.level for c in result.complaints]
+    urgent = [i for i, level in enumerate(predicted_levels) if level == "긴급"]
+    urgent_precision = sum(levels[i] == "긴급" for i in urgent) / len(urgent) if urgent else 0.0
+    urgent_recall = sum(predicted_levels[i] == "긴급" for i, g in enumerate(levels) if g == "긴급") / max(1, levels.count("긴급"))
+    row_to_index = {c.complaint.row: i for i, c in enumerate(result.complaints)}
+    groups = [i if c.duplicate_of is None else row_to_index[c.duplicate_of] for i, c in enumerate(result.complaints)]
+    dup_p, dup_r = pair_scores(groups, dup_pairs)
+    texts = [f"{r['제목']}\n{r['내용']}" for r in rows]
+    k = len(set(gold))
+    baseline = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(TfidfVectorizer().fit_transform(texts))
+    newest = sorted(range(len(rows)), key=lambda i: rows[i]["접수일시"], reverse=True)
+    sizes = {label: predicted.count(label) for label in set(predicted)}
+    biggest = sorted(range(len(rows)), key=lambda i: (-sizes[predicted[i]], rows[i]["접수일시"]))
+    return [
+        (f"{name}: govbot triage (k chosen from data)", str(result.k), f"{adjusted_rand_score(gold, predicted):.3f}",
+         f"{normalized_mutual_info_score(gold, predicted):.3f}", f"{urgent_precision:.3f}", f"{urgent_recall:.3f}",
+         f"{ndcg_at(result.ranked_complaints(), levels):.3f}", f"{dup_p:.3f}", f"{dup_r:.3f}", f"{elapsed:.2f}"),
+        (f"{name}: TF-IDF (words) + k-means, gold k={k}", str(k), f"{adjusted_rand_score(gold, baseline):.3f}",
+         f"{normalized_mutual_info_score(gold, baseline):.3f}", "—", "—", "—", "—", "—", ""),
+        (f"{name}: inbox order, newest first", "", "", "", "", "", f"{ndcg_at(newest, levels):.3f}", "", "", ""),
+        (f"{name}: inbox order, biggest topic first", "", "", "", "", "", f"{ndcg_at(biggest, levels):.3f}", "", "", ""),
+    ]
+
+
+def quality() -> list[tuple[str, ...]]:
+    from tests.support.complaint_corpus import generate, to_csv
+
+    table = [("method", "clusters", "ARI", "NMI", "긴급 precision", "긴급 recall", "NDCG@10", "dup precision", "dup recall", "seconds")]
+    table += evaluate("eval", list(csv.DictReader(EVAL.open(encoding="utf-8"))), EVAL.read_bytes())
+    held_out = generate(seed=8)  # the same generator, other draws: not used while tuning
+    table += evaluate("held-out", held_out, to_csv(held_out).encode("utf-8"))
+    try:
+        import bertopic  # noqa: F401
+        table.append(("BERTopic", "", "not run: needs a sentence-transformers model from a hub (no network here)", "", "", "", "", "", "", ""))
+    except ImportError:
+        table.append(("BERTopic", "", "not installed: it needs a sentence-transformers model downloaded from a hub, impossible offline", "", "", "", "", "", "", ""))
+    return table
+
+
+def one_size(count: int) -> dict[str, float]:
+    """Runs in a child process: the whole offline triage of `count` complaints, timed by stage."""
+    from assistants.skills.complaints.export import xlsx_bytes
+    from assistants.skills.complaints.nouns import KiwiNouns
+    from assistants.skills.complaints.parsing import read_file
+    from assistants.skills.complaints.pipeline import triage
+    from bot.config import load_config
+    from tests.support.complaint_corpus import HEADER, scaled, to_csv
+
+    config = load_config(ROOT / "app.yaml")
+    data = to_csv(scaled(count), HEADER[:8]).encode("utf-8")
+    stages: dict[str, float] = {}
+    mark = time.perf_counter()
+    started = mark
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        stages[stage] = stages.get(stage, 0.0) + now - mark
+        mark = now
+
+    gc.disable()  # as the CLI does: collection passes over 10^5 live complaints cost more than they free
+    nouns = KiwiNouns()
+    source = read_file("bench.csv", data)
+    progress("parse", 0, 0)
+    result = triage(source, settings=config.complaints, departments=config.departments, actions=dict(config.filters.pii), as_of=AS_OF,
+                    progress=progress, nouns=nouns, workers=2)
+    progress("analyse", 0, 0)
+    xlsx_bytes(result)
+    progress("xlsx", 0, 0)
+    stages["total"] = time.perf_counter() - started
+    if count <= 20_000:  # again in the same process: a running server has kiwipiepy's model loaded already
+        warm = time.perf_counter()
+        result = triage(read_file("bench.csv", data), settings=config.complaints, departments=config.departments,
+                        actions=dict(config.filters.pii), as_of=AS_OF, nouns=nouns, workers=2)
+        xlsx_bytes(result)
+        stages["warm"] = time.perf_counter() - warm
+    stages["clusters"] = result.k
+    stages["chars"] = sum(len(c.text) for c in source.complaints) / max(1, len(source.complaints))
+    stages["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return stages
+
+
+def kiwi_throughput() -> tuple[float, float]:
+    from kiwipiepy import Kiwi
+
+    from assistants.skills.complaints.features import tfidf_matrix
+    from tests.support.complaint_corpus import scaled
+
+    texts = [r["내용"] for r in scaled(300)]
+    chars = sum(len(t) for t in texts)
+    kiwi = Kiwi()
+    kiwi.tokenize(texts[0])
+    started = time.perf_counter()
+    for text in texts:
+        kiwi.tokenize(text)
+    kiwi_rate = chars / (time.perf_counter() - started)
+    started = time.perf_counter()
+    tfidf_matrix(texts * 10)
+    return kiwi_rate, chars * 10 / (time.perf_counter() - started)
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    print("| " + " | ".join(rows[0]) + " |")
+    print("|" + "---|" * len(rows[0]))
+    for row in rows[1:]:
+        print("| " + " | ".join(row) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(one_size(args.child)))
+        return
+    print(f"Quality on {EVAL.relative_to(ROOT)}\n")
+    print_table(quality())
+    if args.quality_only:
+        return
+    kiwi_rate, ngram_rate = kiwi_throughput()
+    print(f"\nFeatures, one core: kiwipiepy tokenize {kiwi_rate:,.0f} chars/s; syllable n-gram TF-IDF {ngram_rate:,.0f} chars/s\n")
+    rows = [("complaints", "avg chars", "clusters", "parse s", "mask s (2 processes)", "features+cluster+score+keywords s", "xlsx s",
+             "total s (fresh process, as the CLI)", "total s (again in the same process)", "peak MB")]
+    for size in args.sizes:
+        output = subprocess.run([sys.executable, __file__, "--child", str(size)], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+        s = json.loads(output.strip().splitlines()[-1])
+        analysed = sum(s.get(k, 0.0) for k in ("features", "cluster", "score", "analyse"))
+        rows.append((f"{size:,}", f"{s['chars']:.0f}", f"{s['clusters']:.0f}", f"{s.get('parse', 0):.1f}", f"{s.get('mask', 0):.1f}", f"{analysed:.1f}",
+                     f"{s.get('xlsx', 0):.1f}", f"{s['total']:.1f}", f"{s['warm']:.1f}" if "warm" in s else "—", f"{s['peak_mb']:.0f}"))
+    print_table(rows)
+    print("\nRerun: .venv/bin/python benchmarks/complaint_triage.py")
+
+
+if __name__ == "__main__":
+    main()

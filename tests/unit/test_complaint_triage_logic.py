@@ -1,0 +1,178 @@
+"""Pure triage logic: topic, masking, priority with reasons, routing, clustering, determinism."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistants.skills.complaints.cluster import choose_k, embed
+from assistants.skills.complaints.export import json_text
+from assistants.skills.complaints.features import tfidf_matrix
+from assistants.skills.complaints.masking import mask_text
+from assistants.skills.complaints.parsing import read_file
+from assistants.skills.complaints.pipeline import triage
+from assistants.skills.complaints.priority import Context, level_of, score_complaint
+from assistants.skills.complaints.routing import route
+from assistants.skills.complaints.skill import asks_for_triage
+from assistants.skills.complaints.topic import expand, extract_topic, matcher
+from bot.config import PriorityLevels, PriorityWeights
+from tests.conftest import shipped_config_data
+from tests.support.complaint_files import AS_OF, mixed, office_csv
+from bot.config import AppConfig
+
+CONFIG = AppConfig.model_validate(shipped_config_data())
+WEIGHTS, LEVELS = PriorityWeights(), PriorityLevels()
+
+
+def score(text: str, context: Context = Context(), received: datetime | None = None, status: str = ""):  # type: ignore[no-untyped-def]
+    return score_complaint(text, context, received=received, status=status, as_of=AS_OF, weights=WEIGHTS, levels=LEVELS)
+
+
+def test_topic_is_read_from_the_request():
+    assert extract_topic("전동킥보드 관련 민원을 우선순위별로 정리해줘") == "전동킥보드"
+    assert extract_topic("민원 중 가로등 관련 건만 분류해줘") == "가로등"
+    assert extract_topic("포트홀 민원만 정리") == "포트홀"
+    assert extract_topic("첨부한 민원을 우선순위별로 정리해줘") is None
+    assert extract_topic("이번 달 접수된 민원 정리해 줘") is None
+
+
+def test_topic_expands_to_configured_synonyms_and_matches_spacing_and_standalone_pm():
+    terms = expand("전동킥보드", CONFIG.complaints.synonyms)
+    assert {"킥보드", "개인형 이동장치", "PM", "공유 킥보드"} <= set(terms)
+    mentions = matcher(terms)
+    assert mentions("전동 킥 보드가 인도에 있어요") and mentions("PM 기기가 쓰러져 있음") and mentions("개인형이동장치 주차")
+    assert not mentions("오후 3pm에 가로등이 꺼졌습니다") and not mentions("RPM 소음") and not mentions("버스가 안 옵니다")
+
+
+@given(st.integers(min_value=0, max_value=4), st.integers(min_value=0, max_value=4))
+@settings(max_examples=40)
+def test_spaces_inside_a_term_never_hide_it(i, j):
+    word = "전동킥보드"
+    spaced = word[:i] + " " + word[i:j] + " " + word[j:] if i <= j else word
+    assert matcher(["전동킥보드"])(f"한빛로에 {spaced}가 방치되어 있습니다")
+
+
+def test_requests_that_are_triage_and_those_that_are_not():
+    assert asks_for_triage("전동킥보드 관련 민원을 우선순위별로 정리해줘")
+    assert asks_for_triage("첨부한 민원 목록을 담당 부서별로 분류해줘")
+    assert not asks_for_triage("민원 회신문에 들어갈 기본 구성 알려줘")
+    assert not asks_for_triage("보도자료 써줘")
+    assert not asks_for_triage("아래 민원 내용을 정리해서 답변서 초안 써줘")
+
+
+def test_masking_hides_known_complainant_values_and_detected_ones_unless_allowed():
+    known = {"김민준": "name", "010-1234-5678": "phone"}
+    text = "저는 김민준입니다. 010-1234-5678 또는 test@example.com으로 연락 주세요."
+    masked = mask_text(text, {"phone": "mask", "email": "mask", "name": "mask"}, known)
+    assert "김민준" not in masked and "010-1234-5678" not in masked and "example.com" not in masked
+    assert "[성명]" in masked and "[전화번호]" in masked
+    allowed = mask_text(text, {"name": "allow", "phone": "mask"}, known)
+    assert "김민준" in allowed and "010-1234-5678" not in allowed
+
+
+def test_actual_harm_is_urgent_with_its_reason_and_a_near_miss_is_not():
+    harm = score("달빛시장 사거리에서 킥보드에 치여 다리를 다쳤습니다.")
+    near = score("쓰레기 더미에서 담배꽁초 불이 붙을 뻔했습니다.")
+    assert harm.level == "긴급" and any(r.startswith("실제 피해") for r in harm.reasons)
+    assert near.level != "긴급" and any(r.startswith("안전 위험") for r in near.reasons)
+
+
+def test_hazard_to_children_is_at_least_high_and_inquiry_is_low():
+    assert score("스쿨존 인도에 킥보드가 쓰러져 있어 아이들이 넘어질 뻔했습니다.").level in ("긴급", "높음")
+    inquiry = score("킥보드 주차 규정이 어떻게 되는지 문의드립니다.")
+    assert inquiry.level == "낮음" and "문의·건의 성격" in inquiry.reasons
+
+
+def test_repetition_place_and_deadline_raise_the_score_with_reasons():
+    text = "한빛초등학교 정문 앞 킥보드 방치 신고합니다."
+    alone = score(text)
+    crowded = score(text, Context(duplicates=4, cluster_size=40, same_place=6, place="한빛초등학교 정문"),
+                    received=AS_OF - timedelta(days=20), status="접수")
+    assert crowded.score > alone.score
+    assert "같은 내용 반복 접수 4건" in crowded.reasons and "같은 장소 신고 6건(한빛초등학교 정문)" in crowded.reasons
+    assert any(r.startswith("처리기한") and "경과" in r for r in crowded.reasons)
+    done = score(text, received=AS_OF - timedelta(days=20), status="처리완료")
+    assert not any(r.startswith("처리기한") for r in done.reasons)
+
+
+sentences = st.lists(st.sampled_from([
+    "킥보드가 방치되어 있습니다.", "아이들이 넘어질 뻔했습니다.", "어르신이 넘어져 다치셨습니다.", "당장 조치해 주세요.", "도대체 언제까지 이래야 합니까?",
+    "문의드립니다.", "가로등이 꺼졌습니다.", "소방차가 못 들어올까 걱정입니다.", "불이 나서 연기가 납니다.", "감사합니다.",
+]), min_size=1, max_size=6)
+
+
+@given(sentences, st.integers(1, 6), st.integers(1, 60), st.integers(1, 8))
+@settings(max_examples=150, deadline=None)
+def test_score_is_bounded_and_level_follows_thresholds_or_floors(parts, duplicates, cluster_size, same_place):
+    result = score(" ".join(parts), Context(duplicates, cluster_size, same_place, "한빛로 1"))
+    assert 0 <= result.score <= 100
+    if any(r.startswith("실제 피해") for r in result.reasons):
+        assert result.level == "긴급"
+    else:
+        expected = level_of(result.score, LEVELS)
+        assert result.level == expected or (expected == "긴급" and result.level == "높음") or result.level == "높음"
+
+
+@given(sentences, st.sampled_from(["어제 오후 넘어져 팔이 부러졌습니다.", "지하차도가 침수돼 차가 잠겼습니다."]))
+@settings(max_examples=60, deadline=None)
+def test_adding_actual_harm_never_lowers_the_level(parts, harm):
+    order = ["긴급", "높음", "보통", "낮음"]
+    before = score(" ".join(parts))
+    after = score(" ".join(parts + [harm]))
+    assert order.index(after.level) <= order.index(before.level) and after.level == "긴급"
+
+
+def test_routing_by_responsibilities_ignores_generic_words():
+    traffic = route(["공유 킥보드가 인도에 방치", "킥보드 민원입니다", "불법주차 차량"], CONFIG.departments)
+    assert (traffic.department_id, traffic.basis) == ("traffic", "keywords") and "킥보드" in traffic.matched
+    nobody = route(["공사장 소음 민원입니다", "새벽 소음 민원"], CONFIG.departments)
+    assert nobody.department_id is None and nobody.department_name == "담당 부서 확인 필요"
+
+
+def test_number_of_clusters_comes_from_the_data():
+    rows = mixed(400)
+    texts = [f"{r['제목']}\n{r['내용']}" for r in rows]
+    k, _ = choose_k(embed(tfidf_matrix(texts)))
+    topics = {r["gold_cluster"] for r in rows}
+    assert len(topics) - 3 <= k <= len(topics) + 3
+    kickboards = [t for t, r in zip(texts, rows) if r["gold_cluster"].startswith("킥보드")]
+    assert choose_k(embed(tfidf_matrix(kickboards)))[0] <= 4  # one topic splits into few sub-problems, not many fragments
+
+
+def test_same_input_same_result():
+    data = office_csv(mixed(200)).encode("utf-8")
+    outputs = []
+    for _ in range(2):
+        result = triage(read_file("x.csv", data), settings=CONFIG.complaints, departments=CONFIG.departments,
+                        actions=dict(CONFIG.filters.pii), as_of=AS_OF)
+        outputs.append(json.loads(json_text(result)))
+    assert outputs[0] == outputs[1]
+    assert outputs[0]["clusters"] and sum(c["size"] for c in outputs[0]["clusters"]) == 200
+
+
+def test_priority_levels_out_of_order_are_a_config_error():
+    import pytest
+    import yaml
+
+    from bot.config import ConfigInvalid, parse_config
+
+    data = shipped_config_data()
+    data["complaints"]["levels"] = {"urgent": 20, "high": 40, "normal": 10}
+    with pytest.raises(ConfigInvalid) as raised:
+        parse_config(yaml.safe_dump(data, allow_unicode=True))
+    assert raised.value.errors[0].path == "complaints.levels" and "urgent ≥ high ≥ normal" in raised.value.errors[0].ko
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("가나다킥보드포트홀 가로등쓰레기. 0123!"), min_size=1, max_size=60).filter(lambda s: s.strip()),
+                min_size=1, max_size=12))
+@settings(max_examples=40, deadline=None)
+def test_any_short_list_is_triaged_without_losing_a_complaint(texts):
+    from assistants.skills.complaints.parsing import read_text_list
+
+    source = read_text_list("\n".join(texts))
+    result = triage(source, settings=CONFIG.complaints, departments=CONFIG.departments, actions=dict(CONFIG.filters.pii), as_of=AS_OF)
+    assert len(result.complaints) == len(source.complaints)
+    assert sorted(i for c in result.clusters for i in c.members) == list(range(len(result.complaints)))
+    assert all(0 <= c.priority.score <= 100 for c in result.complaints)
