@@ -218,10 +218,15 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, locale: str = "ko", **values: object) -> str:
-    """The sentence `key` in `locale` (Korean when the locale is unknown), filled with `values`."""
-    entry = MESSAGES[key]
+def translate(catalog: dict[str, dict[str, str]], key: str, locale: str = "ko", **values: object) -> str:
+    """The sentence `key` of `catalog` in `locale` (Korean when the locale is unknown), filled with `values`."""
+    entry = catalog[key]
     return entry.get(locale, entry["ko"]).format(**values)
+
+
+def t(key: str, locale: str = "ko", **values: object) -> str:
+    """The sentence `key` in `locale`, from the shared catalog above."""
+    return translate(MESSAGES, key, locale, **values)
 
 
 def both(key: str, **values: object) -> str:

@@ -1,6 +1,8 @@
 """What the authoring commands say, Korean first, kept together so an office can review the wording."""
 from __future__ import annotations
 
+from bot.i18n import translate
+
 MESSAGES: dict[str, dict[str, str]] = {
     "not_found": {
         "ko": "우리 부서에 '{name}' 도우미가 없습니다. `/assistant list`로 부서 도우미를 확인하세요.",
@@ -158,5 +160,4 @@ AUDIENCE = {
 
 
 def say(key: str, locale: str = "ko", **values: object) -> str:
-    entry = MESSAGES[key]
-    return entry.get(locale, entry["ko"]).format(**values)
+    return translate(MESSAGES, key, locale, **values)

@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 from aiohttp import web
 
+from tests.fakes import serve_on_loopback
+
 
 @dataclass
 class Call:
@@ -80,11 +82,7 @@ class FakeBotConnector:
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_get("/v3/conversations/{cid}/members/{mid}", self._member)
         app.router.add_get("/files/{name}", self._file)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_on_loopback(app, self.host, self.port)
         return self
 
     async def stop(self) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes import serve_on_loopback
+
 
 @dataclass
 class Scripted:
@@ -55,11 +57,7 @@ class FakeOpenAI:
         app.router.add_get("/v1/models", self._models)
         app.router.add_get("/_received", self._received)
         app.router.add_delete("/_received", self._forget)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_on_loopback(app, self.host, self.port)
         return self
 
     async def stop(self) -> None:
