@@ -16,6 +16,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes import serve_on_loopback
+
 BOT_USER_ID = "UGOVBOT01"
 BOT_ID = "BGOVBOT01"
 TEAM_ID = "T0HANBIT1"
