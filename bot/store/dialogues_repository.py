@@ -30,7 +30,9 @@ class DialogueRepository:
             return row.step, json.loads(row.data)
 
     async def put(self, conversation_key: str, user_id: str, step: str, data: dict[str, Any]) -> None:
+        """Save the step; abandoned dialogues older than the time limit are removed on the way."""
         async with self._sessions.begin() as session:
+            await session.execute(delete(AuthoringDialogue).where(AuthoringDialogue.updated_at < utcnow() - self._ttl))
             await session.merge(
                 AuthoringDialogue(key_hash=_key_hash(conversation_key), user_id=user_id, step=step, data=json.dumps(data, ensure_ascii=False), updated_at=utcnow())
             )

@@ -61,3 +61,26 @@ async def test_concurrent_creates_of_one_name_leave_exactly_one(database):
     finally:
         for store in stores:
             await store.close()
+
+
+async def test_abandoned_dialogues_expire_and_are_removed(database):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from bot.store.dialogues_repository import DialogueRepository
+    from bot.store.models import AuthoringDialogue
+
+    url, schema = database
+    store = await Store.open(url, schema=schema, migrate=True)
+    try:
+        await store.dialogues.put("web:kim:t1", "kim.minsu", "purpose", {"name": "주차 안내"})
+        assert await store.dialogues.get("web:kim:t1", "kim.minsu") == ("purpose", {"name": "주차 안내"})
+        assert await store.dialogues.get("web:kim:t1", "lee.seoyeon") is None  # only its author continues it
+        expired = DialogueRepository(store.sessions, ttl=timedelta(seconds=-1))
+        assert await expired.get("web:kim:t1", "kim.minsu") is None
+        await expired.put("web:lee:t2", "lee.seoyeon", "name", {})  # saving any dialogue sweeps the old ones
+        async with store.sessions() as session:
+            assert (await session.execute(select(AuthoringDialogue.user_id))).scalars().all() == ["lee.seoyeon"]
+    finally:
+        await store.close()
