@@ -176,3 +176,18 @@ def test_any_short_list_is_triaged_without_losing_a_complaint(texts):
     assert len(result.complaints) == len(source.complaints)
     assert sorted(i for c in result.clusters for i in c.members) == list(range(len(result.complaints)))
     assert all(0 <= c.priority.score <= 100 for c in result.complaints)
+
+
+def test_ranking_puts_every_urgent_complaint_before_any_lower_level():
+    """An injury makes a complaint 긴급 even when another has a higher score; officials read levels first."""
+    data = (
+        "접수번호,접수일,내용,위치\n"
+        "1,2026-11-18,스쿨존 앞 인도에 전동킥보드가 쓰러져 있어 아이들이 넘어질 뻔했습니다. 빨리 치워 주세요,한빛초등학교 정문\n"
+        "2,2026-11-20,전동 킥보드가 보도에서 과속해 노인분이 부딪혀 다치셨습니다. 단속해 주세요,한빛시장 앞\n"
+        "3,2026-11-21,스쿨존 정문 앞 킥보드 방치 또 신고합니다. 위험합니다,한빛초등학교 정문\n"
+        "4,2026-11-21,개인형 이동장치가 아파트 입구에 매일 세워져 있습니다,한빛아파트\n"
+    ).encode("utf-8")
+    result = triage(read_file("x.csv", data), settings=CONFIG.complaints, departments=CONFIG.departments,
+                    actions=dict(CONFIG.filters.pii), as_of=AS_OF)
+    levels = [result.complaints[i].priority.level for i in result.ranked_complaints()]
+    assert "긴급" in levels and levels == sorted(levels, key=["긴급", "높음", "보통", "낮음"].index)

@@ -72,9 +72,10 @@ class TriageResult:
     notes: list[str] = field(default_factory=list)
 
     def ranked_complaints(self) -> list[int]:
-        """Indices of complaints, most urgent first (score, then level, then row)."""
-        return sorted(range(len(self.complaints)), key=lambda i: (-self.complaints[i].priority.score,
-                                                                 LEVELS.index(self.complaints[i].priority.level), self.complaints[i].complaint.row))
+        """Indices of complaints, most urgent first: level (a 긴급 forced by an injury outranks a high
+        score), then score, then row."""
+        return sorted(range(len(self.complaints)), key=lambda i: (LEVELS.index(self.complaints[i].priority.level),
+                                                                 -self.complaints[i].priority.score, self.complaints[i].complaint.row))
 
 
 def select(complaints: Sequence[Complaint], terms: Sequence[str]) -> list[Complaint]:
@@ -181,7 +182,7 @@ def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: Tr
         closeness = vectors[members] @ clustering.centroids[label]
         unique = [i for i in range(len(members)) if groups[members[i]] == members[i]]
         representative = int(members[max(unique or range(len(members)), key=lambda i: (closeness[i], -i))])
-        ordered = sorted(members.tolist(), key=lambda i: (-priorities[i].score, LEVELS.index(priorities[i].level), masked[i].row))
+        ordered = sorted(members.tolist(), key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score, masked[i].row))
         department = route([flat[i] for i in members], departments, compacted=True)
         drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
     drafts.sort(key=lambda c: (LEVELS.index(c.priority.level), -c.priority.level_counts[c.priority.level], -c.priority.score, -c.size,
