@@ -193,6 +193,12 @@ class AssistantCommands:
             return Reply(say("role_is", author.locale, department=department.name, role=author.role))
         if not author.is_admin:
             return Reply(say("admins_only", author.locale, admins=", ".join(department.admins)), kind="error")
+        if words in (["list"], ["목록"]):
+            configured = [(m.user, m.role, "app.yaml") for m in department.members]
+            granted = await turn.services.store.roles.all(department.id)
+            columns = ("User", "Role", "Set by") if author.locale == "en" else ("사용자", "역할", "지정")
+            return Reply(say("role_is", author.locale, department=department.name, role=author.role),
+                         parts=[Table(columns, tuple(configured + granted), title=department.name)])
         if len(words) != 2 or words[1] not in (*ROLES, "reset"):
             return Reply(say("role_usage", author.locale), kind="error")
         user, role = words

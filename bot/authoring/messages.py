@@ -107,8 +107,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "role_set": {"ko": "{user}의 역할을 **{role}**(으)로 정했습니다.", "en": "{user} is now **{role}**."},
     "role_cleared": {"ko": "{user}의 역할을 app.yaml 설정으로 되돌렸습니다.", "en": "{user}'s role follows app.yaml again."},
     "role_usage": {
-        "ko": "사용법: `/role` (내 역할) · `/role 사용자ID member|editor|admin` · `/role 사용자ID reset` (관리자만)",
-        "en": "Usage: `/role` (yours) · `/role USER member|editor|admin` · `/role USER reset` (admins only)",
+        "ko": "사용법: `/role` (내 역할) · `/role list` · `/role 사용자ID member|editor|admin` · `/role 사용자ID reset` (관리자만)",
+        "en": "Usage: `/role` (yours) · `/role list` · `/role USER member|editor|admin` · `/role USER reset` (admins only)",
     },
     "usage": {
         "ko": "도우미 만들기·관리 명령:\n- `/assistant new` — 질문에 답하며 새 도우미 만들기\n- `/assistant create 이름` + 다음 줄에 프롬프트 — 한 번에 만들기\n- `/assistant try 이름 질문` — 게시 전 시험\n- `/assistant publish 이름` — 게시\n- `/assistant edit 이름` + 다음 줄에 바꿀 내용 — 수정(새 버전)\n- `/assistant show 이름` · `/assistant history 이름` · `/assistant rollback 이름 버전`\n- `/assistant delete 이름` · `/assistant restore 이름` · `/assistant share 이름 부서|전체|부서명…`\n- `/assistant list` — 우리 부서 도우미",

@@ -100,9 +100,6 @@ class AssistantStudio:
         owned, _ = await self.resolve(author, text, include_deleted=True)
         return owned, await self._repository.history(owned.state.id)
 
-    async def version(self, assistant_id: str, version: int) -> AssistantSpec | None:
-        return await self._repository.spec(assistant_id, version)
-
     # ---- writing --------------------------------------------------------------------------
 
     async def create(self, author: Author, fields: dict[str, Any], *, note: str = "") -> tuple[AssistantSpec, bool]:

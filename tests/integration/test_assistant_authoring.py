@@ -134,6 +134,9 @@ async def test_members_cannot_create_until_an_admin_grants_the_editor_role(start
         assert (await send(gb.url, "/role lee.seoyeon editor", user="kim.minsu")).reply["kind"] == "error"  # editors cannot grant
         granted = await send(gb.url, "/role lee.seoyeon editor", user="park.jiyoung")
         assert "editor" in granted.text
+        listing = await send(gb.url, "/role list", user="park.jiyoung")
+        rows = next(p for p in listing.reply["parts"] if p["type"] == "table")["rows"]
+        assert ["lee.seoyeon", "member", "app.yaml"] in rows and ["lee.seoyeon", "editor", "park.jiyoung"] in rows
         created = await send(gb.url, "/assistant create 민원 요약\n당신은 민원 요약 도우미입니다.", user="lee.seoyeon")
         assert "버전 1" in created.text
 
