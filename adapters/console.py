@@ -1,4 +1,5 @@
 """A terminal chat (`govbot chat --user ID`): the same bot, for a quick try or an admin's check."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +10,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table as RichTable
 
-from adapters.base import Bot, Buttons, FilePart, Message, Reply, Section, Table
+from bot.conversation import Bot, Buttons, FilePart, Message, Reply, Section, Table
 
 
 class ConsoleSink:
@@ -50,7 +51,9 @@ def render(console: Console, reply: Reply, streamed: bool) -> None:
         console.print(f"[yellow]{reply.notice}[/yellow]")
 
 
-async def chat_loop(bot: Bot, user_id: str, read_line: Callable[[str], str] = input, console: Console | None = None) -> None:
+async def chat_loop(
+    bot: Bot, user_id: str, read_line: Callable[[str], str] = input, console: Console | None = None
+) -> None:
     console = console or Console()
     thread = uuid.uuid4().hex
     console.print("[bold]govbot[/bold] — 끝내려면 /quit 또는 Ctrl-D. 도움말은 /help")

@@ -1,6 +1,7 @@
 """Finding which assistant a message names when names may contain spaces ("@주차 안내 …",
 "/assistant try 주차 안내 …").
 Pure functions."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -74,4 +75,3 @@ def first_name(text: str) -> tuple[str, str]:
         return head.strip(), rest.strip()
     head, _, rest = stripped.partition(" ")
     return head, rest.strip()
-

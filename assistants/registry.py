@@ -3,6 +3,7 @@
 Sources are read-only official specs (app.yaml, assistants/builtin/*.yaml) and the published versions
 of department assistants stored in the database; callers never know which one answered.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence

@@ -3,6 +3,7 @@
 Official assistants come from app.yaml or assistants/builtin/*.yaml; department assistants are
 created at run time. Both are this one model, so the rest of govbot never cares where one came from.
 """
+
 from __future__ import annotations
 
 from typing import Literal

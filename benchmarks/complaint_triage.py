@@ -12,6 +12,7 @@ Speed: parse a CSV, mask, cluster, score, route and write the XLSX with no model
 Rerun:  .venv/bin/pip install 'scikit-learn>=1.5,<2'   # benchmark only, not a govbot dependency
         .venv/bin/python benchmarks/complaint_triage.py [--quality-only] [--sizes 10000 100000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,17 +67,27 @@ def evaluate(name: str, rows: list[dict[str, str]], data: bytes) -> list[tuple[s
     gold = [r["gold_cluster"] for r in rows]
     levels = [r["gold_urgency"] for r in rows]
     index_of = {r["접수번호"]: i for i, r in enumerate(rows)}
-    dup_pairs = {tuple(sorted((index_of[r["gold_duplicate_of"]], i))) for i, r in enumerate(rows) if r["gold_duplicate_of"]}
+    dup_pairs = {
+        tuple(sorted((index_of[r["gold_duplicate_of"]], i))) for i, r in enumerate(rows) if r["gold_duplicate_of"]
+    }
     source = read_file(f"{name}.csv", data)
     started = time.perf_counter()
-    result = triage(source, settings=config.complaints, departments=config.departments, actions=dict(config.filters.pii), as_of=AS_OF,
-                    nouns=KiwiNouns())
+    result = triage(
+        source,
+        settings=config.complaints,
+        departments=config.departments,
+        actions=dict(config.filters.pii),
+        as_of=AS_OF,
+        nouns=KiwiNouns(),
+    )
     elapsed = time.perf_counter() - started
     predicted = [c.cluster for c in result.complaints]
     predicted_levels = [c.priority.level for c in result.complaints]
     urgent = [i for i, level in enumerate(predicted_levels) if level == "긴급"]
     urgent_precision = sum(levels[i] == "긴급" for i in urgent) / len(urgent) if urgent else 0.0
-    urgent_recall = sum(predicted_levels[i] == "긴급" for i, g in enumerate(levels) if g == "긴급") / max(1, levels.count("긴급"))
+    urgent_recall = sum(predicted_levels[i] == "긴급" for i, g in enumerate(levels) if g == "긴급") / max(
+        1, levels.count("긴급")
+    )
     row_to_index = {c.complaint.row: i for i, c in enumerate(result.complaints)}
     groups = [i if c.duplicate_of is None else row_to_index[c.duplicate_of] for i, c in enumerate(result.complaints)]
     dup_p, dup_r = pair_scores(groups, dup_pairs)
@@ -87,28 +98,98 @@ def evaluate(name: str, rows: list[dict[str, str]], data: bytes) -> list[tuple[s
     sizes = {label: predicted.count(label) for label in set(predicted)}
     biggest = sorted(range(len(rows)), key=lambda i: (-sizes[predicted[i]], rows[i]["접수일시"]))
     return [
-        (f"{name}: govbot triage (k chosen from data)", str(result.k), f"{adjusted_rand_score(gold, predicted):.3f}",
-         f"{normalized_mutual_info_score(gold, predicted):.3f}", f"{urgent_precision:.3f}", f"{urgent_recall:.3f}",
-         f"{ndcg_at(result.ranked_complaints(), levels):.3f}", f"{dup_p:.3f}", f"{dup_r:.3f}", f"{elapsed:.2f}"),
-        (f"{name}: TF-IDF (words) + k-means, gold k={k}", str(k), f"{adjusted_rand_score(gold, baseline):.3f}",
-         f"{normalized_mutual_info_score(gold, baseline):.3f}", "—", "—", "—", "—", "—", ""),
+        (
+            f"{name}: govbot triage (k chosen from data)",
+            str(result.k),
+            f"{adjusted_rand_score(gold, predicted):.3f}",
+            f"{normalized_mutual_info_score(gold, predicted):.3f}",
+            f"{urgent_precision:.3f}",
+            f"{urgent_recall:.3f}",
+            f"{ndcg_at(result.ranked_complaints(), levels):.3f}",
+            f"{dup_p:.3f}",
+            f"{dup_r:.3f}",
+            f"{elapsed:.2f}",
+        ),
+        (
+            f"{name}: TF-IDF (words) + k-means, gold k={k}",
+            str(k),
+            f"{adjusted_rand_score(gold, baseline):.3f}",
+            f"{normalized_mutual_info_score(gold, baseline):.3f}",
+            "—",
+            "—",
+            "—",
+            "—",
+            "—",
+            "",
+        ),
         (f"{name}: inbox order, newest first", "", "", "", "", "", f"{ndcg_at(newest, levels):.3f}", "", "", ""),
-        (f"{name}: inbox order, biggest topic first", "", "", "", "", "", f"{ndcg_at(biggest, levels):.3f}", "", "", ""),
+        (
+            f"{name}: inbox order, biggest topic first",
+            "",
+            "",
+            "",
+            "",
+            "",
+            f"{ndcg_at(biggest, levels):.3f}",
+            "",
+            "",
+            "",
+        ),
     ]
 
 
 def quality() -> list[tuple[str, ...]]:
     from tests.support.complaint_corpus import generate, to_csv
 
-    table = [("method", "clusters", "ARI", "NMI", "긴급 precision", "긴급 recall", "NDCG@10", "dup precision", "dup recall", "seconds")]
+    table = [
+        (
+            "method",
+            "clusters",
+            "ARI",
+            "NMI",
+            "긴급 precision",
+            "긴급 recall",
+            "NDCG@10",
+            "dup precision",
+            "dup recall",
+            "seconds",
+        )
+    ]
     table += evaluate("eval", list(csv.DictReader(EVAL.open(encoding="utf-8"))), EVAL.read_bytes())
     held_out = generate(seed=8)  # the same generator, other draws: not used while tuning
     table += evaluate("held-out", held_out, to_csv(held_out).encode("utf-8"))
     try:
         import bertopic  # noqa: F401
-        table.append(("BERTopic", "", "not run: needs a sentence-transformers model from a hub (no network here)", "", "", "", "", "", "", ""))
+
+        table.append(
+            (
+                "BERTopic",
+                "",
+                "not run: needs a sentence-transformers model from a hub (no network here)",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
+        )
     except ImportError:
-        table.append(("BERTopic", "", "not installed: it needs a sentence-transformers model downloaded from a hub, impossible offline", "", "", "", "", "", "", ""))
+        table.append(
+            (
+                "BERTopic",
+                "",
+                "not installed: it needs a sentence-transformers model downloaded from a hub, impossible offline",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
+        )
     return table
 
 
@@ -137,16 +218,31 @@ def one_size(count: int) -> dict[str, float]:
     nouns = KiwiNouns()
     source = read_file("bench.csv", data)
     progress("parse", 0, 0)
-    result = triage(source, settings=config.complaints, departments=config.departments, actions=dict(config.filters.pii), as_of=AS_OF,
-                    progress=progress, nouns=nouns, workers=2)
+    result = triage(
+        source,
+        settings=config.complaints,
+        departments=config.departments,
+        actions=dict(config.filters.pii),
+        as_of=AS_OF,
+        progress=progress,
+        nouns=nouns,
+        workers=2,
+    )
     progress("analyse", 0, 0)
     xlsx_bytes(result)
     progress("xlsx", 0, 0)
     stages["total"] = time.perf_counter() - started
     if count <= 20_000:  # again in the same process: a running server has kiwipiepy's model loaded already
         warm = time.perf_counter()
-        result = triage(read_file("bench.csv", data), settings=config.complaints, departments=config.departments,
-                        actions=dict(config.filters.pii), as_of=AS_OF, nouns=nouns, workers=2)
+        result = triage(
+            read_file("bench.csv", data),
+            settings=config.complaints,
+            departments=config.departments,
+            actions=dict(config.filters.pii),
+            as_of=AS_OF,
+            nouns=nouns,
+            workers=2,
+        )
         xlsx_bytes(result)
         stages["warm"] = time.perf_counter() - warm
     stages["clusters"] = result.k
@@ -195,15 +291,43 @@ def main() -> None:
     if args.quality_only:
         return
     kiwi_rate, ngram_rate = kiwi_throughput()
-    print(f"\nFeatures, one core: kiwipiepy tokenize {kiwi_rate:,.0f} chars/s; syllable n-gram TF-IDF {ngram_rate:,.0f} chars/s\n")
-    rows = [("complaints", "avg chars", "clusters", "parse s", "mask s (2 processes)", "features+cluster+score+keywords s", "xlsx s",
-             "total s (fresh process, as the CLI)", "total s (again in the same process)", "peak MB")]
+    print(
+        f"\nFeatures, one core: kiwipiepy tokenize {kiwi_rate:,.0f} chars/s; syllable n-gram TF-IDF {ngram_rate:,.0f} chars/s\n"
+    )
+    rows = [
+        (
+            "complaints",
+            "avg chars",
+            "clusters",
+            "parse s",
+            "mask s (2 processes)",
+            "features+cluster+score+keywords s",
+            "xlsx s",
+            "total s (fresh process, as the CLI)",
+            "total s (again in the same process)",
+            "peak MB",
+        )
+    ]
     for size in args.sizes:
-        output = subprocess.run([sys.executable, __file__, "--child", str(size)], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", str(size)], capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout
         s = json.loads(output.strip().splitlines()[-1])
         analysed = sum(s.get(k, 0.0) for k in ("features", "cluster", "score", "analyse"))
-        rows.append((f"{size:,}", f"{s['chars']:.0f}", f"{s['clusters']:.0f}", f"{s.get('parse', 0):.1f}", f"{s.get('mask', 0):.1f}", f"{analysed:.1f}",
-                     f"{s.get('xlsx', 0):.1f}", f"{s['total']:.1f}", f"{s['warm']:.1f}" if "warm" in s else "—", f"{s['peak_mb']:.0f}"))
+        rows.append(
+            (
+                f"{size:,}",
+                f"{s['chars']:.0f}",
+                f"{s['clusters']:.0f}",
+                f"{s.get('parse', 0):.1f}",
+                f"{s.get('mask', 0):.1f}",
+                f"{analysed:.1f}",
+                f"{s.get('xlsx', 0):.1f}",
+                f"{s['total']:.1f}",
+                f"{s['warm']:.1f}" if "warm" in s else "—",
+                f"{s['peak_mb']:.0f}",
+            )
+        )
     print_table(rows)
     print("\nRerun: .venv/bin/python benchmarks/complaint_triage.py")
 

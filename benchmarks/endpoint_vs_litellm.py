@@ -9,6 +9,7 @@ without budgets; govbot enforces its quotas (and audit) in every measured reques
 
 Rerun:  .venv/bin/python benchmarks/endpoint_vs_litellm.py [--requests 1000] [--concurrency 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,9 @@ PROMPT = f"민원인 김민수 씨({PHONE}, {EMAIL}, 주민번호 {RRN.replace('
 SAFE_PROMPT = "불법주정차 단속 기준과 과태료 부과 절차를 민원 회신용으로 정리해 주세요."
 
 
-async def load(url: str, key: str, model: str, requests: int, concurrency: int, prompt: str) -> tuple[list[float], dict[int, int], float]:
+async def load(
+    url: str, key: str, model: str, requests: int, concurrency: int, prompt: str
+) -> tuple[list[float], dict[int, int], float]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     queue = iter(range(requests))
@@ -44,8 +47,11 @@ async def load(url: str, key: str, model: str, requests: int, concurrency: int, 
     async def worker(session: aiohttp.ClientSession) -> None:
         for _ in queue:
             started = time.perf_counter()
-            async with session.post(url + "/v1/chat/completions", json={"model": model, "messages": [{"role": "user", "content": prompt}], "max_tokens": 50},
-                                    headers={"Authorization": f"Bearer {key}"}) as response:
+            async with session.post(
+                url + "/v1/chat/completions",
+                json={"model": model, "messages": [{"role": "user", "content": prompt}], "max_tokens": 50},
+                headers={"Authorization": f"Bearer {key}"},
+            ) as response:
                 await response.read()
                 statuses[response.status] = statuses.get(response.status, 0) + 1
             latencies.append((time.perf_counter() - started) * 1000)
@@ -86,23 +92,44 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         fake_port = free_port()
-        fake_log = work / "fake.log"
-        processes.append(await asyncio.create_subprocess_exec(sys.executable, "-m", "tests.fakes.openai_server", "--port", str(fake_port), cwd=ROOT))
+        processes.append(
+            await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "tests.fakes.openai_server", "--port", str(fake_port), cwd=ROOT
+            )
+        )
         fake_url = f"http://127.0.0.1:{fake_port}/v1"
         await asyncio.sleep(1.5)
 
         # govbot
         data = shipped_config_data()
-        data["providers"] = [{"id": "fake", "kind": "openai", "base_url": fake_url, "api_key_env": FAKE_KEY_ENV, "max_retries": 0}]
+        data["providers"] = [
+            {"id": "fake", "kind": "openai", "base_url": fake_url, "api_key_env": FAKE_KEY_ENV, "max_retries": 0}
+        ]
         data["models"] = {"default": [{"provider": "fake", "model": "fake-model"}]}
         for department in data["departments"]:
             department["quota"] = {"tokens_per_day": 10**12, "tokens_per_month": 10**12}
         (work / "app.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         db = f"sqlite+aiosqlite:///{work}/bench.db"
-        env = {**os.environ, "GOVBOT_CONFIG": str(work / "app.yaml"), "GOVBOT_DATABASE_URL": db, "GOVBOT_LOG_LEVEL": "WARNING", FAKE_KEY_ENV: "sk-bench"}
+        env = {
+            **os.environ,
+            "GOVBOT_CONFIG": str(work / "app.yaml"),
+            "GOVBOT_DATABASE_URL": db,
+            "GOVBOT_LOG_LEVEL": "WARNING",
+            FAKE_KEY_ENV: "sk-bench",
+        }
         govbot_port = free_port()
-        processes.append(await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "serve", env={**env, "GOVBOT_PORT": str(govbot_port)},
-                                                              cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL))
+        processes.append(
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "serve",
+                env={**env, "GOVBOT_PORT": str(govbot_port)},
+                cwd=ROOT,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        )
         govbot_url = f"http://127.0.0.1:{govbot_port}"
         await _wait_healthy(govbot_url, processes[-1])
         store = await Store.open(db)
@@ -112,29 +139,64 @@ async def main() -> None:
 
         if LITELLM.exists():
             config = {
-                "model_list": [{"model_name": "default", "litellm_params": {"model": "openai/fake-model", "api_base": fake_url, "api_key": "sk-bench"}}],
+                "model_list": [
+                    {
+                        "model_name": "default",
+                        "litellm_params": {"model": "openai/fake-model", "api_base": fake_url, "api_key": "sk-bench"},
+                    }
+                ],
                 "general_settings": {"master_key": "sk-litellm-bench"},
-                "guardrails": [{
-                    "guardrail_name": "content-filter",
-                    "litellm_params": {
-                        "guardrail": "litellm_content_filter", "mode": "pre_call", "default_on": True,
-                        "patterns": [
-                            {"pattern_type": "prebuilt", "pattern_name": "email", "action": "MASK"},
-                            {"pattern_type": "prebuilt", "pattern_name": "credit_card", "action": "MASK"},
-                            {"pattern_type": "regex", "name": "kr_mobile", "pattern": r"01[016789]-?\d{3,4}-?\d{4}", "action": "MASK"},
-                            {"pattern_type": "regex", "name": "kr_rrn", "pattern": r"\d{6}-?[1-8]\d{6}", "action": "BLOCK"},
-                        ],
-                        "blocked_words": [{"keyword": "시발", "action": "BLOCK"}],
-                    },
-                }],
+                "guardrails": [
+                    {
+                        "guardrail_name": "content-filter",
+                        "litellm_params": {
+                            "guardrail": "litellm_content_filter",
+                            "mode": "pre_call",
+                            "default_on": True,
+                            "patterns": [
+                                {"pattern_type": "prebuilt", "pattern_name": "email", "action": "MASK"},
+                                {"pattern_type": "prebuilt", "pattern_name": "credit_card", "action": "MASK"},
+                                {
+                                    "pattern_type": "regex",
+                                    "name": "kr_mobile",
+                                    "pattern": r"01[016789]-?\d{3,4}-?\d{4}",
+                                    "action": "MASK",
+                                },
+                                {
+                                    "pattern_type": "regex",
+                                    "name": "kr_rrn",
+                                    "pattern": r"\d{6}-?[1-8]\d{6}",
+                                    "action": "BLOCK",
+                                },
+                            ],
+                            "blocked_words": [{"keyword": "시발", "action": "BLOCK"}],
+                        },
+                    }
+                ],
             }
             (work / "litellm.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
             litellm_port = free_port()
-            processes.append(await asyncio.create_subprocess_exec(
-                str(LITELLM), "--config", str(work / "litellm.yaml"), "--port", str(litellm_port), "--host", "127.0.0.1", "--num_workers", "1",
-                env={**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_LOG": "ERROR", "DISABLE_SCHEMA_UPDATE": "true"},
-                stdout=asyncio.subprocess.DEVNULL, stderr=open(work / "litellm.err", "w"),
-            ))
+            processes.append(
+                await asyncio.create_subprocess_exec(
+                    str(LITELLM),
+                    "--config",
+                    str(work / "litellm.yaml"),
+                    "--port",
+                    str(litellm_port),
+                    "--host",
+                    "127.0.0.1",
+                    "--num_workers",
+                    "1",
+                    env={
+                        **os.environ,
+                        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+                        "LITELLM_LOG": "ERROR",
+                        "DISABLE_SCHEMA_UPDATE": "true",
+                    },
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=open(work / "litellm.err", "w"),  # noqa: SIM115 - the process owns it until the round ends
+                )
+            )
             litellm_url = f"http://127.0.0.1:{litellm_port}"
             try:
                 await _wait_healthy_any(litellm_url, processes[-1])
@@ -154,7 +216,9 @@ async def main() -> None:
         for process in processes:
             process.terminate()
             await process.wait()
-    print(f"\n{args.requests} requests, concurrency {args.concurrency}, zero-latency upstream, 2 cores shared by client, proxies and upstream")
+    print(
+        f"\n{args.requests} requests, concurrency {args.concurrency}, zero-latency upstream, 2 cores shared by client, proxies and upstream"
+    )
     print("| proxy | requests/s | p50 ms | p99 ms | statuses |")
     print("|---|---|---|---|---|")
     base = None
@@ -162,7 +226,9 @@ async def main() -> None:
         rate = len(latencies) / seconds
         base = base or rate
         ordered = sorted(latencies)
-        print(f"| {name} | {rate:.0f} ({rate / base:.2f}×) | {statistics.median(latencies):.1f} | {ordered[int(.99 * len(ordered)) - 1]:.1f} | {statuses} |")
+        print(
+            f"| {name} | {rate:.0f} ({rate / base:.2f}×) | {statistics.median(latencies):.1f} | {ordered[int(0.99 * len(ordered)) - 1]:.1f} | {statuses} |"
+        )
     print("\nOne prompt with a name, a phone number, an e-mail and a spaced resident registration number:")
     print("| proxy | status | personal values the upstream received |")
     print("|---|---|---|")

@@ -6,6 +6,7 @@ row and audit record together in one closing transaction (real databases).
 
 Rerun:  .venv/bin/python benchmarks/gateway_overhead.py [--calls 2000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,12 @@ class ZeroLatency:
 
 
 def request() -> GatewayRequest:
-    return GatewayRequest("traffic", "kim.minsu", [ChatMessage("system", "도우미입니다."), ChatMessage("user", PROMPT)], max_output_tokens=200)
+    return GatewayRequest(
+        "traffic",
+        "kim.minsu",
+        [ChatMessage("system", "도우미입니다."), ChatMessage("user", PROMPT)],
+        max_output_tokens=200,
+    )
 
 
 async def timed(gateway: Gateway, calls: int) -> list[float]:
@@ -84,7 +90,12 @@ async def main() -> None:
         sqlite = await Store.open(f"sqlite+aiosqlite:///{tmp}/bench.db", migrate=True)
         stages = build_stages(config, sqlite, QuotaService(config, sqlite.quota))
         storage_free = [s for s in stages if s.name not in ("audit", "quota", "record_usage")]
-        rows.append((f"policy stages only: {', '.join(s.name for s in storage_free)}", await timed(Gateway(storage_free, router), args.calls)))
+        rows.append(
+            (
+                f"policy stages only: {', '.join(s.name for s in storage_free)}",
+                await timed(Gateway(storage_free, router), args.calls),
+            )
+        )
         rows.append(("all stages, SQLite", await timed(Gateway(stages, router), args.calls)))
         await sqlite.close()
     schema = f"govbot_bench_{uuid.uuid4().hex[:8]}"
@@ -94,7 +105,12 @@ async def main() -> None:
         connection = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/test")
         await connection.execute(f'CREATE SCHEMA "{schema}"')
         pg = await Store.open("postgresql+asyncpg://postgres@127.0.0.1:5432/test", schema=schema, migrate=True)
-        rows.append(("all stages, PostgreSQL", await timed(Gateway(build_stages(config, pg, QuotaService(config, pg.quota)), router), args.calls)))
+        rows.append(
+            (
+                "all stages, PostgreSQL",
+                await timed(Gateway(build_stages(config, pg, QuotaService(config, pg.quota)), router), args.calls),
+            )
+        )
         await pg.close()
         await connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
         await connection.close()
@@ -103,7 +119,9 @@ async def main() -> None:
     print("\n| path | p50 ms | p99 ms | added p50 ms | added p99 ms |")
     print("|---|---|---|---|---|")
     for name, samples in rows:
-        print(f"| {name} | {pct(samples, .5):.3f} | {pct(samples, .99):.3f} | {pct(samples, .5) - base50:.3f} | {pct(samples, .99) - base50:.3f} |")
+        print(
+            f"| {name} | {pct(samples, 0.5):.3f} | {pct(samples, 0.99):.3f} | {pct(samples, 0.5) - base50:.3f} | {pct(samples, 0.99) - base50:.3f} |"
+        )
     print("\nrerun: .venv/bin/python benchmarks/gateway_overhead.py --calls 2000")
 
 

@@ -22,6 +22,7 @@ reason printed.
 
 Rerun:  .venv/bin/python benchmarks/pii_detection.py [--per-type 2000] [--negatives 6000] [--mb 4] [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,15 @@ from tests.support.pii_corpus import NUMBER_TYPES, Sample, mixed_text, samples, 
 
 Predict = Callable[[str], list[tuple[str, int, int]]]
 PRESIDIO_TYPES = {
-    "KR_RRN": "rrn", "KR_FRN": "frn", "KR_BRN": "brn", "KR_PASSPORT": "passport", "KR_DRIVER_LICENSE": "driver_license",
-    "PHONE_NUMBER": "phone", "EMAIL_ADDRESS": "email", "CREDIT_CARD": "card", "IP_ADDRESS": "ip",
+    "KR_RRN": "rrn",
+    "KR_FRN": "frn",
+    "KR_BRN": "brn",
+    "KR_PASSPORT": "passport",
+    "KR_DRIVER_LICENSE": "driver_license",
+    "PHONE_NUMBER": "phone",
+    "EMAIL_ADDRESS": "email",
+    "CREDIT_CARD": "card",
+    "IP_ADDRESS": "ip",
 }
 
 
@@ -54,8 +62,15 @@ def presidio() -> tuple[Predict | None, str]:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.nlp_engine.no_op_nlp_engine import NoOpNlpEngine
         from presidio_analyzer.predefined_recognizers import (
-            CreditCardRecognizer, EmailRecognizer, IpRecognizer, KrBrnRecognizer, KrDriverLicenseRecognizer, KrFrnRecognizer,
-            KrPassportRecognizer, KrRrnRecognizer, PhoneRecognizer,
+            CreditCardRecognizer,
+            EmailRecognizer,
+            IpRecognizer,
+            KrBrnRecognizer,
+            KrDriverLicenseRecognizer,
+            KrFrnRecognizer,
+            KrPassportRecognizer,
+            KrRrnRecognizer,
+            PhoneRecognizer,
         )
         from presidio_analyzer.predefined_recognizers.generic import email_recognizer
     except ImportError as error:
@@ -67,15 +82,29 @@ def presidio() -> tuple[Predict | None, str]:
     email_recognizer.tldextract = type("OfflineTldextract", (), {"extract": staticmethod(offline)})  # type: ignore[assignment]
     registry = RecognizerRegistry(supported_languages=["ko"])
     for recognizer in (
-        KrRrnRecognizer(), KrFrnRecognizer(), KrBrnRecognizer(), KrPassportRecognizer(), KrDriverLicenseRecognizer(),
-        PhoneRecognizer(supported_language="ko", supported_regions=["KR"]), EmailRecognizer(supported_language="ko"),
-        CreditCardRecognizer(supported_language="ko"), IpRecognizer(supported_language="ko"),
+        KrRrnRecognizer(),
+        KrFrnRecognizer(),
+        KrBrnRecognizer(),
+        KrPassportRecognizer(),
+        KrDriverLicenseRecognizer(),
+        PhoneRecognizer(supported_language="ko", supported_regions=["KR"]),
+        EmailRecognizer(supported_language="ko"),
+        CreditCardRecognizer(supported_language="ko"),
+        IpRecognizer(supported_language="ko"),
     ):
         registry.add_recognizer(recognizer)
-    engine = AnalyzerEngine(registry=registry, nlp_engine=NoOpNlpEngine(models=[{"lang_code": "ko", "model_name": "none"}]), supported_languages=["ko"])
+    engine = AnalyzerEngine(
+        registry=registry,
+        nlp_engine=NoOpNlpEngine(models=[{"lang_code": "ko", "model_name": "none"}]),
+        supported_languages=["ko"],
+    )
 
     def predict(text: str) -> list[tuple[str, int, int]]:
-        return [(PRESIDIO_TYPES[r.entity_type], r.start, r.end) for r in engine.analyze(text, language="ko") if r.entity_type in PRESIDIO_TYPES]
+        return [
+            (PRESIDIO_TYPES[r.entity_type], r.start, r.end)
+            for r in engine.analyze(text, language="ko")
+            if r.entity_type in PRESIDIO_TYPES
+        ]
 
     return predict, f"presidio-analyzer {version('presidio-analyzer')} (Korean recognizers enabled, no-op NLP engine)"
 
@@ -87,7 +116,10 @@ def overlap_score(predict: Predict, corpus: list[Sample]) -> dict[str, tuple[int
         predicted = [(k, s, e) for k, s, e in predict(text) if k in table]
         matched: set[int] = set()
         for kind, start, end in predicted:
-            hit = next((i for i, (k, s, e) in enumerate(gold) if k == kind and s < end and start < e and i not in matched), None)
+            hit = next(
+                (i for i, (k, s, e) in enumerate(gold) if k == kind and s < end and start < e and i not in matched),
+                None,
+            )
             if hit is None:
                 table[kind][1] += 1
             else:
@@ -134,11 +166,15 @@ def main() -> None:
     other, note = presidio()
     if other is not None:
         engines.append(("Presidio", other))
-    print(f"corpus: {len(corpus):,} samples ({args.per_type:,} positives per type, {args.negatives:,} hard negatives); {note}")
+    print(
+        f"corpus: {len(corpus):,} samples ({args.per_type:,} positives per type, {args.negatives:,} hard negatives); {note}"
+    )
 
     exact = {name: score(predict, corpus) for name, predict in engines}
     loose = {name: overlap_score(predict, corpus) for name, predict in engines}
-    header = "| type | govbot P | govbot R |" + (" Presidio P exact | Presidio R exact | Presidio P overlap | Presidio R overlap |" if other else "")
+    header = "| type | govbot P | govbot R |" + (
+        " Presidio P exact | Presidio R exact | Presidio P overlap | Presidio R overlap |" if other else ""
+    )
     print("\n" + header)
     print("|" + "---|" * (header.count("|") - 1))
     misses = []
@@ -155,10 +191,14 @@ def main() -> None:
                 po, ro = pr(loose["Presidio"][kind])
                 row += f" {pe:.4f} | {re_:.4f} | {po:.4f} | {ro:.4f} |"
         print(row)
-    print(f"\ngovbot targets (recall >= 0.99, precision >= 0.97): {'met for every number type' if not misses else 'MISSED for ' + ', '.join(misses)}")
+    print(
+        f"\ngovbot targets (recall >= 0.99, precision >= 0.97): {'met for every number type' if not misses else 'MISSED for ' + ', '.join(misses)}"
+    )
 
     text = mixed_text(int(args.mb * 1e6))
-    print(f"\nthroughput on {len(text.encode('utf-8')) / 1e6:.1f} MB of mixed Korean office text (one core, median of {args.repeats}):")
+    print(
+        f"\nthroughput on {len(text.encode('utf-8')) / 1e6:.1f} MB of mixed Korean office text (one core, median of {args.repeats}):"
+    )
     print("| engine | text | MB/s per CPU second | MB/s wall clock |")
     print("|---|---|---|---|")
     rates = {}
@@ -172,7 +212,9 @@ def main() -> None:
         sample = text[: int(len(text) * args.presidio_mb / args.mb)]
         cpu, wall = throughput(other, sample, message, max(1, args.repeats // 2))
         print(f"| Presidio | 2 KB messages ({len(sample.encode('utf-8')) / 1e6:.1f} MB) | {cpu:.2f} | {wall:.2f} |")
-        print(f"\ngovbot / Presidio throughput on 2 KB messages (CPU): {rates[('govbot', '2 KB messages')][0] / cpu:.0f}×")
+        print(
+            f"\ngovbot / Presidio throughput on 2 KB messages (CPU): {rates[('govbot', '2 KB messages')][0] / cpu:.0f}×"
+        )
     print("\nrerun: .venv/bin/python benchmarks/pii_detection.py --per-type 2000 --negatives 6000 --mb 4 --repeats 5")
 
 

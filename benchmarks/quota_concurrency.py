@@ -5,6 +5,7 @@ and on PostgreSQL. The claim: exactly N are served, zero tokens over budget.
 Rerun:  .venv/bin/python benchmarks/quota_concurrency.py [--per-process 100] [--budget 37]
 (PostgreSQL at 127.0.0.1:5432, database `test`; its row is skipped with the reason if unreachable.)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,17 +65,27 @@ async def main() -> None:
                     url = PG
                 try:
                     # With a token budget, requests also must fit their reservation (prompt + max_tokens 50).
-                    result = await race(work, url, schema, budget_requests=args.budget if budget_tokens is None else 10_000,
-                                        per_process=args.per_process, budget_tokens=budget_tokens)
+                    result = await race(
+                        work,
+                        url,
+                        schema,
+                        budget_requests=args.budget if budget_tokens is None else 10_000,
+                        per_process=args.per_process,
+                        budget_tokens=budget_tokens,
+                    )
                 finally:
                     if schema:
                         await drop_schema(schema)
                 rows.append((name, result))
-    print("\n| store | budget | attempted | served | refused (429) | errors | upstream calls | tokens used | tokens over budget | seconds |")
+    print(
+        "\n| store | budget | attempted | served | refused (429) | errors | upstream calls | tokens used | tokens over budget | seconds |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in rows:
         budget = f"{r.budget_requests} requests" if r.budget_tokens is None else f"{r.budget_tokens:,} tokens"
-        print(f"| {name} | {budget} | {r.attempted} | {r.served} | {r.refused} | {r.other_errors} | {r.upstream_calls} | {r.tokens_used:,} | {r.tokens_over_budget} | {r.seconds:.1f} |")
+        print(
+            f"| {name} | {budget} | {r.attempted} | {r.served} | {r.refused} | {r.other_errors} | {r.upstream_calls} | {r.tokens_used:,} | {r.tokens_over_budget} | {r.seconds:.1f} |"
+        )
     print("\nrerun: .venv/bin/python benchmarks/quota_concurrency.py --per-process 100 --budget 37")
 
 

@@ -5,6 +5,7 @@ the table shows how long the HTTP acknowledgement took, and how long until the a
 
 Rerun:  .venv/bin/python benchmarks/slack_ack.py [--events 200] [--concurrency 20] [--model-seconds 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,9 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def measure(url: str, fake_slack: FakeSlack, kind: str, events: int, concurrency: int) -> tuple[list[float], float]:
+async def measure(
+    url: str, fake_slack: FakeSlack, kind: str, events: int, concurrency: int
+) -> tuple[list[float], float]:
     """Send `events` requests of `kind`; the acknowledgement times (ms) and seconds until all were answered."""
     semaphore = asyncio.Semaphore(concurrency)
     acks: list[float] = []
@@ -61,7 +64,10 @@ async def measure(url: str, fake_slack: FakeSlack, kind: str, events: int, concu
 async def run(events: int, concurrency: int, model_seconds: float, redis_url: str | None = None) -> list[tuple]:
     fake_openai = await FakeOpenAI(default_text="확인했습니다. 요청하신 내용을 검토했습니다.").start()
     fake_slack = await FakeSlack().start()
-    fake_slack.users["U0TRAF0002"] = {"id": "U0TRAF0002", "profile": {"display_name": "김민수", "email": "kim.minsu@hanbit.go.kr"}}
+    fake_slack.users["U0TRAF0002"] = {
+        "id": "U0TRAF0002",
+        "profile": {"display_name": "김민수", "email": "kim.minsu@hanbit.go.kr"},
+    }
     for _ in range(events * 2):
         fake_openai.reply_with("확인했습니다. 요청하신 내용을 검토했습니다.", delay=model_seconds)
     os.environ.update({FAKE_KEY_ENV: "sk-bench", **slack_env()})
@@ -70,7 +76,13 @@ async def run(events: int, concurrency: int, model_seconds: float, redis_url: st
         department["quota"] = {}  # measure the adapter, not the quota refusals
     config = config_for_upstreams(fake_openai.base_url, data=data)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(config=APP_YAML, database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", port=0, slack_api_url=fake_slack.api_url, redis_url=redis_url)
+        settings = Settings(
+            config=APP_YAML,
+            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+            port=0,
+            slack_api_url=fake_slack.api_url,
+            redis_url=redis_url,
+        )
         runtime = await build_runtime(settings, environ=dict(os.environ), config=config, migrate=True)
         runner = await start_server(runtime, "127.0.0.1", 0)
         url = f"http://127.0.0.1:{bound_port(runner)}"
@@ -79,7 +91,18 @@ async def run(events: int, concurrency: int, model_seconds: float, redis_url: st
             for kind in ("app_mention", "/govbot question"):
                 acks, answered = await measure(url, fake_slack, kind, events, concurrency)
                 store = "SQLite + Redis claims" if redis_url else "SQLite"
-                rows.append((store, kind, events, concurrency, statistics.median(acks), percentile(acks, 0.99), max(acks), answered))
+                rows.append(
+                    (
+                        store,
+                        kind,
+                        events,
+                        concurrency,
+                        statistics.median(acks),
+                        percentile(acks, 0.99),
+                        max(acks),
+                        answered,
+                    )
+                )
         finally:
             await runner.cleanup()
             await runtime.close()
@@ -90,11 +113,15 @@ async def run(events: int, concurrency: int, model_seconds: float, redis_url: st
 
 def report(rows: list[tuple], model_seconds: float) -> None:
     print(f"\nSlack acknowledgement while the model takes {model_seconds:.1f} s per answer (Slack's limit: 3000 ms)\n")
-    print("| event-id claims | request | count | concurrency | ack p50 ms | ack p99 ms | ack max ms | all answered after s |")
+    print(
+        "| event-id claims | request | count | concurrency | ack p50 ms | ack p99 ms | ack max ms | all answered after s |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for store, kind, count, conc, p50, p99, worst, answered in rows:
         print(f"| {store} | {kind} | {count} | {conc} | {p50:.1f} | {p99:.1f} | {worst:.1f} | {answered:.1f} |")
-    print("\nRerun: .venv/bin/python benchmarks/slack_ack.py --events 200 --concurrency 20 --model-seconds 2 [--redis redis://127.0.0.1:6379/0]")
+    print(
+        "\nRerun: .venv/bin/python benchmarks/slack_ack.py --events 200 --concurrency 20 --model-seconds 2 [--redis redis://127.0.0.1:6379/0]"
+    )
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ answer card replacing "작성 중…". Also: rendering a 2,000-row table reply i
 
 Rerun:  .venv/bin/python benchmarks/teams_latency.py [--messages 60] [--concurrency 10]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp  # noqa: E402
 
-from adapters.base import Reply, Table  # noqa: E402
 from adapters.teams.cards import card_size, reply_card  # noqa: E402
+from bot.conversation import Reply, Table  # noqa: E402
 from bot.runtime import build_runtime  # noqa: E402
 from bot.server import bound_port, start_server  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -36,7 +37,9 @@ def pct(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def one(session: aiohttp.ClientSession, url: str, connector: FakeBotConnector, index: int) -> tuple[float, float, float]:
+async def one(
+    session: aiohttp.ClientSession, url: str, connector: FakeBotConnector, index: int
+) -> tuple[float, float, float]:
     sender = user(account=f"29:bench-{index}")
     activity = personal_message(connector.url, f"불법주정차 과태료 기준 알려줘 ({index})", sender=sender)
     conversation = activity["conversation"]["id"]
@@ -46,7 +49,11 @@ async def one(session: aiohttp.ClientSession, url: str, connector: FakeBotConnec
     accepted = time.perf_counter() - started
 
     def seen(kind: str):
-        return lambda c: [x for x in c.calls if x.conversation_id == conversation and (x.type == "typing" if kind == "typing" else x.card)]
+        return lambda c: [
+            x
+            for x in c.calls
+            if x.conversation_id == conversation and (x.type == "typing" if kind == "typing" else x.card)
+        ]
 
     await connector.wait_for(seen("typing"), timeout=60)
     typing = time.perf_counter() - started
@@ -65,7 +72,9 @@ async def run(messages: int, concurrency: int) -> list[tuple[str, list[tuple[flo
     config = config_for_upstreams(upstream.base_url, data=data)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(config=APP_YAML, database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", port=0, teams_update_seconds=60)
+        settings = Settings(
+            config=APP_YAML, database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", port=0, teams_update_seconds=60
+        )
         runtime = await build_runtime(settings, environ=dict(os.environ), config=config, migrate=True)
         runner = await start_server(runtime, "127.0.0.1", 0)
         url = f"http://127.0.0.1:{bound_port(runner)}"
@@ -100,15 +109,24 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for label, samples in results:
         cols = list(zip(*samples))
-        print(f"| {label} | " + " | ".join(f"{statistics.median(c):.0f} | {pct(list(c), 0.99):.0f}" for c in cols) + " |")
+        print(
+            f"| {label} | " + " | ".join(f"{statistics.median(c):.0f} | {pct(list(c), 0.99):.0f}" for c in cols) + " |"
+        )
 
     rows = tuple((f"2026-{i:05d}", "한빛로 12 앞 보도블록 파손 신고 " * 3, "도로과") for i in range(2000))
-    reply = Reply("민원 2,000건을 분류했습니다. " * 200, kind="answer", parts=[Table(("접수번호", "내용", "부서"), rows)], notice="※ AI 초안")
+    reply = Reply(
+        "민원 2,000건을 분류했습니다. " * 200,
+        kind="answer",
+        parts=[Table(("접수번호", "내용", "부서"), rows)],
+        notice="※ AI 초안",
+    )
     started = time.perf_counter()
     for _ in range(20):
         card = reply_card(reply)
     elapsed = (time.perf_counter() - started) / 20 * 1000
-    print(f"\nCard for a 2,000-row table + 5,600-character answer: {elapsed:.1f} ms to render, {card_size(card):,} bytes (limit 24,000)")
+    print(
+        f"\nCard for a 2,000-row table + 5,600-character answer: {elapsed:.1f} ms to render, {card_size(card):,} bytes (limit 24,000)"
+    )
     print("\nRerun: .venv/bin/python benchmarks/teams_latency.py [--messages 60] [--concurrency 10]")
 
 

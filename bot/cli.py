@@ -1,11 +1,11 @@
 """The `govbot` command: serve, chat, check-config, db. Other features add their own sub-apps."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -20,7 +20,11 @@ from bot.privacy import cli as filter_cli
 from bot.quota import cli as quota_cli
 from bot.settings import Settings
 
-app = typer.Typer(help="govbot: 공무원을 위한 메신저 업무 도우미 / a messenger assistant for public officials", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="govbot: 공무원을 위한 메신저 업무 도우미 / a messenger assistant for public officials",
+    no_args_is_help=True,
+    add_completion=False,
+)
 db_app = typer.Typer(help="데이터베이스 / database", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(quota_cli.app, name="quota")
@@ -32,7 +36,7 @@ app.add_typer(complaints_cli.app, name="complaints")
 app.registered_commands += filter_cli.app.registered_commands
 
 
-def _settings(config: Optional[Path]) -> Settings:
+def _settings(config: Path | None) -> Settings:
     settings = Settings()
     return settings.model_copy(update={"config": config}) if config else settings
 
@@ -46,7 +50,9 @@ def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]
 
 
 def _print_config_errors(error: ConfigInvalid) -> None:
-    err.print(f"[bold red]설정 오류 {len(error.errors)}건[/bold red] / {len(error.errors)} configuration error(s) in {error.source}:")
+    err.print(
+        f"[bold red]설정 오류 {len(error.errors)}건[/bold red] / {len(error.errors)} configuration error(s) in {error.source}:"
+    )
     for item in error.errors:
         where = item.path or "(문서 전체 / whole document)"
         line = f" (줄/line {item.line})" if item.line else ""
@@ -58,7 +64,9 @@ def check_config(path: Path = typer.Argument(Path("app.yaml"), help="app.yaml �
     """app.yaml을 검사합니다 (오류가 있으면 종료 코드 2) / validate app.yaml (exit 2 on errors)."""
     config = _load_or_exit(path)
     members = sum(len(d.members) for d in config.departments)
-    out.print(f"[green]설정이 올바릅니다[/green] / configuration is valid: {config.organisation.name}, 부서 {len(config.departments)}개, 사용자 {members}명, 도우미 {len(config.assistants)}개(app.yaml)")
+    out.print(
+        f"[green]설정이 올바릅니다[/green] / configuration is valid: {config.organisation.name}, 부서 {len(config.departments)}개, 사용자 {members}명, 도우미 {len(config.assistants)}개(app.yaml)"
+    )
 
 
 @db_app.command("upgrade")
@@ -82,10 +90,14 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
 
 @app.command()
 def serve(
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="app.yaml 경로 (기본: GOVBOT_CONFIG 또는 ./app.yaml)"),
-    host: Optional[str] = typer.Option(None, help="수신 주소 / bind address"),
-    port: Optional[int] = typer.Option(None, help="포트 / port"),
-    slack_socket_mode: bool = typer.Option(False, "--slack-socket-mode", help="Slack을 Socket Mode로 연결 (인바운드 연결이 없는 망)"),
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="app.yaml 경로 (기본: GOVBOT_CONFIG 또는 ./app.yaml)"
+    ),
+    host: str | None = typer.Option(None, help="수신 주소 / bind address"),
+    port: int | None = typer.Option(None, help="포트 / port"),
+    slack_socket_mode: bool = typer.Option(
+        False, "--slack-socket-mode", help="Slack을 Socket Mode로 연결 (인바운드 연결이 없는 망)"
+    ),
 ) -> None:
     """웹 채팅과 메신저 어댑터를 띄웁니다 / start the web chat and messenger adapters."""
     settings = _settings(config)
@@ -105,8 +117,13 @@ async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-unt
 
     runtime = await build_runtime(settings, config=app_config, migrate=settings.database_url.startswith("sqlite"))
     runner = await start_server(runtime, settings.host, settings.port)
-    mode = "오프라인 모드(생성형 모델 없음) / offline mode, no generative model" if runtime.offline else "모델 연결됨 / model connected: " + ", ".join(
-        f"{alias}→{runtime.bundle.router.targets(alias)[0].provider.id}" for alias in runtime.bundle.router.aliases
+    mode = (
+        "오프라인 모드(생성형 모델 없음) / offline mode, no generative model"
+        if runtime.offline
+        else "모델 연결됨 / model connected: "
+        + ", ".join(
+            f"{alias}→{runtime.bundle.router.targets(alias)[0].provider.id}" for alias in runtime.bundle.router.aliases
+        )
     )
     out.print(f"[bold green]govbot[/bold green] {app_config.organisation.name} — {mode}")
     out.print(f"웹 채팅 / web chat: [link]{settings.public_url}[/link]")
@@ -114,9 +131,13 @@ async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-unt
         how = "Socket Mode" if settings.slack_socket_mode else f"HTTP {settings.public_url.rstrip('/')}/slack/events"
         out.print(f"Slack: {how}")
     elif settings.slack_bot_token is not None:
-        out.print("[red]Slack이 연결되지 않았습니다. 위 로그의 설정 오류를 확인하세요. / Slack is not connected; see the log above.[/red]")
+        out.print(
+            "[red]Slack이 연결되지 않았습니다. 위 로그의 설정 오류를 확인하세요. / Slack is not connected; see the log above.[/red]"
+        )
     if settings.web_dev_login:
-        out.print("[yellow]개발용 사용자 선택이 켜져 있습니다. 운영에서는 GOVBOT_WEB_DEV_LOGIN=false 로 끄고 행정포털 헤더를 쓰세요.[/yellow]")
+        out.print(
+            "[yellow]개발용 사용자 선택이 켜져 있습니다. 운영에서는 GOVBOT_WEB_DEV_LOGIN=false 로 끄고 행정포털 헤더를 쓰세요.[/yellow]"
+        )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -131,7 +152,7 @@ async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-unt
 @app.command()
 def chat(
     user: str = typer.Option(..., "--user", "-u", help="사용자 ID (app.yaml members의 user) / user id"),
-    config: Optional[Path] = typer.Option(None, "--config", "-c"),
+    config: Path | None = typer.Option(None, "--config", "-c"),
 ) -> None:
     """터미널에서 대화합니다 / chat in the terminal."""
     settings = _settings(config)

@@ -1,4 +1,5 @@
 """What every admin CLI command needs: settings, app.yaml and an open store, closed afterwards."""
+
 from __future__ import annotations
 
 import asyncio
@@ -34,7 +35,10 @@ def with_store(work: Callable[[AppConfig, Store], Awaitable[T]]) -> T:
         store = await Store.open(settings.database_url, redis_url=settings.redis_url, schema=settings.database_schema)
         try:
             if await current_revision(store.engine) is None:
-                raise fail("데이터베이스가 준비되지 않았습니다. 먼저 `govbot db upgrade`를 실행하세요.", "The database is not initialised; run `govbot db upgrade` first.")
+                raise fail(
+                    "데이터베이스가 준비되지 않았습니다. 먼저 `govbot db upgrade`를 실행하세요.",
+                    "The database is not initialised; run `govbot db upgrade` first.",
+                )
             return await work(config, store)
         finally:
             await store.close()

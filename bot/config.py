@@ -3,6 +3,7 @@
 Unknown keys and wrong types are errors, reported with their YAML path and line in Korean and
 English, because an admin editing YAML by hand must be told exactly what to fix.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,7 +38,9 @@ class Organisation(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"알 수 없는 시간대 '{value}'입니다(예: Asia/Seoul). / Unknown time zone '{value}' (e.g. Asia/Seoul).") from error
+            raise ValueError(
+                f"알 수 없는 시간대 '{value}'입니다(예: Asia/Seoul). / Unknown time zone '{value}' (e.g. Asia/Seoul)."
+            ) from error
         return value
 
 
@@ -140,7 +143,7 @@ class PriorityLevels(_Strict):
     normal: float = Field(13, ge=0, le=100)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "PriorityLevels":
+    def _ordered(self) -> PriorityLevels:
         if not self.urgent >= self.high >= self.normal:
             raise ValueError("urgent ≥ high ≥ normal 순서여야 합니다. / Levels must satisfy urgent ≥ high ≥ normal.")
         return self
@@ -270,7 +273,9 @@ def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
     provider_ids = [p.id for p in config.providers]
     for i, pid in enumerate(provider_ids):
         if provider_ids.count(pid) > 1:
-            problems.append((("providers", i, "id"), f"공급자 id '{pid}'가 중복됩니다.", f"Duplicate provider id '{pid}'."))
+            problems.append(
+                (("providers", i, "id"), f"공급자 id '{pid}'가 중복됩니다.", f"Duplicate provider id '{pid}'.")
+            )
     for alias, targets in config.models.items():
         for j, target in enumerate(targets):
             if target.provider not in provider_ids:
@@ -285,7 +290,13 @@ def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
     dept_ids = [d.id for d in config.departments]
     for i, dept in enumerate(config.departments):
         if dept_ids.count(dept.id) > 1:
-            problems.append((("departments", i, "id"), f"부서 id '{dept.id}'가 중복됩니다.", f"Duplicate department id '{dept.id}'."))
+            problems.append(
+                (
+                    ("departments", i, "id"),
+                    f"부서 id '{dept.id}'가 중복됩니다.",
+                    f"Duplicate department id '{dept.id}'.",
+                )
+            )
         members = {m.user for m in dept.members}
         for j, member in enumerate(dept.members):
             if member.user in seen_users:
@@ -309,11 +320,19 @@ def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
     for i, spec in enumerate(config.assistants):
         if spec.department is not None and spec.department not in dept_ids:
             problems.append(
-                (("assistants", i, "department"), f"없는 부서 '{spec.department}'입니다.", f"Unknown department '{spec.department}'.")
+                (
+                    ("assistants", i, "department"),
+                    f"없는 부서 '{spec.department}'입니다.",
+                    f"Unknown department '{spec.department}'.",
+                )
             )
         if spec.model not in config.models and config.models:
             problems.append(
-                (("assistants", i, "model"), f"models에 없는 모델 별칭 '{spec.model}'입니다.", f"Model alias '{spec.model}' is not under models.")
+                (
+                    ("assistants", i, "model"),
+                    f"models에 없는 모델 별칭 '{spec.model}'입니다.",
+                    f"Model alias '{spec.model}' is not under models.",
+                )
             )
     return problems
 
@@ -327,16 +346,22 @@ def parse_config(text: str, source: str = "app.yaml") -> AppConfig:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(error, "problem", None) or str(error)
-        raise ConfigInvalid(source, [ConfigError("", line, f"YAML 문법 오류입니다: {problem}", f"YAML syntax error: {problem}")]) from error
+        raise ConfigInvalid(
+            source, [ConfigError("", line, f"YAML 문법 오류입니다: {problem}", f"YAML syntax error: {problem}")]
+        ) from error
     if not isinstance(data, dict):
-        raise ConfigInvalid(source, [ConfigError("", 1, "최상위는 항목: 값 형태여야 합니다.", "The top level must be a mapping.")])
+        raise ConfigInvalid(
+            source, [ConfigError("", 1, "최상위는 항목: 값 형태여야 합니다.", "The top level must be a mapping.")]
+        )
     try:
         config = AppConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigInvalid(source, _from_validation(error, root)) from None
     problems = _cross_check(config)
     if problems:
-        raise ConfigInvalid(source, [ConfigError(_yaml_path(loc), _line_of(root, loc), ko, en) for loc, ko, en in problems])
+        raise ConfigInvalid(
+            source, [ConfigError(_yaml_path(loc), _line_of(root, loc), ko, en) for loc, ko, en in problems]
+        )
     return config
 
 
@@ -352,7 +377,19 @@ def load_config(path: Path) -> AppConfig:
     words_file = config.filters.prohibited_words_file
     if words_file is not None and not words_file.is_absolute():
         words_file = path.parent / words_file  # relative to app.yaml, not to wherever govbot was started
-        config = config.model_copy(update={"filters": config.filters.model_copy(update={"prohibited_words_file": words_file})})
+        config = config.model_copy(
+            update={"filters": config.filters.model_copy(update={"prohibited_words_file": words_file})}
+        )
     if words_file is not None and not words_file.is_file():
-        raise ConfigInvalid(str(path), [ConfigError("filters.prohibited_words_file", None, f"금칙어 파일이 없습니다: {words_file}", f"Prohibited-words file not found: {words_file}")])
+        raise ConfigInvalid(
+            str(path),
+            [
+                ConfigError(
+                    "filters.prohibited_words_file",
+                    None,
+                    f"금칙어 파일이 없습니다: {words_file}",
+                    f"Prohibited-words file not found: {words_file}",
+                )
+            ],
+        )
     return config

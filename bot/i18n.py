@@ -3,6 +3,7 @@
 Keeping every sentence here lets an office review the wording in one place and keeps the
 request path free of string building scattered across modules.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -68,7 +69,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": (
             "현재 생성형 AI 모델이 연결되어 있지 않아(오프라인 모드) 새 글을 작성할 수는 없습니다.\n\n"
             "지금 할 수 있는 일: `/help` 명령 안내, 도우미 목록(`/assistants`), 사용량(`/quota`), "
-            "붙여 넣은 긴 글의 핵심 문장 추출(\"다음 글을 요약해줘\" 뒤에 글을 붙여 넣기).\n\n"
+            '붙여 넣은 긴 글의 핵심 문장 추출("다음 글을 요약해줘" 뒤에 글을 붙여 넣기).\n\n'
             "관리자는 app.yaml에 청사 내부(온프레미스) OpenAI 호환 서버를 연결할 수 있습니다. 예:\n"
             "```yaml\nproviders:\n  - id: onprem\n    kind: openai\n    base_url: http://llm.intranet.local:8000/v1\n"
             "    api_key_env: ONPREM_LLM_KEY\nmodels:\n  default:\n    - provider: onprem\n      model: qwen2.5-72b-instruct\n```"
@@ -76,7 +77,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": (
             "No generative model is connected (offline mode), so I cannot write new text.\n\n"
             "What works now: `/help`, the assistant list (`/assistants`), usage (`/quota`), and extracting the key "
-            "sentences of a pasted text (\"summarise this:\" followed by the text).\n\n"
+            'sentences of a pasted text ("summarise this:" followed by the text).\n\n'
             "An administrator connects an on-premises OpenAI-compatible server in app.yaml, e.g.:\n"
             "```yaml\nproviders:\n  - id: onprem\n    kind: openai\n    base_url: http://llm.intranet.local:8000/v1\n"
             "    api_key_env: ONPREM_LLM_KEY\nmodels:\n  default:\n    - provider: onprem\n      model: qwen2.5-72b-instruct\n```"
@@ -92,8 +93,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # ---- complaint triage (issue 7) -------------------------------------------------------
     "triage_reading": {"ko": "민원 목록을 읽는 중입니다…", "en": "Reading the complaint list…"},
-    "triage_analysing": {"ko": "민원 {count:,}건을 분석하는 중입니다(개인정보 가림, 묶기, 우선순위)…", "en": "Analysing {count:,} complaints (masking, clustering, priority)…"},
-    "triage_describing": {"ko": "묶음 {count}개의 제목과 요약을 작성하는 중입니다…", "en": "Writing titles and summaries for {count} clusters…"},
+    "triage_analysing": {
+        "ko": "민원 {count:,}건을 분석하는 중입니다(개인정보 가림, 묶기, 우선순위)…",
+        "en": "Analysing {count:,} complaints (masking, clustering, priority)…",
+    },
+    "triage_describing": {
+        "ko": "묶음 {count}개의 제목과 요약을 작성하는 중입니다…",
+        "en": "Writing titles and summaries for {count} clusters…",
+    },
     "triage_head": {
         "ko": "민원 {count:,}건을 {clusters}개 묶음으로 정리했습니다{scope}. 긴급 {urgent}건 · 높음 {high}건 · 보통 {normal}건 · 낮음 {low}건.",
         "en": "Sorted {count:,} complaints into {clusters} clusters{scope}. Urgent {urgent}, high {high}, normal {normal}, low {low}.",
@@ -109,7 +116,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There are no complaints to analyse. Check that the list contains complaint text.",
     },
     "triage_encoding": {"ko": "'{name}'을(를) {encoding} 인코딩으로 읽었습니다.", "en": "Read '{name}' as {encoding}."},
-    "triage_skipped": {"ko": "읽지 못해 건너뛴 행 {count}개: {rows}", "en": "{count} rows skipped as unreadable: {rows}"},
+    "triage_skipped": {
+        "ko": "읽지 못해 건너뛴 행 {count}개: {rows}",
+        "en": "{count} rows skipped as unreadable: {rows}",
+    },
     "triage_warnings": {"ko": "참고: {rows}", "en": "Note: {rows}"},
     "triage_masked": {
         "ko": "민원인 이름·연락처 등 개인정보는 부서 정책에 따라 가렸습니다. 전체 결과는 첨부한 XLSX 파일에 있습니다.",
@@ -117,17 +127,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "triage_help": {
         "ko": "민원 목록을 정리해 드립니다. CSV·XLSX·TXT 파일을 첨부하거나 민원을 한 줄에 하나씩 붙여 넣고, 예를 들어 "
-              "\"전동킥보드 관련 민원을 우선순위별로 정리해줘\"라고 보내 주세요. 비슷한 민원을 묶고, 긴급도와 그 이유, 담당 부서를 제안합니다.",
+        '"전동킥보드 관련 민원을 우선순위별로 정리해줘"라고 보내 주세요. 비슷한 민원을 묶고, 긴급도와 그 이유, 담당 부서를 제안합니다.',
         "en": "I sort complaint lists. Attach a CSV, XLSX or TXT file, or paste one complaint per line, and ask e.g. "
-              "\"sort the e-scooter complaints by priority\". I cluster similar complaints, rank them with reasons and suggest a department.",
+        '"sort the e-scooter complaints by priority". I cluster similar complaints, rank them with reasons and suggest a department.',
     },
-    "triage_more_files": {"ko": "첨부파일이 여러 개라 '{name}'만 정리했습니다.", "en": "Several files were attached; only '{name}' was sorted."},
-    "forward_done": {"ko": "{department} {platform} 채널({channel})에 {rank}번 묶음 요약을 전달했습니다.", "en": "Forwarded cluster {rank} to {department}'s {platform} channel ({channel})."},
+    "triage_more_files": {
+        "ko": "첨부파일이 여러 개라 '{name}'만 정리했습니다.",
+        "en": "Several files were attached; only '{name}' was sorted.",
+    },
+    "forward_done": {
+        "ko": "{department} {platform} 채널({channel})에 {rank}번 묶음 요약을 전달했습니다.",
+        "en": "Forwarded cluster {rank} to {department}'s {platform} channel ({channel}).",
+    },
     "forward_expired": {
         "ko": "전달할 정리 결과가 만료되었습니다. 민원 목록을 다시 정리한 뒤 전달해 주세요.",
         "en": "This triage result has expired. Sort the list again, then forward.",
     },
-    "forward_not_owner": {"ko": "정리를 요청한 사람만 전달할 수 있습니다.", "en": "Only the official who ran the triage can forward it."},
+    "forward_not_owner": {
+        "ko": "정리를 요청한 사람만 전달할 수 있습니다.",
+        "en": "Only the official who ran the triage can forward it.",
+    },
     "forward_no_channel": {
         "ko": "{department}에 등록된 메신저 채널이 없어 전달하지 못했습니다. app.yaml의 departments[].channels에 채널을 등록해 달라고 관리자에게 요청하거나, XLSX 파일을 직접 전달해 주세요.",
         "en": "{department} has no messenger channel registered, so nothing was sent. Ask an admin to add one under departments[].channels in app.yaml, or send the XLSX file yourself.",
@@ -174,7 +193,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "채널에서는 @govbot 으로 불러 주세요. 답변은 그 게시물의 스레드에 달립니다.",
         "en": "In a channel, @mention govbot; the answer goes into that post's thread.",
     },
-    "teams_attachment_too_large": {"ko": "파일이 너무 큽니다(최대 {limit}MB)", "en": "the file is too large (max {limit} MB)"},
+    "teams_attachment_too_large": {
+        "ko": "파일이 너무 큽니다(최대 {limit}MB)",
+        "en": "the file is too large (max {limit} MB)",
+    },
     "teams_attachment_failed": {"ko": "내려받지 못했습니다({reason})", "en": "it could not be downloaded ({reason})"},
     "teams_attachment_no_url": {
         "ko": "Teams가 파일 주소를 보내지 않았습니다. 개인 채팅에서 다시 올려 주세요",
@@ -208,7 +230,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "slack_home_title": {"ko": "govbot — {organisation} 업무 도우미", "en": "govbot — assistant for {organisation}"},
     "slack_home_department": {"ko": "*{name}* 님 · {department} ({role})", "en": "*{name}* · {department} ({role})"},
-    "slack_home_quota": {"ko": "이번 달 부서 사용량: *{used:,}* / {limit} 토큰", "en": "Department use this month: *{used:,}* / {limit} tokens"},
+    "slack_home_quota": {
+        "ko": "이번 달 부서 사용량: *{used:,}* / {limit} 토큰",
+        "en": "Department use this month: *{used:,}* / {limit} tokens",
+    },
     "slack_home_assistants": {"ko": "사용할 수 있는 도우미", "en": "Assistants you can use"},
     "slack_home_starters": {"ko": "이렇게 물어보세요", "en": "Try asking"},
     "slack_home_howto": {

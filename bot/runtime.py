@@ -2,6 +2,7 @@
 
 There is no global state: the server, the CLI and the tests each build their own Runtime.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,7 +53,9 @@ def build_memory(config: AppConfig, store: Store) -> Memory:
 
 def build_registry(config: AppConfig, store: Store) -> AssistantRegistry:
     """app.yaml's assistants override the built-in ones; department assistants come last."""
-    return AssistantRegistry([StaticSource(config.assistants), StaticSource(load_builtin()), StoredSource(store.assistants)])
+    return AssistantRegistry(
+        [StaticSource(config.assistants), StaticSource(load_builtin()), StoredSource(store.assistants)]
+    )
 
 
 def build_skills(config: AppConfig) -> dict[str, Skill]:
@@ -73,7 +76,9 @@ async def build_runtime(
 ) -> Runtime:
     env = os.environ if environ is None else environ
     config = config or load_config(settings.config)
-    store = await Store.open(settings.database_url, redis_url=settings.redis_url, schema=schema or settings.database_schema, migrate=migrate)
+    store = await Store.open(
+        settings.database_url, redis_url=settings.redis_url, schema=schema or settings.database_schema, migrate=migrate
+    )
     bundle = build_gateway(config, store, env)
     commands = CommandRegistry()
     register_builtin_commands(commands)

@@ -2,6 +2,7 @@
 
 aiohttp because slack-bolt and botbuilder both speak it natively, and it streams responses.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -21,7 +22,9 @@ ADAPTER_MODULES: tuple[str, ...] = ("adapters.web", "adapters.openai_api", "adap
 
 async def healthz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
-    return web.json_response({"status": "ok", "offline": runtime.offline, "organisation": runtime.config.organisation.name})
+    return web.json_response(
+        {"status": "ok", "offline": runtime.offline, "organisation": runtime.config.organisation.name}
+    )
 
 
 def build_app(runtime: Runtime) -> web.Application:

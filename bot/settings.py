@@ -3,6 +3,7 @@
 Only what differs between installations of the same office lives here; everything the office
 decides (departments, assistants, policies) lives in app.yaml. Secrets never go in app.yaml.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,12 +30,18 @@ class Settings(BaseSettings):
     web_dev_login: bool = True
     max_upload_mb: int = 20
     # Microsoft Teams (adapters/teams). Bot Framework credentials use Microsoft's own names (MicrosoftAppId, …).
-    teams_public_url: str | None = Field(None, description="Base URL Teams users can open for result files (default: public_url)")
-    teams_service_url: str | None = Field(None, description="Bot Connector URL for posting to channels not heard from since start")
+    teams_public_url: str | None = Field(
+        None, description="Base URL Teams users can open for result files (default: public_url)"
+    )
+    teams_service_url: str | None = Field(
+        None, description="Bot Connector URL for posting to channels not heard from since start"
+    )
     teams_update_seconds: float = Field(1.5, description="Minimum interval between updates of the '작성 중…' message")
     # Slack (adapters/slack). Credentials use Slack's own variable names, without the GOVBOT_ prefix.
     slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
-    slack_signing_secret: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret")
+    )
     slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"))
     slack_api_url: str | None = Field(None, description="Slack Web API base URL, e.g. an on-premises proxy")
     slack_socket_mode: bool = False  # connect out over a WebSocket instead of receiving HTTP

@@ -1,4 +1,5 @@
 """Calendar periods in the office's time zone (quotas and usage roll over at local midnight)."""
+
 from __future__ import annotations
 
 from datetime import datetime

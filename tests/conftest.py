@@ -3,6 +3,7 @@
 Everything listens on 127.0.0.1 only. PostgreSQL tests use a fresh schema per test and drop it after;
 where no PostgreSQL answers they are skipped with the reason shown (pytest -ra prints it).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,7 +38,14 @@ def config_for_upstreams(*base_urls: str, data: dict[str, Any] | None = None) ->
     """The shipped app.yaml with its providers replaced by the given fake upstreams, tried in order."""
     data = data if data is not None else shipped_config_data()
     data["providers"] = [
-        {"id": f"fake{i}", "kind": "openai", "base_url": url, "api_key_env": FAKE_KEY_ENV, "timeout_seconds": 5, "max_retries": 1}
+        {
+            "id": f"fake{i}",
+            "kind": "openai",
+            "base_url": url,
+            "api_key_env": FAKE_KEY_ENV,
+            "timeout_seconds": 5,
+            "max_retries": 1,
+        }
         for i, url in enumerate(base_urls)
     ]
     targets = [{"provider": f"fake{i}", "model": f"fake-model-{i}"} for i in range(len(base_urls))]

@@ -1,7 +1,6 @@
 """`govbot keys create|list|revoke`: API keys of the OpenAI-compatible endpoint."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import typer
 from rich.table import Table
@@ -29,7 +28,7 @@ def create(
 
 
 @app.command("list")
-def list_keys(department: Optional[str] = typer.Option(None, "--department", "-d")) -> None:
+def list_keys(department: str | None = typer.Option(None, "--department", "-d")) -> None:
     """키 목록(키 값은 보여 주지 않음) / list keys."""
 
     async def work(config, store):  # type: ignore[no-untyped-def]
@@ -38,7 +37,15 @@ def list_keys(department: Optional[str] = typer.Option(None, "--department", "-d
     table = Table("접두사", "부서", "이름", "발급자", "발급일", "상태", "마지막 사용")
     for info in with_store(work):
         used = f"{info.last_used_at:%Y-%m-%d %H:%M}" if info.last_used_at else "-"
-        table.add_row(info.prefix, info.department_id, info.name, info.created_by, f"{info.created_at:%Y-%m-%d}", "폐기" if info.revoked else "사용 중", used)
+        table.add_row(
+            info.prefix,
+            info.department_id,
+            info.name,
+            info.created_by,
+            f"{info.created_at:%Y-%m-%d}",
+            "폐기" if info.revoked else "사용 중",
+            used,
+        )
     out.print(table)
 
 

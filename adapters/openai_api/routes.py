@@ -1,5 +1,6 @@
 """Routes of the OpenAI-compatible endpoint. Errors use OpenAI's error body and status codes
 (400, 401, 403, 429 with Retry-After), so OpenAI clients report them as they would OpenAI's own."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,12 @@ class _ChatRequest(BaseModel):
     user: str | None = None
 
 
-def openai_error(status: int, message: str, code: str, kind: str = "invalid_request_error", headers: dict[str, str] | None = None) -> web.Response:
-    return web.json_response({"error": {"message": message, "type": kind, "param": None, "code": code}}, status=status, headers=headers)
+def openai_error(
+    status: int, message: str, code: str, kind: str = "invalid_request_error", headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.json_response(
+        {"error": {"message": message, "type": kind, "param": None, "code": code}}, status=status, headers=headers
+    )
 
 
 class OpenAIEndpoint:
@@ -55,9 +60,18 @@ class OpenAIEndpoint:
         key = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
         info = await self.runtime.store.keys.authenticate(key) if key else None
         if info is None:
-            return openai_error(401, "API 키가 없거나 올바르지 않습니다. 부서 관리자에게 `govbot keys create`로 발급받으세요. / Invalid or missing API key.", "invalid_api_key")
+            return openai_error(
+                401,
+                "API 키가 없거나 올바르지 않습니다. 부서 관리자에게 `govbot keys create`로 발급받으세요. / Invalid or missing API key.",
+                "invalid_api_key",
+            )
         if self.runtime.config.department(info.department_id) is None:
-            return openai_error(403, "이 키의 부서가 더 이상 설정에 없습니다. / The key's department no longer exists.", "department_unknown", "permission_error")
+            return openai_error(
+                403,
+                "이 키의 부서가 더 이상 설정에 없습니다. / The key's department no longer exists.",
+                "department_unknown",
+                "permission_error",
+            )
         return info
 
     async def models(self, request: web.Request) -> web.Response:
@@ -65,7 +79,10 @@ class OpenAIEndpoint:
         if isinstance(auth, web.Response):
             return auth
         created = int(time.time())
-        data = [{"id": alias, "object": "model", "created": created, "owned_by": "govbot"} for alias in self.runtime.bundle.router.aliases]
+        data = [
+            {"id": alias, "object": "model", "created": created, "owned_by": "govbot"}
+            for alias in self.runtime.bundle.router.aliases
+        ]
         return web.json_response({"object": "list", "data": data})
 
     async def chat_completions(self, request: web.Request) -> web.StreamResponse:
@@ -75,9 +92,15 @@ class OpenAIEndpoint:
         try:
             body = _ChatRequest.model_validate(await request.json())
         except (ValidationError, json.JSONDecodeError, UnicodeDecodeError) as error:
-            return openai_error(400, f"요청 본문이 올바르지 않습니다. / Invalid request body: {error}", "invalid_request")
+            return openai_error(
+                400, f"요청 본문이 올바르지 않습니다. / Invalid request body: {error}", "invalid_request"
+            )
         if body.model not in self.runtime.bundle.router.aliases:
-            return openai_error(400, f"없는 모델 별칭입니다: {body.model}. /v1/models 를 확인하세요. / Unknown model alias.", "model_not_found")
+            return openai_error(
+                400,
+                f"없는 모델 별칭입니다: {body.model}. /v1/models 를 확인하세요. / Unknown model alias.",
+                "model_not_found",
+            )
         roles = {"system", "user", "assistant"}
         gateway_request = GatewayRequest(
             department_id=auth.department_id,
@@ -102,7 +125,13 @@ class OpenAIEndpoint:
                 "object": "chat.completion",
                 "created": int(time.time()),
                 "model": body.model,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": completion.text}, "finish_reason": completion.finish_reason or "stop"}],
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": completion.text},
+                        "finish_reason": completion.finish_reason or "stop",
+                    }
+                ],
                 "usage": {
                     "prompt_tokens": completion.usage.prompt_tokens,
                     "completion_tokens": completion.usage.completion_tokens,
@@ -125,22 +154,48 @@ class OpenAIEndpoint:
                 await response.write(f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode())
 
             def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-                return {"id": chunk_id, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
-                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+                return {
+                    "id": chunk_id,
+                    "object": "chat.completion.chunk",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                }
 
             try:
                 await send(chunk({"role": "assistant", "content": ""}))
                 async for text in reply:
                     await send(chunk({"content": text}))
             except GatewayError as error:  # failed midway: OpenAI streams report errors as an event
-                await send({"error": {"message": f"{error.message('ko')} / {error.message('en')}", "type": "server_error", "code": error.code}})
+                await send(
+                    {
+                        "error": {
+                            "message": f"{error.message('ko')} / {error.message('en')}",
+                            "type": "server_error",
+                            "code": error.code,
+                        }
+                    }
+                )
                 await response.write(b"data: [DONE]\n\n")
                 return response
         completion = reply.completion
         await send(chunk({}, (completion.finish_reason if completion else None) or "stop"))
         if completion is not None:
-            usage = {"prompt_tokens": completion.usage.prompt_tokens, "completion_tokens": completion.usage.completion_tokens, "total_tokens": completion.usage.total_tokens}
-            await send({"id": chunk_id, "object": "chat.completion.chunk", "created": int(time.time()), "model": model, "choices": [], "usage": usage})
+            usage = {
+                "prompt_tokens": completion.usage.prompt_tokens,
+                "completion_tokens": completion.usage.completion_tokens,
+                "total_tokens": completion.usage.total_tokens,
+            }
+            await send(
+                {
+                    "id": chunk_id,
+                    "object": "chat.completion.chunk",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [],
+                    "usage": usage,
+                }
+            )
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
         return response
@@ -148,6 +203,8 @@ class OpenAIEndpoint:
 
 def _gateway_error(error: GatewayError) -> web.Response:
     headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
-    kind = {400: "invalid_request_error", 403: "permission_error", 429: "rate_limit_error"}.get(error.status, "server_error")
+    kind = {400: "invalid_request_error", 403: "permission_error", 429: "rate_limit_error"}.get(
+        error.status, "server_error"
+    )
     message = f"{error.message('ko')} / {error.message('en')}"
     return openai_error(error.status, message, error.code, kind, headers)

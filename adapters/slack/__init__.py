@@ -2,6 +2,7 @@
 
 `mount` does nothing unless SLACK_BOT_TOKEN is set, so offices without Slack are unaffected.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,11 +24,15 @@ def build_adapter(runtime: Runtime) -> SlackAdapter | None:
         return None
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     if not settings.slack_socket_mode and not secret:
-        log.error("Slack: SLACK_SIGNING_SECRET이 없어 /slack/events를 열지 않습니다(또는 --slack-socket-mode). / "
-                  "SLACK_SIGNING_SECRET is not set; /slack/events stays closed (or use --slack-socket-mode).")
+        log.error(
+            "Slack: SLACK_SIGNING_SECRET이 없어 /slack/events를 열지 않습니다(또는 --slack-socket-mode). / "
+            "SLACK_SIGNING_SECRET is not set; /slack/events stays closed (or use --slack-socket-mode)."
+        )
         return None
     if settings.slack_socket_mode and settings.slack_app_token is None:
-        log.error("Slack: Socket Mode에는 SLACK_APP_TOKEN(xapp-…)이 필요합니다. / Socket Mode needs SLACK_APP_TOKEN (xapp-…).")
+        log.error(
+            "Slack: Socket Mode에는 SLACK_APP_TOKEN(xapp-…)이 필요합니다. / Socket Mode needs SLACK_APP_TOKEN (xapp-…)."
+        )
         return None
     services = runtime.bot.services
     config = runtime.config

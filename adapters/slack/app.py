@@ -4,6 +4,7 @@ Bolt acknowledges events at once (process_before_response=False) and runs each l
 task, so model work never delays the 3-second acknowledgement. Slack's retries are de-duplicated by
 event id through the store shared by all govbot processes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,10 +19,12 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler, AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.base import Bot, Reply, Section
 from adapters.slack import events
 from adapters.slack.files import FileTransfer
 from adapters.slack.home import home_view
@@ -29,6 +32,7 @@ from adapters.slack.poster import ReplyPoster, explain
 from adapters.slack.progress import SlackProgress
 from adapters.slack.render import ACTION_PREFIX, action_name, files_of, progress_message, render
 from adapters.slack.users import UserDirectory
+from bot.conversation import Bot, Reply, Section
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -97,7 +101,9 @@ class SlackAdapter:
         self._is_bot_thread = is_bot_thread
         self.client = web_client(token, api_url)
         extra_hosts = [urlsplit(api_url).hostname or ""] if api_url else []
-        self.files = FileTransfer(self.client, token, max_upload_bytes, contact=contact, locale=locale, extra_hosts=extra_hosts)
+        self.files = FileTransfer(
+            self.client, token, max_upload_bytes, contact=contact, locale=locale, extra_hosts=extra_hosts
+        )
         self.users = UserDirectory(self.client)
         self.poster = ReplyPoster(self.client, self.files, locale)
         self.app = AsyncApp(
@@ -138,12 +144,22 @@ class SlackAdapter:
     # ---- events -------------------------------------------------------------------------
 
     async def on_mention(self, event: dict[str, Any], context: dict[str, Any]) -> None:
-        if not events.mention_allowed(event, bot_user_id=context.get("bot_user_id", ""), bot_id=context.get("bot_id", ""), answer_bots=self.answer_bots):
+        if not events.mention_allowed(
+            event,
+            bot_user_id=context.get("bot_user_id", ""),
+            bot_id=context.get("bot_id", ""),
+            answer_bots=self.answer_bots,
+        ):
             return
         await self._answer(event, events.reply_place(event, "mention"), context)
 
     async def on_message(self, event: dict[str, Any], context: dict[str, Any]) -> None:
-        route = events.route_message(event, bot_user_id=context.get("bot_user_id", ""), bot_id=context.get("bot_id", ""), answer_bots=self.answer_bots)
+        route = events.route_message(
+            event,
+            bot_user_id=context.get("bot_user_id", ""),
+            bot_id=context.get("bot_id", ""),
+            answer_bots=self.answer_bots,
+        )
         if route == "ignore":
             return
         where = events.reply_place(event, route)
@@ -158,7 +174,12 @@ class SlackAdapter:
         user = await self.users.get(str(event.get("user", "")))
         attachments = await self.files.attachments(event.get("files") or [])
         message = events.to_message(
-            event, where, bot_user_id=context.get("bot_user_id", ""), user_name=user.name, user_email=user.email, attachments=attachments
+            event,
+            where,
+            bot_user_id=context.get("bot_user_id", ""),
+            user_name=user.name,
+            user_email=user.email,
+            attachments=attachments,
         )
         sink = SlackProgress(self.client, where.channel, placeholder, note, interval=self.update_seconds)
         reply = await self.bot.handle(message, sink)
@@ -182,7 +203,9 @@ class SlackAdapter:
 
     # ---- slash command and buttons ------------------------------------------------------
 
-    async def on_command(self, ack: Callable[..., Awaitable[None]], command: dict[str, Any], respond: Callable[..., Awaitable[Any]]) -> None:
+    async def on_command(
+        self, ack: Callable[..., Awaitable[None]], command: dict[str, Any], respond: Callable[..., Awaitable[Any]]
+    ) -> None:
         """Acknowledge at once (Slack shows an error after 3 s), then answer through response_url."""
         text = events.command_text(str(command.get("text", "")), self._is_command)
         if text.startswith("/"):
@@ -192,10 +215,17 @@ class SlackAdapter:
         user = await self.users.get(str(command.get("user_id", "")))
         message = events.command_message(command, text, user_name=user.name, user_email=user.email)
         reply = await self.bot.handle(message)
-        await self._respond(respond, reply, user_id=message.user_id, channel=message.channel_id if message.is_direct else "")
+        await self._respond(
+            respond, reply, user_id=message.user_id, channel=message.channel_id if message.is_direct else ""
+        )
 
-    async def on_action(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], action: dict[str, Any],
-                        respond: Callable[..., Awaitable[Any]]) -> None:
+    async def on_action(
+        self,
+        ack: Callable[..., Awaitable[None]],
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Callable[..., Awaitable[Any]],
+    ) -> None:
         await ack()
         user = await self.users.get(str((body.get("user") or {}).get("id", "")))
         translated = events.to_action(body, action, action_name(str(action.get("action_id", ""))), user.email)
@@ -203,12 +233,21 @@ class SlackAdapter:
         if reply is None:
             return
         if body.get("response_url"):
-            await self._respond(respond, reply, user_id=translated.user_id, channel=translated.channel_id if translated.channel_id.startswith("D") else "")
+            await self._respond(
+                respond,
+                reply,
+                user_id=translated.user_id,
+                channel=translated.channel_id if translated.channel_id.startswith("D") else "",
+            )
         elif translated.channel_id:
             for message in render(reply, self.locale):
-                await self.client.chat_postEphemeral(channel=translated.channel_id, user=translated.user_id, text=message.text, blocks=message.blocks)
+                await self.client.chat_postEphemeral(
+                    channel=translated.channel_id, user=translated.user_id, text=message.text, blocks=message.blocks
+                )
 
-    async def _respond(self, respond: Callable[..., Awaitable[Any]], reply: Reply, *, user_id: str, channel: str) -> None:
+    async def _respond(
+        self, respond: Callable[..., Awaitable[Any]], reply: Reply, *, user_id: str, channel: str
+    ) -> None:
         """Ephemeral answers through response_url (only the official sees them). Files cannot be ephemeral,
         so they go to the official's direct chat with govbot (`channel` when the command came from there)."""
         for message in render(reply, self.locale):
@@ -219,7 +258,11 @@ class SlackAdapter:
         target = channel or await self._direct_channel(user_id)
         failed = await self.files.upload(target, None, parts) if target else [p.name for p in parts]
         for name in failed:
-            await respond(text=t("slack_upload_failed", self.locale, name=name, reason="upload"), response_type="ephemeral", replace_original=False)
+            await respond(
+                text=t("slack_upload_failed", self.locale, name=name, reason="upload"),
+                response_type="ephemeral",
+                replace_original=False,
+            )
 
     async def _direct_channel(self, user_id: str) -> str | None:
         try:
@@ -239,8 +282,11 @@ class SlackAdapter:
             log.error("Slack: %s", explain(error))
             return False
         except (TimeoutError, aiohttp.ClientError) as error:
-            log.error("Slack Web API(%s)에 연결할 수 없습니다: %s. GOVBOT_SLACK_API_URL과 방화벽을 확인하세요. / cannot reach the Slack Web API.",
-                      self.client.base_url, type(error).__name__)
+            log.error(
+                "Slack Web API(%s)에 연결할 수 없습니다: %s. GOVBOT_SLACK_API_URL과 방화벽을 확인하세요. / cannot reach the Slack Web API.",
+                self.client.base_url,
+                type(error).__name__,
+            )
             return False
         log.info("Slack: @%s (%s)", identity.get("user"), identity.get("team"))
         return True

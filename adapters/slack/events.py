@@ -3,6 +3,7 @@
 Pure functions over Slack's JSON, so the rules (which messages are ours, where to reply, how
 Slack's markup reads as plain text) are tested without a Slack client.
 """
+
 from __future__ import annotations
 
 import html
@@ -11,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from adapters.base import Action, Attachment, Message
+from bot.conversation import Action, Attachment, Message
 
 PLATFORM = "slack"
 Route = Literal["dm", "thread", "ignore"]
@@ -134,7 +135,9 @@ def command_text(text: str, is_command: Callable[[str], bool]) -> str:
     return "/" + stripped if is_command(head) else stripped
 
 
-def command_message(command: Mapping[str, Any], text: str, *, user_name: str = "", user_email: str = "", locale: str | None = None) -> Message:
+def command_message(
+    command: Mapping[str, Any], text: str, *, user_name: str = "", user_email: str = "", locale: str | None = None
+) -> Message:
     """A `/govbot` command as a Message. In a direct chat it belongs to that chat's conversation; in a
     channel its answers are private, so each official gets a conversation of their own there (never
     sharing memory with colleagues who use the command in the same channel)."""

@@ -3,6 +3,7 @@
 The bot token is sent only to Slack's own file hosts (or the configured on-premises proxy), never
 to an arbitrary URL found in an event.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,7 +15,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.base import Attachment, FilePart
+from bot.conversation import Attachment, FilePart
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,16 @@ def _megabytes(size: int) -> str:
 
 
 class FileTransfer:
-    def __init__(self, client: AsyncWebClient, token: str, max_bytes: int, *, contact: str, locale: str, extra_hosts: Sequence[str] = ()):
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        token: str,
+        max_bytes: int,
+        *,
+        contact: str,
+        locale: str,
+        extra_hosts: Sequence[str] = (),
+    ):
         self.client = client
         self._token = token
         self.max_bytes = max_bytes
@@ -86,7 +96,9 @@ class FileTransfer:
                     return self._failed(name, content_type, f"HTTP {response.status}")
                 # Without files:read Slack answers 200 with its sign-in page instead of the file.
                 if response.content_type == "text/html" and not name.lower().endswith((".html", ".htm")):
-                    return Attachment(name, content_type, error=t("slack_file_no_permission", self.locale, contact=self.contact))
+                    return Attachment(
+                        name, content_type, error=t("slack_file_no_permission", self.locale, contact=self.contact)
+                    )
                 data = bytearray()
                 async for chunk in response.content.iter_chunked(_CHUNK):
                     data += chunk
@@ -96,10 +108,16 @@ class FileTransfer:
 
     def _too_large(self, name: str, content_type: str, size: int) -> Attachment:
         limit_mb = self.max_bytes // (1024 * 1024)
-        return Attachment(name, content_type, error=t("slack_file_too_large", self.locale, size_mb=_megabytes(size), limit_mb=limit_mb))
+        return Attachment(
+            name,
+            content_type,
+            error=t("slack_file_too_large", self.locale, size_mb=_megabytes(size), limit_mb=limit_mb),
+        )
 
     def _failed(self, name: str, content_type: str, reason: str) -> Attachment:
-        return Attachment(name, content_type, error=t("slack_file_download_failed", self.locale, reason=reason, contact=self.contact))
+        return Attachment(
+            name, content_type, error=t("slack_file_download_failed", self.locale, reason=reason, contact=self.contact)
+        )
 
     async def upload(self, channel: str, thread_ts: str | None, files: Sequence[FilePart]) -> list[str]:
         """Upload result files into the thread (files upload v2); the names that failed."""

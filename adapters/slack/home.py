@@ -1,10 +1,11 @@
 """App Home: the official's department, its token use this month, the assistants and starters."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from adapters.base import DepartmentSummary
 from adapters.slack.mrkdwn import escape, truncate
+from bot.conversation import DepartmentSummary
 from bot.i18n import t
 
 _ROLES = {"ko": {"admin": "관리자", "editor": "편집자", "member": "구성원"}, "en": {}}
@@ -15,17 +16,35 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
 
 
-def home_view(summary: DepartmentSummary | None, *, organisation: str, locale: str, unknown_text: str) -> dict[str, Any]:
+def home_view(
+    summary: DepartmentSummary | None, *, organisation: str, locale: str, unknown_text: str
+) -> dict[str, Any]:
     """The `home` view for views.publish; an unknown user sees whom to ask to be registered."""
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": truncate(t("slack_home_title", locale, organisation=organisation), 150)}}
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": truncate(t("slack_home_title", locale, organisation=organisation), 150),
+            },
+        }
     ]
     if summary is None:
         blocks.append(_section("⚠️ " + escape(unknown_text)))
         return {"type": "home", "blocks": blocks}
     role = _ROLES.get(locale, {}).get(summary.role, summary.role)
     limit = f"{summary.tokens_limit_month:,}" if summary.tokens_limit_month is not None else t("unlimited", locale)
-    blocks.append(_section(t("slack_home_department", locale, name=escape(summary.user_name), department=escape(summary.department_name), role=role)))
+    blocks.append(
+        _section(
+            t(
+                "slack_home_department",
+                locale,
+                name=escape(summary.user_name),
+                department=escape(summary.department_name),
+                role=role,
+            )
+        )
+    )
     quota = t("slack_home_quota", locale, used=summary.tokens_used_month, limit=limit)
     if summary.tokens_limit_month:
         share = min(summary.tokens_used_month / summary.tokens_limit_month, 1.0)

@@ -4,6 +4,7 @@ Pure functions: no Slack client, no I/O, so they are unit- and property-tested o
 Slack's mrkdwn differs from Markdown: *bold*, _italic_, ~strike~, <url|label> links, no headings,
 and &, <, > must always be escaped.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,7 +43,9 @@ def _inline(segment: str) -> str:
         links.append(rendered)
         return f"\x02{len(links) - 1}\x03"
 
-    segment = _IMAGE.sub(lambda m: keep(f"<{escape(m.group(2))}|{_link_label(escape(m.group(1)) or 'image')}>"), segment)
+    segment = _IMAGE.sub(
+        lambda m: keep(f"<{escape(m.group(2))}|{_link_label(escape(m.group(1)) or 'image')}>"), segment
+    )
     segment = _LINK.sub(lambda m: keep(f"<{escape(m.group(2))}|{_link_label(escape(m.group(1)))}>"), segment)
     segment = escape(segment)
     segment = _BOLD_STARS.sub(lambda m: f"{_BOLD}{m.group(1)}{_BOLD}", segment)
@@ -85,7 +88,9 @@ def _tables_as_code(lines: list[str]) -> list[str]:
         line = lines[index]
         if line.strip().startswith(FENCE):
             in_code = not in_code
-        is_table = (not in_code and _TABLE_ROW.match(line) and index + 1 < len(lines) and _TABLE_RULE.match(lines[index + 1]))
+        is_table = (
+            not in_code and _TABLE_ROW.match(line) and index + 1 < len(lines) and _TABLE_RULE.match(lines[index + 1])
+        )
         if not is_table:
             out.append(line)
             index += 1

@@ -3,6 +3,7 @@
 Slack API failures are reported with what to do (invite the bot, check the channel id) and never
 raised into the event loop: one failing post must not stop the app.
 """
+
 from __future__ import annotations
 
 import logging
@@ -11,9 +12,9 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.base import Reply
 from adapters.slack.files import FileTransfer
 from adapters.slack.render import SlackMessage, files_of, render
+from bot.conversation import Reply
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,9 @@ class ReplyPoster:
 
     async def placeholder(self, channel: str, thread_ts: str | None, message: SlackMessage) -> str | None:
         try:
-            response = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.blocks)
+            response = await self.client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.blocks
+            )
         except SlackApiError as error:
             log.warning("slack placeholder not posted: %s", explain(error, channel))
             return None
@@ -77,10 +80,14 @@ class ReplyPoster:
         try:
             for index, message in enumerate(messages):
                 if index == 0 and replace_ts:
-                    await self.client.chat_update(channel=channel, ts=replace_ts, text=message.text, blocks=message.blocks)
+                    await self.client.chat_update(
+                        channel=channel, ts=replace_ts, text=message.text, blocks=message.blocks
+                    )
                     first = replace_ts
                     continue
-                response = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.blocks)
+                response = await self.client.chat_postMessage(
+                    channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.blocks
+                )
                 first = first or str(response.get("ts"))
         except SlackApiError as error:
             reason = explain(error, channel)

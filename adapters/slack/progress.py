@@ -1,4 +1,5 @@
 """A ReplySink that shows an answer growing inside its "작성 중…" message (chat.update, throttled)."""
+
 from __future__ import annotations
 
 import logging
@@ -16,8 +17,16 @@ log = logging.getLogger(__name__)
 class SlackProgress:
     """Edits at most once per `interval` seconds: chat.update is rate limited (about 50 a minute)."""
 
-    def __init__(self, client: AsyncWebClient, channel: str, ts: str | None, note: str, *, interval: float = 1.5,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        channel: str,
+        ts: str | None,
+        note: str,
+        *,
+        interval: float = 1.5,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.client = client
         self.channel = channel
         self.ts = ts

@@ -4,13 +4,14 @@ Pure: the caller posts the messages and uploads the reply's files. Limits from S
 reference: 50 blocks a message, 3000 characters a section text, 10 fields of 2000 characters,
 150 characters a header, 10 context elements, 25 buttons an actions block (75-character labels).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.base import Button, Buttons, FilePart, Reply, Section, Table
 from adapters.slack.mrkdwn import escape, plain, split_text, to_mrkdwn, truncate
+from bot.conversation import Button, Buttons, FilePart, Reply, Section, Table
 
 MAX_BLOCKS = 50
 SECTION_TEXT = 3000
@@ -94,7 +95,9 @@ def _button(button: Button, index: int, locale: str) -> Block:
     if button.style:
         element["style"] = button.style
     if button.confirm:
-        yes, no, title = ("Continue", "Cancel", "Please confirm") if locale == "en" else ("계속", "취소", "확인해 주세요")
+        yes, no, title = (
+            ("Continue", "Cancel", "Please confirm") if locale == "en" else ("계속", "취소", "확인해 주세요")
+        )
         element["confirm"] = {
             "title": _plain(title, 100),
             "text": _plain(button.confirm, 300),
@@ -106,7 +109,10 @@ def _button(button: Button, index: int, locale: str) -> Block:
 
 def _buttons_blocks(buttons: Buttons, start_index: int, locale: str) -> list[Block]:
     elements = [_button(b, start_index + i, locale) for i, b in enumerate(buttons.buttons)]
-    return [{"type": "actions", "elements": elements[i : i + BUTTONS_PER_BLOCK]} for i in range(0, len(elements), BUTTONS_PER_BLOCK)]
+    return [
+        {"type": "actions", "elements": elements[i : i + BUTTONS_PER_BLOCK]}
+        for i in range(0, len(elements), BUTTONS_PER_BLOCK)
+    ]
 
 
 def _context_block(reply: Reply, locale: str) -> Block | None:
@@ -115,7 +121,9 @@ def _context_block(reply: Reply, locale: str) -> Block | None:
         elements.append({"type": "mrkdwn", "text": truncate(escape(reply.notice), CONTEXT_TEXT)})
     if reply.sources:
         label = "Sources" if locale == "en" else "출처"
-        elements.append({"type": "mrkdwn", "text": truncate(f"{label}: " + escape(", ".join(reply.sources)), CONTEXT_TEXT)})
+        elements.append(
+            {"type": "mrkdwn", "text": truncate(f"{label}: " + escape(", ".join(reply.sources)), CONTEXT_TEXT)}
+        )
     if reply.assistant:
         elements.append({"type": "mrkdwn", "text": truncate(escape(reply.assistant), CONTEXT_TEXT)})
     return {"type": "context", "elements": elements[:CONTEXT_ELEMENTS]} if elements else None
@@ -188,5 +196,8 @@ def streaming_message(text: str, note: str) -> SlackMessage:
         return progress_message(note)
     # Cut the Markdown before converting, so the preview never shows half an escape or link.
     tail = to_mrkdwn(text[-(SECTION_TEXT // 2) :] if len(text) > SECTION_TEXT // 2 else text).strip()
-    blocks: list[Block] = [_section(tail or " "), {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]}]
+    blocks: list[Block] = [
+        _section(tail or " "),
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]},
+    ]
     return SlackMessage(truncate(plain(tail), FALLBACK_TEXT) or note, blocks)

@@ -1,4 +1,5 @@
 """Socket Mode: govbot connects out to Slack over a WebSocket (for networks without inbound access)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -29,12 +30,18 @@ def socket_mode_context(adapter: SlackAdapter, app_token: str) -> Callable[[web.
         try:
             await adapter.client.apps_connections_open(app_token=app_token)
         except SlackApiError as error:
-            log.error("Slack Socket Mode에 연결하지 못했습니다: SLACK_APP_TOKEN(xapp-…, connections:write)을 확인하세요. "
-                      "/ could not connect; check SLACK_APP_TOKEN. %s", explain(error))
+            log.error(
+                "Slack Socket Mode에 연결하지 못했습니다: SLACK_APP_TOKEN(xapp-…, connections:write)을 확인하세요. "
+                "/ could not connect; check SLACK_APP_TOKEN. %s",
+                explain(error),
+            )
             yield
             return
         except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning("Slack에 아직 연결할 수 없습니다(%s); 계속 재시도합니다. / Slack unreachable, retrying.", type(error).__name__)
+            log.warning(
+                "Slack에 아직 연결할 수 없습니다(%s); 계속 재시도합니다. / Slack unreachable, retrying.",
+                type(error).__name__,
+            )
         handler = AsyncSocketModeHandler(adapter.app, app_token, web_client=adapter.client)
         connecting = asyncio.create_task(handler.connect_async())
         try:

@@ -4,6 +4,7 @@ E-mail lets app.yaml map officials by address when their Slack id is not listed.
 per process and bounded; a failed lookup is remembered briefly so a broken scope does not turn
 every message into a users.info call.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,15 @@ class SlackUser:
 
 
 class UserDirectory:
-    def __init__(self, client: AsyncWebClient, *, ttl_seconds: float = 6 * 3600, failed_ttl_seconds: float = 300,
-                 max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        ttl_seconds: float = 6 * 3600,
+        failed_ttl_seconds: float = 300,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.client = client
         self.ttl = ttl_seconds
         self.failed_ttl = failed_ttl_seconds
@@ -67,5 +75,7 @@ class UserDirectory:
             return SlackUser(), self.failed_ttl
         info = response.get("user") or {}
         profile = info.get("profile") or {}
-        name = profile.get("display_name") or profile.get("real_name") or info.get("real_name") or info.get("name") or ""
+        name = (
+            profile.get("display_name") or profile.get("real_name") or info.get("real_name") or info.get("name") or ""
+        )
         return SlackUser(str(name), str(profile.get("email") or "")), self.ttl

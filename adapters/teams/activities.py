@@ -3,6 +3,7 @@
 Pure functions over the raw activity dict, so they can be tested without botbuilder and survive a
 move to another SDK unchanged.
 """
+
 from __future__ import annotations
 
 import html
@@ -10,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.base import Action, Attachment, Message
+from bot.conversation import Action, Attachment, Message
 
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -22,7 +23,7 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 def conversation_type(activity: dict[str, Any]) -> str:
-    """"personal", "channel" or "groupChat" (Teams' conversationType; personal when absent)."""
+    """ "personal", "channel" or "groupChat" (Teams' conversationType; personal when absent)."""
     conversation = activity.get("conversation") or {}
     kind = conversation.get("conversationType")
     if kind:

@@ -6,6 +6,7 @@ here and given to `process_activity`, and the InvokeResponse is written as it is
 authenticated first (a bad token gets 401 at once), then answered in the background, so Teams gets its
 202 within its 15-second window however long the model takes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -73,7 +74,14 @@ class TeamsEndpoint:
             bot_id=self.credentials.APP_ID,
         )
         fetcher = AttachmentFetcher(settings.max_upload_mb * 1024 * 1024, allow_http=self.credentials.emulator_mode)
-        self.handler = GovbotTeamsHandler(runtime.bot, config, fetcher, self.links, self.poster, HandlerOptions(update_seconds=settings.teams_update_seconds))
+        self.handler = GovbotTeamsHandler(
+            runtime.bot,
+            config,
+            fetcher,
+            self.links,
+            self.poster,
+            HandlerOptions(update_seconds=settings.teams_update_seconds),
+        )
         self.store = runtime.store
         self._tasks: set[asyncio.Task[None]] = set()
 

@@ -4,6 +4,7 @@ Teams refuses messages over about 28 KB, so a card is rebuilt with tighter text 
 its JSON fits `max_bytes`; what was cut is said on the card. Buttons become Action.Execute (Universal
 Actions, so the invoke can answer in place) with an Action.Submit fallback for older clients.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,13 +12,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from adapters.base import Button, Buttons, DepartmentSummary, FilePart, Reply, Section, Table
 from adapters.teams.activities import ACTION_KEY
+from bot.conversation import Button, Buttons, DepartmentSummary, FilePart, Reply, Section, Table
 from bot.i18n import t
 
 CARD_VERSION = "1.5"  # Table needs 1.5, Action.Execute 1.4; Teams desktop, web and mobile render 1.5
 MAX_CARD_BYTES = 24_000  # Teams' limit is ~28 KB for the whole message; leave room for the envelope
-_LIMITS: tuple[tuple[int | None, int | None], ...] = ((None, None), (8000, 60), (4000, 30), (2000, 12), (900, 6), (300, 3))
+_LIMITS: tuple[tuple[int | None, int | None], ...] = (
+    (None, None),
+    (8000, 60),
+    (4000, 30),
+    (2000, 12),
+    (900, 6),
+    (300, 3),
+)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
 
 FileLink = Callable[[FilePart], str]
@@ -27,7 +35,9 @@ def card_size(card: dict[str, Any]) -> int:
     return len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
 
 
-def reply_card(reply: Reply, *, locale: str = "ko", file_link: FileLink | None = None, max_bytes: int = MAX_CARD_BYTES) -> dict[str, Any]:
+def reply_card(
+    reply: Reply, *, locale: str = "ko", file_link: FileLink | None = None, max_bytes: int = MAX_CARD_BYTES
+) -> dict[str, Any]:
     """The reply as one Adaptive Card within `max_bytes` (tables as Table elements, notice and sources as footer)."""
     card: dict[str, Any] = {}
     for text_limit, row_limit in _LIMITS:
@@ -60,7 +70,9 @@ def _text_block(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
 
-def _build(reply: Reply, locale: str, file_link: FileLink | None, text_limit: int | None, row_limit: int | None) -> dict[str, Any]:
+def _build(
+    reply: Reply, locale: str, file_link: FileLink | None, text_limit: int | None, row_limit: int | None
+) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
     truncated = False
@@ -80,7 +92,9 @@ def _build(reply: Reply, locale: str, file_link: FileLink | None, text_limit: in
         truncated |= clipped != reply.text
         block = _text_block(markdown_for_card(clipped))
         if reply.kind in ("error", "refusal"):
-            body.append({"type": "Container", "style": "attention" if reply.kind == "error" else "warning", "items": [block]})
+            body.append(
+                {"type": "Container", "style": "attention" if reply.kind == "error" else "warning", "items": [block]}
+            )
         else:
             body.append(block)
     for part in reply.parts:
@@ -91,7 +105,13 @@ def _build(reply: Reply, locale: str, file_link: FileLink | None, text_limit: in
         elif isinstance(part, FilePart):
             body.append(_file(part, locale))
             if file_link is not None:
-                actions.append({"type": "Action.OpenUrl", "title": t("teams_file_open", locale, name=part.name), "url": file_link(part)})
+                actions.append(
+                    {
+                        "type": "Action.OpenUrl",
+                        "title": t("teams_file_open", locale, name=part.name),
+                        "url": file_link(part),
+                    }
+                )
         elif isinstance(part, Buttons):
             actions.extend(_action(b, locale) for b in part.buttons)
     if truncated:
@@ -124,7 +144,12 @@ def _table(part: Table, row_limit: int | None, text_limit: int | None) -> tuple[
         return {
             "type": "TableRow",
             "cells": [
-                {"type": "TableCell", "items": [_text_block(_clip(str(c), cell_limit) or " ", **({"weight": "Bolder"} if header else {}))]}
+                {
+                    "type": "TableCell",
+                    "items": [
+                        _text_block(_clip(str(c), cell_limit) or " ", **({"weight": "Bolder"} if header else {}))
+                    ],
+                }
                 for c in padded[: len(part.columns)]
             ],
         }
@@ -203,7 +228,12 @@ def _footer(reply: Reply, locale: str) -> list[dict[str, Any]]:
 
 def message_card(text: str) -> dict[str, Any]:
     """A plain card around one text (e.g. progress notes while an answer is written)."""
-    return {"type": "AdaptiveCard", "version": CARD_VERSION, "body": [_text_block(markdown_for_card(text))], "fallbackText": text}
+    return {
+        "type": "AdaptiveCard",
+        "version": CARD_VERSION,
+        "body": [_text_block(markdown_for_card(text))],
+        "fallbackText": text,
+    }
 
 
 def welcome_card(
@@ -216,12 +246,16 @@ def welcome_card(
 ) -> dict[str, Any]:
     """Shown when govbot is added to a chat or team: who the user is to govbot and what to ask first.
     Starter buttons send the question as if typed (Teams' imBack), so the answer lands in the chat."""
-    body: list[dict[str, Any]] = [_text_block(t("teams_welcome_title", locale, organisation=organisation), size="Large", weight="Bolder")]
+    body: list[dict[str, Any]] = [
+        _text_block(t("teams_welcome_title", locale, organisation=organisation), size="Large", weight="Bolder")
+    ]
     actions: list[dict[str, Any]] = []
     if summary is None:
         body.append(_text_block(unknown_text or t("teams_welcome_general", locale)))
     else:
-        body.append(_text_block(t("teams_welcome_user", locale, name=summary.user_name, department=summary.department_name)))
+        body.append(
+            _text_block(t("teams_welcome_user", locale, name=summary.user_name, department=summary.department_name))
+        )
         limit = f"{summary.tokens_limit_month:,}" if summary.tokens_limit_month else "∞"
         body.append(
             {
@@ -236,7 +270,9 @@ def welcome_card(
             lines = "\n".join(f"- **{name}** — {description}" for name, description in summary.assistants[:8])
             body.append(_text_block(f"**{t('teams_welcome_assistants', locale)}**\n{lines}", spacing="Medium"))
         for starter in summary.starters[:6]:
-            actions.append({"type": "Action.Submit", "title": starter, "data": {"msteams": {"type": "imBack", "value": starter}}})
+            actions.append(
+                {"type": "Action.Submit", "title": starter, "data": {"msteams": {"type": "imBack", "value": starter}}}
+            )
     hint = t("teams_welcome_hint_personal" if personal else "teams_welcome_hint_channel", locale)
     body.append(_text_block(hint, size="Small", isSubtle=True, spacing="Medium"))
     card: dict[str, Any] = {"type": "AdaptiveCard", "version": CARD_VERSION, "body": body, "fallbackText": hint}

@@ -1,9 +1,9 @@
 """`govbot teams package`: the Teams app package for the admin center."""
+
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,9 +15,11 @@ app = typer.Typer(help="Microsoft Teams 앱 / the Teams app", no_args_is_help=Tr
 
 @app.command()
 def package(
-    domain: str = typer.Option(..., help="govbot에 접속하는 도메인 / public domain of govbot, e.g. govbot.hanbit.go.kr"),
-    app_id: Optional[str] = typer.Option(None, help="Azure Bot의 앱 id (기본: MicrosoftAppId 환경 변수)"),
-    organisation: Optional[str] = typer.Option(None, help="기관 이름 (기본: app.yaml의 organisation.name)"),
+    domain: str = typer.Option(
+        ..., help="govbot에 접속하는 도메인 / public domain of govbot, e.g. govbot.hanbit.go.kr"
+    ),
+    app_id: str | None = typer.Option(None, help="Azure Bot의 앱 id (기본: MicrosoftAppId 환경 변수)"),
+    organisation: str | None = typer.Option(None, help="기관 이름 (기본: app.yaml의 organisation.name)"),
     config: Path = typer.Option(Path("app.yaml"), help="app.yaml"),
     out_path: Path = typer.Option(Path("govbot-teams.zip"), "--out", help="만들 zip 파일"),
 ) -> None:
@@ -27,8 +29,10 @@ def package(
 
         organisation = load_config(config).organisation.name
     try:
-        data = build_package(app_id or os.environ.get("MicrosoftAppId", ""), domain, organisation)
+        data = build_package(app_id or os.environ.get("MicrosoftAppId", ""), domain, organisation)  # noqa: SIM112 - Bot Framework's own name
     except PackageError as error:
-        raise fail(*str(error).split(" / ", 1))
+        raise fail(*str(error).split(" / ", 1)) from error
     out_path.write_bytes(data)
-    out.print(f"{out_path} ({len(data):,} bytes): Teams 관리 센터 → 앱 관리 → 앱 업로드 / upload in Teams admin center → Manage apps")
+    out.print(
+        f"{out_path} ({len(data):,} bytes): Teams 관리 센터 → 앱 관리 → 앱 업로드 / upload in Teams admin center → Manage apps"
+    )

@@ -1,5 +1,6 @@
 """The CloudAdapter govbot uses: botbuilder's own, with connector calls retried on 429/5xx and a turn
 error handler that logs (without content) and tells the user, so no event can stop the app."""
+
 from __future__ import annotations
 
 import logging
@@ -33,16 +34,28 @@ class GovbotCloudAdapter(CloudAdapter):
                 continue
             # A typing indicator is only worth sending now: never retried (Microsoft's guidance as well).
             policy = RetryPolicy(attempts=1) if activity.type == ActivityTypes.typing else self.retry
-            sent = await with_retry(lambda a=activity: CloudAdapter.send_activities(self, context, [a]), policy, what=f"send {getattr(activity.type, 'value', activity.type)}")
+            sent = await with_retry(
+                lambda a=activity: CloudAdapter.send_activities(self, context, [a]),
+                policy,
+                what=f"send {getattr(activity.type, 'value', activity.type)}",
+            )
             responses.extend(sent)
         return responses
 
     async def update_activity(self, context: TurnContext, activity: Activity) -> Any:
-        return await with_retry(lambda: CloudAdapter.update_activity(self, context, activity), self.retry, what="update")
+        return await with_retry(
+            lambda: CloudAdapter.update_activity(self, context, activity), self.retry, what="update"
+        )
 
     async def _turn_error(self, context: TurnContext, error: Exception) -> None:
         ref = uuid.uuid4().hex[:8]
-        log.error("Teams turn failed (ref %s, activity type %s): %s", ref, context.activity.type, type(error).__name__, exc_info=error)
+        log.error(
+            "Teams turn failed (ref %s, activity type %s): %s",
+            ref,
+            context.activity.type,
+            type(error).__name__,
+            exc_info=error,
+        )
         if context.activity.type != ActivityTypes.message:
             return
         try:

@@ -1,5 +1,6 @@
 """Bot Framework credentials, read from the environment under the names Microsoft's samples and
 Azure Bot Service use, in the shape `ConfigurationBotFrameworkAuthentication` reads them."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ class BotFrameworkConfig:
     APP_TENANTID: str = ""
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> "BotFrameworkConfig":
+    def from_env(cls, environ: Mapping[str, str]) -> BotFrameworkConfig:
         return cls(
             APP_ID=environ.get("MicrosoftAppId", "").strip(),
             APP_PASSWORD=environ.get("MicrosoftAppPassword", ""),
@@ -37,7 +38,9 @@ class BotFrameworkConfig:
             return []
         problems: list[str] = []
         if self.APP_TYPE.casefold() not in {t.casefold() for t in APP_TYPES}:
-            problems.append(f"MicrosoftAppType은 {', '.join(APP_TYPES)} 중 하나여야 합니다. / MicrosoftAppType must be one of {', '.join(APP_TYPES)}.")
+            problems.append(
+                f"MicrosoftAppType은 {', '.join(APP_TYPES)} 중 하나여야 합니다. / MicrosoftAppType must be one of {', '.join(APP_TYPES)}."
+            )
         kind = self.APP_TYPE.casefold()
         if kind in ("multitenant", "singletenant") and not self.APP_PASSWORD:
             problems.append("MicrosoftAppPassword가 필요합니다. / MicrosoftAppPassword is required.")

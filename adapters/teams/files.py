@@ -6,6 +6,7 @@ file costs nothing, and every failure becomes an `Attachment.error` the bot answ
 Out: bots cannot attach arbitrary bytes to a channel message, so result files are served by govbot
 behind an unguessable, expiring link shown as a card button.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,9 +15,9 @@ from urllib.parse import quote, urlsplit
 import aiohttp
 from aiohttp import web
 
-from adapters.base import Attachment, FilePart
 from adapters.teams.activities import FileRef
 from adapters.web.downloads import Downloads
+from bot.conversation import Attachment, FilePart
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -39,24 +40,38 @@ class AttachmentFetcher:
             return Attachment(ref.name, ref.content_type, error=t("teams_attachment_no_url", locale))
         scheme = urlsplit(ref.url).scheme
         if scheme != "https" and not (self._allow_http and scheme == "http"):
-            return Attachment(ref.name, ref.content_type, error=t("teams_attachment_failed", locale, reason=f"{scheme} URL"))
+            return Attachment(
+                ref.name, ref.content_type, error=t("teams_attachment_failed", locale, reason=f"{scheme} URL")
+            )
         try:
             async with aiohttp.ClientSession(timeout=self._timeout) as session:
                 async with session.get(ref.url) as response:
                     if response.status != 200:
-                        return Attachment(ref.name, ref.content_type, error=t("teams_attachment_failed", locale, reason=f"HTTP {response.status}"))
+                        return Attachment(
+                            ref.name,
+                            ref.content_type,
+                            error=t("teams_attachment_failed", locale, reason=f"HTTP {response.status}"),
+                        )
                     declared = response.content_length
                     if declared is not None and declared > self._max:
-                        return Attachment(ref.name, ref.content_type, error=t("teams_attachment_too_large", locale, limit=limit_mb))
+                        return Attachment(
+                            ref.name, ref.content_type, error=t("teams_attachment_too_large", locale, limit=limit_mb)
+                        )
                     data = bytearray()
                     async for chunk in response.content.iter_chunked(64 * 1024):
                         data.extend(chunk)
                         if len(data) > self._max:
-                            return Attachment(ref.name, ref.content_type, error=t("teams_attachment_too_large", locale, limit=limit_mb))
+                            return Attachment(
+                                ref.name,
+                                ref.content_type,
+                                error=t("teams_attachment_too_large", locale, limit=limit_mb),
+                            )
                     return Attachment(ref.name, ref.content_type, bytes(data))
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("Teams attachment download failed: %s", type(error).__name__)
-            return Attachment(ref.name, ref.content_type, error=t("teams_attachment_failed", locale, reason=type(error).__name__))
+            return Attachment(
+                ref.name, ref.content_type, error=t("teams_attachment_failed", locale, reason=type(error).__name__)
+            )
 
 
 class FileLinks:
@@ -83,11 +98,17 @@ class FileLinks:
         part = self._downloads.get(request.match_info["token"], _OWNER)
         if part is None:
             return web.json_response(
-                {"error": "not_found", "message": "파일이 없거나 만료되었습니다. Teams에서 다시 요청해 주세요. / The file is gone or expired; ask again in Teams."},
+                {
+                    "error": "not_found",
+                    "message": "파일이 없거나 만료되었습니다. Teams에서 다시 요청해 주세요. / The file is gone or expired; ask again in Teams.",
+                },
                 status=404,
             )
         return web.Response(
             body=part.data,
             content_type=part.content_type,
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(part.name, safe='')}", "Cache-Control": "no-store"},
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(part.name, safe='')}",
+                "Cache-Control": "no-store",
+            },
         )

@@ -4,6 +4,7 @@ Message: typing indicator, a "작성 중…" message, the answer streamed into i
 finally replaced by the answer card. Card buttons: Action.Execute invokes answer in place, Action.Submit
 presses arrive as messages. Being added to a chat or team: a welcome card with starter questions.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,15 +16,16 @@ from typing import Any
 
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.schema import Activity, ActivityTypes, Attachment as BfAttachment
+from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Attachment as BfAttachment
 
-from adapters.base import Bot, Reply
 from adapters.teams import activities as acts
 from adapters.teams import cards
 from adapters.teams.files import AttachmentFetcher, FileLinks
 from adapters.teams.poster import TeamsPoster
 from adapters.teams.retry import status_of
 from bot.config import AppConfig
+from bot.conversation import Bot, Reply
 from bot.dispatch.identity import find_member
 from bot.i18n import t
 
@@ -89,7 +91,15 @@ class PlaceholderSink:
 
 
 class GovbotTeamsHandler(TeamsActivityHandler):
-    def __init__(self, bot: Bot, config: AppConfig, fetcher: AttachmentFetcher, links: FileLinks, poster: TeamsPoster, options: HandlerOptions):
+    def __init__(
+        self,
+        bot: Bot,
+        config: AppConfig,
+        fetcher: AttachmentFetcher,
+        links: FileLinks,
+        poster: TeamsPoster,
+        options: HandlerOptions,
+    ):
         super().__init__()
         self.bot = bot
         self.config = config
@@ -145,7 +155,10 @@ class GovbotTeamsHandler(TeamsActivityHandler):
                 await context.update_activity(final)
                 return
             except Exception as error:  # noqa: BLE001 - fall back to a new message below
-                log.info("Teams refused the update (%s); sending the answer as a new message", status_of(error) or type(error).__name__)
+                log.info(
+                    "Teams refused the update (%s); sending the answer as a new message",
+                    status_of(error) or type(error).__name__,
+                )
             final.id = None
         await context.send_activity(final)
 
@@ -163,7 +176,11 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         if executed is None:
             return InvokeResponse(
                 status=400,
-                body={"statusCode": 400, "type": "application/vnd.microsoft.error", "value": {"code": "BadRequest", "message": "Action.Execute with a verb expected"}},
+                body={
+                    "statusCode": 400,
+                    "type": "application/vnd.microsoft.error",
+                    "value": {"code": "BadRequest", "message": "Action.Execute with a verb expected"},
+                },
             )
         locale = self._locale(raw)
         verb, value = executed
@@ -172,7 +189,11 @@ class GovbotTeamsHandler(TeamsActivityHandler):
             text = reply.text if reply is not None else t("teams_action_done", locale)
             body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
         else:
-            body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": cards.reply_card(reply, locale=locale, file_link=self.links.link)}
+            body = {
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.card.adaptive",
+                "value": cards.reply_card(reply, locale=locale, file_link=self.links.link),
+            }
         return InvokeResponse(status=200, body=body)
 
     # ---- being added ---------------------------------------------------------------------
@@ -190,9 +211,15 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         if personal:  # in a team or group chat the installer's department and usage are nobody else's business
             summary = await self.bot.summary("teams", user_id, await self._email(context, raw))
             if summary is None:
-                unknown = t("unknown_user", locale, user=user_name or user_id, contact=self.config.organisation.support_contact)
-        card = cards.welcome_card(self.config.organisation.name, summary, locale=locale, personal=personal, unknown_text=unknown)
-        await context.send_activity(card_activity(card, summary=t("teams_welcome_title", locale, organisation=self.config.organisation.name)))
+                unknown = t(
+                    "unknown_user", locale, user=user_name or user_id, contact=self.config.organisation.support_contact
+                )
+        card = cards.welcome_card(
+            self.config.organisation.name, summary, locale=locale, personal=personal, unknown_text=unknown
+        )
+        await context.send_activity(
+            card_activity(card, summary=t("teams_welcome_title", locale, organisation=self.config.organisation.name))
+        )
 
     async def on_installation_update(self, context: TurnContext) -> None:
         return  # the welcome is sent on conversationUpdate, which Teams sends alongside
@@ -223,4 +250,3 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         while len(self._emails) > self.options.member_cache_size:
             self._emails.popitem(last=False)
         return email
-

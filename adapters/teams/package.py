@@ -3,6 +3,7 @@ folder with the app id, office name and domain filled in, plus the two icons Tea
 
 Pure (no botbuilder): `govbot teams package --app-id … --domain …`.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,9 +25,13 @@ class PackageError(ValueError):
 
 def build_manifest(app_id: str, domain: str, organisation: str) -> dict:
     if not _GUID.match(app_id or ""):
-        raise PackageError(f"앱 id는 Azure Bot의 MicrosoftAppId(GUID)여야 합니다: {app_id!r} / The app id must be the bot's MicrosoftAppId (a GUID).")
+        raise PackageError(
+            f"앱 id는 Azure Bot의 MicrosoftAppId(GUID)여야 합니다: {app_id!r} / The app id must be the bot's MicrosoftAppId (a GUID)."
+        )
     if not _DOMAIN.match(domain or ""):
-        raise PackageError(f"govbot에 접속하는 도메인(예: govbot.hanbit.go.kr)을 넣으세요: {domain!r} / Give the domain govbot is reached at.")
+        raise PackageError(
+            f"govbot에 접속하는 도메인(예: govbot.hanbit.go.kr)을 넣으세요: {domain!r} / Give the domain govbot is reached at."
+        )
     text = MANIFEST.read_text(encoding="utf-8")
     for key, value in (("MicrosoftAppId", app_id.lower()), ("domain", domain), ("organisation", organisation)):
         text = text.replace("{{" + key + "}}", json.dumps(value, ensure_ascii=False)[1:-1])
@@ -64,4 +69,9 @@ def _icon(size: int, background: tuple[int, int, int, int], foreground: tuple[in
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )

@@ -5,6 +5,7 @@ Teams only lets a bot start a thread in a channel it is installed in, at the reg
 Teams told it about. So every activity govbot receives leaves its channel's serviceUrl and tenant
 here; `GOVBOT_TEAMS_SERVICE_URL` (+ `MicrosoftAppTenantId`) covers channels not heard from since start.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,14 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import MessageFactory
-from botbuilder.schema import Attachment as BfAttachment, ChannelAccount, ConversationParameters
+from botbuilder.schema import Attachment as BfAttachment
+from botbuilder.schema import ChannelAccount, ConversationParameters
 from botframework.connector.aio import ConnectorClient
 
-from adapters.base import Reply
 from adapters.teams import activities as acts
 from adapters.teams import cards
 from adapters.teams.files import FileLinks
 from adapters.teams.retry import RetryPolicy, status_of, with_retry
+from bot.conversation import Reply
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ class ChannelReference:
 
 
 class TeamsPoster:
-    """Implements adapters.base.ChannelPoster for Teams."""
+    """Implements bot.conversation.ChannelPoster for Teams."""
 
     def __init__(
         self,
@@ -66,7 +68,11 @@ class TeamsPoster:
         service_url = str(raw.get("serviceUrl") or "")
         if not channel or not service_url:
             return
-        tenant = str(((raw.get("channelData") or {}).get("tenant") or {}).get("id") or (raw.get("conversation") or {}).get("tenantId") or "")
+        tenant = str(
+            ((raw.get("channelData") or {}).get("tenant") or {}).get("id")
+            or (raw.get("conversation") or {}).get("tenantId")
+            or ""
+        )
         bot_id = str((raw.get("recipient") or {}).get("id") or self._bot_id)
         self._references.pop(channel, None)
         self._references[channel] = ChannelReference(service_url, tenant, bot_id)
@@ -114,7 +120,9 @@ class TeamsPoster:
         )
         try:
             client = await self._make_connector(reference.service_url)
-            created = await with_retry(lambda: client.conversations.create_conversation(parameters), self._retry, what="create conversation")
+            created = await with_retry(
+                lambda: client.conversations.create_conversation(parameters), self._retry, what="create conversation"
+            )
         except Exception as error:  # noqa: BLE001 - best effort by contract: the caller decides what to do with None
             log.warning("posting to Teams channel %s failed: %s", channel_id, status_of(error) or type(error).__name__)
             return None

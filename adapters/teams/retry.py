@@ -3,6 +3,7 @@
 Teams throttles bots per conversation and per app; Microsoft's guidance is exponential backoff that
 honours `Retry-After`. Other errors (4xx) are not retried: they will not get better by waiting.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """The web chat inside the office's intranet portal, served by `govbot serve` at `/`."""
+
 from __future__ import annotations
 
 from aiohttp import web

@@ -1,12 +1,13 @@
 """Result files (e.g. a triage XLSX) kept in memory for a short while, behind unguessable tokens,
 and only for the user they were made for. Nothing is written to disk."""
+
 from __future__ import annotations
 
 import secrets
 import time
 from collections import OrderedDict
 
-from adapters.base import FilePart
+from bot.conversation import FilePart
 
 
 class Downloads:

@@ -1,10 +1,11 @@
 """Reply → JSON for the web chat page. Files become short-lived download links."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from adapters.base import Buttons, FilePart, Reply, Section, Table
 from adapters.web.downloads import Downloads
+from bot.conversation import Buttons, FilePart, Reply, Section, Table
 
 
 def reply_to_json(reply: Reply, downloads: Downloads, owner: str) -> dict[str, Any]:
@@ -12,12 +13,27 @@ def reply_to_json(reply: Reply, downloads: Downloads, owner: str) -> dict[str, A
     parts: list[dict[str, Any]] = []
     for part in reply.parts:
         if isinstance(part, Table):
-            parts.append({"type": "table", "title": part.title, "columns": list(part.columns), "rows": [list(r) for r in part.rows]})
+            parts.append(
+                {
+                    "type": "table",
+                    "title": part.title,
+                    "columns": list(part.columns),
+                    "rows": [list(r) for r in part.rows],
+                }
+            )
         elif isinstance(part, Section):
             parts.append({"type": "section", "heading": part.heading, "body": part.body})
         elif isinstance(part, FilePart):
             token = downloads.put(part, owner)
-            parts.append({"type": "file", "name": part.name, "title": part.title or part.name, "url": f"/files/{token}", "size": len(part.data)})
+            parts.append(
+                {
+                    "type": "file",
+                    "name": part.name,
+                    "title": part.title or part.name,
+                    "url": f"/files/{token}",
+                    "size": len(part.data),
+                }
+            )
         elif isinstance(part, Buttons):
             parts.append(
                 {

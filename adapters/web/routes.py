@@ -1,5 +1,6 @@
 """HTTP routes of the web chat. The signed-in user comes from a header the intranet's reverse proxy
 sets (no separate login); in development a name picker stands in for it."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,9 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
-from adapters.base import Action, Attachment, Message
 from adapters.web.downloads import Downloads
 from adapters.web.render import reply_to_json
+from bot.conversation import Action, Attachment, Message
 from bot.dispatch.dispatcher import default_assistant
 from bot.dispatch.identity import resolve_identity
 from bot.runtime import Runtime
@@ -109,8 +110,16 @@ class WebChat:
         return web.json_response(
             {
                 **base,
-                "user": {"id": user, "name": identity.name, "department": identity.department.name, "role": identity.role, "registered": True},
-                "assistants": [{"id": s.id, "name": s.name, "description": s.description, "starters": s.starters} for s in visible],
+                "user": {
+                    "id": user,
+                    "name": identity.name,
+                    "department": identity.department.name,
+                    "role": identity.role,
+                    "registered": True,
+                },
+                "assistants": [
+                    {"id": s.id, "name": s.name, "description": s.description, "starters": s.starters} for s in visible
+                ],
                 "default_assistant": default.name,
             }
         )
@@ -133,7 +142,13 @@ class WebChat:
             attachments=tuple(attachments),
             is_direct=True,
         )
-        response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "application/x-ndjson; charset=utf-8",
+                "Cache-Control": "no-store",
+                "X-Accel-Buffering": "no",
+            }
+        )
         await response.prepare(request)
         sink = NdjsonSink(response)
         reply = await self.runtime.bot.handle(message, sink)
@@ -174,7 +189,13 @@ class WebChat:
         if who is None:
             return self._unauthenticated()
         body = await request.json()
-        action = Action("web", who[0], str(body.get("action", "")), str(body.get("value", "")), thread_id=str(body.get("thread", "")))
+        action = Action(
+            "web",
+            who[0],
+            str(body.get("action", "")),
+            str(body.get("value", "")),
+            thread_id=str(body.get("thread", "")),
+        )
         reply = await self.runtime.bot.handle_action(action)
         return web.json_response({"reply": reply_to_json(reply, self.downloads, who[0]) if reply else None})
 
@@ -185,7 +206,10 @@ class WebChat:
         part = self.downloads.get(request.match_info["token"], who[0])
         if part is None:
             return web.json_response(
-                {"error": "not_found", "message": "파일이 없거나 만료되었습니다. 다시 요청해 주세요. / The file is gone or expired; ask again."},
+                {
+                    "error": "not_found",
+                    "message": "파일이 없거나 만료되었습니다. 다시 요청해 주세요. / The file is gone or expired; ask again.",
+                },
                 status=404,
             )
         return web.Response(

@@ -2,12 +2,13 @@
 
 Skills see one turn and may answer it; they call models only through the gateway they are given.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from adapters.base import Message, Reply, ReplySink
+from bot.conversation import Message, Reply, ReplySink
 
 if TYPE_CHECKING:
     from assistants.spec import AssistantSpec
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
 class SkillTurn:
     message: Message
     text: str  # the request text, without command or assistant prefix
-    identity: "Identity"
-    assistant: "AssistantSpec"
-    config: "AppConfig"
-    gateway: "Gateway"
+    identity: Identity
+    assistant: AssistantSpec
+    config: AppConfig
+    gateway: Gateway
     offline: bool  # True when no generative model is connected
     sink: ReplySink | None = None
 

@@ -1,12 +1,12 @@
 """`govbot audit verify|export`."""
+
 from __future__ import annotations
 
 import csv
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -25,7 +25,9 @@ def verify() -> None:
 
     checked, problems = with_store(work)
     if problems:
-        err.print(f"[bold red]감사 기록 {checked}건 중 문제 {len(problems)}건[/bold red] / {len(problems)} problem(s) in {checked} records:")
+        err.print(
+            f"[bold red]감사 기록 {checked}건 중 문제 {len(problems)}건[/bold red] / {len(problems)} problem(s) in {checked} records:"
+        )
         for problem in problems:
             err.print(f"  #{problem.seq} {problem.kind}: {problem.ko} / {problem.en}", highlight=False)
         raise typer.Exit(1)
@@ -34,9 +36,9 @@ def verify() -> None:
 
 @app.command()
 def export(
-    since: Optional[str] = typer.Option(None, "--since", help="YYYY-MM-DD"),
+    since: str | None = typer.Option(None, "--since", help="YYYY-MM-DD"),
     format: str = typer.Option("jsonl", "--format", help="csv 또는 jsonl"),
-    output: Optional[Path] = typer.Option(None, "--out", help="파일 (생략하면 표준 출력)"),
+    output: Path | None = typer.Option(None, "--out", help="파일 (생략하면 표준 출력)"),
 ) -> None:
     """감사 기록을 내보냅니다 / export records."""
     if format not in ("csv", "jsonl"):
@@ -44,7 +46,7 @@ def export(
     start = None
     if since:
         try:
-            start = datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+            start = datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=UTC)
         except ValueError:
             raise fail(f"날짜 형식이 아닙니다: {since} (예: 2026-11-01)", f"Not a date: {since}") from None
 
@@ -52,7 +54,9 @@ def export(
         handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         count = 0
         try:
-            writer = csv.DictWriter(handle, fieldnames=EXPORT_FIELDS, extrasaction="ignore") if format == "csv" else None
+            writer = (
+                csv.DictWriter(handle, fieldnames=EXPORT_FIELDS, extrasaction="ignore") if format == "csv" else None
+            )
             if writer:
                 writer.writeheader()
             async for row in store.audit.rows(start):

@@ -1,4 +1,5 @@
 """`/assistant …` and `/role …` in chat, on every messenger: thin wrappers around AssistantStudio."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,13 +8,22 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from adapters.base import Reply, Table
+from assistants.naming import first_name
 from assistants.spec import AssistantSpec
 from bot.authoring.dialogue import GuidedCreation
 from bot.authoring.messages import say
-from assistants.naming import first_name
 from bot.authoring.policy import ContentPolicy
-from bot.authoring.service import EDITABLE, FIELD_ALIASES, ROLES, AssistantStudio, Author, AuthoringRefused, Owned, effective_role
+from bot.authoring.service import (
+    EDITABLE,
+    FIELD_ALIASES,
+    ROLES,
+    AssistantStudio,
+    Author,
+    AuthoringRefused,
+    Owned,
+    effective_role,
+)
+from bot.conversation import Reply, Table
 from bot.dispatch.commands import Command
 
 if TYPE_CHECKING:
@@ -22,7 +32,7 @@ if TYPE_CHECKING:
 Sub = Callable[["Turn", Author, str], Awaitable[Reply]]
 
 
-async def author_of(turn: "Turn") -> Author:
+async def author_of(turn: Turn) -> Author:
     """The official's effective role: a run-time grant by an admin, else app.yaml; listed admins stay admins."""
     identity = turn.identity
     role = await effective_role(turn.services.store.roles, identity.department, identity.user_id, identity.role)
@@ -52,7 +62,7 @@ class AssistantCommands:
             for name in names:
                 self._subs[name] = handler
 
-    async def assistant(self, turn: "Turn", args: str) -> Reply:
+    async def assistant(self, turn: Turn, args: str) -> Reply:
         sub, _, rest = args.strip().partition(" ")
         if "\n" in sub:
             sub, _, more = sub.partition("\n")
@@ -62,7 +72,9 @@ class AssistantCommands:
             return await self._list(turn, author, "")
         handler = self._subs.get(sub.casefold())
         if handler is None:
-            return Reply(say("unknown_sub", author.locale, sub=sub) + "\n\n" + say("usage", author.locale), kind="error")
+            return Reply(
+                say("unknown_sub", author.locale, sub=sub) + "\n\n" + say("usage", author.locale), kind="error"
+            )
         try:
             return await handler(turn, author, rest.strip())
         except AuthoringRefused as refused:
@@ -70,22 +82,26 @@ class AssistantCommands:
 
     # ---- subcommands -------------------------------------------------------------------------
 
-    async def _new(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _new(self, turn: Turn, author: Author, rest: str) -> Reply:
         return await self.dialogue.start(turn)
 
-    async def _cancel(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _cancel(self, turn: Turn, author: Author, rest: str) -> Reply:
         return await self.dialogue.cancel(turn)
 
-    async def _create(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _create(self, turn: Turn, author: Author, rest: str) -> Reply:
         name, prompt = first_name(rest)
         if not name:
             raise AuthoringRefused("need_name", usage="/assistant create 이름")
         if not prompt:
             raise AuthoringRefused("prompt_missing")
-        spec, _ = await self.studio.create(author, {"name": name, "system_prompt": prompt, "description": prompt.splitlines()[0][:80]}, note="한 번에 만듦")
+        spec, _ = await self.studio.create(
+            author,
+            {"name": name, "system_prompt": prompt, "description": prompt.splitlines()[0][:80]},
+            note="한 번에 만듦",
+        )
         return Reply(say("created", author.locale, name=spec.name))
 
-    async def _try(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _try(self, turn: Turn, author: Author, rest: str) -> Reply:
         from bot.dispatch.dispatcher import ask_assistant
 
         if not author.can_edit:
@@ -93,32 +109,43 @@ class AssistantCommands:
         owned, question = await self.studio.resolve(author, rest)
         if not question:
             raise AuthoringRefused("try_usage", name=owned.spec.name)
-        message = dataclasses.replace(turn.message, thread_id=f"{turn.message.thread_id}#try:{owned.state.id}", text=question)
+        message = dataclasses.replace(
+            turn.message, thread_id=f"{turn.message.thread_id}#try:{owned.state.id}", text=question
+        )
         conversation = await turn.services.store.conversations.ensure(
-            message.conversation_key, platform=message.platform, user_id=author.user_id, department_id=author.department_id
+            message.conversation_key,
+            platform=message.platform,
+            user_id=author.user_id,
+            department_id=author.department_id,
         )
         trial = dataclasses.replace(turn, message=message, conversation=conversation)
         reply = await ask_assistant(trial, owned.spec, question)
-        reply.text = say("try_header", author.locale, name=owned.spec.name, version=owned.spec.version) + "\n\n" + reply.text
+        reply.text = (
+            say("try_header", author.locale, name=owned.spec.name, version=owned.spec.version) + "\n\n" + reply.text
+        )
         return reply
 
-    async def _publish(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _publish(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, _ = await self.studio.resolve(author, rest)
         spec = await self.studio.publish(author, owned)
         audience = self.studio.audience(spec.visibility, author.locale)
         return Reply(say("published", author.locale, name=spec.name, version=spec.version, audience=audience))
 
-    async def _edit(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _edit(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, body = await self.studio.resolve(author, rest)
         if not body:
             fields = ", ".join(EDITABLE)
-            return Reply(say("edit_usage", author.locale, name=owned.spec.name, fields=fields) + "\n\n" + _describe(self.studio, owned, author.locale))
+            return Reply(
+                say("edit_usage", author.locale, name=owned.spec.name, fields=fields)
+                + "\n\n"
+                + _describe(self.studio, owned, author.locale)
+            )
         spec = await self.studio.edit(author, owned, _changes(body), note="수정")
         published = owned.state.published_version
         key = "edited_draft" if published else "edited_unpublished"
         return Reply(say(key, author.locale, name=spec.name, version=spec.version, published=published))
 
-    async def _show(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _show(self, turn: Turn, author: Author, rest: str) -> Reply:
         try:
             owned, _ = await self.studio.resolve(author, rest, include_deleted=True)
         except AuthoringRefused:
@@ -129,7 +156,7 @@ class AssistantCommands:
             return Reply(_describe_spec(self.studio, spec, author.locale))
         return Reply(_describe(self.studio, owned, author.locale))
 
-    async def _history(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _history(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, versions = await self.studio.history(author, rest)
         en = author.locale == "en"
         columns = ("Version", "Saved", "By", "Note", "State") if en else ("버전", "저장 시각", "작성자", "메모", "상태")
@@ -140,52 +167,75 @@ class AssistantCommands:
                 marks.append("published" if en else "게시 중")
             if info.version == owned.state.latest_version:
                 marks.append("latest" if en else "최신")
-            rows.append((str(info.version), f"{info.created_at:%Y-%m-%d %H:%M}", info.created_by, info.note, ", ".join(marks)))
+            rows.append(
+                (str(info.version), f"{info.created_at:%Y-%m-%d %H:%M}", info.created_by, info.note, ", ".join(marks))
+            )
         return Reply(f"**{owned.spec.name}**", parts=[Table(columns, tuple(rows), title=owned.spec.name)])
 
-    async def _rollback(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _rollback(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, tail = await self.studio.resolve(author, rest)
         digits = tail.strip().lstrip("vV")
         if not digits.isdigit():
             raise AuthoringRefused("rollback_usage", name=owned.spec.name)
         spec, published = await self.studio.rollback(author, owned, int(digits))
         suffix = (", published" if author.locale == "en" else ", 게시됨") if published else ""
-        return Reply(say("rolled_back", author.locale, name=spec.name, target=int(digits), version=spec.version, published=suffix))
+        return Reply(
+            say(
+                "rolled_back", author.locale, name=spec.name, target=int(digits), version=spec.version, published=suffix
+            )
+        )
 
-    async def _delete(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _delete(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, _ = await self.studio.resolve(author, rest)
         await self.studio.delete(author, owned)
         return Reply(say("deleted", author.locale, name=owned.spec.name))
 
-    async def _restore(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _restore(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, _ = await self.studio.resolve(author, rest, include_deleted=True)
         await self.studio.restore(author, owned)
         return Reply(say("restored", author.locale, name=owned.spec.name))
 
-    async def _share(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _share(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, tail = await self.studio.resolve(author, rest)
         if not tail:
             raise AuthoringRefused("share_usage", name=owned.spec.name)
         visibility = self.studio.parse_visibility(tail)
         spec = await self.studio.share(author, owned, visibility)
-        return Reply(say("shared", author.locale, name=spec.name, audience=self.studio.audience(visibility, author.locale), version=spec.version))
+        return Reply(
+            say(
+                "shared",
+                author.locale,
+                name=spec.name,
+                audience=self.studio.audience(visibility, author.locale),
+                version=spec.version,
+            )
+        )
 
-    async def _list(self, turn: "Turn", author: Author, rest: str) -> Reply:
+    async def _list(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned = await self.studio.owned(author.department_id)
         if not owned:
             return Reply(say("nothing_yet", author.locale) + "\n\n" + say("usage", author.locale))
         en = author.locale == "en"
-        columns = ("Name", "Description", "Shared with", "Latest", "Published") if en else ("이름", "설명", "공개 범위", "최신 버전", "게시 버전")
+        columns = (
+            ("Name", "Description", "Shared with", "Latest", "Published")
+            if en
+            else ("이름", "설명", "공개 범위", "최신 버전", "게시 버전")
+        )
         rows = tuple(
-            (o.spec.name, o.spec.description, self.studio.audience(o.spec.visibility, author.locale), str(o.state.latest_version),
-             str(o.state.published_version) if o.state.published_version else ("draft" if en else "게시 전"))
+            (
+                o.spec.name,
+                o.spec.description,
+                self.studio.audience(o.spec.visibility, author.locale),
+                str(o.state.latest_version),
+                str(o.state.published_version) if o.state.published_version else ("draft" if en else "게시 전"),
+            )
             for o in owned
         )
         return Reply(say("usage", author.locale), parts=[Table(columns, rows, title=turn.identity.department.name)])
 
     # ---- /role ----------------------------------------------------------------------------------
 
-    async def role(self, turn: "Turn", args: str) -> Reply:
+    async def role(self, turn: Turn, args: str) -> Reply:
         author = await author_of(turn)
         department = turn.identity.department
         words = args.split()
@@ -197,8 +247,10 @@ class AssistantCommands:
             configured = [(m.user, m.role, "app.yaml") for m in department.members]
             granted = await turn.services.store.roles.all(department.id)
             columns = ("User", "Role", "Set by") if author.locale == "en" else ("사용자", "역할", "지정")
-            return Reply(say("role_is", author.locale, department=department.name, role=author.role),
-                         parts=[Table(columns, tuple(configured + granted), title=department.name)])
+            return Reply(
+                say("role_is", author.locale, department=department.name, role=author.role),
+                parts=[Table(columns, tuple(configured + granted), title=department.name)],
+            )
         if len(words) != 2 or words[1] not in (*ROLES, "reset"):
             return Reply(say("role_usage", author.locale), kind="error")
         user, role = words
@@ -229,7 +281,7 @@ def _describe(studio: AssistantStudio, owned: Owned, locale: str) -> str:
     elif state.published_version is None:
         status = "draft" if en else "게시 전"
     else:
-        status = (f"published v{state.published_version}" if en else f"버전 {state.published_version} 게시 중")
+        status = f"published v{state.published_version}" if en else f"버전 {state.published_version} 게시 중"
     head = f"_{'latest version' if en else '최신 버전'} {state.latest_version} · {status}_\n\n"
     return head + _describe_spec(studio, owned.spec, locale)
 
@@ -237,8 +289,11 @@ def _describe(studio: AssistantStudio, owned: Owned, locale: str) -> str:
 def _describe_spec(studio: AssistantStudio, spec: AssistantSpec, locale: str) -> str:
     en = locale == "en"
     lines = [f"**{spec.name}** — {spec.description}".rstrip(" —")]
-    lines.append(("Shared with: " if en else "공개 범위: ") + studio.audience(spec.visibility, locale)
-                 + f" · model `{spec.model}` · temperature {spec.temperature} · max {spec.max_output_tokens} tokens")
+    lines.append(
+        ("Shared with: " if en else "공개 범위: ")
+        + studio.audience(spec.visibility, locale)
+        + f" · model `{spec.model}` · temperature {spec.temperature} · max {spec.max_output_tokens} tokens"
+    )
     lines.append(("**Prompt**" if en else "**프롬프트**") + f"\n```\n{spec.system_prompt.strip()}\n```")
     if spec.style_guide:
         lines.append(("**Style guide**" if en else "**문체 지침**") + f"\n{spec.style_guide.strip()}")
@@ -251,12 +306,35 @@ def _describe_spec(studio: AssistantStudio, spec: AssistantSpec, locale: str) ->
     return "\n\n".join(lines)
 
 
-def register_authoring(services: "Services") -> AssistantStudio:
+def register_authoring(services: Services) -> AssistantStudio:
     """Adds `/assistant` and `/role` and the guided dialogue to dispatch; returns the studio."""
-    studio = AssistantStudio(services.store.assistants, services.assistants, ContentPolicy(services.config), services.config, tuple(services.skills))
+    studio = AssistantStudio(
+        services.store.assistants,
+        services.assistants,
+        ContentPolicy(services.config),
+        services.config,
+        tuple(services.skills),
+    )
     commands = AssistantCommands(studio, GuidedCreation(studio, author_of))
-    services.commands.add(Command("assistant", commands.assistant, "부서 도우미 만들기·시험·게시·수정 (`/assistant`로 도움말)",
-                                  "create, try, publish and edit department assistants (`/assistant` for help)", usage="new|create|try|publish|edit|show|history|rollback|delete|share|list", aliases=("도우미만들기",)))
-    services.commands.add(Command("role", commands.role, "내 역할 보기 (관리자: 역할 지정)", "show your role (admins: assign roles)", usage="[사용자 역할]", aliases=("역할",)))
+    services.commands.add(
+        Command(
+            "assistant",
+            commands.assistant,
+            "부서 도우미 만들기·시험·게시·수정 (`/assistant`로 도움말)",
+            "create, try, publish and edit department assistants (`/assistant` for help)",
+            usage="new|create|try|publish|edit|show|history|rollback|delete|share|list",
+            aliases=("도우미만들기",),
+        )
+    )
+    services.commands.add(
+        Command(
+            "role",
+            commands.role,
+            "내 역할 보기 (관리자: 역할 지정)",
+            "show your role (admins: assign roles)",
+            usage="[사용자 역할]",
+            aliases=("역할",),
+        )
+    )
     services.interceptors.append(commands.dialogue)
     return studio

@@ -3,15 +3,16 @@
 The dialogue's state sits in the database (any govbot process may receive the next answer); each
 answer passes the content policy before it is kept, so no personal information is stored on the way.
 """
+
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
 
-from adapters.base import Reply, ReplySink
 from bot.authoring.messages import say
 from bot.authoring.meta_prompt import clean_draft, draft_messages, parse_example
 from bot.authoring.service import AssistantStudio, Author, AuthoringRefused
+from bot.conversation import Reply, ReplySink
 from bot.dispatch.commands import parse_command
 from bot.gateway.errors import GatewayError
 from bot.gateway.types import GatewayRequest
@@ -35,18 +36,18 @@ class GuidedCreation:
         self._studio = studio
         self._author_of = author_of
 
-    async def start(self, turn: "Turn") -> Reply:
+    async def start(self, turn: Turn) -> Reply:
         author = await self._author_of(turn)
         if not author.can_edit:
             raise AuthoringRefused("editors_only", role=author.role, admins=", ".join(turn.identity.department.admins))
         await turn.services.store.dialogues.put(turn.message.conversation_key, author.user_id, "name", {})
         return Reply(say("dlg_start", author.locale))
 
-    async def cancel(self, turn: "Turn") -> Reply:
+    async def cancel(self, turn: Turn) -> Reply:
         await turn.services.store.dialogues.end(turn.message.conversation_key)
         return Reply(say("dlg_cancelled", turn.locale))
 
-    async def __call__(self, turn: "Turn", sink: ReplySink | None) -> Reply | None:
+    async def __call__(self, turn: Turn, sink: ReplySink | None) -> Reply | None:
         """The dispatcher's interceptor: answers the open dialogue's next step; commands pass through."""
         store, key = turn.services.store, turn.message.conversation_key
         state = await store.dialogues.get(key, turn.identity.user_id)
@@ -64,7 +65,9 @@ class GuidedCreation:
         except AuthoringRefused as refused:
             return Reply(refused.message(author.locale), kind="error")
 
-    async def _step(self, turn: "Turn", author: Author, step: str, data: dict[str, Any], text: str, sink: ReplySink | None) -> Reply:
+    async def _step(
+        self, turn: Turn, author: Author, step: str, data: dict[str, Any], text: str, sink: ReplySink | None
+    ) -> Reply:
         store, key, locale = turn.services.store, turn.message.conversation_key, author.locale
         if not text:
             return Reply(say("dlg_empty", locale), kind="info")
@@ -103,7 +106,7 @@ class GuidedCreation:
         await store.dialogues.end(key)  # a step this version does not know: start again rather than guess
         return Reply(say("dlg_cancelled", locale), kind="error")
 
-    async def _draft(self, turn: "Turn", author: Author, data: dict[str, Any], sink: ReplySink | None) -> Reply:
+    async def _draft(self, turn: Turn, author: Author, data: dict[str, Any], sink: ReplySink | None) -> Reply:
         """One model call, billed to the creator's department, drafts the prompt."""
         store, key, locale = turn.services.store, turn.message.conversation_key, author.locale
         if sink is not None:
@@ -112,9 +115,13 @@ class GuidedCreation:
             department_id=author.department_id,
             user_id=author.user_id,
             messages=draft_messages(
-                name=data["name"], purpose=data["purpose"], example=data.get("example", ""),
-                audience=self._studio.audience(data["visibility"], locale), department=turn.identity.department.name,
-                organisation=turn.services.config.organisation.name, locale=locale,
+                name=data["name"],
+                purpose=data["purpose"],
+                example=data.get("example", ""),
+                audience=self._studio.audience(data["visibility"], locale),
+                department=turn.identity.department.name,
+                organisation=turn.services.config.organisation.name,
+                locale=locale,
             ),
             conversation_key=key,
             max_output_tokens=900,
@@ -129,10 +136,17 @@ class GuidedCreation:
             return Reply(say("dlg_draft_failed", locale, reason=error.message(locale)), kind="error")
         prompt = clean_draft(completion.text)
         await store.dialogues.put(key, author.user_id, "review", {**data, "prompt": prompt})
-        return Reply(say("dlg_review", locale, prompt=prompt), kind="answer", notice=turn.services.config.organisation.ai_notice)
+        return Reply(
+            say("dlg_review", locale, prompt=prompt), kind="answer", notice=turn.services.config.organisation.ai_notice
+        )
 
-    async def _save(self, turn: "Turn", author: Author, data: dict[str, Any], prompt: str) -> Reply:
-        fields: dict[str, Any] = {"name": data["name"], "description": data["purpose"], "system_prompt": prompt, "visibility": data["visibility"]}
+    async def _save(self, turn: Turn, author: Author, data: dict[str, Any], prompt: str) -> Reply:
+        fields: dict[str, Any] = {
+            "name": data["name"],
+            "description": data["purpose"],
+            "system_prompt": prompt,
+            "visibility": data["visibility"],
+        }
         example = parse_example(data.get("example", ""))
         if example is not None:
             fields["examples"] = [example.model_dump()]
@@ -142,4 +156,3 @@ class GuidedCreation:
         if narrowed:
             text += "\n\n" + say("wider_needs_admin", author.locale, name=spec.name)
         return Reply(text)
-

@@ -1,4 +1,5 @@
 """What the authoring commands say, Korean first, kept together so an office can review the wording."""
+
 from __future__ import annotations
 
 from bot.i18n import translate
@@ -59,7 +60,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "'{model}' 모델 별칭이 app.yaml에 없습니다({known} 중에서 고르세요)",
         "en": "model alias '{model}' is not in app.yaml (choose from {known})",
     },
-    "unknown_skill": {"ko": "'{skill}' 기능은 없습니다({known} 중에서 고르세요)", "en": "no skill '{skill}' (choose from {known})"},
+    "unknown_skill": {
+        "ko": "'{skill}' 기능은 없습니다({known} 중에서 고르세요)",
+        "en": "no skill '{skill}' (choose from {known})",
+    },
     "edit_conflict": {
         "ko": "그사이 다른 사람이 '{name}'을(를) 고쳤습니다. `/assistant show {name}`으로 최신 내용을 보고 다시 고쳐 주세요.",
         "en": "Someone changed '{name}' meanwhile. See the latest with `/assistant show {name}` and edit again.",
@@ -68,7 +72,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "**{name}** 버전 {version}을(를) 게시했습니다. 이제 {audience}이(가) `/use {name}` 또는 `@{name}`으로 쓸 수 있습니다.",
         "en": "Published **{name}** version {version}. {audience} can now use it with `/use {name}` or `@{name}`.",
     },
-    "already_published": {"ko": "**{name}** 버전 {version}은(는) 이미 게시되어 있습니다.", "en": "**{name}** version {version} is already published."},
+    "already_published": {
+        "ko": "**{name}** 버전 {version}은(는) 이미 게시되어 있습니다.",
+        "en": "**{name}** version {version} is already published.",
+    },
     "rolled_back": {
         "ko": "**{name}**을(를) 버전 {target}의 내용으로 되돌렸습니다(새 버전 {version}{published}). 이력: `/assistant history {name}`",
         "en": "Rolled **{name}** back to the content of version {target} (new version {version}{published}). History: `/assistant history {name}`",
@@ -87,7 +94,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "restored": {"ko": "**{name}** 도우미를 되살렸습니다.", "en": "Restored **{name}**."},
     "not_deleted": {"ko": "'{name}'은(는) 삭제된 도우미가 아닙니다.", "en": "'{name}' is not deleted."},
-    "shared": {"ko": "**{name}**의 공개 범위를 '{audience}'(으)로 바꿨습니다(버전 {version}).", "en": "**{name}** is now shared with {audience} (version {version})."},
+    "shared": {
+        "ko": "**{name}**의 공개 범위를 '{audience}'(으)로 바꿨습니다(버전 {version}).",
+        "en": "**{name}** is now shared with {audience} (version {version}).",
+    },
     "share_usage": {
         "ko": "공개 범위를 적어 주세요: `/assistant share {name} 부서` · `/assistant share {name} 전체` · `/assistant share {name} 도로과, 교통행정과`",
         "en": "Say with whom: `/assistant share {name} department` · `… org` · `… 도로과, 교통행정과`",
@@ -97,15 +107,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "편집자는 부서 안에서만 공개할 수 있어 '우리 부서'로 저장했습니다. 더 넓게 공유하려면 부서 관리자가 `/assistant share {name} 전체`를 실행하세요.",
         "en": "Editors share within the department only, so it was saved for your department. An admin can widen it with `/assistant share {name} org`.",
     },
-    "try_usage": {"ko": "시험할 질문을 이름 뒤에 적어 주세요. 예: `/assistant try {name} 질문`", "en": "Put the question after the name, e.g. `/assistant try {name} question`."},
-    "try_header": {"ko": "_시험 실행: {name} 버전 {version} (게시 전 내용일 수 있음)_", "en": "_Trial run: {name} version {version} (may be unpublished)_"},
+    "try_usage": {
+        "ko": "시험할 질문을 이름 뒤에 적어 주세요. 예: `/assistant try {name} 질문`",
+        "en": "Put the question after the name, e.g. `/assistant try {name} question`.",
+    },
+    "try_header": {
+        "ko": "_시험 실행: {name} 버전 {version} (게시 전 내용일 수 있음)_",
+        "en": "_Trial run: {name} version {version} (may be unpublished)_",
+    },
     "nothing_yet": {
         "ko": "우리 부서가 만든 도우미가 아직 없습니다. `/assistant new`로 안내를 받으며 만들어 보세요.",
         "en": "Your department has no assistants of its own yet. Start with `/assistant new`.",
     },
     "role_is": {"ko": "{department}에서 내 역할: **{role}**", "en": "Your role in {department}: **{role}**"},
     "role_set": {"ko": "{user}의 역할을 **{role}**(으)로 정했습니다.", "en": "{user} is now **{role}**."},
-    "role_cleared": {"ko": "{user}의 역할을 app.yaml 설정으로 되돌렸습니다.", "en": "{user}'s role follows app.yaml again."},
+    "role_cleared": {
+        "ko": "{user}의 역할을 app.yaml 설정으로 되돌렸습니다.",
+        "en": "{user}'s role follows app.yaml again.",
+    },
     "role_usage": {
         "ko": "사용법: `/role` (내 역할) · `/role list` · `/role 사용자ID member|editor|admin` · `/role 사용자ID reset` (관리자만)",
         "en": "Usage: `/role` (yours) · `/role list` · `/role USER member|editor|admin` · `/role USER reset` (admins only)",
@@ -142,7 +161,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "생성형 모델이 연결되어 있지 않아 프롬프트를 직접 써 주세요. 도우미가 지켜야 할 역할, 말투, 하지 말아야 할 일을 적으면 됩니다.\n예: 당신은 {department}의 도우미입니다. {purpose}",
         "en": "No generative model is connected, so write the prompt yourself: the assistant's role, tone and what it must not do.",
     },
-    "dlg_cancelled": {"ko": "도우미 만들기를 그만뒀습니다. 아무것도 저장하지 않았습니다.", "en": "Stopped. Nothing was saved."},
+    "dlg_cancelled": {
+        "ko": "도우미 만들기를 그만뒀습니다. 아무것도 저장하지 않았습니다.",
+        "en": "Stopped. Nothing was saved.",
+    },
     "dlg_bad_audience": {
         "ko": "`1`(우리 부서), `2`(구청 전체) 또는 부서 이름을 적어 주세요. {detail}",
         "en": "Type `1` (my department), `2` (whole office) or department names. {detail}",

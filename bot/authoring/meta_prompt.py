@@ -1,5 +1,6 @@
 """The meta-prompt that turns a creator's four answers into a system prompt draft, and the parsing of
 what comes back. Pure functions: the dialogue sends the messages through the gateway."""
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,9 @@ uncertainty, naming laws and articles when citing them, and never inventing pers
 example answer's form and tone when one is given. Output only the prompt text, about 600 characters."""
 
 
-def draft_messages(*, name: str, purpose: str, example: str, audience: str, department: str, organisation: str, locale: str) -> list[ChatMessage]:
+def draft_messages(
+    *, name: str, purpose: str, example: str, audience: str, department: str, organisation: str, locale: str
+) -> list[ChatMessage]:
     """The messages asking a model for a system prompt draft."""
     facts = [
         f"기관: {organisation}",
@@ -51,7 +54,10 @@ def clean_draft(text: str) -> str:
     return _LABEL.sub("", stripped, count=1).strip()
 
 
-_QA = re.compile(r"^\s*(?:질문|Q)\s*[:：]\s*(?P<q>.+?)\s*^\s*(?:답변|답|A)\s*[:：]\s*(?P<a>.+)\Z", re.DOTALL | re.MULTILINE | re.IGNORECASE)
+_QA = re.compile(
+    r"^\s*(?:질문|Q)\s*[:：]\s*(?P<q>.+?)\s*^\s*(?:답변|답|A)\s*[:：]\s*(?P<a>.+)\Z",
+    re.DOTALL | re.MULTILINE | re.IGNORECASE,
+)
 
 
 def parse_example(text: str) -> Example | None:

@@ -1,5 +1,6 @@
 """What an assistant may hold: no personal information and no prohibited words, checked with the same
 detectors and per-department actions the gateway applies to every model call."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -46,7 +47,9 @@ class ContentPolicy:
             return None
         if locale == "en":
             what = ", ".join(LABELS_EN[k] for k in kinds)
-            found = " and ".join(filter(None, [what and f"personal information ({what})", words and "a prohibited expression"]))
+            found = " and ".join(
+                filter(None, [what and f"personal information ({what})", words and "a prohibited expression"])
+            )
             return f"This cannot be saved: it contains {found}. Assistant prompts must hold neither. Remove it and send again."
         what = ", ".join(LABELS_KO[k] for k in kinds)
         found = "와 ".join(filter(None, [what and f"개인정보({what})", words and "금칙어"]))

@@ -3,6 +3,7 @@ unique names, immutable versions, publishing, rollback, soft delete and sharing.
 
 Nothing here knows about messengers; every refusal is an AuthoringRefused carrying a message key.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -11,21 +12,46 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from assistants.naming import split_named
 from assistants.registry import AssistantRegistry
 from assistants.spec import AssistantSpec, Visibility, fold_name
 from bot.authoring.messages import AUDIENCE, say
-from assistants.naming import split_named
 from bot.authoring.policy import ContentPolicy, spec_texts
 from bot.config import AppConfig, Department
-from bot.store.roles_repository import RoleRepository
 from bot.store.assistants_repository import AssistantRepository, AssistantState, EditConflict, NameTaken, VersionInfo
+from bot.store.roles_repository import RoleRepository
 
 ROLES = ("member", "editor", "admin")
 # Fields an editor may change with `/assistant edit` (and Korean names for them).
-EDITABLE = ("name", "description", "system_prompt", "starters", "examples", "template", "style_guide", "model", "temperature",
-            "max_output_tokens", "aliases", "skills", "knowledge", "visibility")
-FIELD_ALIASES = {"prompt": "system_prompt", "이름": "name", "설명": "description", "프롬프트": "system_prompt", "시작질문": "starters",
-                 "예시": "examples", "양식": "template", "문체": "style_guide", "모델": "model", "별칭": "aliases", "공개범위": "visibility"}
+EDITABLE = (
+    "name",
+    "description",
+    "system_prompt",
+    "starters",
+    "examples",
+    "template",
+    "style_guide",
+    "model",
+    "temperature",
+    "max_output_tokens",
+    "aliases",
+    "skills",
+    "knowledge",
+    "visibility",
+)
+FIELD_ALIASES = {
+    "prompt": "system_prompt",
+    "이름": "name",
+    "설명": "description",
+    "프롬프트": "system_prompt",
+    "시작질문": "starters",
+    "예시": "examples",
+    "양식": "template",
+    "문체": "style_guide",
+    "모델": "model",
+    "별칭": "aliases",
+    "공개범위": "visibility",
+}
 
 
 class AuthoringRefused(Exception):
@@ -72,7 +98,14 @@ class Owned:
 
 
 class AssistantStudio:
-    def __init__(self, repository: AssistantRepository, registry: AssistantRegistry, policy: ContentPolicy, config: AppConfig, skills: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        repository: AssistantRepository,
+        registry: AssistantRegistry,
+        policy: ContentPolicy,
+        config: AppConfig,
+        skills: tuple[str, ...] = (),
+    ):
         self._repository = repository
         self._registry = registry
         self._policy = policy
@@ -82,7 +115,9 @@ class AssistantStudio:
     # ---- reading --------------------------------------------------------------------------
 
     async def owned(self, department_id: str, *, include_deleted: bool = False) -> list[Owned]:
-        return [Owned(s, spec) for s, spec in await self._repository.latest(department_id, include_deleted=include_deleted)]
+        return [
+            Owned(s, spec) for s, spec in await self._repository.latest(department_id, include_deleted=include_deleted)
+        ]
 
     async def resolve(self, author: Author, text: str, *, include_deleted: bool = False) -> tuple[Owned, str]:
         """The author's department assistant named at the start of `text`, and the rest of the text.
@@ -111,8 +146,17 @@ class AssistantStudio:
         if fields.get("visibility", "department") != "department" and not author.is_admin:
             fields["visibility"], narrowed = "department", True
         await self.check_name(author, fields.get("name", ""), exclude_id=None)
-        spec = self.validated(author, {"visibility": "department", **fields, "id": f"{author.department_id}-{uuid.uuid4().hex[:8]}",
-                                        "department": author.department_id, "owner": author.user_id, "version": 1})
+        spec = self.validated(
+            author,
+            {
+                "visibility": "department",
+                **fields,
+                "id": f"{author.department_id}-{uuid.uuid4().hex[:8]}",
+                "department": author.department_id,
+                "owner": author.user_id,
+                "version": 1,
+            },
+        )
         try:
             created = await self._repository.create(spec, by=author.user_id, note=note or "만듦")
         except NameTaken:
@@ -124,7 +168,10 @@ class AssistantStudio:
         changes = {FIELD_ALIASES.get(k, k): v for k, v in changes.items()}
         unknown = sorted(set(changes) - set(EDITABLE))
         if unknown:
-            raise AuthoringRefused("edit_invalid", details=say("unknown_fields", author.locale, fields=", ".join(unknown), known=", ".join(EDITABLE)))
+            raise AuthoringRefused(
+                "edit_invalid",
+                details=say("unknown_fields", author.locale, fields=", ".join(unknown), known=", ".join(EDITABLE)),
+            )
         if "visibility" in changes and changes["visibility"] != owned.spec.visibility and not author.is_admin:
             raise AuthoringRefused("admins_only", admins=self._admins(author.department_id))
         if "template" in changes:
@@ -147,7 +194,9 @@ class AssistantStudio:
         self._require_editor(author)
         old = await self._repository.spec(owned.state.id, target)
         if old is None:
-            raise AuthoringRefused("no_such_version", name=owned.spec.name, version=target, latest=owned.state.latest_version)
+            raise AuthoringRefused(
+                "no_such_version", name=owned.spec.name, version=target, latest=owned.state.latest_version
+            )
         if fold_name(old.name) != fold_name(owned.spec.name):
             await self.check_name(author, old.name, exclude_id=owned.state.id)
         publish = owned.state.published_version is not None
@@ -185,7 +234,9 @@ class AssistantStudio:
             return "org"
         ids = []
         for part in filter(None, (p.strip() for p in text.replace("、", ",").split(","))):
-            department = next((d for d in self._config.departments if fold_name(d.name) == fold_name(part) or d.id == part), None)
+            department = next(
+                (d for d in self._config.departments if fold_name(d.name) == fold_name(part) or d.id == part), None
+            )
             if department is None:
                 raise AuthoringRefused("unknown_department", name=part)
             ids.append(department.id)
@@ -204,7 +255,11 @@ class AssistantStudio:
 
     def _admins(self, department_id: str) -> str:
         department = self._config.department(department_id)
-        return ", ".join(department.admins) if department and department.admins else self._config.organisation.support_contact
+        return (
+            ", ".join(department.admins)
+            if department and department.admins
+            else self._config.organisation.support_contact
+        )
 
     def _require_editor(self, author: Author) -> None:
         if not author.can_edit:
@@ -230,19 +285,28 @@ class AssistantStudio:
             raise AuthoringRefused("edit_invalid", details=details) from None
         if spec.model != "default" and spec.model not in self._config.models:
             known = ", ".join(["default", *self._config.models])
-            raise AuthoringRefused("edit_invalid", details=say("unknown_model", author.locale, model=spec.model, known=known))
+            raise AuthoringRefused(
+                "edit_invalid", details=say("unknown_model", author.locale, model=spec.model, known=known)
+            )
         for skill in spec.skills:
             if skill not in self._skills:
-                raise AuthoringRefused("edit_invalid", details=say("unknown_skill", author.locale, skill=skill, known=", ".join(self._skills) or "-"))
+                raise AuthoringRefused(
+                    "edit_invalid",
+                    details=say("unknown_skill", author.locale, skill=skill, known=", ".join(self._skills) or "-"),
+                )
         refusal = self._policy.refusal(author.department_id, list(spec_texts(spec)), author.locale)
         if refusal:
             raise AuthoringRefused("policy", text=refusal)
         return spec
 
-    async def _save(self, owned: Owned, spec: AssistantSpec, author: Author, note: str, *, publish: bool) -> AssistantSpec:
+    async def _save(
+        self, owned: Owned, spec: AssistantSpec, author: Author, note: str, *, publish: bool
+    ) -> AssistantSpec:
         spec = spec.model_copy(update={"id": owned.state.id, "department": owned.state.department_id})
         try:
-            return await self._repository.add_version(spec, after=owned.state.latest_version, by=author.user_id, note=note, publish=publish)
+            return await self._repository.add_version(
+                spec, after=owned.state.latest_version, by=author.user_id, note=note, publish=publish
+            )
         except EditConflict:
             raise AuthoringRefused("edit_conflict", name=owned.spec.name) from None
         except NameTaken:

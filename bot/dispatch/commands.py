@@ -1,11 +1,12 @@
 """Slash commands: a registry other features add to, and the parsing of "/name args"."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from adapters.base import Reply
+from bot.conversation import Reply
 
 if TYPE_CHECKING:
     from bot.dispatch.dispatcher import Turn

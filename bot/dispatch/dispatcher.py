@@ -1,7 +1,8 @@
 """Dispatch: who is asking, what they want (command, skill or assistant), and the thread's memory.
 
-The Dispatcher implements adapters.base.Bot, so every messenger adapter talks to it the same way.
+The Dispatcher implements bot.conversation.Bot, so every messenger adapter talks to it the same way.
 """
+
 from __future__ import annotations
 
 import logging
@@ -10,17 +11,17 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from adapters.base import Action, Button, Buttons, ChannelPoster, DepartmentSummary, Message, Reply, ReplySink
 from assistants.naming import split_named
 from assistants.registry import AssistantRegistry
 from assistants.skills.base import Skill, SkillTurn
 from assistants.spec import AssistantSpec
 from bot.config import AppConfig, Department
+from bot.conversation import Action, Button, Buttons, ChannelPoster, DepartmentSummary, Message, Reply, ReplySink
 from bot.dispatch.commands import CommandRegistry, parse_command
-from bot.documents import extract_text, readable
 from bot.dispatch.identity import Identity, resolve_identity
 from bot.dispatch.memory import Memory
 from bot.dispatch.prompt import build_messages, split_sections
+from bot.documents import extract_text, readable
 from bot.gateway.errors import GatewayError
 from bot.gateway.pipeline import Gateway
 from bot.gateway.types import ChatMessage, Completion, GatewayRequest
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 ActionHandler = Callable[[Action, Identity], Awaitable[Reply | None]]
 # Gets every message of a known user first (e.g. a guided dialogue waiting for its next answer).
 Interceptor = Callable[["Turn", ReplySink | None], Awaitable[Reply | None]]
-
 
 
 @dataclass
@@ -83,7 +83,9 @@ class Dispatcher:
             log.info("unknown user on %s", message.platform)
             contact = config.organisation.support_contact
             locale = message.locale or config.organisation.locale
-            return Reply(t("unknown_user", locale, user=message.user_name or message.user_id, contact=contact), kind="error")
+            return Reply(
+                t("unknown_user", locale, user=message.user_name or message.user_id, contact=contact), kind="error"
+            )
         try:
             reply = await self._handle_known(message, identity, sink)
             if identity.is_admin:
@@ -96,10 +98,14 @@ class Dispatcher:
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("dispatch failed (ref %s, platform %s)", ref, message.platform)
-            return Reply(t("internal_error", identity.locale, contact=config.organisation.support_contact, ref=ref), kind="error")
+            return Reply(
+                t("internal_error", identity.locale, contact=config.organisation.support_contact, ref=ref), kind="error"
+            )
 
     async def handle_action(self, action: Action) -> Reply | None:
-        message = Message(action.platform, action.user_id, "", channel_id=action.channel_id, user_email=action.user_email)
+        message = Message(
+            action.platform, action.user_id, "", channel_id=action.channel_id, user_email=action.user_email
+        )
         identity = resolve_identity(self.services.config, message)
         if identity is None:
             return None
@@ -133,7 +139,10 @@ class Dispatcher:
     async def _handle_known(self, message: Message, identity: Identity, sink: ReplySink | None) -> Reply:
         services = self.services
         conversation = await services.store.conversations.ensure(
-            message.conversation_key, platform=message.platform, user_id=identity.user_id, department_id=identity.department.id
+            message.conversation_key,
+            platform=message.platform,
+            user_id=identity.user_id,
+            department_id=identity.department.id,
         )
         turn = Turn(message, identity, conversation, services)
         for intercept in services.interceptors:
@@ -158,7 +167,9 @@ class Dispatcher:
             skill = services.skills.get(skill_name)
             if skill is None:
                 continue
-            skill_turn = SkillTurn(message, text, identity, spec, services.config, services.gateway, services.offline, sink)
+            skill_turn = SkillTurn(
+                message, text, identity, spec, services.config, services.gateway, services.offline, sink
+            )
             reply = await skill.run(skill_turn)
             if reply is not None:
                 reply.assistant = reply.assistant or spec.name
@@ -171,13 +182,17 @@ class Dispatcher:
         text = turn.message.text.strip()
         named, rest = await _named_assistant(registry, department_id, text)
         if named is not None:
-            await self.services.store.conversations.set_assistant(turn.message.conversation_key, named.id, named.version)
+            await self.services.store.conversations.set_assistant(
+                turn.message.conversation_key, named.id, named.version
+            )
             return named, rest
         if turn.conversation.assistant_id:
             current = await registry.get(turn.conversation.assistant_id, department_id)
             if current is not None:
                 return current, text
-        return await default_assistant(self.services, turn.identity.department, turn.message.platform, turn.message.channel_id), text
+        return await default_assistant(
+            self.services, turn.identity.department, turn.message.platform, turn.message.channel_id
+        ), text
 
     async def _feedback(self, action: Action, identity: Identity) -> Reply:
         answer_id, _, value = action.value.partition(":")
@@ -235,7 +250,9 @@ async def _run(gateway: Gateway, request: GatewayRequest, sink: ReplySink | None
     return reply.completion
 
 
-async def default_assistant(services: Services, department: Department, platform: str = "", channel_id: str = "") -> AssistantSpec:
+async def default_assistant(
+    services: Services, department: Department, platform: str = "", channel_id: str = ""
+) -> AssistantSpec:
     """The channel's department default, then the user's department default, then the office default."""
     registry = services.assistants
     candidates = []
@@ -253,7 +270,9 @@ async def default_assistant(services: Services, department: Department, platform
     return visible[0]
 
 
-async def _named_assistant(registry: AssistantRegistry, department_id: str, text: str) -> tuple[AssistantSpec | None, str]:
+async def _named_assistant(
+    registry: AssistantRegistry, department_id: str, text: str
+) -> tuple[AssistantSpec | None, str]:
     if text.startswith("@"):
         named = split_named(text[1:], [(spec, spec) for spec in await registry.visible(department_id)])
         if named is not None:
@@ -273,7 +292,11 @@ def _with_attachments(text: str, turn: Turn) -> tuple[str, list[str]]:
     for attachment in turn.message.attachments:
         extracted = extract_text(attachment.name, attachment.content_type, attachment.data)
         if extracted.error is not None:
-            key = "attachment_ignored" if not readable(attachment.name, attachment.content_type) else "attachment_unreadable"
+            key = (
+                "attachment_ignored"
+                if not readable(attachment.name, attachment.content_type)
+                else "attachment_unreadable"
+            )
             notes.append(t(key, turn.locale, name=attachment.name, reason=extracted.error))
             continue
         if extracted.truncated:

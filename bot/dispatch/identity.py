@@ -3,12 +3,13 @@
 Pure lookup over app.yaml: explicit membership first (platform id, then e-mail/UPN), then the
 channel a department owns, then the intranet directory groups forwarded by the portal.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.base import Message
 from bot.config import AppConfig, Department, Member
+from bot.conversation import Message
 
 # Which Member attribute holds a platform's user id.
 _MEMBER_FIELD = {"web": "user", "console": "user", "api": "user", "slack": "slack", "teams": "teams"}

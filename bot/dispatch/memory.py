@@ -4,6 +4,7 @@ By default (retention.store_content: false) memory lives only in this process an
 database never sees message content. With store_content: true it is kept in the database, with
 personal information replaced by its type.
 """
+
 from __future__ import annotations
 
 import time

@@ -1,12 +1,13 @@
 """Turns an assistant spec and a thread into the messages a model receives, and a templated answer
 back into named sections. Pure functions."""
+
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from adapters.base import Section
 from assistants.spec import AssistantSpec
+from bot.conversation import Section
 from bot.gateway.types import ChatMessage
 
 
@@ -25,7 +26,9 @@ def system_prompt(spec: AssistantSpec, locale: str = "ko") -> str:
     return "\n\n".join(parts)
 
 
-def build_messages(spec: AssistantSpec, history: Sequence[ChatMessage], user_text: str, locale: str = "ko") -> list[ChatMessage]:
+def build_messages(
+    spec: AssistantSpec, history: Sequence[ChatMessage], user_text: str, locale: str = "ko"
+) -> list[ChatMessage]:
     messages = [ChatMessage("system", system_prompt(spec, locale))]
     for example in spec.examples:
         messages.append(ChatMessage("user", example.question))

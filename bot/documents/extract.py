@@ -1,5 +1,6 @@
 """One small reader per format, chosen by file name and content type; every failure is a reason a
 person can act on, never an exception that loses the message."""
+
 from __future__ import annotations
 
 import io
@@ -117,18 +118,31 @@ def readable(name: str, content_type: str = "") -> bool:
 def extract_text(name: str, content_type: str, data: bytes, limit: int = MAX_CHARS) -> Extracted:
     kind = _kind(name, content_type)
     if kind is None:
-        return Extracted("", "읽을 수 있는 형식이 아닙니다(TXT, CSV, XLSX, DOCX, HWPX, PDF) / not a readable format (TXT, CSV, XLSX, DOCX, HWPX, PDF)")
+        return Extracted(
+            "",
+            "읽을 수 있는 형식이 아닙니다(TXT, CSV, XLSX, DOCX, HWPX, PDF) / not a readable format (TXT, CSV, XLSX, DOCX, HWPX, PDF)",
+        )
     if kind not in _READERS:
         text = decode_text(data)
     else:
         try:
             text = "\n".join(_bounded(_READERS[kind](data), limit))
         except PermissionError:
-            return Extracted("", "암호가 걸린 문서입니다. 암호를 풀고 다시 올려 주세요 / the document is password-protected; remove the password and upload it again")
+            return Extracted(
+                "",
+                "암호가 걸린 문서입니다. 암호를 풀고 다시 올려 주세요 / the document is password-protected; remove the password and upload it again",
+            )
         except Exception:  # noqa: BLE001 - any parser failure means a damaged or mislabelled file
-            return Extracted("", "파일이 손상되었거나 확장자와 내용이 다릅니다. 원본을 다시 저장해 올려 주세요 / the file is damaged or not what its name says; save it again and upload")
+            return Extracted(
+                "",
+                "파일이 손상되었거나 확장자와 내용이 다릅니다. 원본을 다시 저장해 올려 주세요 / the file is damaged or not what its name says; save it again and upload",
+            )
         if not text.strip():
-            reason = "글자를 찾지 못했습니다(스캔한 이미지 PDF일 수 있습니다) / no text found (a scanned image?)" if kind == ".pdf" else "내용이 비어 있습니다 / the file is empty"
+            reason = (
+                "글자를 찾지 못했습니다(스캔한 이미지 PDF일 수 있습니다) / no text found (a scanned image?)"
+                if kind == ".pdf"
+                else "내용이 비어 있습니다 / the file is empty"
+            )
             return Extracted("", reason)
     return Extracted(text[:limit], None, len(text) > limit)
 

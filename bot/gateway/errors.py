@@ -1,4 +1,5 @@
 """Why a gateway call did not produce an answer, in words an official can act on."""
+
 from __future__ import annotations
 
 from bot.gateway.types import Decision

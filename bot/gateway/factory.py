@@ -2,6 +2,7 @@
 
 This is the one place that lists the stages; a new policy is a new module plus one line here.
 """
+
 from __future__ import annotations
 
 import os

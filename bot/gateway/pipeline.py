@@ -4,6 +4,7 @@ A stage receives the call and `next`; it may change the call, refuse it (raise a
 wrap the returned ReplyStream with filters and hooks. Adding a policy adds a stage; the core below
 never changes.
 """
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence

@@ -4,6 +4,7 @@ Every call is a stream; a non-streamed call is a stream of one piece. Stages wra
 way out: text filters transform the text (restore placeholders, check words) and hooks run when it
 ends (settle quota, record usage, audit), so streamed and non-streamed replies obey the same policies.
 """
+
 from __future__ import annotations
 
 import time

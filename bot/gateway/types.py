@@ -1,4 +1,5 @@
 """What goes into and comes out of the gateway: the one door to every model."""
+
 from __future__ import annotations
 
 import uuid

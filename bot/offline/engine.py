@@ -4,6 +4,7 @@ It never pretends to generate. It extracts the key sentences of a pasted text wh
 summarise, and otherwise says plainly that no generative model is connected and how to connect one.
 Its replies go through the same gateway stages, so they are counted and audited like any other.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Pure logic. Sentences are scored by how many of the text's frequent content word
 (so a sentence that states the main subject wins), with a small bonus for the opening sentence,
 which in Korean administrative writing usually states the point.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,37 @@ SentenceSplitter = Callable[[str], list[str]]
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=[다요음함임됨죠])\.\s*|\n+")
 _WORD = re.compile(r"[가-힣A-Za-z0-9]{2,}")
 # Common particles and endings stripped from the end of Hangul words when no morphological analyser is given.
-_PARTICLES = ("으로써", "으로서", "에서는", "으로는", "에게서", "까지는", "에서", "으로", "에게", "까지", "부터", "처럼", "보다",
-              "하고", "이며", "이고", "은", "는", "이", "가", "을", "를", "에", "의", "와", "과", "도", "만", "로")
+_PARTICLES = (
+    "으로써",
+    "으로서",
+    "에서는",
+    "으로는",
+    "에게서",
+    "까지는",
+    "에서",
+    "으로",
+    "에게",
+    "까지",
+    "부터",
+    "처럼",
+    "보다",
+    "하고",
+    "이며",
+    "이고",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "에",
+    "의",
+    "와",
+    "과",
+    "도",
+    "만",
+    "로",
+)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -1,4 +1,5 @@
 """`govbot filter`: check a text for personal information before sharing it."""
+
 from __future__ import annotations
 
 import json
@@ -24,5 +25,8 @@ def filter_text(
         sys.stdout.write(json.dumps({"masked": result.text, "findings": findings}, ensure_ascii=False) + "\n")
         return
     sys.stdout.write(result.text + ("" if result.text.endswith("\n") else "\n"))
-    summary = ", ".join(f"{LABELS_KO[kind]} {count}건" for kind, count in sorted(result.counts().items())) or "찾은 개인정보 없음"
+    summary = (
+        ", ".join(f"{LABELS_KO[kind]} {count}건" for kind, count in sorted(result.counts().items()))
+        or "찾은 개인정보 없음"
+    )
     out.print(f"[dim]{summary}[/dim]", highlight=False)

@@ -5,6 +5,7 @@ are confirmed by `phonenumbers` for region KR, which knows real area codes and n
 (mobile numbers only need a possible length: its ranges lag behind the carriers'). Business
 numbers like 1588-xxxx never start with 0 and are not personal, so they are left alone.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -20,7 +21,9 @@ from bot.privacy.findings import Finding
 PHONE = re.compile(
     r"(?:\+(?<![\d.+-]\+)82[ .-]?\(?0?\)?[ .-]?|0(?<![\d.+-]0))(1[016789]|2|[3-6][1-5]|70|50\d)[ .)-]?(\d{3,4})[ .-]?(\d{4})(?![\d-])"
 )
-EMAIL = re.compile(r"[A-Za-z0-9._%+-](?<![\w.+-][A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9_-])")  # a Korean particle may follow: "…@example.com으로"
+EMAIL = re.compile(
+    r"[A-Za-z0-9._%+-](?<![\w.+-][A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9_-])"
+)  # a Korean particle may follow: "…@example.com으로"
 IPV4 = re.compile(r"\d(?<![\d.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?!\d|\.\d)")  # a sentence's full stop may follow
 
 

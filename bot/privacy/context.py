@@ -4,6 +4,7 @@ name), the 동/호 of an address, and names marked as names (성명:, 민원인 
 Like the number patterns, each pattern starts with a character class or a set of literal words, so
 the regex engine skips ahead in C to where a match could begin.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,48 @@ LABELLED_NAME = re.compile(
 )
 # Everyday office words that begin with a surname syllable and often follow a label ("민원인 연락처 …").
 NOT_NAMES = frozenset(
-    "연락처 연락 주소 주소지 전화 전화번호 정보 신청 신청서 신고 문의 민원 이름 성명 주민 방문 제출 서류 상담 진술 명의 요청 "
-    "내용 의견 답변 회신 본인 가족 대리인 대표 담당 담당자 측 모두 전원 다수 일동 명단 수 등".split()
+    [
+        "연락처",
+        "연락",
+        "주소",
+        "주소지",
+        "전화",
+        "전화번호",
+        "정보",
+        "신청",
+        "신청서",
+        "신고",
+        "문의",
+        "민원",
+        "이름",
+        "성명",
+        "주민",
+        "방문",
+        "제출",
+        "서류",
+        "상담",
+        "진술",
+        "명의",
+        "요청",
+        "내용",
+        "의견",
+        "답변",
+        "회신",
+        "본인",
+        "가족",
+        "대리인",
+        "대표",
+        "담당",
+        "담당자",
+        "측",
+        "모두",
+        "전원",
+        "다수",
+        "일동",
+        "명단",
+        "수",
+        "등",
+    ]
 )
 # "김철수 씨", "김철수씨가/는/의/에게/께서…" — a particle may follow 씨, other syllables may not (아저씨).
 MR_NAME = re.compile(r"(?<![가-힣])([" + _SURNAMES + r"][가-힣]{1,2})\s?씨(?=[가는의에와를도께랑한이]|[^가-힣]|$)")

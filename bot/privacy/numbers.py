@@ -9,6 +9,7 @@ after that first character, so Python's regex engine can skip ahead in C to the 
 character instead of trying the whole pattern at every position of a long Korean text. Each finder
 takes `start`/`end` so the scanner can run it only where a number could be.
 """
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ enough digits for their type (a date has too few for any of them); the rest of a
 skipped in C. E-mail, passport, address and name detectors run over the whole text, each
 behind its own cheap check.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,13 @@ from collections.abc import Callable, Iterable, Iterator
 from bot.privacy.contact import find_emails, find_ips, find_phones
 from bot.privacy.context import find_accounts, find_address_units, find_names
 from bot.privacy.findings import Finding
-from bot.privacy.numbers import find_business_numbers, find_cards, find_driver_licences, find_passports, find_registration_numbers
+from bot.privacy.numbers import (
+    find_business_numbers,
+    find_cards,
+    find_driver_licences,
+    find_passports,
+    find_registration_numbers,
+)
 
 Detector = Callable[[str, int, int], Iterator[Finding]]
 # Detectors of numbers, run on the windows around long digit runs: the types each can report, and the
@@ -37,7 +44,8 @@ TEXT_DETECTORS: dict[str, tuple[Detector, frozenset[str]]] = {
     "name": (find_names, frozenset({"name"})),
 }
 DETECTORS: dict[str, tuple[Detector, frozenset[str]]] = {
-    **{name: (detector, kinds) for name, (detector, kinds, _) in NUMBER_DETECTORS.items()}, **TEXT_DETECTORS
+    **{name: (detector, kinds) for name, (detector, kinds, _) in NUMBER_DETECTORS.items()},
+    **TEXT_DETECTORS,
 }
 
 # A digit (or +82) then at least five digits/separators, ending in a digit. Digits are ASCII or

@@ -4,6 +4,7 @@ refer to a value without ever seeing it, and the user gets the value back in the
 A vault belongs to one conversation and one user: only that user's answers are restored from it.
 It lives in process memory only; raw values are never written anywhere.
 """
+
 from __future__ import annotations
 
 import re
@@ -102,7 +103,11 @@ class RestoreStream:
         self._pending += text
         cut = len(self._pending)
         opening = self._pending.rfind("[")
-        if opening != -1 and "]" not in self._pending[opening:] and len(self._pending) - opening <= _LONGEST_PLACEHOLDER:
+        if (
+            opening != -1
+            and "]" not in self._pending[opening:]
+            and len(self._pending) - opening <= _LONGEST_PLACEHOLDER
+        ):
             cut = opening
         ready, self._pending = self._pending[:cut], self._pending[cut:]
         return self._vault.restore(ready)

@@ -1,7 +1,6 @@
 """`govbot quota show|set|grant|reset`: department quotas for admins."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import typer
 from rich.table import Table
@@ -14,7 +13,7 @@ app = typer.Typer(help="부서 사용 한도 / department quotas", no_args_is_he
 
 
 @app.command()
-def show(department: Optional[str] = typer.Argument(None, help="부서 id (생략하면 전체)")) -> None:
+def show(department: str | None = typer.Argument(None, help="부서 id (생략하면 전체)")) -> None:
     """부서별 사용량과 한도 / usage and limits."""
 
     async def work(config, store) -> None:  # type: ignore[no-untyped-def]
@@ -26,7 +25,9 @@ def show(department: Optional[str] = typer.Argument(None, help="부서 id (생�
             for status in await service.status(dept.id):
                 limit = f"{status.value:,}" if status.value is not None else "제한 없음"
                 share = f" ({100 * status.used / status.value:.0f}%)" if status.value else ""
-                table.add_row(dept.name, status.label_ko, f"{status.used:,}{share}", limit, f"{status.resets_at:%m-%d %H:%M}")
+                table.add_row(
+                    dept.name, status.label_ko, f"{status.used:,}{share}", limit, f"{status.resets_at:%m-%d %H:%M}"
+                )
         out.print(table)
 
     with_store(work)

@@ -4,6 +4,7 @@ A counter is identified by (scope, subject, period); several limits may share on
 and requests of a department today). Periods are keys in the office's local time, so a day ends at
 local midnight, and a settlement always goes to the counters its reservation used.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -94,7 +95,9 @@ def counters_for(department_id: str, user_id: str, assistant_id: str | None, p: 
     return sorted(keys)
 
 
-def effective_values(quota: Quota, overrides: Mapping[str, int | None], grants: Mapping[str, int]) -> dict[str, int | None]:
+def effective_values(
+    quota: Quota, overrides: Mapping[str, int | None], grants: Mapping[str, int]
+) -> dict[str, int | None]:
     """app.yaml's limits, replaced by admin overrides, plus this period's one-off grants."""
     values: dict[str, int | None] = {name: getattr(quota, name) for name in LIMIT_NAMES}
     values.update({k: v for k, v in overrides.items() if k in values})
@@ -120,7 +123,11 @@ def limits_for(
         ("user_tokens_per_day", CounterKey("user", user, p.day), "tokens", p.day_end),
         ("user_requests_per_minute", CounterKey("user", user, p.minute), "requests", p.minute_end),
     ]
-    out = [Limit(name, key, kind, int(values[name]), ends) for name, key, kind, ends in table if values.get(name) is not None]
+    out = [
+        Limit(name, key, kind, int(values[name]), ends)
+        for name, key, kind, ends in table
+        if values.get(name) is not None
+    ]
     if assistant_id and assistant_id in assistant_limits:
         key = CounterKey("assistant", f"{department_id}:{assistant_id}", p.day)
         out.append(Limit("assistant_tokens_per_day", key, "tokens", assistant_limits[assistant_id], p.day_end))

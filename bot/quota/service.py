@@ -1,17 +1,30 @@
 """Quota decisions for the gateway and the admin tools, on top of the counter repository."""
+
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.config import AppConfig, Department
 from bot.gateway.errors import QuotaExceeded
 from bot.gateway.types import GatewayRequest
-from bot.quota.limits import LABELS_EN, LABELS_KO, LIMIT_NAMES, CounterKey, Limit, Periods, counters_for, effective_values, limits_for, periods, refusal_text
+from bot.quota.limits import (
+    LABELS_EN,
+    LABELS_KO,
+    LIMIT_NAMES,
+    CounterKey,
+    Limit,
+    Periods,
+    counters_for,
+    effective_values,
+    limits_for,
+    periods,
+    refusal_text,
+)
 from bot.store.quota_repository import QuotaRepository
 
 log = logging.getLogger(__name__)
@@ -40,7 +53,7 @@ class QuotaService:
     def __init__(self, config: AppConfig, repository: QuotaRepository, clock: Clock | None = None):
         self._config = config
         self._repo = repository
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     def _periods(self) -> Periods:
         return periods(self._clock().astimezone(self._config.zone))
@@ -68,13 +81,20 @@ class QuotaService:
         exceeded = await self._repo.reserve(counters, limits, tokens)
         if exceeded is not None:
             log.info("quota refused: department=%s limit=%s", department.id, exceeded.name)
-            admins = ", ".join(m.name for m in department.members if m.user in department.admins) or self._config.organisation.support_contact
+            admins = (
+                ", ".join(m.name for m in department.members if m.user in department.admins)
+                or self._config.organisation.support_contact
+            )
             ko, en = refusal_text(exceeded, department.name, admins, locale)
-            retry_after = max(1, int((exceeded.resets_at - self._clock().astimezone(self._config.zone)).total_seconds()))
+            retry_after = max(
+                1, int((exceeded.resets_at - self._clock().astimezone(self._config.zone)).total_seconds())
+            )
             raise QuotaExceeded(ko, en, retry_after=retry_after)
         return Reservation(counters, tokens, tuple(limits))
 
-    async def settle(self, reservation: Reservation, actual_tokens: int, connection: AsyncConnection | None = None) -> None:
+    async def settle(
+        self, reservation: Reservation, actual_tokens: int, connection: AsyncConnection | None = None
+    ) -> None:
         """Charge the real usage to the reserved counters (and claim the 80% warning), inside the
         caller's transaction when `connection` is given."""
         used = await self._repo.settle(reservation.counters, reservation.tokens, actual_tokens, connection)
@@ -84,7 +104,12 @@ class QuotaService:
             if used.get(limit.counter, 0) >= WARN_AT * limit.value:
                 department_id = limit.counter.subject.split(":", 1)[0]
                 if await self._repo.claim_alert(department_id, limit.name, limit.counter.period, connection):
-                    log.warning("quota at %d%%: department=%s limit=%s", int(100 * used[limit.counter] / limit.value), department_id, limit.name)
+                    log.warning(
+                        "quota at %d%%: department=%s limit=%s",
+                        int(100 * used[limit.counter] / limit.value),
+                        department_id,
+                        limit.name,
+                    )
 
     async def release(self, reservation: Reservation) -> None:
         await self._repo.release(reservation.counters, reservation.tokens)
@@ -109,7 +134,10 @@ class QuotaService:
     async def alerts_for_admin(self, department_id: str) -> list[str]:
         """Korean lines for warnings an admin of this department has not seen yet."""
         taken = await self._repo.take_undelivered_alerts(department_id)
-        return [f"⚠️ {LABELS_KO.get(name, name)} 사용량이 80%를 넘었습니다 ({period.split(':', 1)[1]})." for name, period in taken]
+        return [
+            f"⚠️ {LABELS_KO.get(name, name)} 사용량이 80%를 넘었습니다 ({period.split(':', 1)[1]})."
+            for name, period in taken
+        ]
 
     # ---- admin changes (callers check permissions) -------------------------------------
 
@@ -130,4 +158,6 @@ class QuotaService:
 
 def _check_name(name: str) -> None:
     if name not in LIMIT_NAMES:
-        raise ValueError(f"알 수 없는 한도 이름 '{name}'입니다. 다음 중 하나를 쓰세요: {', '.join(LIMIT_NAMES)} / Unknown limit '{name}'.")
+        raise ValueError(
+            f"알 수 없는 한도 이름 '{name}'입니다. 다음 중 하나를 쓰세요: {', '.join(LIMIT_NAMES)} / Unknown limit '{name}'."
+        )

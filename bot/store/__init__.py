@@ -1,4 +1,5 @@
 """Storage behind small repositories (SQLAlchemy 2.0 async, Alembic migrations)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +12,6 @@ from bot.store.db import make_engine, upgrade
 from bot.store.dialogues_repository import DialogueRepository
 from bot.store.keys_repository import ApiKeyRepository
 from bot.store.quota_repository import QuotaRepository
-from bot.store.roles_repository import RoleRepository
 from bot.store.repositories import (
     ConversationRepository,
     EventClaims,
@@ -19,6 +19,7 @@ from bot.store.repositories import (
     RedisEventClaims,
     UsageRepository,
 )
+from bot.store.roles_repository import RoleRepository
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Store:
     _redis: object | None = None
 
     @classmethod
-    def from_engine(cls, engine: AsyncEngine, redis_client: object | None = None) -> "Store":
+    def from_engine(cls, engine: AsyncEngine, redis_client: object | None = None) -> Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
         return cls(
@@ -58,7 +59,9 @@ class Store:
         )
 
     @classmethod
-    async def open(cls, database_url: str, *, redis_url: str | None = None, schema: str | None = None, migrate: bool = False) -> "Store":
+    async def open(
+        cls, database_url: str, *, redis_url: str | None = None, schema: str | None = None, migrate: bool = False
+    ) -> Store:
         engine = make_engine(database_url, schema=schema)
         if migrate:
             await upgrade(engine)

@@ -3,6 +3,7 @@
 Every edit inserts a version and moves `latest_version` with a conditional UPDATE, so two editors
 saving at once cannot both win; names are unique per department by a database constraint.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,7 +46,15 @@ class VersionInfo:
 
 
 def _state(row: StoredAssistant) -> AssistantState:
-    return AssistantState(row.id, row.department_id, row.latest_version, row.published_version, row.deleted_at is not None, row.created_by, row.updated_at)
+    return AssistantState(
+        row.id,
+        row.department_id,
+        row.latest_version,
+        row.published_version,
+        row.deleted_at is not None,
+        row.created_by,
+        row.updated_at,
+    )
 
 
 def _load(spec_json: str, version: int) -> AssistantSpec:
@@ -65,17 +74,34 @@ class AssistantRepository:
             async with self._sessions.begin() as session:
                 session.add(
                     StoredAssistant(
-                        id=spec.id, department_id=spec.department, name_key=fold_name(spec.name), latest_version=1,
-                        published_version=None, created_by=by, created_at=now, updated_at=now,
+                        id=spec.id,
+                        department_id=spec.department,
+                        name_key=fold_name(spec.name),
+                        latest_version=1,
+                        published_version=None,
+                        created_by=by,
+                        created_at=now,
+                        updated_at=now,
                     )
                 )
                 await session.flush()
-                session.add(AssistantVersion(assistant_id=spec.id, version=1, spec=first.model_dump_json(), note=note, created_by=by, created_at=now))
+                session.add(
+                    AssistantVersion(
+                        assistant_id=spec.id,
+                        version=1,
+                        spec=first.model_dump_json(),
+                        note=note,
+                        created_by=by,
+                        created_at=now,
+                    )
+                )
         except IntegrityError as error:
             raise NameTaken(spec.name) from error
         return first
 
-    async def add_version(self, spec: AssistantSpec, *, after: int, by: str, note: str, publish: bool = False) -> AssistantSpec:
+    async def add_version(
+        self, spec: AssistantSpec, *, after: int, by: str, note: str, publish: bool = False
+    ) -> AssistantSpec:
         """Save `spec` as version `after + 1`; EditConflict when the latest is no longer `after`."""
         version, now = after + 1, utcnow()
         saved = spec.model_copy(update={"version": version})
@@ -86,12 +112,25 @@ class AssistantRepository:
             async with self._sessions.begin() as session:
                 moved = await session.execute(
                     update(StoredAssistant)
-                    .where(StoredAssistant.id == spec.id, StoredAssistant.latest_version == after, StoredAssistant.deleted_at.is_(None))
+                    .where(
+                        StoredAssistant.id == spec.id,
+                        StoredAssistant.latest_version == after,
+                        StoredAssistant.deleted_at.is_(None),
+                    )
                     .values(**values)
                 )
                 if moved.rowcount != 1:
                     raise EditConflict(spec.id)
-                session.add(AssistantVersion(assistant_id=spec.id, version=version, spec=saved.model_dump_json(), note=note, created_by=by, created_at=now))
+                session.add(
+                    AssistantVersion(
+                        assistant_id=spec.id,
+                        version=version,
+                        spec=saved.model_dump_json(),
+                        note=note,
+                        created_by=by,
+                        created_at=now,
+                    )
+                )
         except IntegrityError as error:
             raise NameTaken(spec.name) from error
         return saved
@@ -99,7 +138,9 @@ class AssistantRepository:
     async def publish(self, assistant_id: str, version: int) -> None:
         async with self._sessions.begin() as session:
             await session.execute(
-                update(StoredAssistant).where(StoredAssistant.id == assistant_id).values(published_version=version, updated_at=utcnow())
+                update(StoredAssistant)
+                .where(StoredAssistant.id == assistant_id)
+                .values(published_version=version, updated_at=utcnow())
             )
 
     async def delete(self, assistant_id: str) -> None:
@@ -129,24 +170,36 @@ class AssistantRepository:
     async def spec(self, assistant_id: str, version: int) -> AssistantSpec | None:
         async with self._sessions() as session:
             text = await session.scalar(
-                select(AssistantVersion.spec).where(AssistantVersion.assistant_id == assistant_id, AssistantVersion.version == version)
+                select(AssistantVersion.spec).where(
+                    AssistantVersion.assistant_id == assistant_id, AssistantVersion.version == version
+                )
             )
             return None if text is None else _load(text, version)
 
     async def history(self, assistant_id: str) -> list[VersionInfo]:
         async with self._sessions() as session:
             rows = await session.execute(
-                select(AssistantVersion.version, AssistantVersion.note, AssistantVersion.created_by, AssistantVersion.created_at)
+                select(
+                    AssistantVersion.version,
+                    AssistantVersion.note,
+                    AssistantVersion.created_by,
+                    AssistantVersion.created_at,
+                )
                 .where(AssistantVersion.assistant_id == assistant_id)
                 .order_by(AssistantVersion.version)
             )
             return [VersionInfo(*row) for row in rows]
 
-    async def latest(self, department_id: str | None = None, *, include_deleted: bool = False) -> list[tuple[AssistantState, AssistantSpec]]:
+    async def latest(
+        self, department_id: str | None = None, *, include_deleted: bool = False
+    ) -> list[tuple[AssistantState, AssistantSpec]]:
         """Each assistant's state with its latest version (drafts included), for editors and admins."""
         query = select(StoredAssistant, AssistantVersion.spec).join(
             AssistantVersion,
-            and_(AssistantVersion.assistant_id == StoredAssistant.id, AssistantVersion.version == StoredAssistant.latest_version),
+            and_(
+                AssistantVersion.assistant_id == StoredAssistant.id,
+                AssistantVersion.version == StoredAssistant.latest_version,
+            ),
         )
         if department_id is not None:
             query = query.where(StoredAssistant.department_id == department_id)
@@ -162,7 +215,10 @@ class AssistantRepository:
             select(AssistantVersion.spec, AssistantVersion.version)
             .join(
                 StoredAssistant,
-                and_(AssistantVersion.assistant_id == StoredAssistant.id, AssistantVersion.version == StoredAssistant.published_version),
+                and_(
+                    AssistantVersion.assistant_id == StoredAssistant.id,
+                    AssistantVersion.version == StoredAssistant.published_version,
+                ),
             )
             .where(StoredAssistant.deleted_at.is_(None))
             .order_by(StoredAssistant.created_at)

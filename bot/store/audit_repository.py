@@ -1,11 +1,12 @@
 """Append-only audit log. Each append locks the chain head row, so records form one sequence even
 with several processes writing (on SQLite the transaction's write lock does the same)."""
+
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager as AsyncContextManager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -15,13 +16,32 @@ from bot.audit.chain import Problem, record_hash, verify_chain
 from bot.store.models import AuditHead, AuditRecord
 
 EXPORT_FIELDS = (
-    "seq", "created_at", "call_id", "user_id", "department_id", "platform", "purpose", "assistant_id", "model_alias",
-    "provider", "model", "prompt_tokens", "completion_tokens", "latency_ms", "findings", "decision", "error_code", "content", "hash",
+    "seq",
+    "created_at",
+    "call_id",
+    "user_id",
+    "department_id",
+    "platform",
+    "purpose",
+    "assistant_id",
+    "model_alias",
+    "provider",
+    "model",
+    "prompt_tokens",
+    "completion_tokens",
+    "latency_ms",
+    "findings",
+    "decision",
+    "error_code",
+    "content",
+    "hash",
 )
 
 
 # Built once: statements with bound parameters skip SQLAlchemy's per-call construction and cache-key work.
-_TAKE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
+_TAKE_HEAD = (
+    update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
+)
 _INSERT_RECORD = insert(AuditRecord)
 _MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(hash=bindparam("digest"))
 
@@ -47,7 +67,7 @@ class AuditRepository:
                 return await self.append(fields, own)
         fields = {**fields, "findings": json.dumps(fields.get("findings") or {}, sort_keys=True, ensure_ascii=False)}
         fields["latency_ms"] = round(float(fields["latency_ms"]), 3)
-        fields.setdefault("created_at", datetime.now(timezone.utc))
+        fields.setdefault("created_at", datetime.now(UTC))
         seq, prev = (await connection.execute(_TAKE_HEAD)).one()
         record = {**fields, "seq": seq}
         digest = record_hash(record, prev)

@@ -1,5 +1,6 @@
 """Engines and migrations. SQLite is the embedded default; PostgreSQL is the shared store when
 several govbot processes serve one office."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,12 +1,13 @@
 """Where a guided authoring dialogue stands, per conversation; shared by every govbot process so the
 next answer may reach any of them."""
+
 from __future__ import annotations
 
 import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.store.models import AuthoringDialogue
@@ -34,9 +35,17 @@ class DialogueRepository:
         async with self._sessions.begin() as session:
             await session.execute(delete(AuthoringDialogue).where(AuthoringDialogue.updated_at < utcnow() - self._ttl))
             await session.merge(
-                AuthoringDialogue(key_hash=_key_hash(conversation_key), user_id=user_id, step=step, data=json.dumps(data, ensure_ascii=False), updated_at=utcnow())
+                AuthoringDialogue(
+                    key_hash=_key_hash(conversation_key),
+                    user_id=user_id,
+                    step=step,
+                    data=json.dumps(data, ensure_ascii=False),
+                    updated_at=utcnow(),
+                )
             )
 
     async def end(self, conversation_key: str) -> None:
         async with self._sessions.begin() as session:
-            await session.execute(delete(AuthoringDialogue).where(AuthoringDialogue.key_hash == _key_hash(conversation_key)))
+            await session.execute(
+                delete(AuthoringDialogue).where(AuthoringDialogue.key_hash == _key_hash(conversation_key))
+            )

@@ -1,11 +1,12 @@
 """Per-department API keys for the OpenAI-compatible endpoint. Only a SHA-256 of each key is kept
 (keys are 256-bit random, so a fast hash is enough); the key itself is shown once, at creation."""
+
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -33,7 +34,16 @@ def _hash(key: str) -> str:
 
 
 def _info(row: ApiKey) -> KeyInfo:
-    return KeyInfo(row.id, row.prefix, row.department_id, row.name, row.created_by, row.created_at, row.revoked_at is not None, row.last_used_at)
+    return KeyInfo(
+        row.id,
+        row.prefix,
+        row.department_id,
+        row.name,
+        row.created_by,
+        row.created_at,
+        row.revoked_at is not None,
+        row.last_used_at,
+    )
 
 
 class ApiKeyRepository:
@@ -44,8 +54,12 @@ class ApiKeyRepository:
         """A new key (returned once, never stored) and its public record."""
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         row = ApiKey(
-            prefix=key[: len(KEY_PREFIX) + 8], key_hash=_hash(key), department_id=department_id, name=name,
-            created_by=created_by, created_at=datetime.now(timezone.utc),
+            prefix=key[: len(KEY_PREFIX) + 8],
+            key_hash=_hash(key),
+            department_id=department_id,
+            name=name,
+            created_by=created_by,
+            created_at=datetime.now(UTC),
         )
         async with self._sessions.begin() as session:
             session.add(row)
@@ -60,8 +74,12 @@ class ApiKeyRepository:
             if row is None:
                 return None
             info = _info(row)
-        now = datetime.now(timezone.utc)
-        last = info.last_used_at.replace(tzinfo=timezone.utc) if info.last_used_at and info.last_used_at.tzinfo is None else info.last_used_at
+        now = datetime.now(UTC)
+        last = (
+            info.last_used_at.replace(tzinfo=UTC)
+            if info.last_used_at and info.last_used_at.tzinfo is None
+            else info.last_used_at
+        )
         if last is None or now - last > LAST_USED_RESOLUTION:  # not a write on every request
             async with self._sessions.begin() as session:
                 await session.execute(update(ApiKey).where(ApiKey.id == info.id).values(last_used_at=now))
@@ -77,6 +95,8 @@ class ApiKeyRepository:
     async def revoke(self, prefix: str) -> int:
         async with self._sessions.begin() as session:
             result = await session.execute(
-                update(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None)).values(revoked_at=datetime.now(timezone.utc))
+                update(ApiKey)
+                .where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))
+                .values(revoked_at=datetime.now(UTC))
             )
             return int(result.rowcount or 0)

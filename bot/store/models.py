@@ -1,5 +1,6 @@
 """Tables. Message content appears only in `conversation_messages`, and only when the office
 sets `retention.store_content: true`; everything else is metadata."""
+
 from __future__ import annotations
 
 from datetime import datetime

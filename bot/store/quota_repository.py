@@ -7,11 +7,12 @@ budget either. Counters are locked in one fixed order (scope, subject, period, b
 statement that changes several of them, so concurrent reservations and settlements on PostgreSQL never
 wait for each other in a cycle; SQLite locks the whole database per write transaction instead.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, bindparam, delete, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -53,11 +54,20 @@ _LOCK = (
 _SETTLE = (
     update(QuotaCounter)
     .where(_KEYS)
-    .values(reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved"), used_tokens=QuotaCounter.used_tokens + bindparam("actual"))
+    .values(
+        reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved"),
+        used_tokens=QuotaCounter.used_tokens + bindparam("actual"),
+    )
     .returning(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period, QuotaCounter.used_tokens)
 )
-_OVERRIDES = select(QuotaOverride.limit_name, QuotaOverride.value, QuotaOverride.grant_period).where(QuotaOverride.department_id == bindparam("department"))
-_RELEASE = update(QuotaCounter).where(_KEYS).values(reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved"), requests=QuotaCounter.requests - 1)
+_OVERRIDES = select(QuotaOverride.limit_name, QuotaOverride.value, QuotaOverride.grant_period).where(
+    QuotaOverride.department_id == bindparam("department")
+)
+_RELEASE = (
+    update(QuotaCounter)
+    .where(_KEYS)
+    .values(reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved"), requests=QuotaCounter.requests - 1)
+)
 
 
 def _key_rows(keys: Iterable[CounterKey]) -> list[tuple[str, str, str]]:
@@ -87,7 +97,10 @@ class QuotaRepository:
         await connection.execute(_LOCK, {"keys": _key_rows(keys)})
 
     async def _ensure(self, connection: AsyncConnection, keys: Sequence[CounterKey]) -> None:
-        rows = [dict(scope=k.scope, subject=k.subject, period=k.period, used_tokens=0, reserved_tokens=0, requests=0) for k in keys]
+        rows = [
+            dict(scope=k.scope, subject=k.subject, period=k.period, used_tokens=0, reserved_tokens=0, requests=0)
+            for k in keys
+        ]
         await connection.execute(self._insert_missing, rows)
 
     def _reserve_statement(self, kinds: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -95,14 +108,26 @@ class QuotaRepository:
         bound parameters (building and caching a new statement per call cost more than running it)."""
         statement = self._reserve_statements.get(kinds)
         if statement is None:
-            conditions = [QuotaCounter.scope == bindparam("k_scope"), QuotaCounter.subject == bindparam("k_subject"), QuotaCounter.period == bindparam("k_period")]
+            conditions = [
+                QuotaCounter.scope == bindparam("k_scope"),
+                QuotaCounter.subject == bindparam("k_subject"),
+                QuotaCounter.period == bindparam("k_period"),
+            ]
             for index, kind in enumerate(kinds):
                 if kind == "tokens":
-                    conditions.append(QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + bindparam("k_tokens") <= bindparam(f"k_limit{index}"))
+                    conditions.append(
+                        QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + bindparam("k_tokens")
+                        <= bindparam(f"k_limit{index}")
+                    )
                 else:
                     conditions.append(QuotaCounter.requests + 1 <= bindparam(f"k_limit{index}"))
-            statement = update(QuotaCounter).where(*conditions).values(
-                reserved_tokens=QuotaCounter.reserved_tokens + bindparam("k_tokens"), requests=QuotaCounter.requests + 1
+            statement = (
+                update(QuotaCounter)
+                .where(*conditions)
+                .values(
+                    reserved_tokens=QuotaCounter.reserved_tokens + bindparam("k_tokens"),
+                    requests=QuotaCounter.requests + 1,
+                )
             )
             self._reserve_statements[kinds] = statement
         return statement
@@ -119,17 +144,32 @@ class QuotaRepository:
                 await self._ensure(connection, keys)
                 for key in keys:
                     own = by_counter.get(key, [])
-                    params = {"k_scope": key.scope, "k_subject": key.subject, "k_period": key.period, "k_tokens": tokens}
+                    params = {
+                        "k_scope": key.scope,
+                        "k_subject": key.subject,
+                        "k_period": key.period,
+                        "k_tokens": tokens,
+                    }
                     params.update({f"k_limit{index}": limit.value for index, limit in enumerate(own)})
-                    result = await connection.execute(self._reserve_statement(tuple(limit.kind for limit in own)), params)
+                    result = await connection.execute(
+                        self._reserve_statement(tuple(limit.kind for limit in own)), params
+                    )
                     if result.rowcount != 1:
-                        row = (await connection.execute(select(QuotaCounter.used_tokens, QuotaCounter.reserved_tokens, QuotaCounter.requests).where(_where(key)))).one()
+                        row = (
+                            await connection.execute(
+                                select(
+                                    QuotaCounter.used_tokens, QuotaCounter.reserved_tokens, QuotaCounter.requests
+                                ).where(_where(key))
+                            )
+                        ).one()
                         raise _Exceeded(_first_exceeded(by_counter[key], CounterState(*row), tokens))
         except _Exceeded as exceeded:
             return exceeded.limit
         return None
 
-    async def settle(self, counters: Iterable[CounterKey], reserved: int, actual: int, connection: AsyncConnection | None = None) -> dict[CounterKey, int]:
+    async def settle(
+        self, counters: Iterable[CounterKey], reserved: int, actual: int, connection: AsyncConnection | None = None
+    ) -> dict[CounterKey, int]:
         """Replace the reservation by the tokens actually used; returns each counter's tokens used now.
 
         With `connection`, it joins the caller's transaction (the gateway settles, records usage and
@@ -139,7 +179,9 @@ class QuotaRepository:
                 return await self.settle(counters, reserved, actual, own)
         counters = _in_lock_order(counters)
         await self._lock(connection, counters)
-        result = await connection.execute(_SETTLE, {"keys": _key_rows(counters), "reserved": reserved, "actual": actual})
+        result = await connection.execute(
+            _SETTLE, {"keys": _key_rows(counters), "reserved": reserved, "actual": actual}
+        )
         return {CounterKey(scope, subject, period): int(used) for scope, subject, period, used in result}
 
     async def release(self, counters: Iterable[CounterKey], reserved: int) -> None:
@@ -151,12 +193,20 @@ class QuotaRepository:
 
     async def state(self, key: CounterKey) -> CounterState:
         async with self._engine.connect() as connection:
-            row = (await connection.execute(select(QuotaCounter.used_tokens, QuotaCounter.reserved_tokens, QuotaCounter.requests).where(_where(key)))).one_or_none()
+            row = (
+                await connection.execute(
+                    select(QuotaCounter.used_tokens, QuotaCounter.reserved_tokens, QuotaCounter.requests).where(
+                        _where(key)
+                    )
+                )
+            ).one_or_none()
         return CounterState(0, 0, 0) if row is None else CounterState(*row)
 
     # ---- admin overrides ------------------------------------------------------------------
 
-    async def overrides(self, department_id: str, current_periods: dict[str, str]) -> tuple[dict[str, int | None], dict[str, int]]:
+    async def overrides(
+        self, department_id: str, current_periods: dict[str, str]
+    ) -> tuple[dict[str, int | None], dict[str, int]]:
         """(overrides, grants) in force: grants count only in the period they were given for."""
         async with self._engine.connect() as connection:  # read on every call: a plain prepared select, no ORM session
             rows = (await connection.execute(_OVERRIDES, {"department": department_id})).all()
@@ -171,11 +221,26 @@ class QuotaRepository:
                 overrides[limit_name] = value
         return overrides, grants
 
-    async def set_override(self, department_id: str, name: str, value: int | None, by: str, grant_period: str | None = None) -> None:
-        now = datetime.now(timezone.utc)
+    async def set_override(
+        self, department_id: str, name: str, value: int | None, by: str, grant_period: str | None = None
+    ) -> None:
+        now = datetime.now(UTC)
         async with self._sessions.begin() as session:
-            await session.execute(delete(QuotaOverride).where(QuotaOverride.department_id == department_id, QuotaOverride.limit_name == name))
-            session.add(QuotaOverride(department_id=department_id, limit_name=name, value=value, grant_period=grant_period, updated_by=by, updated_at=now))
+            await session.execute(
+                delete(QuotaOverride).where(
+                    QuotaOverride.department_id == department_id, QuotaOverride.limit_name == name
+                )
+            )
+            session.add(
+                QuotaOverride(
+                    department_id=department_id,
+                    limit_name=name,
+                    value=value,
+                    grant_period=grant_period,
+                    updated_by=by,
+                    updated_at=now,
+                )
+            )
 
     async def add_grant(self, department_id: str, name: str, amount: int, period: str, by: str) -> int:
         """Add `amount` to this period's grant for `name`; returns the period's total grant."""
@@ -191,13 +256,19 @@ class QuotaRepository:
 
     # ---- the 80% warning ------------------------------------------------------------------
 
-    async def claim_alert(self, department_id: str, limit_name: str, period: str, connection: AsyncConnection | None = None) -> bool:
+    async def claim_alert(
+        self, department_id: str, limit_name: str, period: str, connection: AsyncConnection | None = None
+    ) -> bool:
         """True only the first time this department's limit crosses the warning line in this period."""
         if connection is None:
             async with self._engine.begin() as own:
                 return await self.claim_alert(department_id, limit_name, period, own)
         statement = _insert(self._dialect)(QuotaAlert).values(
-            department_id=department_id, limit_name=limit_name, period=period, created_at=datetime.now(timezone.utc), delivered=False
+            department_id=department_id,
+            limit_name=limit_name,
+            period=period,
+            created_at=datetime.now(UTC),
+            delivered=False,
         )
         result = await connection.execute(statement.on_conflict_do_nothing())
         return (result.rowcount or 0) == 1
@@ -205,7 +276,11 @@ class QuotaRepository:
     async def take_undelivered_alerts(self, department_id: str) -> list[tuple[str, str]]:
         """(limit name, period) alerts not yet shown to an admin, marked delivered as they are taken."""
         async with self._sessions.begin() as session:
-            rows = (await session.scalars(select(QuotaAlert).where(QuotaAlert.department_id == department_id, QuotaAlert.delivered.is_(False)))).all()
+            rows = (
+                await session.scalars(
+                    select(QuotaAlert).where(QuotaAlert.department_id == department_id, QuotaAlert.delivered.is_(False))
+                )
+            ).all()
             for row in rows:
                 row.delivered = True
             return [(r.limit_name, r.period) for r in rows]

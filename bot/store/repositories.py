@@ -1,9 +1,10 @@
 """Small repositories: each owns one table and speaks in plain values, never ORM objects."""
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,7 @@ from bot.store.models import Conversation, ConversationMessage, Feedback, Proces
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,9 @@ class UsageRepository:
         self._sessions = sessions
         self._engine = engine
 
-    async def record(self, request: GatewayRequest, completion: Completion, connection: AsyncConnection | None = None) -> None:
+    async def record(
+        self, request: GatewayRequest, completion: Completion, connection: AsyncConnection | None = None
+    ) -> None:
         """One usage row; with `connection` it joins the caller's transaction."""
         if connection is None:
             async with self._engine.begin() as own:
@@ -54,7 +57,7 @@ class UsageRepository:
                 completion_tokens=completion.usage.completion_tokens,
                 estimated=completion.usage.estimated,
                 latency_ms=completion.latency_ms,
-            )
+            ),
         )
 
     async def totals(self, department_id: str, since: datetime, user_id: str | None = None) -> UsageTotals:
@@ -93,7 +96,9 @@ class ConversationRepository:
     async def get(self, key: str) -> ConversationState | None:
         async with self._sessions() as session:
             row = await session.scalar(select(Conversation).where(Conversation.key_hash == _key_hash(key)))
-            return None if row is None else ConversationState(row.id, row.assistant_id, row.assistant_version, row.turns)
+            return (
+                None if row is None else ConversationState(row.id, row.assistant_id, row.assistant_version, row.turns)
+            )
 
     async def ensure(self, key: str, *, platform: str, user_id: str, department_id: str) -> ConversationState:
         existing = await self.get(key)
@@ -104,8 +109,13 @@ class ConversationRepository:
             async with self._sessions.begin() as session:
                 session.add(
                     Conversation(
-                        key_hash=_key_hash(key), platform=platform, user_id=user_id, department_id=department_id,
-                        turns=0, created_at=now, updated_at=now,
+                        key_hash=_key_hash(key),
+                        platform=platform,
+                        user_id=user_id,
+                        department_id=department_id,
+                        turns=0,
+                        created_at=now,
+                        updated_at=now,
                     )
                 )
         except IntegrityError:
@@ -132,7 +142,11 @@ class ConversationRepository:
 
     async def add_content(self, conversation_id: int, role: str, content: str, tokens: int) -> None:
         async with self._sessions.begin() as session:
-            session.add(ConversationMessage(conversation_id=conversation_id, role=role, content=content, tokens=tokens, created_at=utcnow()))
+            session.add(
+                ConversationMessage(
+                    conversation_id=conversation_id, role=role, content=content, tokens=tokens, created_at=utcnow()
+                )
+            )
 
     async def content(self, conversation_id: int) -> list[tuple[str, str, int]]:
         async with self._sessions() as session:
@@ -145,7 +159,9 @@ class ConversationRepository:
 
     async def clear_content(self, conversation_id: int) -> None:
         async with self._sessions.begin() as session:
-            await session.execute(delete(ConversationMessage).where(ConversationMessage.conversation_id == conversation_id))
+            await session.execute(
+                delete(ConversationMessage).where(ConversationMessage.conversation_id == conversation_id)
+            )
 
 
 class EventClaims:
@@ -158,7 +174,9 @@ class EventClaims:
         now = utcnow()
         try:
             async with self._sessions.begin() as session:
-                await session.execute(delete(ProcessedEvent).where(ProcessedEvent.key == key, ProcessedEvent.expires_at < now))
+                await session.execute(
+                    delete(ProcessedEvent).where(ProcessedEvent.key == key, ProcessedEvent.expires_at < now)
+                )
                 session.add(ProcessedEvent(key=key, expires_at=now + timedelta(seconds=ttl_seconds)))
         except IntegrityError:
             return False
@@ -183,7 +201,9 @@ class FeedbackRepository:
         """One vote per user and answer; voting again replaces the earlier vote."""
         async with self._sessions.begin() as session:
             await session.execute(delete(Feedback).where(Feedback.answer_id == answer_id, Feedback.user_id == user_id))
-            session.add(Feedback(answer_id=answer_id, user_id=user_id, platform=platform, value=value, created_at=utcnow()))
+            session.add(
+                Feedback(answer_id=answer_id, user_id=user_id, platform=platform, value=value, created_at=utcnow())
+            )
 
     async def counts(self, answer_id: str) -> dict[str, int]:
         async with self._sessions() as session:

@@ -1,4 +1,5 @@
 """Roles given at run time by department admins; they take precedence over app.yaml's."""
+
 from __future__ import annotations
 
 from sqlalchemy import delete, select
@@ -15,18 +16,30 @@ class RoleRepository:
     async def get(self, department_id: str, user_id: str) -> str | None:
         async with self._sessions() as session:
             return await session.scalar(
-                select(DepartmentRole.role).where(DepartmentRole.department_id == department_id, DepartmentRole.user_id == user_id)
+                select(DepartmentRole.role).where(
+                    DepartmentRole.department_id == department_id, DepartmentRole.user_id == user_id
+                )
             )
 
     async def set(self, department_id: str, user_id: str, role: str, *, by: str) -> None:
         async with self._sessions.begin() as session:
-            await session.execute(delete(DepartmentRole).where(DepartmentRole.department_id == department_id, DepartmentRole.user_id == user_id))
-            session.add(DepartmentRole(department_id=department_id, user_id=user_id, role=role, granted_by=by, granted_at=utcnow()))
+            await session.execute(
+                delete(DepartmentRole).where(
+                    DepartmentRole.department_id == department_id, DepartmentRole.user_id == user_id
+                )
+            )
+            session.add(
+                DepartmentRole(
+                    department_id=department_id, user_id=user_id, role=role, granted_by=by, granted_at=utcnow()
+                )
+            )
 
     async def clear(self, department_id: str, user_id: str) -> bool:
         async with self._sessions.begin() as session:
             result = await session.execute(
-                delete(DepartmentRole).where(DepartmentRole.department_id == department_id, DepartmentRole.user_id == user_id)
+                delete(DepartmentRole).where(
+                    DepartmentRole.department_id == department_id, DepartmentRole.user_id == user_id
+                )
             )
             return result.rowcount > 0
 

@@ -6,6 +6,7 @@ such as 꺼져 있다, 새끼 고양이) are dropped. A hit that only ordinary s
 counts only when it stands as its own word, so the space-stripping that defeats "시 발" does not turn
 everyday phrases into profanity; symbols, digits or invisible characters inside a hit always count.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -85,7 +86,7 @@ class WordMatcher:
         return automaton
 
     @classmethod
-    def from_lists(cls, *, builtin: bool = True, extra: Iterable[str] = (), allow: Iterable[str] = ()) -> "WordMatcher":
+    def from_lists(cls, *, builtin: bool = True, extra: Iterable[str] = (), allow: Iterable[str] = ()) -> WordMatcher:
         return cls([*(builtin_words() if builtin else []), *extra], [*(builtin_allowed() if builtin else []), *allow])
 
     def find(self, text: str) -> list[WordHit]:

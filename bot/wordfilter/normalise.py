@@ -7,6 +7,7 @@ and digits inserted between syllables; repeated characters; loose jamo mixed wit
 Lead and tail consonants stay distinct, so an initial-consonant pattern (ㅅㅂ) does not match the
 tail of one syllable followed by the lead of the next.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,17 +18,43 @@ _S_BASE, _L_BASE, _V_BASE, _T_BASE = 0xAC00, 0x1100, 0x1161, 0x11A7
 _V_COUNT, _T_COUNT = 21, 28
 # Compatibility jamo (what keyboards produce alone) → lead consonant or vowel jamo.
 _COMPAT_LEADS = "ㄱㄲㄳㄴㄵㄶㄷㄸㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅃㅄㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-_LEAD_OF = {"ㄱ": 0, "ㄲ": 1, "ㄴ": 2, "ㄷ": 3, "ㄸ": 4, "ㄹ": 5, "ㅁ": 6, "ㅂ": 7, "ㅃ": 8, "ㅅ": 9, "ㅆ": 10, "ㅇ": 11, "ㅈ": 12, "ㅉ": 13, "ㅊ": 14, "ㅋ": 15, "ㅌ": 16, "ㅍ": 17, "ㅎ": 18}
+_LEAD_OF = {
+    "ㄱ": 0,
+    "ㄲ": 1,
+    "ㄴ": 2,
+    "ㄷ": 3,
+    "ㄸ": 4,
+    "ㄹ": 5,
+    "ㅁ": 6,
+    "ㅂ": 7,
+    "ㅃ": 8,
+    "ㅅ": 9,
+    "ㅆ": 10,
+    "ㅇ": 11,
+    "ㅈ": 12,
+    "ㅉ": 13,
+    "ㅊ": 14,
+    "ㅋ": 15,
+    "ㅌ": 16,
+    "ㅍ": 17,
+    "ㅎ": 18,
+}
 _VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 # 2-beolsik keyboard: what the same keys type with the layout left in English (시발 → tlqkf).
-KEY_OF = dict(zip("ㅂㅈㄷㄱㅅㅛㅕㅑㅐㅔㅁㄴㅇㄹㅎㅗㅓㅏㅣㅋㅌㅊㅍㅠㅜㅡㅃㅉㄸㄲㅆㅒㅖ", "qwertyuiopasdfghjklzxcvbnmQWERTOP"))
+KEY_OF = dict(
+    zip("ㅂㅈㄷㄱㅅㅛㅕㅑㅐㅔㅁㄴㅇㄹㅎㅗㅓㅏㅣㅋㅌㅊㅍㅠㅜㅡㅃㅉㄸㄲㅆㅒㅖ", "qwertyuiopasdfghjklzxcvbnmQWERTOP")
+)
 
 
 def _jamo_of(char: str) -> str:
     code = ord(char)
     if _S_BASE <= code < _S_BASE + 11172:
         index = code - _S_BASE
-        lead, vowel, tail = index // (_V_COUNT * _T_COUNT), (index % (_V_COUNT * _T_COUNT)) // _T_COUNT, index % _T_COUNT
+        lead, vowel, tail = (
+            index // (_V_COUNT * _T_COUNT),
+            (index % (_V_COUNT * _T_COUNT)) // _T_COUNT,
+            index % _T_COUNT,
+        )
         return chr(_L_BASE + lead) + chr(_V_BASE + vowel) + (chr(_T_BASE + tail) if tail else "")
     if char in _LEAD_OF:
         return chr(_L_BASE + _LEAD_OF[char])

@@ -1,4 +1,5 @@
 """Fake peers on 127.0.0.1 (OpenAI-compatible upstream, Slack Web API, Bot Connector) that real clients talk to."""
+
 from __future__ import annotations
 
 from aiohttp import web

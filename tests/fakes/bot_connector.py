@@ -4,14 +4,16 @@ botbuilder's real ConnectorClient talks to it: it records every call (send, repl
 create conversation, member look-up), can be scripted to fail the next calls (429 with Retry-After,
 5xx), and serves files at `/files/{name}` the way Teams' `downloadUrl` does.
 """
+
 from __future__ import annotations
 
 import asyncio
 import itertools
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -58,7 +60,9 @@ class FakeBotConnector:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/"
 
-    def fail_next(self, status: int, times: int = 1, retry_after: float | None = None, kinds: set[str] | None = None) -> None:
+    def fail_next(
+        self, status: int, times: int = 1, retry_after: float | None = None, kinds: set[str] | None = None
+    ) -> None:
         """The next `times` calls (of `kinds`, default any) get `status` instead of being accepted."""
         for _ in range(times):
             self._failures.append((status, retry_after, kinds))
@@ -73,7 +77,7 @@ class FakeBotConnector:
             "tenantId": "tenant-hanbit",
         }
 
-    async def start(self) -> "FakeBotConnector":
+    async def start(self) -> FakeBotConnector:
         self._changed = asyncio.Event()
         app = web.Application()
         app.router.add_post("/v3/conversations", self._create)
@@ -98,7 +102,7 @@ class FakeBotConnector:
         """Calls that carry a message (not typing), in order."""
         return [c for c in self.calls if c.kind in ("send", "reply", "update") and c.type == "message"]
 
-    async def wait_for(self, predicate: Callable[["FakeBotConnector"], Any], timeout: float = 15.0) -> Any:
+    async def wait_for(self, predicate: Callable[[FakeBotConnector], Any], timeout: float = 15.0) -> Any:
         """Wait until `predicate(self)` is truthy (returns it); fails the test with what was received otherwise."""
         assert self._changed is not None
         deadline = time.monotonic() + timeout
@@ -113,7 +117,7 @@ class FakeBotConnector:
             self._changed.clear()
             try:
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.5))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     # ---- handlers --------------------------------------------------------------------
@@ -127,7 +131,11 @@ class FakeBotConnector:
         self._failures.popleft()
         self.failed.append((kind, status))
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-        return web.json_response({"error": {"code": "Throttled" if status == 429 else "ServiceError", "message": "scripted"}}, status=status, headers=headers)
+        return web.json_response(
+            {"error": {"code": "Throttled" if status == 429 else "ServiceError", "message": "scripted"}},
+            status=status,
+            headers=headers,
+        )
 
     async def _record(self, request: web.Request, kind: str) -> tuple[Call, web.Response | None]:
         body = await request.json() if request.can_read_body else {}
@@ -155,7 +163,10 @@ class FakeBotConnector:
         call, failure = await self._record(request, "reply")
         if failure:
             return failure
-        return web.json_response({"id": f"bot-{next(self._ids)}"} if call.type != "typing" else {}, status=201 if call.type != "typing" else 200)
+        return web.json_response(
+            {"id": f"bot-{next(self._ids)}"} if call.type != "typing" else {},
+            status=201 if call.type != "typing" else 200,
+        )
 
     async def _update(self, request: web.Request) -> web.Response:
         call, failure = await self._record(request, "update")
@@ -166,7 +177,9 @@ class FakeBotConnector:
         if failure:
             return failure
         number = next(self._ids)
-        return web.json_response({"id": f"19:new-thread-{number};messageid={number}", "activityId": str(number)}, status=201)
+        return web.json_response(
+            {"id": f"19:new-thread-{number};messageid={number}", "activityId": str(number)}, status=201
+        )
 
     async def _member(self, request: web.Request) -> web.Response:
         _, failure = await self._record(request, "member")
@@ -174,7 +187,9 @@ class FakeBotConnector:
             return failure
         member = self.members.get(request.match_info["mid"])
         if member is None:
-            return web.json_response({"error": {"code": "MemberNotFoundInConversation", "message": "not found"}}, status=404)
+            return web.json_response(
+                {"error": {"code": "MemberNotFoundInConversation", "message": "not found"}}, status=404
+            )
         return web.json_response(member)
 
     async def _file(self, request: web.Request) -> web.Response:

@@ -3,6 +3,7 @@
 It records every request body, so tests can check what a model provider would have received, and
 it can be scripted per call: a reply text, an HTTP error status, a delay, or a broken stream.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -51,7 +52,7 @@ class FakeOpenAI:
         """All message contents the upstream ever received, joined (for leak checks)."""
         return "\n".join(m.get("content") or "" for r in self.requests for m in r.get("messages", []))
 
-    async def start(self) -> "FakeOpenAI":
+    async def start(self) -> FakeOpenAI:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
@@ -73,7 +74,9 @@ class FakeOpenAI:
         return web.json_response({"ok": True})
 
     async def _models(self, request: web.Request) -> web.Response:
-        return web.json_response({"object": "list", "data": [{"id": "fake-model", "object": "model", "created": 0, "owned_by": "test"}]})
+        return web.json_response(
+            {"object": "list", "data": [{"id": "fake-model", "object": "model", "created": 0, "owned_by": "test"}]}
+        )
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
@@ -92,7 +95,11 @@ class FakeOpenAI:
         model = body.get("model", "fake-model")
         if body.get("stream"):
             return await self._stream(request, body, step, text, model)
-        usage = {"prompt_tokens": step.usage[0], "completion_tokens": step.usage[1], "total_tokens": sum(step.usage)} if step.usage else None
+        usage = (
+            {"prompt_tokens": step.usage[0], "completion_tokens": step.usage[1], "total_tokens": sum(step.usage)}
+            if step.usage
+            else None
+        )
         return web.json_response(
             {
                 "id": "chatcmpl-fake",
@@ -104,7 +111,9 @@ class FakeOpenAI:
             }
         )
 
-    async def _stream(self, request: web.Request, body: dict[str, Any], step: Scripted, text: str, model: str) -> web.StreamResponse:
+    async def _stream(
+        self, request: web.Request, body: dict[str, Any], step: Scripted, text: str, model: str
+    ) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
         pieces = [text[i : i + 8] for i in range(0, len(text), 8)] or [""]
@@ -112,15 +121,35 @@ class FakeOpenAI:
             if step.break_stream_after is not None and index >= step.break_stream_after:
                 request.transport.close()  # type: ignore[union-attr]
                 return response
-            chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model,
-                     "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+            chunk = {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": model,
+                "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+            }
             await response.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
-        final = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model,
-                 "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        final = {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": model,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        }
         await response.write(f"data: {json.dumps(final)}\n\n".encode())
         if step.usage and (body.get("stream_options") or {}).get("include_usage"):
-            usage_chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model, "choices": [],
-                           "usage": {"prompt_tokens": step.usage[0], "completion_tokens": step.usage[1], "total_tokens": sum(step.usage)}}
+            usage_chunk = {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": model,
+                "choices": [],
+                "usage": {
+                    "prompt_tokens": step.usage[0],
+                    "completion_tokens": step.usage[1],
+                    "total_tokens": sum(step.usage),
+                },
+            }
             await response.write(f"data: {json.dumps(usage_chunk)}\n\n".encode())
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()

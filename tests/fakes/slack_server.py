@@ -4,6 +4,7 @@ It records every call (method, arguments, headers) so tests can assert what Slac
 private files only with the right bearer token, accepts files upload v2, collects response_url
 posts, and can be scripted to fail a method (an error code, or 429 with Retry-After).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -80,7 +81,15 @@ class FakeSlack:
 
     # ---- scripting ----------------------------------------------------------------------
 
-    def fail(self, method: str, error: str = "channel_not_found", *, status: int = 200, retry_after: float = 0, times: int = 1) -> None:
+    def fail(
+        self,
+        method: str,
+        error: str = "channel_not_found",
+        *,
+        status: int = 200,
+        retry_after: float = 0,
+        times: int = 1,
+    ) -> None:
         """The next `times` calls of `method` fail: `{"ok": false, "error": error}`, or HTTP 429 when status=429."""
         queue = self._failures.setdefault(method, deque())
         for _ in range(times):
@@ -101,7 +110,9 @@ class FakeSlack:
                     return value
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"fake Slack: condition not met within {timeout}s; calls: {[c.method for c in self.calls]}")
+                    raise AssertionError(
+                        f"fake Slack: condition not met within {timeout}s; calls: {[c.method for c in self.calls]}"
+                    )
                 try:
                     await asyncio.wait_for(self._changed.wait(), remaining)
                 except TimeoutError:
@@ -113,7 +124,7 @@ class FakeSlack:
 
     # ---- lifecycle ----------------------------------------------------------------------
 
-    async def start(self) -> "FakeSlack":
+    async def start(self) -> FakeSlack:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/files-pri/{path:.*}", self._file)
@@ -158,7 +169,9 @@ class FakeSlack:
         if queue:
             error, status, retry_after = queue.popleft()
             if status == 429:
-                return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(int(retry_after))})
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(int(retry_after))}
+                )
             return web.json_response({"ok": False, "error": error}, status=status)
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         body = handler(args) if handler else {}
@@ -168,7 +181,14 @@ class FakeSlack:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"url": "https://hanbit.slack.com/", "team": "한빛구청", "user": "govbot", "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+        return {
+            "url": "https://hanbit.slack.com/",
+            "team": "한빛구청",
+            "user": "govbot",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+        }
 
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user_id = args.get("user", "")
@@ -245,5 +265,10 @@ class FakeSlack:
     async def push(self, envelope_type: str, payload: dict[str, Any], envelope_id: str) -> None:
         """Deliver an envelope to the connected Socket Mode client, as Slack would."""
         await self.wait_connected()
-        envelope = {"envelope_id": envelope_id, "type": envelope_type, "payload": payload, "accepts_response_payload": envelope_type != "events_api"}
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": envelope_type,
+            "payload": payload,
+            "accepts_response_payload": envelope_type != "events_api",
+        }
         await self._sockets[-1].send_str(json.dumps(envelope, ensure_ascii=False))

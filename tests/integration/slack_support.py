@@ -3,6 +3,7 @@
 The signature is computed here with hmac (not with slack_sdk), so the tests check bolt's verification
 against Slack's published scheme: v0=HMAC-SHA256(secret, "v0:{timestamp}:{body}").
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,16 @@ class Sent:
     seconds: float
 
 
-async def send_raw(url: str, body: str, content_type: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None,
-                   headers: dict[str, str] | None = None, signature: str | None = None) -> Sent:
+async def send_raw(
+    url: str,
+    body: str,
+    content_type: str,
+    *,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+    headers: dict[str, str] | None = None,
+    signature: str | None = None,
+) -> Sent:
     ts = int(time.time()) if timestamp is None else timestamp
     all_headers = {
         "Content-Type": content_type,
@@ -59,7 +68,9 @@ async def send_raw(url: str, body: str, content_type: str, *, secret: str = SIGN
             return Sent(response.status, text, time.monotonic() - started)
 
 
-async def send_event(url: str, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None, **options: Any) -> Sent:
+async def send_event(
+    url: str, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None, **options: Any
+) -> Sent:
     body = json.dumps(envelope(event, event_id=event_id), ensure_ascii=False)
     headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else None
     return await send_raw(url, body, "application/json", headers=headers, **options)
@@ -90,30 +101,65 @@ def envelope(event: dict[str, Any], *, event_id: str | None = None) -> dict[str,
     }
 
 
-def mention(text: str, *, user: str = "U0TRAF0002", channel: str = "C0TRAFFIC01", ts: str | None = None, thread_ts: str | None = None) -> dict[str, Any]:
-    event = {"type": "app_mention", "user": user, "text": f"<@{BOT_USER_ID}> {text}", "ts": ts or new_ts(), "channel": channel, "event_ts": ts}
+def mention(
+    text: str,
+    *,
+    user: str = "U0TRAF0002",
+    channel: str = "C0TRAFFIC01",
+    ts: str | None = None,
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "ts": ts or new_ts(),
+        "channel": channel,
+        "event_ts": ts,
+    }
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
 
 
-def channel_message(text: str, *, user: str = "U0TRAF0002", channel: str = "C0TRAFFIC01", thread_ts: str | None = None, **extra: Any) -> dict[str, Any]:
+def channel_message(
+    text: str, *, user: str = "U0TRAF0002", channel: str = "C0TRAFFIC01", thread_ts: str | None = None, **extra: Any
+) -> dict[str, Any]:
     ts = new_ts()
-    event = {"type": "message", "channel_type": "channel", "user": user, "text": text, "ts": ts, "channel": channel, **extra}
+    event = {
+        "type": "message",
+        "channel_type": "channel",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        **extra,
+    }
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
 
 
-def direct_message(text: str, *, user: str = "U0TRAF0002", channel: str = "D0KIMMINSU", files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    event: dict[str, Any] = {"type": "message", "channel_type": "im", "user": user, "text": text, "ts": new_ts(), "channel": channel}
+def direct_message(
+    text: str, *, user: str = "U0TRAF0002", channel: str = "D0KIMMINSU", files: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": new_ts(),
+        "channel": channel,
+    }
     if files:
         event["subtype"] = "file_share"
         event["files"] = files
     return event
 
 
-def slash_command(text: str, response_url: str, *, user: str = "U0TRAF0002", channel: str = "D0KIMMINSU") -> dict[str, str]:
+def slash_command(
+    text: str, response_url: str, *, user: str = "U0TRAF0002", channel: str = "D0KIMMINSU"
+) -> dict[str, str]:
     return {
         "token": "legacy-verification-token",
         "team_id": TEAM_ID,
@@ -130,8 +176,16 @@ def slash_command(text: str, response_url: str, *, user: str = "U0TRAF0002", cha
     }
 
 
-def button_press(action_id: str, value: str, *, response_url: str, user: str = "U0TRAF0002", channel: str = "C0TRAFFIC01",
-                 message_ts: str = "1700000000.000100", thread_ts: str | None = None) -> dict[str, Any]:
+def button_press(
+    action_id: str,
+    value: str,
+    *,
+    response_url: str,
+    user: str = "U0TRAF0002",
+    channel: str = "C0TRAFFIC01",
+    message_ts: str = "1700000000.000100",
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
     return {
         "type": "block_actions",
         "team": {"id": TEAM_ID, "domain": "hanbit"},
@@ -141,9 +195,17 @@ def button_press(action_id: str, value: str, *, response_url: str, user: str = "
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
         "trigger_id": "123.456.abc",
         "channel": {"id": channel, "name": "traffic"},
-        "message": {"type": "message", "ts": message_ts, "thread_ts": thread_ts or message_ts, "text": "답변", "user": BOT_USER_ID},
+        "message": {
+            "type": "message",
+            "ts": message_ts,
+            "thread_ts": thread_ts or message_ts,
+            "text": "답변",
+            "user": BOT_USER_ID,
+        },
         "response_url": response_url,
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value, "action_ts": str(time.time())}],
+        "actions": [
+            {"type": "button", "action_id": action_id, "block_id": "b1", "value": value, "action_ts": str(time.time())}
+        ],
     }
 
 

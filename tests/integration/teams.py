@@ -1,4 +1,5 @@
 """Helpers for the Teams tests: Bot Framework activities shaped as Teams posts them, and posting them."""
+
 from __future__ import annotations
 
 import itertools
@@ -37,16 +38,32 @@ def personal_conversation(account: str = "29:kim-minsu") -> dict[str, Any]:
     return {"id": f"a:personal-{account}", "conversationType": "personal", "tenantId": TENANT}
 
 
-def personal_message(service_url: str, text: str, *, sender: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+def personal_message(
+    service_url: str, text: str, *, sender: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
     sender = sender or user()
-    return _base(service_url, personal_conversation(sender["id"]), sender, type="message", text=text, textFormat="plain", **extra)
+    return _base(
+        service_url, personal_conversation(sender["id"]), sender, type="message", text=text, textFormat="plain", **extra
+    )
 
 
-def channel_mention(service_url: str, question: str, *, root: str | None = None, sender: dict[str, Any] | None = None, channel: str = TRAFFIC_CHANNEL) -> dict[str, Any]:
+def channel_mention(
+    service_url: str,
+    question: str,
+    *,
+    root: str | None = None,
+    sender: dict[str, Any] | None = None,
+    channel: str = TRAFFIC_CHANNEL,
+) -> dict[str, Any]:
     """A channel post "@govbot <question>"; with `root`, a reply in that post's thread."""
     activity = _base(
         service_url,
-        {"id": f"{channel};messageid={root or 'ROOT'}", "conversationType": "channel", "isGroup": True, "tenantId": TENANT},
+        {
+            "id": f"{channel};messageid={root or 'ROOT'}",
+            "conversationType": "channel",
+            "isGroup": True,
+            "tenantId": TENANT,
+        },
         sender or user(),
         type="message",
         text=f"<at>{BOT_NAME}</at> {question}",
@@ -54,7 +71,11 @@ def channel_mention(service_url: str, question: str, *, root: str | None = None,
     )
     if root is None:
         activity["conversation"]["id"] = f"{channel};messageid={activity['id']}"
-    activity["channelData"] = {"tenant": {"id": TENANT}, "team": {"id": "19:team-hanbit@thread.tacv2"}, "channel": {"id": channel}}
+    activity["channelData"] = {
+        "tenant": {"id": TENANT},
+        "team": {"id": "19:team-hanbit@thread.tacv2"},
+        "channel": {"id": channel},
+    }
     return activity
 
 
@@ -67,25 +88,47 @@ def execute_invoke(service_url: str, verb: str, value: str, *, sender: dict[str,
         type="invoke",
         name="adaptiveCard/action",
         replyToId="bot-answer-1",
-        value={"action": {"type": "Action.Execute", "verb": verb, "data": {"govbot_action": verb, "value": value}}, "trigger": "manual"},
+        value={
+            "action": {"type": "Action.Execute", "verb": verb, "data": {"govbot_action": verb, "value": value}},
+            "trigger": "manual",
+        },
     )
 
 
-def submit_message(service_url: str, action: str, value: str, *, sender: dict[str, Any] | None = None) -> dict[str, Any]:
+def submit_message(
+    service_url: str, action: str, value: str, *, sender: dict[str, Any] | None = None
+) -> dict[str, Any]:
     sender = sender or user()
-    return _base(service_url, personal_conversation(sender["id"]), sender, type="message", replyToId="bot-answer-1", value={"govbot_action": action, "value": value})
+    return _base(
+        service_url,
+        personal_conversation(sender["id"]),
+        sender,
+        type="message",
+        replyToId="bot-answer-1",
+        value={"govbot_action": action, "value": value},
+    )
 
 
 def members_added(service_url: str, *, sender: dict[str, Any] | None = None, personal: bool = True) -> dict[str, Any]:
     sender = sender or user()
-    conversation = personal_conversation(sender["id"]) if personal else {"id": TRAFFIC_CHANNEL, "conversationType": "channel", "isGroup": True}
+    conversation = (
+        personal_conversation(sender["id"])
+        if personal
+        else {"id": TRAFFIC_CHANNEL, "conversationType": "channel", "isGroup": True}
+    )
     activity = _base(service_url, conversation, sender, type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
     if not personal:
-        activity["channelData"] = {"tenant": {"id": TENANT}, "team": {"id": "19:team-hanbit@thread.tacv2"}, "eventType": "teamMemberAdded"}
+        activity["channelData"] = {
+            "tenant": {"id": TENANT},
+            "team": {"id": "19:team-hanbit@thread.tacv2"},
+            "eventType": "teamMemberAdded",
+        }
     return activity
 
 
-async def post_activity(govbot_url: str, activity: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[int, Any]:
+async def post_activity(
+    govbot_url: str, activity: dict[str, Any], headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     async with aiohttp.ClientSession() as session:
         async with session.post(f"{govbot_url}/api/messages", json=activity, headers=headers or {}) as response:
             text = await response.text()

@@ -1,8 +1,9 @@
 """Department assistants made by prompt, the way officials make them: through the web chat, with a
 fake OpenAI-compatible upstream that records what a model would receive."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests.integration.webchat import send
 
@@ -18,8 +19,12 @@ def system_of(request: dict) -> str:
 
 async def create_by_dialogue(url: str, fake_openai, user: str = "kim.minsu", thread: str = "make") -> list:
     replies = []
-    for text in ("/assistant new", NAME, "불법주정차 민원에 보낼 회신문 초안을 관련 법령을 들어 정중하게 써 줍니다.",
-                 f"질문: {EXAMPLE_Q}\n답변: {EXAMPLE_A}"):
+    for text in (
+        "/assistant new",
+        NAME,
+        "불법주정차 민원에 보낼 회신문 초안을 관련 법령을 들어 정중하게 써 줍니다.",
+        f"질문: {EXAMPLE_Q}\n답변: {EXAMPLE_A}",
+    ):
         replies.append(await send(url, text, user=user, thread=thread))
     fake_openai.reply_with(f"```\n{DRAFT}\n```")
     replies.append(await send(url, "1", user=user, thread=thread))
@@ -30,7 +35,12 @@ async def create_by_dialogue(url: str, fake_openai, user: str = "kim.minsu", thr
 async def test_guided_dialogue_drafts_the_prompt_through_the_gateway_and_creates_version_1(start_govbot, fake_openai):
     async with start_govbot() as gb:
         replies = await create_by_dialogue(gb.url, fake_openai)
-        assert "1/4" in replies[0].text and "2/4" in replies[1].text and "3/4" in replies[2].text and "4/4" in replies[3].text
+        assert (
+            "1/4" in replies[0].text
+            and "2/4" in replies[1].text
+            and "3/4" in replies[2].text
+            and "4/4" in replies[3].text
+        )
         meta = fake_openai.requests[-1]
         assert "시스템 프롬프트" in system_of(meta)
         assert "교통행정과" in meta["messages"][1]["content"] and NAME in meta["messages"][1]["content"]
@@ -39,7 +49,7 @@ async def test_guided_dialogue_drafts_the_prompt_through_the_gateway_and_creates
         [(state, spec)] = await gb.runtime.store.assistants.latest("traffic")
         assert spec.system_prompt == DRAFT and spec.description.startswith("불법주정차") and spec.owner == "kim.minsu"
         assert state.published_version is None and spec.visibility == "department"
-        usage = await gb.runtime.store.usage.totals("traffic", datetime(2000, 1, 1, tzinfo=timezone.utc))
+        usage = await gb.runtime.store.usage.totals("traffic", datetime(2000, 1, 1, tzinfo=UTC))
         assert usage.requests == 1  # the meta-prompt call was billed to the creator's department
 
         listing = await send(gb.url, "/assistant list")
@@ -64,7 +74,9 @@ async def test_published_assistant_sends_prompt_examples_and_template_and_versio
         assert request["messages"][1] == {"role": "user", "content": EXAMPLE_Q}
         assert request["messages"][2] == {"role": "assistant", "content": EXAMPLE_A}
 
-        edited = await send(gb.url, f"/assistant edit {NAME}\ntemplate: [요지, 답변, 관련 법령]\nstyle_guide: 문장은 짧게 씁니다.")
+        edited = await send(
+            gb.url, f"/assistant edit {NAME}\ntemplate: [요지, 답변, 관련 법령]\nstyle_guide: 문장은 짧게 씁니다."
+        )
         assert "버전 2" in edited.text and "버전 1" in edited.text  # saved as a draft; colleagues keep version 1
         await send(gb.url, "다시 써 줘", user="lee.seoyeon", thread="use")
         assert "## 요지" not in system_of(fake_openai.requests[-1])
@@ -99,15 +111,25 @@ async def test_published_assistant_sends_prompt_examples_and_template_and_versio
 async def test_another_departments_private_assistant_cannot_be_seen_or_changed(start_govbot, fake_openai):
     async with start_govbot() as gb:
         pr_name = "보도 일정 정리"
-        created = await send(gb.url, f"/assistant create {pr_name}\n당신은 홍보담당관의 보도 일정 정리 도우미입니다.", user="jung.eunji")
+        created = await send(
+            gb.url, f"/assistant create {pr_name}\n당신은 홍보담당관의 보도 일정 정리 도우미입니다.", user="jung.eunji"
+        )
         assert "버전 1" in created.text
         await send(gb.url, f"/assistant publish {pr_name}", user="jung.eunji")
 
         listing = await send(gb.url, "/assistants", user="kim.minsu")
         assert pr_name not in listing.text
-        for attempt in (f"/use {pr_name}", f"@{pr_name} 일정 알려줘", f"/assistant show {pr_name}",
-                        f"/assistant edit {pr_name}\n바꾼 프롬프트", f"/assistant try {pr_name} 질문", f"/assistant delete {pr_name}",
-                        f"/assistant rollback {pr_name} 1", f"/assistant history {pr_name}", f"/assistant share {pr_name} 전체"):
+        for attempt in (
+            f"/use {pr_name}",
+            f"@{pr_name} 일정 알려줘",
+            f"/assistant show {pr_name}",
+            f"/assistant edit {pr_name}\n바꾼 프롬프트",
+            f"/assistant try {pr_name} 질문",
+            f"/assistant delete {pr_name}",
+            f"/assistant rollback {pr_name} 1",
+            f"/assistant history {pr_name}",
+            f"/assistant share {pr_name} 전체",
+        ):
             result = await send(gb.url, attempt, user="kim.minsu", thread="probe")
             assert "홍보담당관의 보도 일정" not in result.text, attempt
             if attempt.startswith("/"):
@@ -131,7 +153,9 @@ async def test_members_cannot_create_until_an_admin_grants_the_editor_role(start
     async with start_govbot() as gb:
         refused = await send(gb.url, "/assistant create 민원 요약\n당신은 민원 요약 도우미입니다.", user="lee.seoyeon")
         assert refused.reply["kind"] == "error" and "편집자" in refused.text
-        assert (await send(gb.url, "/role lee.seoyeon editor", user="kim.minsu")).reply["kind"] == "error"  # editors cannot grant
+        assert (await send(gb.url, "/role lee.seoyeon editor", user="kim.minsu")).reply[
+            "kind"
+        ] == "error"  # editors cannot grant
         granted = await send(gb.url, "/role lee.seoyeon editor", user="park.jiyoung")
         assert "editor" in granted.text
         listing = await send(gb.url, "/role list", user="park.jiyoung")
@@ -141,10 +165,14 @@ async def test_members_cannot_create_until_an_admin_grants_the_editor_role(start
         assert "버전 1" in created.text
 
 
-async def test_prompts_with_personal_information_or_prohibited_words_are_refused_and_nothing_is_kept(start_govbot, fake_openai):
+async def test_prompts_with_personal_information_or_prohibited_words_are_refused_and_nothing_is_kept(
+    start_govbot, fake_openai
+):
     async with start_govbot() as gb:
         rrn = "900101-1234568"
-        refused = await send(gb.url, f"/assistant create 민원 회신\n민원인 주민등록번호 {rrn}를 참고해 회신문을 씁니다.")
+        refused = await send(
+            gb.url, f"/assistant create 민원 회신\n민원인 주민등록번호 {rrn}를 참고해 회신문을 씁니다."
+        )
         assert refused.reply["kind"] == "error" and "주민등록번호" in refused.text and rrn not in refused.text
         words = await send(gb.url, "/assistant create 민원 회신\n시 발 같은 민원에는 단호하게 답합니다.")
         assert words.reply["kind"] == "error" and "금칙어" in words.text
@@ -175,7 +203,9 @@ async def test_offline_dialogue_asks_for_the_prompt_and_names_are_checked(start_
             last = await send(gb.url, text, user="kim.minsu", thread="o")
         assert "직접" in last.text
         done = await send(gb.url, "당신은 불법 현수막 민원 답변을 돕는 도우미입니다.", thread="o")
-        assert "버전 1" in done.text and "관리자" in done.text  # an editor asked for the whole office: kept in the department
+        assert (
+            "버전 1" in done.text and "관리자" in done.text
+        )  # an editor asked for the whole office: kept in the department
         clash = await send(gb.url, "/assistant create 현수막 안내\n다른 프롬프트")
         assert clash.reply["kind"] == "error" and "이미" in clash.text
 

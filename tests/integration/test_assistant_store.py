@@ -1,5 +1,6 @@
 """Department assistants in storage, on SQLite and PostgreSQL: immutable versions, unique names per
 department even under concurrent saves, soft delete."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,12 +23,16 @@ async def test_versions_publish_and_soft_delete(database):
         repo = store.assistants
         first = await repo.create(spec("traffic-a", "주차 안내"), by="kim.minsu", note="만듦")
         assert first.version == 1 and await repo.published() == []
-        second = await repo.add_version(spec("traffic-a", "주차 안내", prompt="새 프롬프트"), after=1, by="kim.minsu", note="수정")
+        second = await repo.add_version(
+            spec("traffic-a", "주차 안내", prompt="새 프롬프트"), after=1, by="kim.minsu", note="수정"
+        )
         await repo.publish("traffic-a", 1)
         [published] = await repo.published()
         assert second.version == 2 and published.version == 1 and published.system_prompt == "당신은 도우미입니다."
         with pytest.raises(EditConflict):
-            await repo.add_version(spec("traffic-a", "주차 안내", prompt="늦은 수정"), after=1, by="park.jiyoung", note="수정")
+            await repo.add_version(
+                spec("traffic-a", "주차 안내", prompt="늦은 수정"), after=1, by="park.jiyoung", note="수정"
+            )
         assert [v.version for v in await repo.history("traffic-a")] == [1, 2]
 
         # The same name in another department is fine; in the same department it is not.
@@ -48,6 +53,7 @@ async def test_concurrent_creates_of_one_name_leave_exactly_one(database):
     url, schema = database
     stores = [await Store.open(url, schema=schema, migrate=(i == 0)) for i in range(2)]
     try:
+
         async def attempt(i: int) -> bool:
             try:
                 await stores[i % 2].assistants.create(spec(f"traffic-{i}", "민원 요약"), by="kim.minsu", note="만듦")

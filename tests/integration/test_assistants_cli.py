@@ -1,5 +1,6 @@
 """`govbot assistants list|show|export|import`: moving department assistants from a test office to
 production as YAML, all or nothing."""
+
 from __future__ import annotations
 
 import yaml
@@ -14,7 +15,10 @@ async def test_export_from_one_installation_and_import_into_another(start_govbot
     exported = tmp_path / "assistants.yaml"
     async with start_govbot() as test_office:
         await send(test_office.url, f"/assistant create 주차 민원 답변\n{PROMPT}")
-        await send(test_office.url, "/assistant edit 주차 민원 답변\ntemplate: [요지, 답변]\nstarters: [킥보드 방치 민원 회신문 써 줘]")
+        await send(
+            test_office.url,
+            "/assistant edit 주차 민원 답변\ntemplate: [요지, 답변]\nstarters: [킥보드 방치 민원 회신문 써 줘]",
+        )
         listing = await cli(test_office, "assistants", "list")
         result = await cli(test_office, "assistants", "export", "--out", str(exported))
         [(state, _)] = await test_office.runtime.store.assistants.latest("traffic")
@@ -25,7 +29,9 @@ async def test_export_from_one_installation_and_import_into_another(start_govbot
     [entry] = document["assistants"]
     assert entry["name"] == "주차 민원 답변" and entry["department"] == "traffic" and entry["published"] is False
     assert [s["heading"] for s in entry["template"]] == ["요지", "답변"] and entry["system_prompt"].strip() == PROMPT
-    assert shown.exit_code == 0 and "template" not in shown.output and PROMPT in shown.output  # version 1 had no template
+    assert (
+        shown.exit_code == 0 and "template" not in shown.output and PROMPT in shown.output
+    )  # version 1 had no template
 
     async with start_govbot() as production:
         imported = await cli(production, "assistants", "import", str(exported), "--by", "kim.minsu", "--publish")
@@ -48,7 +54,12 @@ async def test_export_from_one_installation_and_import_into_another(start_govbot
         not_export.write_text("name: 아무거나\n", encoding="utf-8")
         wrong_file = await cli(production, "assistants", "import", str(not_export), "--by", "kim.minsu")
         [(state, spec)] = await production.runtime.store.assistants.latest("traffic")
-    assert refused.exit_code == 2 and "2번째" in refused.output and "주민등록번호" in refused.output and "900101" not in refused.output
+    assert (
+        refused.exit_code == 2
+        and "2번째" in refused.output
+        and "주민등록번호" in refused.output
+        and "900101" not in refused.output
+    )
     assert member.exit_code == 2 and "편집자" in member.output
     assert wrong_file.exit_code == 2 and "export" in wrong_file.output
     assert state.latest_version == 2 and state.published_version == 1 and spec.name == "주차 민원 답변"

@@ -1,4 +1,5 @@
 """The audit trail: one record per call with its decision, and `govbot audit verify` naming tampering."""
+
 from __future__ import annotations
 
 import asyncio
@@ -50,7 +51,9 @@ async def test_verify_passes_then_names_an_edited_a_deleted_and_a_truncated_reco
         client = AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
         for i in range(5):  # records from the web chat and from the OpenAI-compatible endpoint, interleaved
             if i % 2:
-                await client.chat.completions.create(model="default", messages=[{"role": "user", "content": f"질문 {i}"}])
+                await client.chat.completions.create(
+                    model="default", messages=[{"role": "user", "content": f"질문 {i}"}]
+                )
             else:
                 await send(gb.url, f"질문 {i}")
         clean = await cli(gb, "audit", "verify")
@@ -68,7 +71,12 @@ async def test_verify_passes_then_names_an_edited_a_deleted_and_a_truncated_reco
         async with gb.runtime.store.sessions() as session:
             head = await session.scalar(select(AuditHead.seq))
     assert clean.exit_code == 0 and "5건 모두 온전합니다" in clean.output
-    assert edited.exit_code == 1 and "#2 edited" in edited.output and "기록 2번" in edited.output and api_call_id in edited.output
+    assert (
+        edited.exit_code == 1
+        and "#2 edited" in edited.output
+        and "기록 2번" in edited.output
+        and api_call_id in edited.output
+    )
     assert "#1" not in edited.output and "#3" not in edited.output  # only the edited record is named
     assert deleted.exit_code == 1 and "#4 missing" in deleted.output
     assert truncated.exit_code == 1 and "tail_removed" in truncated.output and head == 5

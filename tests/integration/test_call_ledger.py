@@ -1,6 +1,7 @@
 """The closing writes of an answered call (quota settlement, usage row, audit record) commit in one
 transaction on both stores, and when that transaction fails nothing of it stays: the reservation is
 released, no usage row or audit record is left half-written, and the audit chain still verifies."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -41,7 +42,11 @@ async def gateway_on(database) -> tuple[Store, Gateway, QuotaService]:
     store = await Store.open(url, schema=schema, migrate=True)
     config = config_with_quota(offline_config(), tokens_per_day=100_000, requests_per_day=100)
     quota = QuotaService(config, store.quota)
-    return store, Gateway(build_stages(config, store, quota), ModelRouter({"default": [Target(Instant(), "instant-model")]})), quota
+    return (
+        store,
+        Gateway(build_stages(config, store, quota), ModelRouter({"default": [Target(Instant(), "instant-model")]})),
+        quota,
+    )
 
 
 async def counts(store: Store) -> tuple[int, int]:
@@ -72,14 +77,22 @@ async def fail_audit_inserts(store: Store) -> None:
     """A real database failure in the middle of the closing transaction (after settle and usage ran)."""
     async with store.engine.begin() as connection:
         if store.engine.dialect.name == "sqlite":
-            await connection.execute(text(
-                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk full'); END"
-            ))
+            await connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+                )
+            )
         else:
-            await connection.execute(text(
-                "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql"
-            ))
-            await connection.execute(text("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()"))
+            await connection.execute(
+                text(
+                    "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql"
+                )
+            )
+            await connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()"
+                )
+            )
 
 
 async def test_a_failed_closing_transaction_leaves_nothing_and_charges_nothing(database):

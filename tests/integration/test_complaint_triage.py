@@ -1,5 +1,6 @@
 """Complaint triage end to end: the web chat with an attached list (the issue's "done when"), the CLI
 on the same file, CP949 and broken files, pasted lists, forwarding to a department's channel."""
+
 from __future__ import annotations
 
 import io
@@ -9,16 +10,20 @@ import aiohttp
 import openpyxl
 from typer.testing import CliRunner
 
-from adapters.base import Reply
 from bot.cli import app as cli_app
+from bot.conversation import Reply
 from tests.conftest import APP_YAML
 from tests.integration.webchat import act, send
 from tests.support.complaint_files import AS_OF, KICKBOARD_TOPICS, mixed, office_csv
 
 REQUEST = "전동킥보드 관련 민원을 우선순위별로 정리해줘"
 MODEL_JSON = json.dumps(
-    {"terms": ["전동 킥보드", "공유 킥보드", "개인형 이동장치"], "title": "킥보드 민원 묶음", "summary": "인도 위 킥보드 문제가 반복해서 접수되고 있습니다.",
-     "department": "traffic"},
+    {
+        "terms": ["전동 킥보드", "공유 킥보드", "개인형 이동장치"],
+        "title": "킥보드 민원 묶음",
+        "summary": "인도 위 킥보드 문제가 반복해서 접수되고 있습니다.",
+        "department": "traffic",
+    },
     ensure_ascii=False,
 )
 CSV_TYPE = "text/csv"
@@ -49,7 +54,9 @@ def personal_values(rows: list[dict[str, str]]) -> list[str]:
     return [r["민원인"] for r in rows] + [r["연락처"] for r in rows] + [r["연락처"].replace("-", "") for r in rows]
 
 
-async def test_web_chat_triages_only_kickboard_complaints_ranked_routed_with_xlsx_and_no_personal_data_sent(start_govbot, fake_openai):
+async def test_web_chat_triages_only_kickboard_complaints_ranked_routed_with_xlsx_and_no_personal_data_sent(
+    start_govbot, fake_openai
+):
     rows = mixed()
     fake_openai.default_text = MODEL_JSON
     async with start_govbot() as gb:
@@ -74,13 +81,20 @@ async def test_web_chat_triages_only_kickboard_complaints_ranked_routed_with_xls
     by_row = {int(row["원본 행"]): row for row in listed}
     first_level, _, first_row = top["rows"][0][:3]
     assert gold[by_row[int(first_row.rstrip("행"))]["접수번호"]] in ("긴급", "높음")
-    assert all(row["우선순위"] in ("긴급", "높음", "보통", "낮음") and 0 <= row["점수"] <= 100 and row["담당 부서(제안)"] == "교통행정과" for row in listed)
+    assert all(
+        row["우선순위"] in ("긴급", "높음", "보통", "낮음")
+        and 0 <= row["점수"] <= 100
+        and row["담당 부서(제안)"] == "교통행정과"
+        for row in listed
+    )
     assert "킥보드 민원 묶음" in reply["text"] and reply["notice"]  # model-written titles carry the AI notice
     assert result.progress and any("분석" in note for note in result.progress)
     # The model saw masked complaints only, and at most one call per cluster plus the topic call.
     sent = fake_openai.everything_sent()
     assert "킥보드" in sent and "[성명]" in sent or "[전화번호]" in sent
-    shown = json.dumps(reply, ensure_ascii=False) + json.dumps([list(r.values()) for r in listed], ensure_ascii=False, default=str)
+    shown = json.dumps(reply, ensure_ascii=False) + json.dumps(
+        [list(r.values()) for r in listed], ensure_ascii=False, default=str
+    )
     for value in personal_values(rows):
         assert value not in sent, value
         assert value not in shown, value
@@ -99,13 +113,34 @@ async def test_cli_gives_the_same_result_from_the_same_file(start_govbot, fake_o
         workbook = await download(gb.url, parts_of(result.reply, "file")[0]["url"])
     path = tmp_path / "민원목록.csv"
     path.write_bytes(data)
-    cli = CliRunner().invoke(cli_app, ["complaints", "triage", str(path), "--topic", "전동킥보드", "--format", "json",
-                                       "--as-of", AS_OF.isoformat(), "--config", str(APP_YAML)])
+    cli = CliRunner().invoke(
+        cli_app,
+        [
+            "complaints",
+            "triage",
+            str(path),
+            "--topic",
+            "전동킥보드",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--config",
+            str(APP_YAML),
+        ],
+    )
     assert cli.exit_code == 0, cli.output
     document = json.loads(cli.stdout)
     from_cli = {c["id"]: (c["cluster"], c["level"], c["score"], tuple(c["reasons"])) for c in document["complaints"]}
-    from_chat = {r["접수번호"]: (r["묶음 순위"], r["우선순위"], r["점수"], tuple(filter(None, (r["우선순위 사유"] or "").split("; "))))
-                 for r in xlsx_rows(workbook)}
+    from_chat = {
+        r["접수번호"]: (
+            r["묶음 순위"],
+            r["우선순위"],
+            r["점수"],
+            tuple(filter(None, (r["우선순위 사유"] or "").split("; "))),
+        )
+        for r in xlsx_rows(workbook)
+    }
     assert from_cli == from_chat
     assert [c["department"]["name"] for c in document["clusters"]] == ["교통행정과"] * len(document["clusters"])
     assert document["source"]["encoding"] == "utf-8" and document["topic"]["matched"] == len(from_cli)
@@ -116,7 +151,20 @@ def test_cli_reads_a_cp949_export_and_reports_the_encoding(tmp_path):
     rows = mixed(60)
     path = tmp_path / "민원_cp949.csv"
     path.write_bytes(office_csv(rows).encode("cp949"))
-    cli = CliRunner().invoke(cli_app, ["complaints", "triage", str(path), "--format", "json", "--as-of", AS_OF.isoformat(), "--config", str(APP_YAML)])
+    cli = CliRunner().invoke(
+        cli_app,
+        [
+            "complaints",
+            "triage",
+            str(path),
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--config",
+            str(APP_YAML),
+        ],
+    )
     assert cli.exit_code == 0, cli.output
     document = json.loads(cli.stdout)
     assert document["source"]["encoding"] == "cp949"
@@ -125,7 +173,9 @@ def test_cli_reads_a_cp949_export_and_reports_the_encoding(tmp_path):
     first = rows[0]
     assert first["내용"][:15] in texts[first["접수번호"]]  # Korean intact, not mojibake
     assert all(r["연락처"] not in cli.stdout and r["민원인"] not in cli.stdout for r in rows)
-    table = CliRunner().invoke(cli_app, ["complaints", "triage", str(path), "--as-of", AS_OF.isoformat(), "--config", str(APP_YAML)])
+    table = CliRunner().invoke(
+        cli_app, ["complaints", "triage", str(path), "--as-of", AS_OF.isoformat(), "--config", str(APP_YAML)]
+    )
     assert table.exit_code == 0 and "CP949 인코딩으로 읽었습니다" in table.stdout
 
 
@@ -142,7 +192,20 @@ BROKEN = (
 def test_cli_reports_broken_rows_by_number_and_keeps_the_rest(tmp_path):
     path = tmp_path / "broken.csv"
     path.write_text(BROKEN, encoding="utf-8")
-    cli = CliRunner().invoke(cli_app, ["complaints", "triage", str(path), "--format", "json", "--as-of", AS_OF.isoformat(), "--config", str(APP_YAML)])
+    cli = CliRunner().invoke(
+        cli_app,
+        [
+            "complaints",
+            "triage",
+            str(path),
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--config",
+            str(APP_YAML),
+        ],
+    )
     assert cli.exit_code == 0, cli.output
     assert "3행" in cli.stderr and "값이 머리글보다 많습니다" in cli.stderr
     assert "4행" in cli.stderr and "'내용' 값이 비어 있습니다" in cli.stderr
@@ -165,11 +228,21 @@ def test_cli_without_a_text_column_says_what_to_fix(tmp_path):
 async def test_web_chat_reports_broken_rows_and_header_problems(start_govbot, fake_openai):
     async with start_govbot(offline=True) as gb:
         fix_clock(gb)
-        broken = await send(gb.url, "첨부한 민원을 우선순위별로 정리해줘", files=[("broken.csv", BROKEN.encode("cp949"), CSV_TYPE)])
-        headerless = await send(gb.url, "민원 정리해줘", files=[("x.csv", "A-1,2026-11-19,김민준\nA-2,2026-11-20,박서연\n".encode(), CSV_TYPE)])
+        broken = await send(
+            gb.url, "첨부한 민원을 우선순위별로 정리해줘", files=[("broken.csv", BROKEN.encode("cp949"), CSV_TYPE)]
+        )
+        headerless = await send(
+            gb.url,
+            "민원 정리해줘",
+            files=[("x.csv", "A-1,2026-11-19,김민준\nA-2,2026-11-20,박서연\n".encode(), CSV_TYPE)],
+        )
     assert broken.reply["kind"] == "answer"
     assert "'broken.csv'을(를) CP949 인코딩으로 읽었습니다" in broken.text
-    assert "건너뛴 행 2개" in broken.text and "3행: 값이 머리글보다 많습니다" in broken.text and "4행: '내용' 값이 비어 있습니다" in broken.text
+    assert (
+        "건너뛴 행 2개" in broken.text
+        and "3행: 값이 머리글보다 많습니다" in broken.text
+        and "4행: '내용' 값이 비어 있습니다" in broken.text
+    )
     assert broken.reply["notice"] is None  # offline: nothing model-written
     assert headerless.reply["kind"] == "error" and "민원 내용이 든 열을 찾지 못했습니다" in headerless.text
     assert fake_openai.requests == []
@@ -234,7 +307,10 @@ async def test_forward_a_cluster_to_the_departments_channel_after_confirm(start_
         other_user = await act(gb.url, button["action"], button["value"], user="lee.seoyeon")
         forwarded = await act(gb.url, button["action"], button["value"])
         expired = await act(gb.url, "complaint_forward", "no-such-token")
-    assert "메신저 연결이 지금 켜져 있지 않아" in not_connected["reply"]["text"] and "C0TRAFFIC01" in not_connected["reply"]["text"]
+    assert (
+        "메신저 연결이 지금 켜져 있지 않아" in not_connected["reply"]["text"]
+        and "C0TRAFFIC01" in not_connected["reply"]["text"]
+    )
     assert other_user["reply"]["kind"] == "refusal"
     assert forwarded["reply"]["text"] == "교통행정과 Slack 채널(C0TRAFFIC01)에 1번 묶음 요약을 전달했습니다."
     [(channel, message)] = poster.posted
@@ -280,8 +356,13 @@ async def test_an_attached_xlsx_is_triaged_the_same_way(start_govbot, fake_opena
     book.save(buffer)
     async with start_govbot(offline=True) as gb:
         fix_clock(gb)
-        result = await send(gb.url, "불법주정차 관련 민원 정리해줘",
-                            files=[("민원.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")])
+        result = await send(
+            gb.url,
+            "불법주정차 관련 민원 정리해줘",
+            files=[
+                ("민원.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            ],
+        )
         listed = xlsx_rows(await download(gb.url, parts_of(result.reply, "file")[0]["url"]))
     terms = ["불법주정차", "불법 주차", "불법주차", "주정차 위반", "이중주차"]  # app.yaml complaints.synonyms
     mentions = [r for r in rows if any(t.replace(" ", "") in (r["제목"] + r["내용"]).replace(" ", "") for t in terms)]
@@ -296,8 +377,12 @@ def test_cli_writes_xlsx_csv_and_tables(tmp_path):
     path.write_text(office_csv(mixed(80)), encoding="utf-8")
     common = ["--as-of", AS_OF.isoformat(), "--config", str(APP_YAML)]
     runner = CliRunner()
-    xlsx = runner.invoke(cli_app, ["complaints", "triage", str(path), "--format", "xlsx", "--out", str(tmp_path / "out.xlsx"), *common])
-    as_csv = runner.invoke(cli_app, ["complaints", "triage", str(path), "-f", "csv", "-o", str(tmp_path / "out.csv"), *common])
+    xlsx = runner.invoke(
+        cli_app, ["complaints", "triage", str(path), "--format", "xlsx", "--out", str(tmp_path / "out.xlsx"), *common]
+    )
+    as_csv = runner.invoke(
+        cli_app, ["complaints", "triage", str(path), "-f", "csv", "-o", str(tmp_path / "out.csv"), *common]
+    )
     table = runner.invoke(cli_app, ["complaints", "triage", str(path), "--topic", "가로등", *common])
     missing = runner.invoke(cli_app, ["complaints", "triage", str(path), "--topic", "드론", *common])
     assert xlsx.exit_code == as_csv.exit_code == table.exit_code == 0, xlsx.output + as_csv.output + table.output
@@ -323,4 +408,7 @@ async def test_a_department_policy_that_allows_names_and_phones_shows_them(start
         result = await send(gb.url, REQUEST, files=[("민원목록.csv", office_csv(rows).encode("utf-8"), CSV_TYPE)])
         listed = xlsx_rows(await download(gb.url, parts_of(result.reply, "file")[0]["url"]))
     originals = {r["접수번호"]: r for r in rows}
-    assert all(row["민원인"] == originals[row["접수번호"]]["민원인"] and row["연락처"] == originals[row["접수번호"]]["연락처"] for row in listed)
+    assert all(
+        row["민원인"] == originals[row["접수번호"]]["민원인"] and row["연락처"] == originals[row["접수번호"]]["연락처"]
+        for row in listed
+    )

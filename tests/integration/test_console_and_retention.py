@@ -1,4 +1,5 @@
 """The terminal chat as an admin uses it, and what is (not) stored under each retention setting."""
+
 from __future__ import annotations
 
 import yaml
@@ -45,7 +46,10 @@ async def test_default_retention_stores_no_message_content(start_govbot, fake_op
     assert stored == 0 and set(contents) == {None}
     assert chain_problems == []
     # …but the thread still remembers within this process:
-    assert [m["content"] for m in fake_openai.requests[1]["messages"][1:3]] == ["불법 현수막 철거 절차를 알려줘", fake_openai.default_text]
+    assert [m["content"] for m in fake_openai.requests[1]["messages"][1:3]] == [
+        "불법 현수막 철거 절차를 알려줘",
+        fake_openai.default_text,
+    ]
 
 
 async def test_store_content_keeps_the_thread_in_the_database_across_restarts(start_govbot, fake_openai, tmp_path):
@@ -61,5 +65,9 @@ async def test_store_content_keeps_the_thread_in_the_database_across_restarts(st
         async with gb.runtime.store.sessions() as session:
             audit_contents = (await session.scalars(select(AuditRecord.content).order_by(AuditRecord.seq))).all()
     assert stored == 4
-    assert [m["content"] for m in fake_openai.requests[1]["messages"][1:]] == ["첫 질문", fake_openai.default_text, "이어지는 질문"]
+    assert [m["content"] for m in fake_openai.requests[1]["messages"][1:]] == [
+        "첫 질문",
+        fake_openai.default_text,
+        "이어지는 질문",
+    ]
     assert audit_contents == ["첫 질문", "이어지는 질문"]

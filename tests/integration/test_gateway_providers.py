@@ -1,4 +1,5 @@
 """The gateway's provider path with the real openai client against fake upstreams on 127.0.0.1."""
+
 from __future__ import annotations
 
 import yaml

@@ -1,4 +1,5 @@
 """The OpenAI-compatible endpoint, used with the official openai client as another office tool would."""
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,9 @@ async def test_chat_completion_goes_through_the_gateway_and_is_billed_to_the_key
     fake_openai.reply_with("주정차 단속은 평일 09~20시입니다.")
     async with start_govbot() as gb:
         client = await client_for(gb)
-        response = await client.chat.completions.create(model="default", messages=[{"role": "user", "content": "단속 시간?"}])
+        response = await client.chat.completions.create(
+            model="default", messages=[{"role": "user", "content": "단속 시간?"}]
+        )
         models = await client.models.list()
         month = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
     assert response.choices[0].message.content == "주정차 단속은 평일 09~20시입니다."
@@ -35,7 +38,10 @@ async def test_streaming_returns_chunks_and_usage(start_govbot, fake_openai):
     async with start_govbot() as gb:
         client = await client_for(gb)
         stream = await client.chat.completions.create(
-            model="default", messages=[{"role": "user", "content": "질문"}], stream=True, stream_options={"include_usage": True}
+            model="default",
+            messages=[{"role": "user", "content": "질문"}],
+            stream=True,
+            stream_options={"include_usage": True},
         )
         pieces, usage = [], None
         async for chunk in stream:
@@ -91,7 +97,9 @@ async def test_stream_that_breaks_midway_ends_with_an_error_event_and_costs_noth
     fake_openai.reply_with("이 답변은 중간에 끊어집니다. " * 5, break_stream_after=2)
     async with start_govbot() as gb:
         client = await client_for(gb)
-        stream = await client.chat.completions.create(model="default", messages=[{"role": "user", "content": "질문"}], stream=True)
+        stream = await client.chat.completions.create(
+            model="default", messages=[{"role": "user", "content": "질문"}], stream=True
+        )
         with pytest.raises(openai.APIError) as broken:
             async for _ in stream:
                 pass
@@ -102,12 +110,18 @@ async def test_stream_that_breaks_midway_ends_with_an_error_event_and_costs_noth
 
 async def test_streamed_reply_passes_the_same_output_policies_and_is_settled(start_govbot, fake_openai):
     # 8-character chunks: the placeholder, the invented number and the prohibited word all arrive split.
-    fake_openai.reply_with("민원인께 [전화번호#1]로 연락했고, 상대가 '씨발'이라고 했습니다. 담당자 번호는 010-5555-7777 입니다.", usage=(40, 30))
+    fake_openai.reply_with(
+        "민원인께 [전화번호#1]로 연락했고, 상대가 '씨발'이라고 했습니다. 담당자 번호는 010-5555-7777 입니다.",
+        usage=(40, 30),
+    )
     async with start_govbot() as gb:
         client = await client_for(gb)
         stream = await client.chat.completions.create(
-            model="default", messages=[{"role": "user", "content": "민원인 연락처 010-9876-5432, 통화 결과를 정리해 줘"}],
-            stream=True, stream_options={"include_usage": True}, user="t1",
+            model="default",
+            messages=[{"role": "user", "content": "민원인 연락처 010-9876-5432, 통화 결과를 정리해 줘"}],
+            stream=True,
+            stream_options={"include_usage": True},
+            user="t1",
         )
         pieces, usage = [], None
         async for chunk in stream:

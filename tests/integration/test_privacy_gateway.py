@@ -1,6 +1,7 @@
 """The privacy promises end to end, with the real openai client against `govbot serve` and a fake upstream:
 masked values never leave, placeholders come back to the right user only, prohibited words are blocked
 despite evasions, and no raw value lands in logs, the database or the audit export."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,7 +16,6 @@ from sqlalchemy import MetaData, func, select
 from typer.testing import CliRunner
 
 from bot.cli import app
-
 from bot.config import parse_config
 from bot.store.models import Base, ConversationMessage
 from tests.conftest import APP_YAML, config_for_upstreams
@@ -30,29 +30,46 @@ async def api_client(gb) -> AsyncOpenAI:
 
 
 MASKED = {  # masked by the shipped app.yaml: value → its placeholder
-    PHONE: "[전화번호#1]", EMAIL: "[이메일#1]", NAME: "[성명#1]", "110-123-456789": "[계좌번호#1]", "M123A4567": "[여권번호#1]",
-    "11-23-456789-01": "[운전면허번호#1]", "203.0.113.7": "[IP주소#1]", "1203호": "[상세주소#1]",
+    PHONE: "[전화번호#1]",
+    EMAIL: "[이메일#1]",
+    NAME: "[성명#1]",
+    "110-123-456789": "[계좌번호#1]",
+    "M123A4567": "[여권번호#1]",
+    "11-23-456789-01": "[운전면허번호#1]",
+    "203.0.113.7": "[IP주소#1]",
+    "1203호": "[상세주소#1]",
 }
 
 
 async def test_masked_values_never_reach_the_upstream_and_come_back_restored(start_govbot, fake_openai):
     fake_openai.reply_with("[성명#1] 님께 [전화번호#1]로 연락드리고, 회신은 [이메일#1]로 보내겠습니다.")
-    fake_openai.reply_with("환급 계좌 [계좌번호#1], 여권 [여권번호#1], 면허 [운전면허번호#1], 접속 [IP주소#1], 주소 [상세주소#1] 확인.")
-    detail = ("신한은행 계좌 110-123-456789 로 환급, 여권 M123A4567, 운전면허 11-23-456789-01, 접속 IP 203.0.113.7, "
-              "한빛로 12, 1203호 거주")
+    fake_openai.reply_with(
+        "환급 계좌 [계좌번호#1], 여권 [여권번호#1], 면허 [운전면허번호#1], 접속 [IP주소#1], 주소 [상세주소#1] 확인."
+    )
+    detail = (
+        "신한은행 계좌 110-123-456789 로 환급, 여권 M123A4567, 운전면허 11-23-456789-01, 접속 IP 203.0.113.7, "
+        "한빛로 12, 1203호 거주"
+    )
     async with start_govbot() as gb:
         client = await api_client(gb)
         response = await client.chat.completions.create(
-            model="default", messages=[{"role": "user", "content": f"민원인 {NAME} 씨({PHONE}, {EMAIL})에게 보낼 회신을 써 줘"}], user="thread-1"
+            model="default",
+            messages=[{"role": "user", "content": f"민원인 {NAME} 씨({PHONE}, {EMAIL})에게 보낼 회신을 써 줘"}],
+            user="thread-1",
         )
-        stream = await client.chat.completions.create(model="default", messages=[{"role": "user", "content": detail}], user="thread-1", stream=True)
+        stream = await client.chat.completions.create(
+            model="default", messages=[{"role": "user", "content": detail}], user="thread-1", stream=True
+        )
         streamed = "".join([chunk.choices[0].delta.content or "" async for chunk in stream if chunk.choices])
     sent = fake_openai.everything_sent()
     for value, placeholder in MASKED.items():
         assert value not in sent, value
         assert placeholder in sent, placeholder
     assert response.choices[0].message.content == f"{NAME} 님께 {PHONE}로 연락드리고, 회신은 {EMAIL}로 보내겠습니다."
-    assert streamed == "환급 계좌 110-123-456789, 여권 M123A4567, 면허 11-23-456789-01, 접속 203.0.113.7, 주소 1203호 확인."
+    assert (
+        streamed
+        == "환급 계좌 110-123-456789, 여권 M123A4567, 면허 11-23-456789-01, 접속 203.0.113.7, 주소 1203호 확인."
+    )
 
 
 async def test_api_placeholders_come_back_only_to_the_key_that_sent_the_values(start_govbot, fake_openai):
@@ -61,9 +78,13 @@ async def test_api_placeholders_come_back_only_to_the_key_that_sent_the_values(s
     async with start_govbot() as gb:
         owner, other = await api_client(gb), await api_client(gb)  # two tools: two users of one department
         mine = await owner.chat.completions.create(
-            model="default", messages=[{"role": "user", "content": f"민원인 연락처 {PHONE} 로 회신할 문구"}], user="thread-1"
+            model="default",
+            messages=[{"role": "user", "content": f"민원인 연락처 {PHONE} 로 회신할 문구"}],
+            user="thread-1",
         )
-        theirs = await other.chat.completions.create(model="default", messages=[{"role": "user", "content": "연락처 알려줘"}], user="thread-1")
+        theirs = await other.chat.completions.create(
+            model="default", messages=[{"role": "user", "content": "연락처 알려줘"}], user="thread-1"
+        )
     assert mine.choices[0].message.content == f"{PHONE}로 연락하세요."
     assert theirs.choices[0].message.content == "[전화번호#1]로 연락하세요."
     assert PHONE not in theirs.model_dump_json() and PHONE not in fake_openai.everything_sent()
@@ -104,14 +125,18 @@ async def test_resident_registration_number_is_blocked_with_a_policy_message(sta
         result = await send(gb.url, f"이 사람 주민번호 {RRN.replace('-', ' - ')} 로 조회해 줘")
         client = await api_client(gb)
         with pytest.raises(openai.BadRequestError) as refused:
-            await client.chat.completions.create(model="default", messages=[{"role": "user", "content": f"주민번호 {RRN}"}])
+            await client.chat.completions.create(
+                model="default", messages=[{"role": "user", "content": f"주민번호 {RRN}"}]
+            )
         status = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
     assert result.reply["kind"] == "refusal" and "주민등록번호" in result.text and "개인정보 보호 정책" in result.text
     assert refused.value.status_code == 400 and refused.value.body["code"] == "policy_blocked"
     assert fake_openai.requests == [] and status["requests_per_day"] == 0
 
 
-@pytest.mark.parametrize("text", ["시 발 진짜", "시\u200b발", "시\u3164발 같네", "ㅆㅣ발", "ㅅㅂ 이게 뭐야", "ｓｉｂａｌ"])
+@pytest.mark.parametrize(
+    "text", ["시 발 진짜", "시\u200b발", "시\u3164발 같네", "ㅆㅣ발", "ㅅㅂ 이게 뭐야", "ｓｉｂａｌ"]
+)
 async def test_prohibited_words_are_blocked_despite_evasion(start_govbot, fake_openai, text):
     async with start_govbot() as gb:
         result = await send(gb.url, text)
@@ -129,11 +154,17 @@ async def test_prohibited_words_through_the_api_are_refused_and_innocent_words_p
             with pytest.raises(openai.BadRequestError) as refused:
                 await client.chat.completions.create(model="default", messages=[{"role": "user", "content": text}])
             refusals.append(refused.value)
-        fine = await client.chat.completions.create(model="default", messages=[{"role": "user", "content": "시발점에서 출발하는 버스 노선"}])
+        fine = await client.chat.completions.create(
+            model="default", messages=[{"role": "user", "content": "시발점에서 출발하는 버스 노선"}]
+        )
         status = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
     for error in refusals:
         assert error.status_code == 400 and error.body["code"] == "policy_blocked"
-        assert "금칙어 정책" in error.message and "Please rephrase" in error.message and "발" not in error.message.replace("다시", "")
+        assert (
+            "금칙어 정책" in error.message
+            and "Please rephrase" in error.message
+            and "발" not in error.message.replace("다시", "")
+        )
     assert fine.choices[0].message.content
     assert len(fake_openai.requests) == 1 and "시발점" in fake_openai.requests[0]["messages"][-1]["content"]
     assert status["requests_per_day"] == 1  # refused calls cost nothing
@@ -154,7 +185,9 @@ async def test_prohibited_words_in_the_answer_are_covered(start_govbot, fake_ope
 
 
 @pytest.mark.parametrize("store_content", [False, True], ids=["metadata only", "content stored"])
-async def test_no_raw_value_in_logs_database_or_audit_export(start_govbot, fake_openai, caplog, capfd, tmp_path, store_content):
+async def test_no_raw_value_in_logs_database_or_audit_export(
+    start_govbot, fake_openai, caplog, capfd, tmp_path, store_content
+):
     """After chat and API traffic full of personal information (masked, blocked, streamed, restored),
     none of the raw values is in the captured logs and output, any table, or the audit exports — also
     when the office keeps conversation content (then it is kept with the values replaced)."""
@@ -171,10 +204,15 @@ async def test_no_raw_value_in_logs_database_or_audit_export(start_govbot, fake_
         await send(gb.url, f"주민번호 {RRN} 확인")
         client = await api_client(gb)
         await client.chat.completions.create(
-            model="default", messages=[{"role": "user", "content": f"성명: {NAME}, 국민은행 계좌 110-123-456789 로 환급"}], user="t"
+            model="default",
+            messages=[{"role": "user", "content": f"성명: {NAME}, 국민은행 계좌 110-123-456789 로 환급"}],
+            user="t",
         )
         stream = await client.chat.completions.create(
-            model="default", messages=[{"role": "user", "content": "여권번호 M123A4567, 접속 IP 203.0.113.7"}], user="t", stream=True
+            model="default",
+            messages=[{"role": "user", "content": "여권번호 M123A4567, 접속 IP 203.0.113.7"}],
+            user="t",
+            stream=True,
         )
         async for _ in stream:
             pass
@@ -189,15 +227,30 @@ async def test_no_raw_value_in_logs_database_or_audit_export(start_govbot, fake_
                 rows = (await connection.execute(select(table))).all()
                 dumped.append(json.dumps([list(map(str, r)) for r in rows], ensure_ascii=False))
         env = {"GOVBOT_DATABASE_URL": gb.settings.database_url, "GOVBOT_CONFIG": str(APP_YAML)}
-        exports = [await asyncio.to_thread(CliRunner().invoke, app, ["audit", "export", "--format", kind], env=env) for kind in ("jsonl", "csv")]
+        exports = [
+            await asyncio.to_thread(CliRunner().invoke, app, ["audit", "export", "--format", kind], env=env)
+            for kind in ("jsonl", "csv")
+        ]
         audit_rows = [row async for row in gb.runtime.store.audit.rows()]
         async with gb.runtime.store.engine.connect() as connection:
             kept_messages = await connection.scalar(select(func.count()).select_from(ConversationMessage))
     findings = [json.loads(row["findings"]) for row in audit_rows]
     captured = capfd.readouterr()
     everything = "\n".join([caplog.text, captured.out, captured.err, *dumped, *(e.stdout for e in exports)])
-    raw_values = [PHONE, EMAIL, NAME, RRN, RRN.replace("-", ""), card, card.replace("-", ""), frn, "110-123-456789", "M123A4567",
-                  "203.0.113.7", "010-5555-7777"]
+    raw_values = [
+        PHONE,
+        EMAIL,
+        NAME,
+        RRN,
+        RRN.replace("-", ""),
+        card,
+        card.replace("-", ""),
+        frn,
+        "110-123-456789",
+        "M123A4567",
+        "203.0.113.7",
+        "010-5555-7777",
+    ]
     for raw in raw_values:
         assert raw not in everything, raw
     assert all(e.exit_code == 0 for e in exports) and exports[0].stdout.count("\n") == len(findings) == 6

@@ -1,9 +1,10 @@
 """Department quotas on both stores: exact budgets under concurrency, nothing charged for failures,
 rollover without lost usage, and the refusal an official reads."""
+
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import openai
 import yaml
@@ -108,7 +109,7 @@ async def test_rollover_during_a_call_settles_into_the_period_it_reserved(databa
     config = config_with_quota(offline_config(), tokens_per_day=1_000)
     first, second = await open_two(database)
     try:
-        now = [datetime(2026, 11, 22, 14, 59, 59, tzinfo=timezone.utc)]  # 23:59:59 in Seoul
+        now = [datetime(2026, 11, 22, 14, 59, 59, tzinfo=UTC)]  # 23:59:59 in Seoul
         service = QuotaService(config, first.quota, clock=lambda: now[0])
         reservation = await service.reserve(request(), 300)
         now[0] += timedelta(seconds=2)  # past local midnight
@@ -181,7 +182,7 @@ async def test_quota_in_chat_shows_use_and_only_admins_change_it(start_govbot, f
         refused = await send(gb.url, "또 질문", user="kim.minsu")
     assert "18 / 2,000 토큰" in shown.text
     table = next(p for p in shown.reply["parts"] if p["type"] == "table")
-    assert ["부서 한 달 토큰 한도", "18", "2,000", "1%"] == table["rows"][1][:4]
+    assert table["rows"][1][:4] == ["부서 한 달 토큰 한도", "18", "2,000", "1%"]
     assert member.reply["kind"] == "error" and "관리자만" in member.text
     assert bad.reply["kind"] == "error" and "알 수 없는 한도 이름" in bad.text
     assert "requests_per_day 한도를 1" in changed.text
@@ -201,12 +202,16 @@ async def test_admin_is_told_once_when_usage_passes_80_percent(start_govbot, fak
     assert "⚠️" not in second.text and "⚠️" not in member.text
 
 
-async def test_concurrent_first_requests_of_a_new_user_and_department_do_not_bypass_the_budget(start_govbot, fake_openai, database):
+async def test_concurrent_first_requests_of_a_new_user_and_department_do_not_bypass_the_budget(
+    start_govbot, fake_openai, database
+):
     """A brand-new store: no counter row exists for the department or the user when 20 requests arrive
     at once through the API. The user's daily token budget fits exactly three reservations."""
     url, schema = database
     reserve = estimate_tokens("질문") + 100
-    config = config_with_quota(config_for_upstreams(fake_openai.base_url), user_tokens_per_day=3 * reserve + reserve // 2)
+    config = config_with_quota(
+        config_for_upstreams(fake_openai.base_url), user_tokens_per_day=3 * reserve + reserve // 2
+    )
     for _ in range(20):
         fake_openai.reply_with("답변", usage=(reserve - 100, 100))  # settles exactly what was reserved
     async with start_govbot(config=config, database_url=url, schema=schema) as gb:
@@ -215,7 +220,9 @@ async def test_concurrent_first_requests_of_a_new_user_and_department_do_not_byp
 
         async def ask() -> str:
             try:
-                await client.chat.completions.create(model="default", messages=[{"role": "user", "content": "질문"}], max_tokens=100)
+                await client.chat.completions.create(
+                    model="default", messages=[{"role": "user", "content": "질문"}], max_tokens=100
+                )
                 return "served"
             except openai.RateLimitError as error:
                 assert "개인 하루 토큰 한도" in error.message and "박지영" in error.message
@@ -233,7 +240,7 @@ async def test_a_period_rollover_during_load_loses_no_usage(start_govbot, fake_o
     served call's tokens land in exactly one day and one month, nothing is left reserved."""
     url, schema = database
     ticks = [0]
-    start = datetime(2026, 11, 30, 14, 59, 59, 700_000, tzinfo=timezone.utc)  # 23:59:59.7 in Seoul
+    start = datetime(2026, 11, 30, 14, 59, 59, 700_000, tzinfo=UTC)  # 23:59:59.7 in Seoul
 
     class Clock(datetime):
         @classmethod
@@ -247,17 +254,32 @@ async def test_a_period_rollover_during_load_loses_no_usage(start_govbot, fake_o
         fake_openai.reply_with("답변", usage=(10 + i % 7, 5 + i % 3), delay=0.01 * (i % 5))
     async with start_govbot(config=config, database_url=url, schema=schema) as gb:
         client = await client_for(gb)
-        responses = await asyncio.gather(*[
-            client.chat.completions.create(model="default", messages=[{"role": "user", "content": f"질문 {i}"}], max_tokens=50)
-            for i in range(60)
-        ])
+        responses = await asyncio.gather(
+            *[
+                client.chat.completions.create(
+                    model="default", messages=[{"role": "user", "content": f"질문 {i}"}], max_tokens=50
+                )
+                for i in range(60)
+            ]
+        )
         repo = gb.runtime.store.quota
-        old_day, new_day = await repo.state(CounterKey("dept", "traffic", "day:2026-11-30")), await repo.state(CounterKey("dept", "traffic", "day:2026-12-01"))
-        old_month, new_month = await repo.state(CounterKey("dept", "traffic", "month:2026-11")), await repo.state(CounterKey("dept", "traffic", "month:2026-12"))
-        recorded = await gb.runtime.store.usage.totals("traffic", datetime(2000, 1, 1, tzinfo=timezone.utc))
+        old_day, new_day = (
+            await repo.state(CounterKey("dept", "traffic", "day:2026-11-30")),
+            await repo.state(CounterKey("dept", "traffic", "day:2026-12-01")),
+        )
+        old_month, new_month = (
+            await repo.state(CounterKey("dept", "traffic", "month:2026-11")),
+            await repo.state(CounterKey("dept", "traffic", "month:2026-12")),
+        )
+        recorded = await gb.runtime.store.usage.totals("traffic", datetime(2000, 1, 1, tzinfo=UTC))
     served = sum(r.usage.total_tokens for r in responses)
     assert old_day.requests > 0 and new_day.requests > 0  # the rollover really happened during the load
     assert old_day.requests + new_day.requests == 60 == old_month.requests + new_month.requests
     assert old_day.used_tokens + new_day.used_tokens == served == old_month.used_tokens + new_month.used_tokens
-    assert (old_day.reserved_tokens, new_day.reserved_tokens, old_month.reserved_tokens, new_month.reserved_tokens) == (0, 0, 0, 0)
+    assert (old_day.reserved_tokens, new_day.reserved_tokens, old_month.reserved_tokens, new_month.reserved_tokens) == (
+        0,
+        0,
+        0,
+        0,
+    )
     assert (recorded.tokens, recorded.requests) == (served, 60)

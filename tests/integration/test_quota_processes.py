@@ -1,4 +1,5 @@
 """Two real govbot processes share one budget (small N here; benchmarks/quota_concurrency.py runs large N)."""
+
 from __future__ import annotations
 
 from tests.support.quota_race import race

@@ -1,4 +1,5 @@
 """Event de-duplication on Redis (the optional shared store for short-lived state)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -29,7 +30,9 @@ async def test_claims_on_redis_are_shared_by_processes_and_expire(tmp_path):
     second = await Store.open(database, redis_url=url)
     key = f"slack:Ev{uuid.uuid4().hex}"
     try:
-        results = await asyncio.gather(*[(first if i % 2 else second).claim_event(key, ttl_seconds=60) for i in range(20)])
+        results = await asyncio.gather(
+            *[(first if i % 2 else second).claim_event(key, ttl_seconds=60) for i in range(20)]
+        )
         assert results.count(True) == 1
         short = f"slack:Ev{uuid.uuid4().hex}"
         assert await first.claim_event(short, ttl_seconds=1) is True

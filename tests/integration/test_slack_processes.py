@@ -1,5 +1,6 @@
 """Real `govbot serve` processes: Slack's retry landing on another process is answered once (the claim
 is shared through the database or Redis), and `govbot serve --slack-socket-mode` connects out."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,13 +18,32 @@ from tests.fakes.slack_server import FakeSlack
 from tests.integration.slack_support import block_texts, envelope, mention, send_event, slack_env, socket_env
 from tests.support.quota_race import _wait_healthy, free_port
 
-USERS = {"U0TRAF0002": {"id": "U0TRAF0002", "name": "kim.minsu", "profile": {"display_name": "김민수", "email": "kim.minsu@hanbit.go.kr"}}}
+USERS = {
+    "U0TRAF0002": {
+        "id": "U0TRAF0002",
+        "name": "kim.minsu",
+        "profile": {"display_name": "김민수", "email": "kim.minsu@hanbit.go.kr"},
+    }
+}
 
 
-def _environment(tmp_path: Path, fake_openai: FakeOpenAI, fake_slack: FakeSlack, extra: dict[str, str]) -> dict[str, str]:
+def _environment(
+    tmp_path: Path, fake_openai: FakeOpenAI, fake_slack: FakeSlack, extra: dict[str, str]
+) -> dict[str, str]:
     data = shipped_config_data()
-    data["providers"] = [{"id": "fake", "kind": "openai", "base_url": fake_openai.base_url, "api_key_env": FAKE_KEY_ENV, "max_retries": 0}]
-    data["models"] = {"default": [{"provider": "fake", "model": "fake-model"}], "long": [{"provider": "fake", "model": "fake-model"}]}
+    data["providers"] = [
+        {
+            "id": "fake",
+            "kind": "openai",
+            "base_url": fake_openai.base_url,
+            "api_key_env": FAKE_KEY_ENV,
+            "max_retries": 0,
+        }
+    ]
+    data["models"] = {
+        "default": [{"provider": "fake", "model": "fake-model"}],
+        "long": [{"provider": "fake", "model": "fake-model"}],
+    }
     config_path = tmp_path / "slack.yaml"
     config_path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GOVBOT_"))}
@@ -41,8 +61,14 @@ def _environment(tmp_path: Path, fake_openai: FakeOpenAI, fake_slack: FakeSlack,
 async def _serve(env: dict[str, str], *args: str) -> tuple[str, asyncio.subprocess.Process]:
     port = free_port()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", *args, env={**env, "GOVBOT_PORT": str(port)},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "serve",
+        *args,
+        env={**env, "GOVBOT_PORT": str(port)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     await _wait_healthy(url, process)
@@ -80,7 +106,9 @@ async def test_a_retry_delivered_to_another_process_is_answered_once(tmp_path, f
         extra["GOVBOT_REDIS_URL"] = "redis://127.0.0.1:6379/0"
     fake_openai.reply_with("두 프로세스 중 하나만 답합니다.", delay=0.3)
     env = _environment(tmp_path, fake_openai, fake_slack, extra)
-    upgrade = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "db", "upgrade", env=env, stdout=asyncio.subprocess.DEVNULL)
+    upgrade = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "db", "upgrade", env=env, stdout=asyncio.subprocess.DEVNULL
+    )
     await upgrade.wait()
     first_url, first = await _serve(env)
     second_url, second = await _serve(env)
@@ -92,7 +120,15 @@ async def test_a_retry_delivered_to_another_process_is_answered_once(tmp_path, f
             send_event(second_url, event, event_id=event_id, retry_num=1),
         )
         assert [s.status for s in sent] == [200, 200]
-        finals = lambda: [c for c in fake_slack.called("chat.update") if "하나만 답합니다" in block_texts(c.args.get("blocks")) and "작성 중" not in block_texts(c.args.get("blocks"))]  # noqa: E731
+
+        def finals() -> list:
+            return [
+                c
+                for c in fake_slack.called("chat.update")
+                if "하나만 답합니다" in block_texts(c.args.get("blocks"))
+                and "작성 중" not in block_texts(c.args.get("blocks"))
+            ]
+
         await fake_slack.wait_for(finals, timeout=30)
         await asyncio.sleep(1.0)  # time for a wrongly started second answer to show up
     finally:
@@ -110,7 +146,14 @@ async def test_govbot_serve_slack_socket_mode_connects_out_and_answers(tmp_path,
         await fake_slack.wait_connected(timeout=30)
         event = mention("CLI 소켓 모드 확인")
         await fake_slack.push("events_api", envelope(event), "env-cli-1")
-        await fake_slack.wait_for(lambda: [c for c in fake_slack.called("chat.update") if "프로세스의 답변입니다" in block_texts(c.args.get("blocks"))], timeout=30)
+        await fake_slack.wait_for(
+            lambda: [
+                c
+                for c in fake_slack.called("chat.update")
+                if "프로세스의 답변입니다" in block_texts(c.args.get("blocks"))
+            ],
+            timeout=30,
+        )
     finally:
         output = await _stop(process)
     assert "Slack: Socket Mode" in output.decode()

@@ -1,5 +1,6 @@
 """Slack over Socket Mode: govbot asks apps.connections.open for the WebSocket URL, connects out to the
 fake Slack on 127.0.0.1, acknowledges envelopes and answers through the Web API."""
+
 from __future__ import annotations
 
 import aiohttp
@@ -8,7 +9,13 @@ import pytest
 from tests.fakes.slack_server import APP_TOKEN, FakeSlack
 from tests.integration.slack_support import block_texts, envelope, mention, slash_command, socket_env
 
-USERS = {"U0TRAF0002": {"id": "U0TRAF0002", "name": "kim.minsu", "profile": {"display_name": "김민수", "email": "kim.minsu@hanbit.go.kr"}}}
+USERS = {
+    "U0TRAF0002": {
+        "id": "U0TRAF0002",
+        "name": "kim.minsu",
+        "profile": {"display_name": "김민수", "email": "kim.minsu@hanbit.go.kr"},
+    }
+}
 
 
 @pytest.fixture
@@ -21,7 +28,9 @@ async def fake_slack():
 
 async def test_socket_mode_answers_mentions_once_and_slash_commands(start_govbot, fake_slack, fake_openai):
     fake_openai.reply_with("소켓 모드로 답합니다.")
-    async with start_govbot(env=socket_env(), slack_api_url=fake_slack.api_url, slack_socket_mode=True, slack_update_seconds=0.2) as gb:
+    async with start_govbot(
+        env=socket_env(), slack_api_url=fake_slack.api_url, slack_socket_mode=True, slack_update_seconds=0.2
+    ) as gb:
         await fake_slack.wait_connected()
         opened = fake_slack.called("apps.connections.open")
         assert opened and opened[0].headers["Authorization"] == f"Bearer {APP_TOKEN}"
@@ -30,7 +39,12 @@ async def test_socket_mode_answers_mentions_once_and_slash_commands(start_govbot
         await fake_slack.push("events_api", body, "env-1")
         await fake_slack.push("events_api", {**body}, "env-1-retry")  # Slack re-delivers the same event
         updates = await fake_slack.wait_for(
-            lambda: [c for c in fake_slack.called("chat.update") if "소켓 모드로 답합니다." in block_texts(c.args.get("blocks")) and "작성 중" not in block_texts(c.args.get("blocks"))]
+            lambda: [
+                c
+                for c in fake_slack.called("chat.update")
+                if "소켓 모드로 답합니다." in block_texts(c.args.get("blocks"))
+                and "작성 중" not in block_texts(c.args.get("blocks"))
+            ]
         )
         await fake_slack.push("slash_commands", slash_command("quota", fake_slack.response_url("quota")), "env-2")
         answers = await fake_slack.wait_for(lambda: [r for r in fake_slack.responses if r["name"] == "quota"])
@@ -46,7 +60,9 @@ async def test_socket_mode_answers_mentions_once_and_slash_commands(start_govbot
     assert "교통행정과" in answers[0]["text"]
 
 
-async def test_a_rejected_app_token_is_reported_and_the_web_chat_keeps_working(start_govbot, fake_slack, fake_openai, caplog):
+async def test_a_rejected_app_token_is_reported_and_the_web_chat_keeps_working(
+    start_govbot, fake_slack, fake_openai, caplog
+):
     fake_slack.fail("apps.connections.open", "invalid_auth")
     async with start_govbot(env=socket_env(), slack_api_url=fake_slack.api_url, slack_socket_mode=True) as gb:
         async with aiohttp.ClientSession() as session:

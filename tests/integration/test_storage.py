@@ -1,13 +1,14 @@
 """Storage on both stores: SQLite (embedded default) and PostgreSQL (shared by several processes)."""
+
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+from alembic.script import ScriptDirectory
 
 from bot.gateway.types import ChatMessage, Completion, GatewayRequest, Usage
 from bot.store import Store
-from alembic.script import ScriptDirectory
-
 from bot.store.db import alembic_config, current_revision
 
 
@@ -39,10 +40,10 @@ async def test_usage_totals_per_department_and_user(database):
         await store.usage.record(traffic, completion("a1", 10, 5))
         await store.usage.record(other_user, completion("a2", 20, 5))
         await store.usage.record(road, completion("a3", 100, 100))
-        since = datetime.now(timezone.utc) - timedelta(hours=1)
+        since = datetime.now(UTC) - timedelta(hours=1)
         department = await store.usage.totals("traffic", since)
         user = await store.usage.totals("traffic", since, user_id="kim.minsu")
-        future = await store.usage.totals("traffic", datetime.now(timezone.utc) + timedelta(hours=1))
+        future = await store.usage.totals("traffic", datetime.now(UTC) + timedelta(hours=1))
         assert (department.tokens, department.requests) == (40, 2)
         assert (user.tokens, user.requests) == (15, 1)
         assert (future.tokens, future.requests) == (0, 0)
@@ -69,7 +70,12 @@ async def test_conversation_metadata_without_content_by_default(database):
     store = await open_store(database)
     try:
         key = "web:kim.minsu:thread-1"
-        states = await asyncio.gather(*[store.conversations.ensure(key, platform="web", user_id="kim.minsu", department_id="traffic") for _ in range(5)])
+        states = await asyncio.gather(
+            *[
+                store.conversations.ensure(key, platform="web", user_id="kim.minsu", department_id="traffic")
+                for _ in range(5)
+            ]
+        )
         assert len({s.id for s in states}) == 1
         await store.conversations.set_assistant(key, "spokesperson", 2)
         await store.conversations.count_turn(key, 2)
@@ -97,6 +103,6 @@ async def test_chat_through_gateway_records_usage_on_both_stores(start_govbot, f
 
     async with start_govbot(database_url=url, schema=schema) as gb:
         result = await send(gb.url, "주차 단속 시간 알려줘")
-        month = await gb.runtime.store.usage.totals("traffic", datetime.now(timezone.utc) - timedelta(days=1))
+        month = await gb.runtime.store.usage.totals("traffic", datetime.now(UTC) - timedelta(days=1))
     assert result.reply["kind"] == "answer"
     assert (month.tokens, month.requests) == (18, 1)

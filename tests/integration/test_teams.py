@@ -1,5 +1,6 @@
 """The Teams adapter end to end: Bot Framework activities posted to /api/messages of a running govbot,
 answered through botbuilder's real CloudAdapter into a fake Bot Connector on 127.0.0.1."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -58,7 +59,9 @@ async def test_personal_message_is_answered_through_the_gateway_with_typing_firs
         activity = personal_message(connector.url, "불법주정차 과태료 기준 알려줘")
         status, _ = await post_activity(gb.url, activity)
         assert status == 202
-        final = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "제160조" in texts_of(m.card)])
+        final = await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "제160조" in texts_of(m.card)]
+        )
         conversation = activity["conversation"]["id"]
         calls = [c for c in connector.calls if c.conversation_id == conversation]
         assert calls[0].type == "typing" and calls[0].kind == "reply" and calls[0].activity_id == activity["id"]
@@ -85,7 +88,9 @@ def answer_id_of(card: dict) -> str:
     return value.split(":")[0]
 
 
-async def test_channel_mention_is_answered_in_its_reply_chain_with_the_mention_stripped(start_govbot, fake_openai, connector):
+async def test_channel_mention_is_answered_in_its_reply_chain_with_the_mention_stripped(
+    start_govbot, fake_openai, connector
+):
     fake_openai.reply_with("스쿨존 킥보드 주차는 금지됩니다.")
     fake_openai.reply_with("위반 시 과태료 4만 원입니다.")
     async with start_govbot() as gb:
@@ -102,7 +107,11 @@ async def test_channel_mention_is_answered_in_its_reply_chain_with_the_mention_s
         assert {c.conversation_id for c in connector.calls} == {thread}
     first, second = fake_openai.requests
     assert first["messages"][-1] == {"role": "user", "content": "스쿨존 킥보드 주차 돼?"}  # "<at>govbot</at>" removed
-    assert [m["content"] for m in second["messages"][1:]] == ["스쿨존 킥보드 주차 돼?", "스쿨존 킥보드 주차는 금지됩니다.", "위반하면?"]
+    assert [m["content"] for m in second["messages"][1:]] == [
+        "스쿨존 킥보드 주차 돼?",
+        "스쿨존 킥보드 주차는 금지됩니다.",
+        "위반하면?",
+    ]
 
 
 async def test_channel_message_without_mention_is_left_alone(start_govbot, fake_openai, connector):
@@ -110,36 +119,52 @@ async def test_channel_message_without_mention_is_left_alone(start_govbot, fake_
         post = channel_mention(connector.url, "회의 몇 시죠?")
         post["text"], post["entities"] = "회의 몇 시죠?", []
         assert (await post_activity(gb.url, post))[0] == 202
-        welcome = members_added(connector.url, personal=False)  # something we do answer, to know the first was processed
+        welcome = members_added(
+            connector.url, personal=False
+        )  # something we do answer, to know the first was processed
         await post_activity(gb.url, welcome)
         await connector.wait_for(lambda c: c.messages())
         assert all(c.conversation_id == TRAFFIC_CHANNEL for c in connector.calls)
     assert fake_openai.requests == []
 
 
-async def test_action_execute_invoke_gets_200_with_its_body_and_feedback_is_recorded(start_govbot, fake_openai, connector):
+async def test_action_execute_invoke_gets_200_with_its_body_and_feedback_is_recorded(
+    start_govbot, fake_openai, connector
+):
     fake_openai.reply_with("답변입니다.")
     async with start_govbot() as gb:
         await post_activity(gb.url, personal_message(connector.url, "민원 회신문 구성 알려줘"))
-        answer = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "답변입니다." in texts_of(m.card)])
+        answer = await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "답변입니다." in texts_of(m.card)]
+        )
         answer_id = answer_id_of(answer[-1].card)
         status, body = await post_activity(gb.url, execute_invoke(connector.url, "feedback", f"{answer_id}:up"))
         assert status == 200  # botbuilder's CloudAdapter.process would answer 500 here
-        assert body == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "의견 감사합니다. 답변 품질 개선에 반영하겠습니다."}
+        assert body == {
+            "statusCode": 200,
+            "type": "application/vnd.microsoft.activity.message",
+            "value": "의견 감사합니다. 답변 품질 개선에 반영하겠습니다.",
+        }
         feedback = await rows(gb.runtime, Feedback)
-        assert [(f.answer_id, f.user_id, f.platform, f.value) for f in feedback] == [(answer_id, "kim.minsu", "teams", "up")]
+        assert [(f.answer_id, f.user_id, f.platform, f.value) for f in feedback] == [
+            (answer_id, "kim.minsu", "teams", "up")
+        ]
 
 
 async def test_action_execute_answering_with_a_card_and_a_file_link(start_govbot, fake_openai, connector):
-    from adapters.base import FilePart, Reply, Table
+    from bot.conversation import FilePart, Reply, Table
 
     async with start_govbot() as gb:
+
         async def export(action, identity):
-            data = "접수번호,내용\n1,포트홀\n".encode("utf-8")
+            data = "접수번호,내용\n1,포트홀\n".encode()
             return Reply(
                 "민원 2건을 분류했습니다.",
                 kind="answer",
-                parts=[Table(("부서", "건수"), (("도로과", "1"), ("교통행정과", "1")), title="부서별"), FilePart("분류결과.csv", "text/csv", data)],
+                parts=[
+                    Table(("부서", "건수"), (("도로과", "1"), ("교통행정과", "1")), title="부서별"),
+                    FilePart("분류결과.csv", "text/csv", data),
+                ],
             )
 
         gb.runtime.bot.services.actions["export"] = export
@@ -164,10 +189,14 @@ async def test_feedback_submitted_with_action_submit_is_recorded(start_govbot, f
     fake_openai.reply_with("답변입니다.")
     async with start_govbot() as gb:
         await post_activity(gb.url, personal_message(connector.url, "질문"))
-        answer = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "답변입니다." in texts_of(m.card)])
+        answer = await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "답변입니다." in texts_of(m.card)]
+        )
         answer_id = answer_id_of(answer[-1].card)
         assert (await post_activity(gb.url, submit_message(connector.url, "feedback", f"{answer_id}:down")))[0] == 202
-        await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "의견 감사합니다" in texts_of(m.card)])
+        await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "의견 감사합니다" in texts_of(m.card)]
+        )
         feedback = await rows(gb.runtime, Feedback)
         assert [(f.answer_id, f.value, f.platform) for f in feedback] == [(answer_id, "down", "teams")]
     assert len(fake_openai.requests) == 1  # the submit was not taken for a question
@@ -190,7 +219,9 @@ async def test_welcome_card_on_conversation_update(start_govbot, connector):
         assert "등록되지 않은 사용자" in texts_of(second[0].card) and "스마트정보과" in texts_of(second[0].card)
 
         await post_activity(gb.url, members_added(connector.url, personal=False))  # added to a team by 김민수
-        in_channel = await connector.wait_for(lambda c: [m for m in c.messages() if m.conversation_id == TRAFFIC_CHANNEL])
+        in_channel = await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.conversation_id == TRAFFIC_CHANNEL]
+        )
         channel_text = texts_of(in_channel[0].card)
         assert "@govbot" in channel_text and "김민수" not in channel_text and "사용량" not in channel_text
 
@@ -206,10 +237,20 @@ async def test_with_an_app_id_unauthenticated_requests_get_401_without_leaving_t
         return f"{part({'alg': 'RS256', 'typ': 'JWT', 'kid': 'x'})}.{part({'iss': issuer, 'aud': 'app', 'exp': 4102444800})}.c2ln"
 
     dead = "http://127.0.0.1:9"  # any attempt to fetch signing keys would go here and fail, not to Microsoft
-    env = {"MicrosoftAppId": "3f5e8a1c-0000-4000-8000-000000000001", "MicrosoftAppPassword": "test-secret", "HTTPS_PROXY": dead, "HTTP_PROXY": dead}
+    env = {
+        "MicrosoftAppId": "3f5e8a1c-0000-4000-8000-000000000001",
+        "MicrosoftAppPassword": "test-secret",
+        "HTTPS_PROXY": dead,
+        "HTTP_PROXY": dead,
+    }
     async with start_govbot(env=env) as gb:
         activity = personal_message(connector.url, "안녕하세요")
-        for headers in ({}, {"Authorization": "Bearer not-a-jwt"}, {"Authorization": f"Bearer {unsigned_jwt('https://evil.example')}"}, {"Authorization": "Basic abc"}):
+        for headers in (
+            {},
+            {"Authorization": "Bearer not-a-jwt"},
+            {"Authorization": f"Bearer {unsigned_jwt('https://evil.example')}"},
+            {"Authorization": "Basic abc"},
+        ):
             status, body = await post_activity(gb.url, activity, headers)
             assert status == 401, headers
             assert "토큰" in body["message"]
@@ -220,7 +261,9 @@ async def test_with_an_app_id_unauthenticated_requests_get_401_without_leaving_t
 
 async def test_emulator_mode_accepts_only_loopback_service_urls(start_govbot, connector):
     async with start_govbot() as gb:
-        status, body = await post_activity(gb.url, personal_message("https://smba.trafficmanager.net/kr/", "안녕하세요"))
+        status, body = await post_activity(
+            gb.url, personal_message("https://smba.trafficmanager.net/kr/", "안녕하세요")
+        )
         assert status == 401 and "MicrosoftAppId" in body["message"]
         status, body = await post_activity(gb.url, {"text": "no type"})
         assert status == 400 and "type" in body["message"]
@@ -232,7 +275,9 @@ async def test_throttling_and_server_errors_from_the_connector_are_retried(start
     connector.fail_next(503, times=1)
     async with start_govbot() as gb:
         await post_activity(gb.url, personal_message(connector.url, "질문"))
-        await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "재시도 후에도" in texts_of(m.card)], timeout=20)
+        await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "재시도 후에도" in texts_of(m.card)], timeout=20
+        )
         # The typing indicator took the first 429 and was dropped (never retried); the placeholder was retried twice.
         assert connector.failed == [("reply", 429), ("reply", 429), ("reply", 503)]
         assert [(c.kind, c.body.get("text")) for c in connector.calls][:1] == [("reply", "작성 중…")]
@@ -241,17 +286,23 @@ async def test_throttling_and_server_errors_from_the_connector_are_retried(start
         # placeholder and the answer four times each; then the user is told (error number) once it recovers.
         connector.fail_next(500, times=12)
         await post_activity(gb.url, personal_message(connector.url, "두 번째 질문"))
-        told = await connector.wait_for(lambda c: [m for m in c.messages() if "오류 번호" in (m.body.get("text") or "")], timeout=30)
+        told = await connector.wait_for(
+            lambda c: [m for m in c.messages() if "오류 번호" in (m.body.get("text") or "")], timeout=30
+        )
         assert "스마트정보과" in told[0].body["text"]
         assert len(connector.failed) == 3 + 12
         fake_openai.reply_with("세 번째 답변")
         await post_activity(gb.url, personal_message(connector.url, "세 번째 질문"))
-        await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "세 번째 답변" in texts_of(m.card)], timeout=20)
+        await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "세 번째 답변" in texts_of(m.card)], timeout=20
+        )
 
 
 async def test_user_found_by_upn_and_unknown_user_told_clearly(start_govbot, fake_openai, connector):
     fake_openai.reply_with("UPN으로 찾은 사용자에게 답합니다.")
-    connector.add_member("29:lee-seoyeon", aad_object_id="aad-lee-not-in-app-yaml", upn="Lee.Seoyeon@hanbit.go.kr", name="이서연")
+    connector.add_member(
+        "29:lee-seoyeon", aad_object_id="aad-lee-not-in-app-yaml", upn="Lee.Seoyeon@hanbit.go.kr", name="이서연"
+    )
     async with start_govbot() as gb:
         lee = user(aad="aad-lee-not-in-app-yaml", name="이서연", account="29:lee-seoyeon")
         await post_activity(gb.url, personal_message(connector.url, "질문", sender=lee))
@@ -262,14 +313,16 @@ async def test_user_found_by_upn_and_unknown_user_told_clearly(start_govbot, fak
 
         stranger = user(aad="aad-stranger", name="홍길동", account="29:stranger")
         await post_activity(gb.url, personal_message(connector.url, "질문", sender=stranger))
-        told = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "등록되지 않은 사용자" in texts_of(m.card)])
+        told = await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "등록되지 않은 사용자" in texts_of(m.card)]
+        )
         assert "홍길동" in texts_of(told[-1].card)
     assert len(fake_openai.requests) == 1
 
 
 async def test_attachments_are_downloaded_and_failures_are_told(start_govbot, fake_openai, connector):
     fake_openai.reply_with("첨부 파일을 읽었습니다.")
-    connector.files["complaints.txt"] = "1. 한빛로 12 앞 포트홀\n2. 스쿨존 킥보드 방치".encode("utf-8")
+    connector.files["complaints.txt"] = "1. 한빛로 12 앞 포트홀\n2. 스쿨존 킥보드 방치".encode()
     connector.files["big.txt"] = b"x" * (1024 * 1024 + 10)
 
     def with_file(text: str, name: str, url: str) -> dict:
@@ -285,23 +338,35 @@ async def test_attachments_are_downloaded_and_failures_are_told(start_govbot, fa
         return activity
 
     async with start_govbot(max_upload_mb=1) as gb:
-        await post_activity(gb.url, with_file("이 목록 요약해 줘", "민원목록.txt", connector.url + "files/complaints.txt"))
-        await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "첨부 파일을 읽었습니다." in texts_of(m.card)])
+        await post_activity(
+            gb.url, with_file("이 목록 요약해 줘", "민원목록.txt", connector.url + "files/complaints.txt")
+        )
+        await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "첨부 파일을 읽었습니다." in texts_of(m.card)]
+        )
         question = fake_openai.requests[0]["messages"][-1]["content"]
-        assert question.startswith("이 목록 요약해 줘") and "[첨부: 민원목록.txt]" in question and "한빛로 12 앞 포트홀" in question
+        assert (
+            question.startswith("이 목록 요약해 줘")
+            and "[첨부: 민원목록.txt]" in question
+            and "한빛로 12 앞 포트홀" in question
+        )
 
         await post_activity(gb.url, with_file("큰 파일", "큰파일.txt", connector.url + "files/big.txt"))
-        too_big = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "큰파일.txt" in texts_of(m.card)])
+        too_big = await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "큰파일.txt" in texts_of(m.card)]
+        )
         assert "너무 큽니다(최대 1MB)" in texts_of(too_big[-1].card)
 
         await post_activity(gb.url, with_file("사라진 파일", "사라진.txt", connector.url + "files/gone.txt"))
-        gone = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "사라진.txt" in texts_of(m.card)])
+        gone = await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "사라진.txt" in texts_of(m.card)]
+        )
         assert "HTTP 404" in texts_of(gone[-1].card)
     assert len(fake_openai.requests) == 1  # unreadable files are told, not sent to the model half-read
 
 
 async def test_poster_starts_a_thread_in_a_channel_it_has_heard_from(start_govbot, fake_openai, connector):
-    from adapters.base import Reply
+    from bot.conversation import Reply
 
     fake_openai.reply_with("네.")
     async with start_govbot() as gb:
@@ -341,7 +406,9 @@ async def test_answer_is_sent_anew_where_teams_refuses_the_update(start_govbot, 
     connector.fail_next(403, kinds={"update"})
     async with start_govbot() as gb:
         await post_activity(gb.url, personal_message(connector.url, "질문"))
-        sent = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "수정이 막혀도" in texts_of(m.card)])
+        sent = await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "수정이 막혀도" in texts_of(m.card)]
+        )
         assert sent[-1].kind == "reply"
         assert connector.failed == [("update", 403)]  # a 403 is not retried
 
@@ -372,20 +439,28 @@ async def test_group_chat_mention_is_answered_in_the_chat(start_govbot, fake_ope
 
 
 async def test_incomplete_credentials_are_named_instead_of_failing_later(start_govbot, connector):
-    async with start_govbot(env={"MicrosoftAppId": "3f5e8a1c-0000-4000-8000-000000000001", "MicrosoftAppType": "SingleTenant"}) as gb:
-        status, body = await post_activity(gb.url, personal_message(connector.url, "안녕하세요"), {"Authorization": "Bearer x.y.z"})
+    async with start_govbot(
+        env={"MicrosoftAppId": "3f5e8a1c-0000-4000-8000-000000000001", "MicrosoftAppType": "SingleTenant"}
+    ) as gb:
+        status, body = await post_activity(
+            gb.url, personal_message(connector.url, "안녕하세요"), {"Authorization": "Bearer x.y.z"}
+        )
         assert status == 503
         assert "MicrosoftAppPassword" in body["message"] and "MicrosoftAppTenantId" in body["message"]
         assert "teams" not in gb.runtime.bot.services.posters
     assert connector.calls == []
 
 
-async def test_retries_are_ours_alone_so_a_failing_update_falls_back_after_four_attempts(start_govbot, fake_openai, connector):
+async def test_retries_are_ours_alone_so_a_failing_update_falls_back_after_four_attempts(
+    start_govbot, fake_openai, connector
+):
     # msrest would otherwise retry PUTs on 5xx inside each of our attempts (3 × 4 requests) before we ever saw an error.
     fake_openai.reply_with("업데이트가 계속 실패하면 새 메시지로 보냅니다.")
     connector.fail_next(503, times=4, kinds={"update"})
     async with start_govbot() as gb:
         await post_activity(gb.url, personal_message(connector.url, "질문"))
-        sent = await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "새 메시지로" in texts_of(m.card)], timeout=20)
+        sent = await connector.wait_for(
+            lambda c: [m for m in c.messages() if m.card and "새 메시지로" in texts_of(m.card)], timeout=20
+        )
         assert sent[-1].kind == "reply"
         assert connector.failed == [("update", 503)] * 4

@@ -4,6 +4,7 @@ because the already-serialised body is serialised a second time. The same handle
 request handling (deserialise, `process_activity`, write the InvokeResponse as is) answers 200.
 
 If a botbuilder release fixes `process`, the first test fails and tells us the workaround can go."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -24,7 +25,9 @@ CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock",
 
 
 class DocumentedHandler(ActivityHandler):
-    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue) -> AdaptiveCardInvokeResponse:
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
         return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.card.adaptive", value=CARD)
 
 
@@ -39,7 +42,9 @@ async def served() -> AsyncIterator[tuple[str, FakeBotConnector]]:
 
     async def like_govbot(request: web.Request) -> web.StreamResponse:
         activity = Activity().deserialize(await request.json())
-        return invoke_http_response(await adapter.process_activity(request.headers.get("Authorization", ""), activity, bot.on_turn))
+        return invoke_http_response(
+            await adapter.process_activity(request.headers.get("Authorization", ""), activity, bot.on_turn)
+        )
 
     app = web.Application()
     app.router.add_post("/process", with_process)

@@ -1,4 +1,5 @@
 """The web chat end to end: browser-shaped HTTP requests → dispatch → gateway → fake upstream and back."""
+
 from __future__ import annotations
 
 import aiohttp
@@ -48,7 +49,9 @@ async def test_thread_memory_carries_the_previous_turn_only_within_the_thread(st
 
 
 async def test_use_command_switches_assistant_and_template_becomes_sections(start_govbot, fake_openai):
-    fake_openai.reply_with("## 제목\n어린이보호구역 킥보드 주차 금지\n## 부제\n12월 1일부터\n## 리드\n한빛구는…\n## 본문\n내용\n## 인용\n\"안전이 먼저\"\n## 문의처\n교통행정과")
+    fake_openai.reply_with(
+        '## 제목\n어린이보호구역 킥보드 주차 금지\n## 부제\n12월 1일부터\n## 리드\n한빛구는…\n## 본문\n내용\n## 인용\n"안전이 먼저"\n## 문의처\n교통행정과'
+    )
     async with start_govbot() as gb:
         switched = await send(gb.url, "/use 보도자료")
         assert "AI 대변인" in switched.text
@@ -124,7 +127,10 @@ async def test_text_attachment_joins_the_question_and_other_files_get_a_note(sta
         result = await send(
             gb.url,
             "첨부한 회의 메모를 정리해줘",
-            files=[("메모.txt", "예산 3억 원 확정\n다음 회의 12월 3일".encode(), "text/plain"), ("도면.pdf", b"%PDF-1.4", "application/pdf")],
+            files=[
+                ("메모.txt", "예산 3억 원 확정\n다음 회의 12월 3일".encode(), "text/plain"),
+                ("도면.pdf", b"%PDF-1.4", "application/pdf"),
+            ],
         )
     prompt = fake_openai.requests[0]["messages"][-1]["content"]
     assert "[첨부: 메모.txt]" in prompt and "예산 3억 원 확정" in prompt and "%PDF" not in prompt

@@ -1,4 +1,5 @@
 """A small client for the web chat, the way the page uses it (shared by integration tests)."""
+
 from __future__ import annotations
 
 import json
@@ -57,5 +58,7 @@ async def send(
 
 async def act(base_url: str, action: str, value: str, user: str = "kim.minsu") -> dict[str, Any]:
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"{base_url}/api/action", json={"action": action, "value": value}, headers={"X-Forwarded-User": user}) as response:
+        async with session.post(
+            f"{base_url}/api/action", json={"action": action, "value": value}, headers={"X-Forwarded-User": user}
+        ) as response:
             return await response.json()

@@ -1,4 +1,5 @@
 """Complaint lists for tests, drawn from the labelled corpus (tests/data/complaints_eval.csv)."""
+
 from __future__ import annotations
 
 import csv

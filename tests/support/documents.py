@@ -1,5 +1,6 @@
 """Real office files built in memory for tests: DOCX and XLSX with their own libraries, HWPX as the
 zip of OWPML XML that 한글 writes, and a PDF with one text page."""
+
 from __future__ import annotations
 
 import io
@@ -35,12 +36,17 @@ def xlsx_bytes(rows: list[list[object]], title: str = "민원") -> bytes:
     return buffer.getvalue()
 
 
-_OWPML = ('<?xml version="1.0" encoding="UTF-8"?>'
-          '<hs:sec xmlns:hs="http://www.hancom.co.kr/hwpml/2011/section" xmlns:hp="http://www.hancom.co.kr/hwpml/2011/paragraph">{body}</hs:sec>')
+_OWPML = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<hs:sec xmlns:hs="http://www.hancom.co.kr/hwpml/2011/section" xmlns:hp="http://www.hancom.co.kr/hwpml/2011/paragraph">{body}</hs:sec>'
+)
 
 
 def hwpx_bytes(paragraphs: list[str]) -> bytes:
-    body = "".join(f'<hp:p id="{i}"><hp:run charPrIDRef="0"><hp:t>{text}</hp:t></hp:run></hp:p>' for i, text in enumerate(paragraphs))
+    body = "".join(
+        f'<hp:p id="{i}"><hp:run charPrIDRef="0"><hp:t>{text}</hp:t></hp:run></hp:p>'
+        for i, text in enumerate(paragraphs)
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/hwp+zip")

@@ -4,6 +4,7 @@ Positives are valid values in the formats people actually type; negatives are lo
 not fire (invalid dates and checksums, dates, amounts, document and order numbers, business numbers,
 numbers inside longer digit runs). Each sample is (text, [(type, start, end), …]).
 """
+
 from __future__ import annotations
 
 import random
@@ -12,7 +13,16 @@ from datetime import date, timedelta
 
 Sample = tuple[str, list[tuple[str, int, int]]]
 
-LEADS = ["민원인 연락처는 ", "신청서에 적힌 번호: ", "회신은 ", "담당자 메모 — ", "확인 결과 ", "첨부 서류의 ", "※ 참고: ", ""]
+LEADS = [
+    "민원인 연락처는 ",
+    "신청서에 적힌 번호: ",
+    "회신은 ",
+    "담당자 메모 — ",
+    "확인 결과 ",
+    "첨부 서류의 ",
+    "※ 참고: ",
+    "",
+]
 TAILS = [" 입니다.", " 로 연락 바랍니다.", "(으)로 확인됨", " 이며 처리 중입니다.", ". 끝.", " 기재되어 있음", ""]
 SEPARATORS = ["-", "-", "-", " - ", "", " "]
 
@@ -85,24 +95,49 @@ def _value(kind: str, rng: random.Random) -> tuple[str, str, str]:
         return rng.choice(["전화 ", "연락처 ", "휴대폰 ", "H.P ", ""]), _phone(rng), ""
     if kind == "email":
         user = rng.choice(["kim", "lee.j", "park_sy", "hong.gildong", "minwon2024"])
-        return "메일 ", f"{user}{rng.randrange(100)}@{rng.choice(['naver.com', 'hanbit.go.kr', 'korea.kr', 'daum.net'])}", ""
+        return (
+            "메일 ",
+            f"{user}{rng.randrange(100)}@{rng.choice(['naver.com', 'hanbit.go.kr', 'korea.kr', 'daum.net'])}",
+            "",
+        )
     if kind == "card":
         return "카드번호 ", _card(rng), ""
     if kind == "account":
         bank = rng.choice(["국민은행", "신한은행", "농협", "우리은행", "카카오뱅크", "하나은행"])
-        number = rng.choice([f"{rng.randrange(100, 1000)}-{rng.randrange(100, 1000)}-{rng.randrange(100000, 1000000)}",
-                             f"{rng.randrange(100000, 1000000)}-{rng.randrange(10, 100)}-{rng.randrange(100000, 1000000)}",
-                             f"{rng.randrange(10**11, 10**12)}"])
+        number = rng.choice(
+            [
+                f"{rng.randrange(100, 1000)}-{rng.randrange(100, 1000)}-{rng.randrange(100000, 1000000)}",
+                f"{rng.randrange(100000, 1000000)}-{rng.randrange(10, 100)}-{rng.randrange(100000, 1000000)}",
+                f"{rng.randrange(10**11, 10**12)}",
+            ]
+        )
         return f"{bank} 계좌 ", number, " 로 입금"
     if kind == "passport":
         letter = rng.choice("MSR")
-        return "여권번호 ", rng.choice([f"{letter}{rng.randrange(10**7, 10**8):08d}", f"{letter}{rng.randrange(100, 1000)}{rng.choice('ABCDE')}{rng.randrange(1000, 10000)}"]), ""
+        return (
+            "여권번호 ",
+            rng.choice(
+                [
+                    f"{letter}{rng.randrange(10**7, 10**8):08d}",
+                    f"{letter}{rng.randrange(100, 1000)}{rng.choice('ABCDE')}{rng.randrange(1000, 10000)}",
+                ]
+            ),
+            "",
+        )
     if kind == "driver_license":
-        return "운전면허 ", f"{rng.randrange(11, 29)}-{rng.randrange(10, 100)}-{rng.randrange(100000, 1000000)}-{rng.randrange(10, 100)}", ""
+        return (
+            "운전면허 ",
+            f"{rng.randrange(11, 29)}-{rng.randrange(10, 100)}-{rng.randrange(100000, 1000000)}-{rng.randrange(10, 100)}",
+            "",
+        )
     if kind == "brn":
         return "사업자등록번호 ", _brn(rng), ""
     if kind == "ip":
-        return "접속 IP ", f"{rng.randrange(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}", ""
+        return (
+            "접속 IP ",
+            f"{rng.randrange(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+            "",
+        )
     raise ValueError(kind)
 
 
@@ -155,7 +190,7 @@ def score(predict, corpus: list[Sample]) -> dict[str, tuple[int, int, int]]:  # 
         expected = set(gold)
         for kind, start, end in predicted:
             table[kind][0 if (kind, start, end) in expected else 1] += 1
-        for kind, start, end in expected - predicted:
+        for kind, _start, _end in expected - predicted:
             table[kind][2] += 1
     return {kind: (tp, fp, fn) for kind, (tp, fp, fn) in table.items()}
 

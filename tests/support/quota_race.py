@@ -3,6 +3,7 @@ OpenAI-compatible endpoint, against a department budget that allows exactly N re
 
 Used by the test suite (small N) and by benchmarks/quota_concurrency.py (large N).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -75,9 +76,14 @@ async def race(
 ) -> RaceResult:
     fake = await FakeOpenAI().start()
     data = shipped_config_data()
-    data["providers"] = [{"id": "fake", "kind": "openai", "base_url": fake.base_url, "api_key_env": FAKE_KEY_ENV, "max_retries": 0}]
+    data["providers"] = [
+        {"id": "fake", "kind": "openai", "base_url": fake.base_url, "api_key_env": FAKE_KEY_ENV, "max_retries": 0}
+    ]
     data["models"] = {"default": [{"provider": "fake", "model": "fake-model"}]}
-    data["departments"][0]["quota"] = {"requests_per_day": budget_requests, **({"tokens_per_day": budget_tokens} if budget_tokens else {})}
+    data["departments"][0]["quota"] = {
+        "requests_per_day": budget_requests,
+        **({"tokens_per_day": budget_tokens} if budget_tokens else {}),
+    }
     config_path = work_dir / "race.yaml"
     config_path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     env = {
@@ -90,7 +96,9 @@ async def race(
     }
     if schema:
         env["GOVBOT_DATABASE_SCHEMA"] = schema
-    upgrade = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "db", "upgrade", env=env, stdout=asyncio.subprocess.DEVNULL)
+    upgrade = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "db", "upgrade", env=env, stdout=asyncio.subprocess.DEVNULL
+    )
     await upgrade.wait()
     store = await Store.open(database_url, schema=schema)
     key, _ = await store.keys.create("traffic", "race", "park.jiyoung")
@@ -99,8 +107,13 @@ async def race(
         for _ in range(processes):
             port = free_port()
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "serve", env={**env, "GOVBOT_PORT": str(port)},
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "serve",
+                env={**env, "GOVBOT_PORT": str(port)},
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
             )
             servers.append((f"http://127.0.0.1:{port}", process))
         for url, process in servers:
@@ -109,7 +122,11 @@ async def race(
 
         async def one(client: AsyncOpenAI, i: int) -> None:
             try:
-                await client.chat.completions.create(model="default", messages=[{"role": "user", "content": f"민원 처리 기한 질문 {i:05d}"}], max_tokens=50)
+                await client.chat.completions.create(
+                    model="default",
+                    messages=[{"role": "user", "content": f"민원 처리 기한 질문 {i:05d}"}],
+                    max_tokens=50,
+                )
                 outcomes.append("served")
             except openai.RateLimitError:
                 outcomes.append("refused")
@@ -132,6 +149,14 @@ async def race(
         await store.close()
         await fake.stop()
     return RaceResult(
-        budget_requests, budget_tokens, len(outcomes), outcomes.count("served"), outcomes.count("refused"), outcomes.count("error"),
-        len(fake.requests), state.used_tokens, state.requests, seconds,
+        budget_requests,
+        budget_tokens,
+        len(outcomes),
+        outcomes.count("served"),
+        outcomes.count("refused"),
+        outcomes.count("error"),
+        len(fake.requests),
+        state.used_tokens,
+        state.requests,
+        seconds,
     )

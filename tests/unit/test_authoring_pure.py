@@ -1,4 +1,5 @@
 """Pure pieces of assistant authoring: naming with spaces, the meta-prompt and its parsing, the content policy."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -57,9 +58,19 @@ def test_name_prefix_end_never_points_past_the_text(text, name):
 
 
 def test_meta_prompt_carries_the_answers_and_drafts_are_cleaned():
-    messages = draft_messages(name="주차 민원 답변", purpose="회신문 초안", example="", audience="우리 부서", department="교통행정과", organisation="한빛구청", locale="ko")
+    messages = draft_messages(
+        name="주차 민원 답변",
+        purpose="회신문 초안",
+        example="",
+        audience="우리 부서",
+        department="교통행정과",
+        organisation="한빛구청",
+        locale="ko",
+    )
     assert messages[0].role == "system" and "시스템 프롬프트" in messages[0].content
-    assert "교통행정과" in messages[1].content and "(없음)" in messages[1].content and "이름:" not in messages[1].content
+    assert (
+        "교통행정과" in messages[1].content and "(없음)" in messages[1].content and "이름:" not in messages[1].content
+    )
     assert clean_draft("```\n당신은 도우미입니다.\n```") == "당신은 도우미입니다."
     assert clean_draft("프롬프트: 당신은 도우미입니다.") == "당신은 도우미입니다."
     assert clean_draft("당신은 도우미입니다.") == "당신은 도우미입니다."
@@ -67,7 +78,11 @@ def test_meta_prompt_carries_the_answers_and_drafts_are_cleaned():
 
 def test_example_pairs_are_parsed_from_question_and_answer_lines():
     example = parse_example("질문: 단속은 언제 하나요?\n답변: 평일 오후에 합니다.\n추가 안내드립니다.")
-    assert example is not None and example.question == "단속은 언제 하나요?" and example.answer.endswith("추가 안내드립니다.")
+    assert (
+        example is not None
+        and example.question == "단속은 언제 하나요?"
+        and example.answer.endswith("추가 안내드립니다.")
+    )
     assert parse_example("Q: when?\nA: now") is not None
     assert parse_example("그냥 정중하게 답하면 됩니다.") is None
 
@@ -83,8 +98,17 @@ def test_content_policy_counts_pii_the_office_does_not_allow_and_prohibited_word
 
 
 def test_every_text_of_a_spec_is_checked():
-    full = AssistantSpec.model_validate({
-        "id": "x", "name": "n", "system_prompt": "p", "description": "d", "style_guide": "s", "starters": ["st"],
-        "examples": [{"question": "q", "answer": "a"}], "template": [{"heading": "h", "guidance": "g"}], "aliases": ["al"],
-    })
+    full = AssistantSpec.model_validate(
+        {
+            "id": "x",
+            "name": "n",
+            "system_prompt": "p",
+            "description": "d",
+            "style_guide": "s",
+            "starters": ["st"],
+            "examples": [{"question": "q", "answer": "a"}],
+            "template": [{"heading": "h", "guidance": "g"}],
+            "aliases": ["al"],
+        }
+    )
     assert set(spec_texts(full)) >= {"n", "p", "d", "s", "st", "q", "a", "h", "g", "al"}

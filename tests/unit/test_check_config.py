@@ -1,4 +1,5 @@
 """`govbot check-config` as an admin uses it: every error named by YAML path and line, Korean and English."""
+
 from __future__ import annotations
 
 from pathlib import Path

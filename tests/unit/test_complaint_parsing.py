@@ -1,4 +1,5 @@
 """Reading complaint lists: headers, encodings, row problems, pasted lists (pure functions)."""
+
 from __future__ import annotations
 
 import csv
@@ -16,10 +17,26 @@ from assistants.skills.complaints.records import UnreadableList
 
 @pytest.mark.parametrize(
     ("header", "field"),
-    [("접수번호", "id"), ("민원 내용", "text"), ("민원내용", "text"), ("내용", "text"), ("Content", "text"), ("접수일시", "received"),
-     ("신청일자", "received"), ("제목", "title"), ("발생 위치", "location"), ("주소", "location"), ("민원인", "complainant"),
-     ("성명", "complainant"), ("연락처(휴대폰)", "contact"), ("E-mail", "contact"), ("처리부서", "department"), ("처리 상태", "status"),
-     ("비고", None), ("", None)],
+    [
+        ("접수번호", "id"),
+        ("민원 내용", "text"),
+        ("민원내용", "text"),
+        ("내용", "text"),
+        ("Content", "text"),
+        ("접수일시", "received"),
+        ("신청일자", "received"),
+        ("제목", "title"),
+        ("발생 위치", "location"),
+        ("주소", "location"),
+        ("민원인", "complainant"),
+        ("성명", "complainant"),
+        ("연락처(휴대폰)", "contact"),
+        ("E-mail", "contact"),
+        ("처리부서", "department"),
+        ("처리 상태", "status"),
+        ("비고", None),
+        ("", None),
+    ],
 )
 def test_headers_are_recognised_in_korean_and_english(header, field):
     assert field_of(header) == field
@@ -29,10 +46,22 @@ def test_csv_with_korean_headers_maps_columns_and_keeps_row_numbers():
     text = "순번,접수일,제목,민원 내용,주소,민원인,연락처,상태\n1,2026-11-19,보행 불편,인도에 킥보드가 방치되어 있습니다.,한빛로 12,김민준,010-1234-5678,접수\n"
     result = read_file("list.csv", text.encode("utf-8"))
     [complaint] = result.complaints
-    assert result.columns == {"id": "순번", "received": "접수일", "title": "제목", "text": "민원 내용", "location": "주소",
-                              "complainant": "민원인", "contact": "연락처", "status": "상태"}
+    assert result.columns == {
+        "id": "순번",
+        "received": "접수일",
+        "title": "제목",
+        "text": "민원 내용",
+        "location": "주소",
+        "complainant": "민원인",
+        "contact": "연락처",
+        "status": "상태",
+    }
     assert complaint.row == 2 and complaint.text == "보행 불편\n인도에 킥보드가 방치되어 있습니다."
-    assert complaint.received == datetime(2026, 11, 19) and complaint.complainant == "김민준" and complaint.contact == "010-1234-5678"
+    assert (
+        complaint.received == datetime(2026, 11, 19)
+        and complaint.complainant == "김민준"
+        and complaint.contact == "010-1234-5678"
+    )
 
 
 def test_header_below_a_title_row_is_found():
@@ -95,29 +124,50 @@ def test_xlsx_rows_dates_and_numbers():
 
 
 def test_pasted_numbered_list_with_continuation_lines():
-    result = read_text_list("1. 가로등이 꺼졌습니다.\n   밤에 너무 어둡습니다.\n2) 포트홀이 생겼습니다.\n③ 쓰레기가 쌓였습니다.\n")
-    assert [(c.row, c.text) for c in result.complaints] == [(1, "가로등이 꺼졌습니다. 밤에 너무 어둡습니다."), (3, "포트홀이 생겼습니다."), (4, "쓰레기가 쌓였습니다.")]
+    result = read_text_list(
+        "1. 가로등이 꺼졌습니다.\n   밤에 너무 어둡습니다.\n2) 포트홀이 생겼습니다.\n③ 쓰레기가 쌓였습니다.\n"
+    )
+    assert [(c.row, c.text) for c in result.complaints] == [
+        (1, "가로등이 꺼졌습니다. 밤에 너무 어둡습니다."),
+        (3, "포트홀이 생겼습니다."),
+        (4, "쓰레기가 쌓였습니다."),
+    ]
 
 
 def test_pasted_spreadsheet_selection_is_read_as_a_table():
     result = read_text_list("접수번호\t내용\nA-1\t킥보드가 방치되어 있습니다.\nA-2\t가로등 고장\n")
-    assert [(c.id, c.text) for c in result.complaints] == [("A-1", "킥보드가 방치되어 있습니다."), ("A-2", "가로등 고장")]
+    assert [(c.id, c.text) for c in result.complaints] == [
+        ("A-1", "킥보드가 방치되어 있습니다."),
+        ("A-2", "가로등 고장"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2026-11-20", datetime(2026, 11, 20)), ("2026.11.20 14:05", datetime(2026, 11, 20, 14, 5)), ("2026/1/2", datetime(2026, 1, 2)),
-     ("2026년 11월 20일 오후 2시 30분", datetime(2026, 11, 20, 14, 30)), ("20261120", datetime(2026, 11, 20)), ("2026-02-30", None),
-     ("어제", None), ("", None)],
+    [
+        ("2026-11-20", datetime(2026, 11, 20)),
+        ("2026.11.20 14:05", datetime(2026, 11, 20, 14, 5)),
+        ("2026/1/2", datetime(2026, 1, 2)),
+        ("2026년 11월 20일 오후 2시 30분", datetime(2026, 11, 20, 14, 30)),
+        ("20261120", datetime(2026, 11, 20)),
+        ("2026-02-30", None),
+        ("어제", None),
+        ("", None),
+    ],
 )
 def test_dates_in_office_shapes(text, expected):
     assert parse_date(text) == expected
 
 
-korean_text = st.text(alphabet=st.sampled_from("가나다라마바사아자차카타파하킥보드민원, .\"'!?\n0123456789"), min_size=1, max_size=80)
+korean_text = st.text(
+    alphabet=st.sampled_from("가나다라마바사아자차카타파하킥보드민원, .\"'!?\n0123456789"), min_size=1, max_size=80
+)
 
 
-@given(st.lists(korean_text.filter(lambda s: s.strip()), min_size=1, max_size=20), st.sampled_from(["utf-8", "cp949", "utf-8-sig"]))
+@given(
+    st.lists(korean_text.filter(lambda s: s.strip()), min_size=1, max_size=20),
+    st.sampled_from(["utf-8", "cp949", "utf-8-sig"]),
+)
 @settings(max_examples=60, deadline=None)
 def test_any_list_written_as_csv_reads_back_row_for_row(texts, encoding):
     buffer = io.StringIO()
@@ -132,7 +182,13 @@ def test_any_list_written_as_csv_reads_back_row_for_row(texts, encoding):
     assert result.problems == []
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from("가나다라마바사 킥보드"), min_size=1, max_size=30).filter(lambda s: s.strip()), min_size=1, max_size=15))
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("가나다라마바사 킥보드"), min_size=1, max_size=30).filter(lambda s: s.strip()),
+        min_size=1,
+        max_size=15,
+    )
+)
 @settings(max_examples=60, deadline=None)
 def test_numbered_paste_gives_one_complaint_per_item(items):
     pasted = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))

@@ -1,4 +1,5 @@
 """Pure triage logic: topic, masking, priority with reasons, routing, clustering, determinism."""
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,9 @@ from assistants.skills.complaints.priority import Context, level_of, score_compl
 from assistants.skills.complaints.routing import route
 from assistants.skills.complaints.skill import asks_for_triage
 from assistants.skills.complaints.topic import expand, extract_topic, matcher
-from bot.config import PriorityLevels, PriorityWeights
+from bot.config import AppConfig, PriorityLevels, PriorityWeights
 from tests.conftest import shipped_config_data
 from tests.support.complaint_files import AS_OF, mixed, office_csv
-from bot.config import AppConfig
 
 CONFIG = AppConfig.model_validate(shipped_config_data())
 WEIGHTS, LEVELS = PriorityWeights(), PriorityLevels()
@@ -42,8 +42,14 @@ def test_topic_expands_to_configured_synonyms_and_matches_spacing_and_standalone
     terms = expand("전동킥보드", CONFIG.complaints.synonyms)
     assert {"킥보드", "개인형 이동장치", "PM", "공유 킥보드"} <= set(terms)
     mentions = matcher(terms)
-    assert mentions("전동 킥 보드가 인도에 있어요") and mentions("PM 기기가 쓰러져 있음") and mentions("개인형이동장치 주차")
-    assert not mentions("오후 3pm에 가로등이 꺼졌습니다") and not mentions("RPM 소음") and not mentions("버스가 안 옵니다")
+    assert (
+        mentions("전동 킥 보드가 인도에 있어요")
+        and mentions("PM 기기가 쓰러져 있음")
+        and mentions("개인형이동장치 주차")
+    )
+    assert (
+        not mentions("오후 3pm에 가로등이 꺼졌습니다") and not mentions("RPM 소음") and not mentions("버스가 안 옵니다")
+    )
 
 
 @given(st.integers(min_value=0, max_value=4), st.integers(min_value=0, max_value=4))
@@ -88,8 +94,12 @@ def test_hazard_to_children_is_at_least_high_and_inquiry_is_low():
 def test_repetition_place_and_deadline_raise_the_score_with_reasons():
     text = "한빛초등학교 정문 앞 킥보드 방치 신고합니다."
     alone = score(text)
-    crowded = score(text, Context(duplicates=4, cluster_size=40, same_place=6, place="한빛초등학교 정문"),
-                    received=AS_OF - timedelta(days=20), status="접수")
+    crowded = score(
+        text,
+        Context(duplicates=4, cluster_size=40, same_place=6, place="한빛초등학교 정문"),
+        received=AS_OF - timedelta(days=20),
+        status="접수",
+    )
     assert crowded.score > alone.score
     assert "같은 내용 반복 접수 4건" in crowded.reasons and "같은 장소 신고 6건(한빛초등학교 정문)" in crowded.reasons
     assert any(r.startswith("처리기한") and "경과" in r for r in crowded.reasons)
@@ -97,10 +107,24 @@ def test_repetition_place_and_deadline_raise_the_score_with_reasons():
     assert not any(r.startswith("처리기한") for r in done.reasons)
 
 
-sentences = st.lists(st.sampled_from([
-    "킥보드가 방치되어 있습니다.", "아이들이 넘어질 뻔했습니다.", "어르신이 넘어져 다치셨습니다.", "당장 조치해 주세요.", "도대체 언제까지 이래야 합니까?",
-    "문의드립니다.", "가로등이 꺼졌습니다.", "소방차가 못 들어올까 걱정입니다.", "불이 나서 연기가 납니다.", "감사합니다.",
-]), min_size=1, max_size=6)
+sentences = st.lists(
+    st.sampled_from(
+        [
+            "킥보드가 방치되어 있습니다.",
+            "아이들이 넘어질 뻔했습니다.",
+            "어르신이 넘어져 다치셨습니다.",
+            "당장 조치해 주세요.",
+            "도대체 언제까지 이래야 합니까?",
+            "문의드립니다.",
+            "가로등이 꺼졌습니다.",
+            "소방차가 못 들어올까 걱정입니다.",
+            "불이 나서 연기가 납니다.",
+            "감사합니다.",
+        ]
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 @given(sentences, st.integers(1, 6), st.integers(1, 60), st.integers(1, 8))
@@ -138,15 +162,22 @@ def test_number_of_clusters_comes_from_the_data():
     topics = {r["gold_cluster"] for r in rows}
     assert len(topics) - 3 <= k <= len(topics) + 3
     kickboards = [t for t, r in zip(texts, rows) if r["gold_cluster"].startswith("킥보드")]
-    assert choose_k(embed(tfidf_matrix(kickboards)))[0] <= 4  # one topic splits into few sub-problems, not many fragments
+    assert (
+        choose_k(embed(tfidf_matrix(kickboards)))[0] <= 4
+    )  # one topic splits into few sub-problems, not many fragments
 
 
 def test_same_input_same_result():
     data = office_csv(mixed(200)).encode("utf-8")
     outputs = []
     for _ in range(2):
-        result = triage(read_file("x.csv", data), settings=CONFIG.complaints, departments=CONFIG.departments,
-                        actions=dict(CONFIG.filters.pii), as_of=AS_OF)
+        result = triage(
+            read_file("x.csv", data),
+            settings=CONFIG.complaints,
+            departments=CONFIG.departments,
+            actions=dict(CONFIG.filters.pii),
+            as_of=AS_OF,
+        )
         outputs.append(json.loads(json_text(result)))
     assert outputs[0] == outputs[1]
     assert outputs[0]["clusters"] and sum(c["size"] for c in outputs[0]["clusters"]) == 200
@@ -165,14 +196,27 @@ def test_priority_levels_out_of_order_are_a_config_error():
     assert raised.value.errors[0].path == "complaints.levels" and "urgent ≥ high ≥ normal" in raised.value.errors[0].ko
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from("가나다킥보드포트홀 가로등쓰레기. 0123!"), min_size=1, max_size=60).filter(lambda s: s.strip()),
-                min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("가나다킥보드포트홀 가로등쓰레기. 0123!"), min_size=1, max_size=60).filter(
+            lambda s: s.strip()
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 @settings(max_examples=40, deadline=None)
 def test_any_short_list_is_triaged_without_losing_a_complaint(texts):
     from assistants.skills.complaints.parsing import read_text_list
 
     source = read_text_list("\n".join(texts))
-    result = triage(source, settings=CONFIG.complaints, departments=CONFIG.departments, actions=dict(CONFIG.filters.pii), as_of=AS_OF)
+    result = triage(
+        source,
+        settings=CONFIG.complaints,
+        departments=CONFIG.departments,
+        actions=dict(CONFIG.filters.pii),
+        as_of=AS_OF,
+    )
     assert len(result.complaints) == len(source.complaints)
     assert sorted(i for c in result.clusters for i in c.members) == list(range(len(result.complaints)))
     assert all(0 <= c.priority.score <= 100 for c in result.complaints)
@@ -186,8 +230,13 @@ def test_ranking_puts_every_urgent_complaint_before_any_lower_level():
         "2,2026-11-20,전동 킥보드가 보도에서 과속해 노인분이 부딪혀 다치셨습니다. 단속해 주세요,한빛시장 앞\n"
         "3,2026-11-21,스쿨존 정문 앞 킥보드 방치 또 신고합니다. 위험합니다,한빛초등학교 정문\n"
         "4,2026-11-21,개인형 이동장치가 아파트 입구에 매일 세워져 있습니다,한빛아파트\n"
-    ).encode("utf-8")
-    result = triage(read_file("x.csv", data), settings=CONFIG.complaints, departments=CONFIG.departments,
-                    actions=dict(CONFIG.filters.pii), as_of=AS_OF)
+    ).encode()
+    result = triage(
+        read_file("x.csv", data),
+        settings=CONFIG.complaints,
+        departments=CONFIG.departments,
+        actions=dict(CONFIG.filters.pii),
+        as_of=AS_OF,
+    )
     levels = [result.complaints[i].priority.level for i in result.ranked_complaints()]
     assert "긴급" in levels and levels == sorted(levels, key=["긴급", "높음", "보통", "낮음"].index)

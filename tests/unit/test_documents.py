@@ -1,4 +1,5 @@
 """Text out of attached office files, and clear reasons when there is none."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -18,7 +19,9 @@ def test_docx_paragraphs_and_tables():
 
 
 def test_hwpx_paragraphs_in_order():
-    result = extract_text("보고서.hwpx", "application/octet-stream", hwpx_bytes(["제목: 포트홀 보수 계획", "한빛로 12 일대 보수"]))
+    result = extract_text(
+        "보고서.hwpx", "application/octet-stream", hwpx_bytes(["제목: 포트홀 보수 계획", "한빛로 12 일대 보수"])
+    )
     assert result.error is None and result.text.splitlines() == ["제목: 포트홀 보수 계획", "한빛로 12 일대 보수"]
 
 
@@ -28,7 +31,10 @@ def test_xlsx_rows_per_sheet():
 
 
 def test_pdf_text_and_encrypted_pdf():
-    assert "Parking complaint at Hanbit-ro" in extract_text("a.pdf", "application/pdf", pdf_bytes("Parking complaint at Hanbit-ro 12")).text
+    assert (
+        "Parking complaint at Hanbit-ro"
+        in extract_text("a.pdf", "application/pdf", pdf_bytes("Parking complaint at Hanbit-ro 12")).text
+    )
     locked = extract_text("b.pdf", "application/pdf", encrypted_pdf_bytes())
     assert locked.text == "" and "암호" in (locked.error or "")
 

@@ -1,4 +1,5 @@
 """The gateway core without HTTP: stage order, filters and hooks, retries and failover."""
+
 from __future__ import annotations
 
 import random

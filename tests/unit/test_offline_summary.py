@@ -1,4 +1,5 @@
 """The offline engine's extractive summary: verbatim sentences, original order, Korean-aware."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -25,7 +26,9 @@ def test_particles_are_stripped_so_word_forms_meet():
     assert simple_tokens("전동킥보드는 전동킥보드를 전동킥보드의") == ["전동킥보드"] * 3
 
 
-sentence = st.text(alphabet=st.sampled_from("가나다라마바사킥보드민원견인 "), min_size=3, max_size=20).map(lambda s: s.strip() + "다.")
+sentence = st.text(alphabet=st.sampled_from("가나다라마바사킥보드민원견인 "), min_size=3, max_size=20).map(
+    lambda s: s.strip() + "다."
+)
 
 
 @given(st.lists(sentence, min_size=1, max_size=12), st.integers(1, 5))

@@ -1,4 +1,5 @@
 """Detection quality on the generated labelled corpus (a regression guard; the benchmark runs it larger)."""
+
 from __future__ import annotations
 
 from bot.privacy import scan_pii

@@ -1,5 +1,6 @@
 """The scanner's fast path (number detectors only around long digit runs, name/address finders jumping
 from 씨/호) must find exactly what every detector finds when run over the whole text."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -10,11 +11,26 @@ from bot.privacy.findings import Finding
 from bot.privacy.scanner import DETECTORS
 from tests.support.pii_corpus import PROSE, mixed_text, samples
 
-FRAGMENTS = [text for text, _ in samples(seed=99, per_type=15, negatives=80)] + PROSE + [
-    "성명: 홍길동", "민원인 박서준 씨가", "김철수씨에게", "한빛로 12, 1203호", "101동 1203호", "아저씨", "보호구역",
-    "국민은행 계좌", "카드", "+82 10 2345 6789", "M123A4567",
-]
-GLUE = st.sampled_from(["", " ", "\n", "-", ".", "0", "12", "씨", "호", "동 ", "로 ", "은행 ", ", ", "(", ")", "\u200b"])
+FRAGMENTS = (
+    [text for text, _ in samples(seed=99, per_type=15, negatives=80)]
+    + PROSE
+    + [
+        "성명: 홍길동",
+        "민원인 박서준 씨가",
+        "김철수씨에게",
+        "한빛로 12, 1203호",
+        "101동 1203호",
+        "아저씨",
+        "보호구역",
+        "국민은행 계좌",
+        "카드",
+        "+82 10 2345 6789",
+        "M123A4567",
+    ]
+)
+GLUE = st.sampled_from(
+    ["", " ", "\n", "-", ".", "0", "12", "씨", "호", "동 ", "로 ", "은행 ", ", ", "(", ")", "\u200b"]
+)
 
 
 def whole_text_scan(text: str) -> list[tuple[str, int, int]]:

@@ -1,4 +1,5 @@
 """PII detection and masking: each type, the hard negatives, and properties of masking and restoring."""
+
 from __future__ import annotations
 
 import json
@@ -87,7 +88,12 @@ def valid_rrn(day: date, gender: str, serial: int) -> str:
 
 
 @settings(max_examples=200)
-@given(st.dates(date(1900, 1, 1), date(1999, 12, 31)), st.sampled_from("1256"), st.integers(0, 999_999), st.sampled_from(["-", " - ", "", " "]))
+@given(
+    st.dates(date(1900, 1, 1), date(1999, 12, 31)),
+    st.sampled_from("1256"),
+    st.integers(0, 999_999),
+    st.sampled_from(["-", " - ", "", " "]),
+)
 def test_any_valid_birth_date_is_found_with_any_separator(day, gender, serial, separator):
     number = valid_rrn(day, gender, serial).replace("-", separator)
     found = kinds(f"번호 {number} 확인")
@@ -95,7 +101,10 @@ def test_any_valid_birth_date_is_found_with_any_separator(day, gender, serial, s
 
 
 phone_like = st.builds(
-    lambda mid, last, sep: f"010{sep}{mid:04d}{sep}{last:04d}", st.integers(2000, 9999), st.integers(0, 9999), st.sampled_from(["-", ".", " ", ""])
+    lambda mid, last, sep: f"010{sep}{mid:04d}{sep}{last:04d}",
+    st.integers(2000, 9999),
+    st.integers(0, 9999),
+    st.sampled_from(["-", ".", " ", ""]),
 )
 filler = st.text(alphabet=st.sampled_from("가나다라 민원처리 입니다.,"), max_size=30)
 
@@ -162,6 +171,8 @@ def test_leap_day_is_a_valid_birth_date_and_feb_30_is_not():
     assert (date(2000, 2, 28) + timedelta(days=1)).day == 29
 
 
-@pytest.mark.parametrize("text", ["민원인 연락처 010-9876-5432", "신청인 주소 확인", "민원인 본인 방문", "작성자 담당자 확인"])
+@pytest.mark.parametrize(
+    "text", ["민원인 연락처 010-9876-5432", "신청인 주소 확인", "민원인 본인 방문", "작성자 담당자 확인"]
+)
 def test_office_words_after_a_label_are_not_names(text):
     assert [k for k, _ in kinds(text) if k == "name"] == []

@@ -1,10 +1,11 @@
 """Pure pieces of dispatch: command parsing, memory budget, template sections, identity."""
+
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.base import Message
+from bot.conversation import Message
 from bot.dispatch.commands import parse_command
 from bot.dispatch.identity import resolve_identity
 from bot.dispatch.memory import ProcessMemory, trim_to_budget
@@ -19,7 +20,10 @@ korean = st.text(alphabet=st.sampled_from("가나다라마바사아자차카타�
 def test_parse_command_examples():
     assert parse_command("/use 보도자료") == ("use", "보도자료")
     assert parse_command("  /quota  ") == ("quota", "")
-    assert parse_command("/assistant create 회의록\n회의록을 정리하는 도우미") == ("assistant", "create 회의록\n회의록을 정리하는 도우미")
+    assert parse_command("/assistant create 회의록\n회의록을 정리하는 도우미") == (
+        "assistant",
+        "create 회의록\n회의록을 정리하는 도우미",
+    )
     assert parse_command("/help\n") == ("help", "")
     assert parse_command("/") is None and parse_command("/ 공백") is None
     assert parse_command("2024/11/22 회의") is None and parse_command("킥보드 민원") is None
@@ -39,7 +43,7 @@ def test_trim_keeps_a_recent_suffix_within_budget(pairs, budget):
     history = [ChatMessage(role, text) for role, text in pairs]
     kept = trim_to_budget(history, budget)
     assert sum(estimate_tokens(m.content) for m in kept) <= budget
-    assert kept == history[len(history) - len(kept):]
+    assert kept == history[len(history) - len(kept) :]
     assert not kept or kept[0].role == "user"
 
 
@@ -58,17 +62,28 @@ async def test_process_memory_expires_and_evicts():
 def test_split_sections_follows_template_headings():
     text = "## 제목\n킥보드 주차 금지\n\n**부제**\n12월부터\n## 리드\n한빛구는…\n기타 문장"
     sections = split_sections(text, ["제목", "부제", "리드", "본문"])
-    assert [(s.heading, s.body) for s in sections] == [("제목", "킥보드 주차 금지"), ("부제", "12월부터"), ("리드", "한빛구는…\n기타 문장")]
+    assert [(s.heading, s.body) for s in sections] == [
+        ("제목", "킥보드 주차 금지"),
+        ("부제", "12월부터"),
+        ("리드", "한빛구는…\n기타 문장"),
+    ]
     assert split_sections("그냥 답변입니다.", ["제목", "부제"]) is None
 
 
 def test_identity_by_platform_id_email_channel_and_groups():
     config = offline_config()
     by_slack = resolve_identity(config, Message("slack", "U0PRES0001", "안녕"))
-    assert (by_slack.user_id, by_slack.department.id, by_slack.role, by_slack.is_admin) == ("choi.hyunwoo", "pr", "admin", True)
+    assert (by_slack.user_id, by_slack.department.id, by_slack.role, by_slack.is_admin) == (
+        "choi.hyunwoo",
+        "pr",
+        "admin",
+        True,
+    )
     by_email = resolve_identity(config, Message("teams", "unknown-aad", "안녕", user_email="SEO.MINJI@hanbit.go.kr"))
     assert (by_email.user_id, by_email.department.id, by_email.role) == ("seo.minji", "road", "editor")
-    by_channel = resolve_identity(config, Message("slack", "U999", "안녕", channel_id="C0TRAFFIC01", user_name="방문자"))
+    by_channel = resolve_identity(
+        config, Message("slack", "U999", "안녕", channel_id="C0TRAFFIC01", user_name="방문자")
+    )
     assert (by_channel.department.id, by_channel.role, by_channel.name) == ("traffic", "member", "방문자")
     by_group = resolve_identity(config, Message("web", "new.hire", "안녕", directory_groups=("OU=청소행정과",)))
     assert by_group.department.id == "cleaning"

@@ -1,4 +1,5 @@
 """Slack payloads → Message/Action and the routing rules, without Slack."""
+
 from __future__ import annotations
 
 import asyncio
@@ -37,7 +38,10 @@ def test_plain_text_without_markup_survives(text):
         ({"channel_type": "im", "bot_id": "BOTHER", "subtype": "bot_message", "ts": "1"}, "ignore"),
         ({"channel_type": "channel", "user": "U1", "text": "잡담", "ts": "1"}, "ignore"),
         ({"channel_type": "channel", "user": "U1", "text": "이어서", "ts": "2", "thread_ts": "1"}, "thread"),
-        ({"channel_type": "channel", "user": "U1", "text": f"<@{BOT}> 이어서", "ts": "2", "thread_ts": "1"}, "ignore"),  # comes as app_mention
+        (
+            {"channel_type": "channel", "user": "U1", "text": f"<@{BOT}> 이어서", "ts": "2", "thread_ts": "1"},
+            "ignore",
+        ),  # comes as app_mention
         ({"channel_type": "channel", "user": "U1", "text": "루트", "ts": "1", "thread_ts": "1"}, "ignore"),
     ],
 )
@@ -83,9 +87,20 @@ def test_slash_command_conversations_are_private_in_channels_and_shared_with_the
 
 
 def test_button_press_becomes_action_in_the_messages_thread():
-    body = {"user": {"id": "U1"}, "channel": {"id": "C1"}, "message": {"ts": "5.0", "thread_ts": "4.0"}, "container": {}}
+    body = {
+        "user": {"id": "U1"},
+        "channel": {"id": "C1"},
+        "message": {"ts": "5.0", "thread_ts": "4.0"},
+        "container": {},
+    }
     action = to_action(body, {"action_id": "govbot:feedback:1", "value": "abc:up"}, action_name("govbot:feedback:1"))
-    assert (action.action, action.value, action.channel_id, action.thread_id, action.message_id) == ("feedback", "abc:up", "C1", "4.0", "5.0")
+    assert (action.action, action.value, action.channel_id, action.thread_id, action.message_id) == (
+        "feedback",
+        "abc:up",
+        "C1",
+        "4.0",
+        "5.0",
+    )
     assert action_name("govbot:complaint_forward:3") == "complaint_forward"
 
 
@@ -125,7 +140,18 @@ def test_manifest_subscribes_to_every_event_and_scope_the_adapter_uses():
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert {"app_mention", "app_home_opened", "message.im", "message.channels", "message.groups"} <= events
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"app_mentions:read", "chat:write", "commands", "files:read", "files:write", "users:read", "users:read.email", "im:history", "im:write", "channels:history"} <= scopes
+    assert {
+        "app_mentions:read",
+        "chat:write",
+        "commands",
+        "files:read",
+        "files:write",
+        "users:read",
+        "users:read.email",
+        "im:history",
+        "im:write",
+        "channels:history",
+    } <= scopes
     assert manifest["features"]["slash_commands"][0]["command"] == "/govbot"
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

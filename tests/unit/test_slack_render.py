@@ -1,4 +1,5 @@
 """Slack rendering without Slack: Markdown → mrkdwn, splitting within limits, Reply → Block Kit."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,6 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.base import Button, Buttons, DepartmentSummary, FilePart, Reply, Section, Table
 from adapters.slack.home import home_view
 from adapters.slack.mrkdwn import FENCE, plain, split_text, to_mrkdwn
 from adapters.slack.render import (
@@ -20,6 +20,7 @@ from adapters.slack.render import (
     action_name,
     render,
 )
+from bot.conversation import Button, Buttons, DepartmentSummary, FilePart, Reply, Section, Table
 
 # ---- Markdown → mrkdwn ---------------------------------------------------------------------
 
@@ -55,7 +56,15 @@ def test_unclosed_code_block_is_closed_and_snake_case_is_not_italic():
 
 def test_markdown_table_becomes_a_monospaced_block():
     source = "민원 현황:\n| 부서 | 건수 |\n|---|:---:|\n| 교통행정과 | 12 |\n| 도로과 | 3 |\n끝"
-    assert to_mrkdwn(source).split("\n") == ["민원 현황:", "```", "| 부서 | 건수 |", "| 교통행정과 | 12 |", "| 도로과 | 3 |", "```", "끝"]
+    assert to_mrkdwn(source).split("\n") == [
+        "민원 현황:",
+        "```",
+        "| 부서 | 건수 |",
+        "| 교통행정과 | 12 |",
+        "| 도로과 | 3 |",
+        "```",
+        "끝",
+    ]
     assert to_mrkdwn("| 표 아님 |") == "| 표 아님 |"
 
 
@@ -63,7 +72,33 @@ def test_plain_fallback_reads_naturally():
     assert plain(to_mrkdwn("**주의**: [링크](http://a.kr) & 끝")) == "주의: 링크 (http://a.kr) & 끝"
 
 
-@given(st.lists(st.sampled_from(["가나다", "**굵게**", "`a<b`", "```", "&", "<", ">", "[l](http://x.kr)", "\n", "\n\n", " ", "- 목록", "# 제목", "_a_", "~~s~~", "| 표 | 값 |", "|---|---|", "\n| a<b | 1 |"]), max_size=120))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "가나다",
+                "**굵게**",
+                "`a<b`",
+                "```",
+                "&",
+                "<",
+                ">",
+                "[l](http://x.kr)",
+                "\n",
+                "\n\n",
+                " ",
+                "- 목록",
+                "# 제목",
+                "_a_",
+                "~~s~~",
+                "| 표 | 값 |",
+                "|---|---|",
+                "\n| a<b | 1 |",
+            ]
+        ),
+        max_size=120,
+    )
+)
 @settings(max_examples=300, deadline=None)
 def test_mrkdwn_never_leaves_raw_control_characters(pieces):
     out = to_mrkdwn("".join(pieces))
@@ -76,7 +111,25 @@ def test_mrkdwn_never_leaves_raw_control_characters(pieces):
 
 
 @given(
-    st.lists(st.sampled_from(["한빛구청 보도자료", "**굵게**", "`a<b`", "```", "&", "<>", "[링크](http://x.kr/a?b=1&c=2)", "\n", "\n\n", " ", "긴단어" * 30, "- 목록"]), max_size=200),
+    st.lists(
+        st.sampled_from(
+            [
+                "한빛구청 보도자료",
+                "**굵게**",
+                "`a<b`",
+                "```",
+                "&",
+                "<>",
+                "[링크](http://x.kr/a?b=1&c=2)",
+                "\n",
+                "\n\n",
+                " ",
+                "긴단어" * 30,
+                "- 목록",
+            ]
+        ),
+        max_size=200,
+    ),
     st.integers(min_value=40, max_value=600),
 )
 @settings(max_examples=300, deadline=None)
@@ -123,7 +176,9 @@ def test_answer_becomes_sections_notice_context_and_feedback_buttons():
     reply = Reply(
         "**요약**: 세 건입니다.",
         kind="answer",
-        parts=[Buttons((Button("👍 도움이 됐어요", "feedback", "abc:up"), Button("👎 아쉬워요", "feedback", "abc:down")))],
+        parts=[
+            Buttons((Button("👍 도움이 됐어요", "feedback", "abc:up"), Button("👎 아쉬워요", "feedback", "abc:down")))
+        ],
         notice="※ AI 초안입니다.",
         sources=["도로교통법 제32조"],
         assistant="일반 도우미",
@@ -132,16 +187,24 @@ def test_answer_becomes_sections_notice_context_and_feedback_buttons():
     assert [b["type"] for b in message.blocks] == ["section", "actions", "context"]
     assert message.blocks[0]["text"]["text"] == "*요약*: 세 건입니다."
     buttons = message.blocks[1]["elements"]
-    assert [(action_name(b["action_id"]), b["value"]) for b in buttons] == [("feedback", "abc:up"), ("feedback", "abc:down")]
+    assert [(action_name(b["action_id"]), b["value"]) for b in buttons] == [
+        ("feedback", "abc:up"),
+        ("feedback", "abc:down"),
+    ]
     context = [e["text"] for e in message.blocks[2]["elements"]]
     assert context == ["※ AI 초안입니다.", "출처: 도로교통법 제32조", "일반 도우미"]
     assert message.text.startswith("요약: 세 건입니다.")
 
 
 def test_table_rows_become_fields_and_long_tables_a_monospaced_block():
-    small = render(Reply("", parts=[Table(("부서", "건수"), (("교통행정과", "12"), ("도로과", "3")), title="분류 결과")]))[0]
+    small = render(
+        Reply("", parts=[Table(("부서", "건수"), (("교통행정과", "12"), ("도로과", "3")), title="분류 결과")])
+    )[0]
     assert small.blocks[0]["text"]["text"] == "*분류 결과*"
-    assert small.blocks[1]["fields"] == [{"type": "mrkdwn", "text": "*부서*\n교통행정과"}, {"type": "mrkdwn", "text": "*건수*\n12"}]
+    assert small.blocks[1]["fields"] == [
+        {"type": "mrkdwn", "text": "*부서*\n교통행정과"},
+        {"type": "mrkdwn", "text": "*건수*\n12"},
+    ]
     big = render(Reply("", parts=[Table(("번호", "내용"), tuple((str(i), f"민원 {i}") for i in range(200)))]))
     texts = [b["text"]["text"] for m in big for b in m.blocks]
     assert all(t.startswith("```") and t.endswith("```") for t in texts)
@@ -179,7 +242,12 @@ def test_error_reply_is_marked():
 @settings(max_examples=60, deadline=None)
 def test_any_reply_renders_within_slack_limits(text, rows, columns, buttons, sections):
     parts = [Section("머리글" * 40, "본문 " * 200) for _ in range(sections)]
-    parts.append(Table(tuple(f"열{c}" * 300 for c in range(columns)), tuple(tuple("값" * 2500 for _ in range(columns)) for _ in range(rows))))
+    parts.append(
+        Table(
+            tuple(f"열{c}" * 300 for c in range(columns)),
+            tuple(tuple("값" * 2500 for _ in range(columns)) for _ in range(rows)),
+        )
+    )
     parts.append(Buttons(tuple(Button("버튼" * 50, "confirm", str(i)) for i in range(buttons))))
     all_blocks_fit(render(Reply(text, parts=parts, notice="※ 알림" * 1000, sources=["출처"] * 50)))
 
@@ -188,7 +256,16 @@ def test_any_reply_renders_within_slack_limits(text, rows, columns, buttons, sec
 
 
 def test_home_view_shows_department_quota_assistants_and_starters():
-    summary = DepartmentSummary("김민수", "traffic", "교통행정과", "editor", 1_500_000, 3_000_000, (("일반 도우미", "기본 도우미"),), ("요약해 줘",))
+    summary = DepartmentSummary(
+        "김민수",
+        "traffic",
+        "교통행정과",
+        "editor",
+        1_500_000,
+        3_000_000,
+        (("일반 도우미", "기본 도우미"),),
+        ("요약해 줘",),
+    )
     view = home_view(summary, organisation="한빛구청", locale="ko", unknown_text="")
     text = "\n".join(b["text"]["text"] for b in view["blocks"] if "text" in b)
     assert view["type"] == "home"

@@ -1,4 +1,5 @@
 """Teams activity JSON → Message / Action (pure), retry timing, and credentials checks."""
+
 from __future__ import annotations
 
 import asyncio
@@ -40,10 +41,22 @@ def channel_activity(text: str, entities: list, conversation_id: str = "19:c@thr
 
 
 def test_channel_message_keeps_its_reply_chain_and_loses_the_bot_mention():
-    message = to_message(channel_activity("<at>govbot</at> 보도자료 <b>초안</b> 써 줘&nbsp;", [MENTION]), email="park@hanbit.go.kr")
+    message = to_message(
+        channel_activity("<at>govbot</at> 보도자료 <b>초안</b> 써 줘&nbsp;", [MENTION]), email="park@hanbit.go.kr"
+    )
     assert message.text == "보도자료 초안 써 줘"
-    assert (message.platform, message.user_id, message.user_name, message.user_email) == ("teams", "aad-1", "박지영", "park@hanbit.go.kr")
-    assert (message.channel_id, message.thread_id, message.is_direct, message.locale) == ("19:c@thread.tacv2", "77", False, "en")
+    assert (message.platform, message.user_id, message.user_name, message.user_email) == (
+        "teams",
+        "aad-1",
+        "박지영",
+        "park@hanbit.go.kr",
+    )
+    assert (message.channel_id, message.thread_id, message.is_direct, message.locale) == (
+        "19:c@thread.tacv2",
+        "77",
+        False,
+        "en",
+    )
 
 
 def test_other_mentions_stay_as_names():
@@ -70,7 +83,11 @@ def test_files_but_not_the_html_copy_of_the_message():
     activity = {
         "attachments": [
             {"contentType": "text/html", "content": "<p>안녕</p>"},
-            {"contentType": FILE_DOWNLOAD_INFO, "name": "민원.xlsx", "content": {"downloadUrl": "https://x/dl", "fileType": "xlsx"}},
+            {
+                "contentType": FILE_DOWNLOAD_INFO,
+                "name": "민원.xlsx",
+                "content": {"downloadUrl": "https://x/dl", "fileType": "xlsx"},
+            },
             {"contentType": "application/vnd.microsoft.card.adaptive", "content": {}},
             {"contentType": "image/png", "name": "사진.png", "contentUrl": "https://x/img"},
         ]
@@ -83,17 +100,32 @@ def test_files_but_not_the_html_copy_of_the_message():
 
 
 def test_submit_and_execute_actions():
-    submit = {"type": "message", "value": {"govbot_action": "feedback", "value": "a1:up"}, "from": {"id": "29:u", "aadObjectId": "aad-1"}, "conversation": {"id": "a:1"}}
+    submit = {
+        "type": "message",
+        "value": {"govbot_action": "feedback", "value": "a1:up"},
+        "from": {"id": "29:u", "aadObjectId": "aad-1"},
+        "conversation": {"id": "a:1"},
+    }
     assert submitted_action(submit) == ("feedback", "a1:up")
     assert submitted_action({"type": "message", "value": {"msteams": {}}}) is None
-    invoke = {"type": "invoke", "name": "adaptiveCard/action", "value": {"action": {"type": "Action.Execute", "verb": "forward", "data": {"value": "c-1"}}}}
+    invoke = {
+        "type": "invoke",
+        "name": "adaptiveCard/action",
+        "value": {"action": {"type": "Action.Execute", "verb": "forward", "data": {"value": "c-1"}}},
+    }
     assert executed_action(invoke) == ("forward", "c-1")
     assert executed_action({**invoke, "name": "task/fetch"}) is None
     action = to_action(submit, "feedback", "a1:up")
     assert (action.platform, action.user_id, action.action, action.value) == ("teams", "aad-1", "feedback", "a1:up")
 
 
-names = st.text(alphabet=st.characters(blacklist_characters="<>&", blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12).map(str.strip).filter(bool)
+names = (
+    st.text(
+        alphabet=st.characters(blacklist_characters="<>&", blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @given(question=st.text(max_size=200), bot_name=names)
@@ -104,7 +136,13 @@ def test_clean_text_never_leaves_mention_markup(question, bot_name):
     assert cleaned == cleaned.strip()
 
 
-@given(question=st.text(alphabet=st.characters(blacklist_characters="<>&", blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=80))
+@given(
+    question=st.text(
+        alphabet=st.characters(blacklist_characters="<>&", blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+        min_size=1,
+        max_size=80,
+    )
+)
 def test_clean_text_keeps_plain_questions_as_they_are(question):
     assert clean_text(f"<at>govbot</at> {question}", [MENTION], "28:bot") == question
 
@@ -115,10 +153,14 @@ def test_clean_text_keeps_plain_questions_as_they_are(question):
 class Failure(Exception):
     def __init__(self, status: int, retry_after: str | None = None):
         super().__init__(status)
-        self.response = type("R", (), {"status_code": status, "headers": {"Retry-After": retry_after} if retry_after else {}})()
+        self.response = type(
+            "R", (), {"status_code": status, "headers": {"Retry-After": retry_after} if retry_after else {}}
+        )()
 
 
-def run_with(failures: list[Failure], policy: RetryPolicy = RetryPolicy()) -> tuple[list[float], int, BaseException | None]:
+def run_with(
+    failures: list[Failure], policy: RetryPolicy = RetryPolicy()
+) -> tuple[list[float], int, BaseException | None]:
     waits: list[float] = []
     calls = {"n": 0}
 
@@ -157,9 +199,19 @@ def test_client_errors_are_not_retried_and_retries_end():
 
 def test_credentials_from_microsofts_environment_names():
     config = BotFrameworkConfig.from_env(
-        {"MicrosoftAppId": "app", "MicrosoftAppPassword": "pw", "MicrosoftAppType": "SingleTenant", "MicrosoftAppTenantId": "tenant"}
+        {
+            "MicrosoftAppId": "app",
+            "MicrosoftAppPassword": "pw",
+            "MicrosoftAppType": "SingleTenant",
+            "MicrosoftAppTenantId": "tenant",
+        }
     )
-    assert (config.APP_ID, config.APP_PASSWORD, config.APP_TYPE, config.APP_TENANTID) == ("app", "pw", "SingleTenant", "tenant")
+    assert (config.APP_ID, config.APP_PASSWORD, config.APP_TYPE, config.APP_TENANTID) == (
+        "app",
+        "pw",
+        "SingleTenant",
+        "tenant",
+    )
     assert not config.emulator_mode and config.problems() == []
     assert BotFrameworkConfig.from_env({}).emulator_mode
 
@@ -168,7 +220,10 @@ def test_credentials_from_microsofts_environment_names():
     ("env", "expected"),
     [
         ({"MicrosoftAppId": "app"}, "MicrosoftAppPassword"),
-        ({"MicrosoftAppId": "app", "MicrosoftAppPassword": "pw", "MicrosoftAppType": "SingleTenant"}, "MicrosoftAppTenantId"),
+        (
+            {"MicrosoftAppId": "app", "MicrosoftAppPassword": "pw", "MicrosoftAppType": "SingleTenant"},
+            "MicrosoftAppTenantId",
+        ),
         ({"MicrosoftAppId": "app", "MicrosoftAppType": "Other"}, "MicrosoftAppType"),
     ],
 )

@@ -1,4 +1,5 @@
 """Reply → Adaptive Card: what officials see in Teams, and that it always fits Teams' size limit."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.base import Button, Buttons, DepartmentSummary, FilePart, Reply, Section, Table
 from adapters.teams.cards import MAX_CARD_BYTES, card_size, markdown_for_card, plain_text, reply_card, welcome_card
+from bot.conversation import Button, Buttons, DepartmentSummary, FilePart, Reply, Section, Table
 
 NOTICE = "※ 이 답변은 생성형 AI가 작성한 초안입니다."
 
@@ -49,7 +50,11 @@ def test_answer_with_table_notice_sources_and_feedback_buttons():
     assert "**요약**\n민원 3건을 부서별로 나눴습니다." in body  # headings become bold lines
     table = next(e for e in card["body"] if e["type"] == "Table")
     assert table["firstRowAsHeader"] is True and len(table["columns"]) == 2
-    assert [[c["items"][0]["text"] for c in row["cells"]] for row in table["rows"]] == [["부서", "건수"], ["도로과", "2"], ["교통행정과", "1"]]
+    assert [[c["items"][0]["text"] for c in row["cells"]] for row in table["rows"]] == [
+        ["부서", "건수"],
+        ["도로과", "2"],
+        ["교통행정과", "1"],
+    ]
     footer = card["body"][-1]
     assert footer["separator"] is True
     footer_text = texts({"body": footer["items"]})
@@ -70,7 +75,12 @@ def test_no_notice_footer_when_no_model_wrote_the_text():
 
 
 def test_confirm_button_asks_first_in_a_show_card():
-    reply = Reply("이관할까요?", parts=[Buttons((Button("도로과로 이관", "forward", "c-12", style="danger", confirm="정말 도로과로 이관할까요?"),))])
+    reply = Reply(
+        "이관할까요?",
+        parts=[
+            Buttons((Button("도로과로 이관", "forward", "c-12", style="danger", confirm="정말 도로과로 이관할까요?"),))
+        ],
+    )
     action = reply_card(reply)["actions"][0]
     assert action["type"] == "Action.ShowCard" and action["title"] == "도로과로 이관"
     inner = action["card"]
@@ -81,17 +91,33 @@ def test_confirm_button_asks_first_in_a_show_card():
 
 
 def test_sections_replace_the_raw_text_and_errors_are_highlighted():
-    reply = Reply("## 제목\n안내\n## 본문\n내용", kind="answer", parts=[Section("제목", "안내"), Section("본문", "내용")])
+    reply = Reply(
+        "## 제목\n안내\n## 본문\n내용", kind="answer", parts=[Section("제목", "안내"), Section("본문", "내용")]
+    )
     assert texts(reply_card(reply)) == ["제목", "안내", "본문", "내용"]
     error = reply_card(Reply("지금은 AI 모델에 연결할 수 없습니다.", kind="error"))
     assert error["body"][0]["type"] == "Container" and error["body"][0]["style"] == "attention"
 
 
 def test_file_becomes_a_download_button():
-    part = FilePart("분류결과.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"x" * 5000, title="민원 분류 결과")
-    card = reply_card(Reply("분류했습니다.", parts=[part]), file_link=lambda p: f"https://govbot.hanbit.go.kr/api/teams/files/TOKEN-{p.name}")
+    part = FilePart(
+        "분류결과.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        b"x" * 5000,
+        title="민원 분류 결과",
+    )
+    card = reply_card(
+        Reply("분류했습니다.", parts=[part]),
+        file_link=lambda p: f"https://govbot.hanbit.go.kr/api/teams/files/TOKEN-{p.name}",
+    )
     assert "📎 **민원 분류 결과**  (분류결과.xlsx, 5 KB)" in texts(card)
-    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "파일 받기: 분류결과.xlsx", "url": "https://govbot.hanbit.go.kr/api/teams/files/TOKEN-분류결과.xlsx"}]
+    assert card["actions"] == [
+        {
+            "type": "Action.OpenUrl",
+            "title": "파일 받기: 분류결과.xlsx",
+            "url": "https://govbot.hanbit.go.kr/api/teams/files/TOKEN-분류결과.xlsx",
+        }
+    ]
 
 
 def test_huge_answer_and_table_are_cut_to_fit_and_say_so():
@@ -128,7 +154,16 @@ def test_plain_text_fallback_carries_the_notice():
 
 
 def test_welcome_card_for_a_known_user_and_a_channel():
-    summary = DepartmentSummary("김민수", "traffic", "교통행정과", "editor", 12_345, 3_000_000, (("일반 도우미", "기본 도우미"),), ("안내문 다듬어 줘", "세 줄 요약"))
+    summary = DepartmentSummary(
+        "김민수",
+        "traffic",
+        "교통행정과",
+        "editor",
+        12_345,
+        3_000_000,
+        (("일반 도우미", "기본 도우미"),),
+        ("안내문 다듬어 줘", "세 줄 요약"),
+    )
     card = welcome_card("한빛구청", summary)
     body = texts(card)
     assert body[0] == "한빛구청 govbot입니다 👋" and "김민수님" in body[1]

@@ -1,4 +1,5 @@
 """`govbot teams package`: the app package an admin uploads to Teams."""
+
 from __future__ import annotations
 
 import io
@@ -15,7 +16,9 @@ APP_ID = "3F5E8A1C-0000-4000-8000-000000000001"
 
 def test_package_has_the_filled_manifest_and_both_icons(tmp_path):
     target = tmp_path / "govbot-teams.zip"
-    result = CliRunner().invoke(app, ["teams", "package", "--domain", "govbot.hanbit.go.kr", "--app-id", APP_ID, "--out", str(target)])
+    result = CliRunner().invoke(
+        app, ["teams", "package", "--domain", "govbot.hanbit.go.kr", "--app-id", APP_ID, "--out", str(target)]
+    )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(io.BytesIO(target.read_bytes())) as archive:
         assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
@@ -31,8 +34,22 @@ def test_package_has_the_filled_manifest_and_both_icons(tmp_path):
 
 
 def test_bad_app_id_or_domain_is_explained(tmp_path):
-    result = CliRunner().invoke(app, ["teams", "package", "--domain", "govbot.hanbit.go.kr", "--app-id", "not-a-guid", "--out", str(tmp_path / "x.zip")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "teams",
+            "package",
+            "--domain",
+            "govbot.hanbit.go.kr",
+            "--app-id",
+            "not-a-guid",
+            "--out",
+            str(tmp_path / "x.zip"),
+        ],
+    )
     assert result.exit_code == 2 and "MicrosoftAppId" in result.output
-    result = CliRunner().invoke(app, ["teams", "package", "--domain", "http://x", "--app-id", APP_ID, "--out", str(tmp_path / "x.zip")])
+    result = CliRunner().invoke(
+        app, ["teams", "package", "--domain", "http://x", "--app-id", APP_ID, "--out", str(tmp_path / "x.zip")]
+    )
     assert result.exit_code == 2 and "도메인" in result.output
     assert not (tmp_path / "x.zip").exists()

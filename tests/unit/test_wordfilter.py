@@ -1,4 +1,5 @@
 """Prohibited-word matching: evasions, the allow-list, and properties of the normalisation."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,14 +14,42 @@ MATCHER = WordMatcher.from_lists(extra=["공무원놈"], allow=["시발점", "�
 
 @pytest.mark.parametrize(
     "text",
-    ["시발", "시 발", "시.발", "시-_-발", "시\u200b발", "시\u3164발", "시\u115f발", "ｓｉｂａｌ", "ㅆㅣ발", "ㅅㅂ", "tlqkf",
-     "씨1발", "ssibal", "병 신", "미친놈들아", "공무원 놈"],
+    [
+        "시발",
+        "시 발",
+        "시.발",
+        "시-_-발",
+        "시\u200b발",
+        "시\u3164발",
+        "시\u115f발",
+        "ｓｉｂａｌ",
+        "ㅆㅣ발",
+        "ㅅㅂ",
+        "tlqkf",
+        "씨1발",
+        "ssibal",
+        "병 신",
+        "미친놈들아",
+        "공무원 놈",
+    ],
 )
 def test_evasions_are_caught(text):
     assert MATCHER.find(text), text
 
 
-@pytest.mark.parametrize("text", ["시발점에서 출발", "시발역 앞 정류장", "새로운 출발", "병원 신관", "오늘 갓 밥", "학생 처리 완료", "지방 랄랄라", "공무원 노조"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "시발점에서 출발",
+        "시발역 앞 정류장",
+        "새로운 출발",
+        "병원 신관",
+        "오늘 갓 밥",
+        "학생 처리 완료",
+        "지방 랄랄라",
+        "공무원 노조",
+    ],
+)
 def test_innocent_text_passes(text):
     assert MATCHER.find(text) == []
 
@@ -75,11 +104,31 @@ def test_letters_that_lower_to_two_characters_do_not_break_matching():
 # Everyday office and complaint phrases that hold a listed word across a word boundary or in an
 # innocent sense; found by pasting real complaint texts ("가로등이 꺼져 있어요" was refused before).
 INNOCENT = [
-    "도시 발전 계획을 보고합니다", "서울시 발표에 따르면", "한빛시 발전기금 운용", "어머니 미술관 관람", "우리 시 발전을 위해",
-    "가로등이 꺼져 있어요", "신호등이 꺼져서 위험합니다", "태풍이 닥쳐오기 전에 점검", "민원인이 들이닥쳐서 항의",
-    "새끼 고양이가 배수구에 갇혔어요", "새끼손가락을 다쳤습니다", "새끼줄로 묶어 둔 현수막",
+    "도시 발전 계획을 보고합니다",
+    "서울시 발표에 따르면",
+    "한빛시 발전기금 운용",
+    "어머니 미술관 관람",
+    "우리 시 발전을 위해",
+    "가로등이 꺼져 있어요",
+    "신호등이 꺼져서 위험합니다",
+    "태풍이 닥쳐오기 전에 점검",
+    "민원인이 들이닥쳐서 항의",
+    "새끼 고양이가 배수구에 갇혔어요",
+    "새끼손가락을 다쳤습니다",
+    "새끼줄로 묶어 둔 현수막",
 ]
-STILL_BLOCKED = ["시 발 진짜", "시발 진짜", "시.발", "시\u200b발", "시\u3164발", "개 새끼야", "미친 놈이 또 왔네", "꺼져", "야 이 새끼야", "ㅅㅂ"]
+STILL_BLOCKED = [
+    "시 발 진짜",
+    "시발 진짜",
+    "시.발",
+    "시\u200b발",
+    "시\u3164발",
+    "개 새끼야",
+    "미친 놈이 또 왔네",
+    "꺼져",
+    "야 이 새끼야",
+    "ㅅㅂ",
+]
 
 
 @pytest.mark.parametrize("text", INNOCENT)

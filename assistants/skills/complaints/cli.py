@@ -3,13 +3,13 @@
 It runs without a model (cluster titles are keywords), reads app.yaml for synonyms, weights and
 departments, and masks personal information under the office policy or a department's (--department).
 """
+
 from __future__ import annotations
 
 import gc
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -29,7 +29,12 @@ from bot.settings import Settings
 
 app = typer.Typer(help="민원 목록 정리 / complaint triage", no_args_is_help=True)
 
-_STAGES = {"mask": "개인정보 가리는 중 / masking", "features": "특징 추출 / features", "cluster": "묶는 중 / clustering", "score": "우선순위 / scoring"}
+_STAGES = {
+    "mask": "개인정보 가리는 중 / masking",
+    "features": "특징 추출 / features",
+    "cluster": "묶는 중 / clustering",
+    "score": "우선순위 / scoring",
+}
 
 
 class Format(str, Enum):
@@ -42,12 +47,18 @@ class Format(str, Enum):
 @app.command("triage")
 def triage_command(
     file: Path = typer.Argument(..., help="민원 목록 파일(CSV, TSV, XLSX, TXT) / complaint list"),
-    topic: Optional[str] = typer.Option(None, "--topic", "-t", help="이 주제의 민원만(예: 전동킥보드) / keep complaints about this topic"),
+    topic: str | None = typer.Option(
+        None, "--topic", "-t", help="이 주제의 민원만(예: 전동킥보드) / keep complaints about this topic"
+    ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table | json | csv | xlsx"),
-    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="결과 파일 경로(xlsx는 필수 아님) / output file"),
-    department: Optional[str] = typer.Option(None, "--department", "-d", help="이 부서의 개인정보 정책 적용 / apply this department's PII policy"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="기준 시각(기본: 지금), 예: 2026-11-20T18:00 / reference time"),
-    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="app.yaml 경로"),
+    out_path: Path | None = typer.Option(None, "--out", "-o", help="결과 파일 경로(xlsx는 필수 아님) / output file"),
+    department: str | None = typer.Option(
+        None, "--department", "-d", help="이 부서의 개인정보 정책 적용 / apply this department's PII policy"
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="기준 시각(기본: 지금), 예: 2026-11-20T18:00 / reference time"
+    ),
+    config_path: Path | None = typer.Option(None, "--config", "-c", help="app.yaml 경로"),
 ) -> None:
     """민원 목록을 묶고 우선순위와 담당 부서를 정리합니다 / cluster, prioritise and route a complaint list."""
     try:
@@ -60,7 +71,9 @@ def triage_command(
     try:
         data = file.read_bytes()
     except OSError as error:
-        raise fail(f"파일을 읽을 수 없습니다: {file} ({error.strerror})", f"Cannot read {file}: {error.strerror}") from None
+        raise fail(
+            f"파일을 읽을 수 없습니다: {file} ({error.strerror})", f"Cannot read {file}: {error.strerror}"
+        ) from None
     try:
         source = read_file(file.name, data)
     except UnreadableList as error:
@@ -69,7 +82,10 @@ def triage_command(
         label = "[yellow]건너뜀 / skipped[/yellow]" if problem.skipped else "[cyan]참고 / note[/cyan]"
         err.print(f"{label} {problem.describe('ko')} / {problem.describe('en')}", highlight=False)
     if not source.complaints:
-        raise fail("분석할 민원이 없습니다. 목록에 민원 내용이 있는지 확인해 주세요.", "No complaints to analyse; check that the list has complaint text.")
+        raise fail(
+            "분석할 민원이 없습니다. 목록에 민원 내용이 있는지 확인해 주세요.",
+            "No complaints to analyse; check that the list has complaint text.",
+        )
     terms = expand(topic, config.complaints.synonyms) if topic else []
     actions = pii_actions(config, department) if department else dict(config.filters.pii)
     gc.disable()  # collection passes over 10^5 live complaints cost more than they free; back on when done
@@ -79,22 +95,51 @@ def triage_command(
         gc.enable()
 
 
-def _run(source: ComplaintList, config: AppConfig, actions: dict[str, str], moment: datetime, terms: list[str], topic: Optional[str],
-         format: Format, out_path: Optional[Path]) -> None:
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+def _run(
+    source: ComplaintList,
+    config: AppConfig,
+    actions: dict[str, str],
+    moment: datetime,
+    terms: list[str],
+    topic: str | None,
+    format: Format,
+    out_path: Path | None,
+) -> None:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
         task = bar.add_task("읽는 중 / reading", total=len(source.complaints))
 
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(task, description=_STAGES.get(stage, stage), completed=done, total=total or None)
 
-        result = triage(source, settings=config.complaints, departments=config.departments, actions=actions, as_of=moment,
-                        terms=terms, topic=topic, progress=progress, nouns=KiwiNouns(), workers=2)
+        result = triage(
+            source,
+            settings=config.complaints,
+            departments=config.departments,
+            actions=actions,
+            as_of=moment,
+            terms=terms,
+            topic=topic,
+            progress=progress,
+            nouns=KiwiNouns(),
+            workers=2,
+        )
     if topic and not result.complaints:
-        raise fail(f"'{topic}' 관련 민원을 찾지 못했습니다(찾은 표현: {', '.join(terms)}).", f"No complaints about '{topic}' (terms: {', '.join(terms)}).", code=1)
+        raise fail(
+            f"'{topic}' 관련 민원을 찾지 못했습니다(찾은 표현: {', '.join(terms)}).",
+            f"No complaints about '{topic}' (terms: {', '.join(terms)}).",
+            code=1,
+        )
     _write(result, format, out_path)
 
 
-def _as_of(text: Optional[str], config) -> datetime:  # type: ignore[no-untyped-def]
+def _as_of(text: str | None, config) -> datetime:  # type: ignore[no-untyped-def]
     if not text:
         return datetime.now(config.zone).replace(tzinfo=None, second=0, microsecond=0)
     try:
@@ -102,11 +147,14 @@ def _as_of(text: Optional[str], config) -> datetime:  # type: ignore[no-untyped-
     except ValueError:
         parsed = parse_date(text)
         if parsed is None:
-            raise fail(f"기준 시각을 읽을 수 없습니다: {text} (예: 2026-11-20T18:00)", f"Cannot read --as-of {text} (e.g. 2026-11-20T18:00)") from None
+            raise fail(
+                f"기준 시각을 읽을 수 없습니다: {text} (예: 2026-11-20T18:00)",
+                f"Cannot read --as-of {text} (e.g. 2026-11-20T18:00)",
+            ) from None
         return parsed
 
 
-def _write(result: TriageResult, format: Format, out_path: Optional[Path]) -> None:
+def _write(result: TriageResult, format: Format, out_path: Path | None) -> None:
     if format is Format.table:
         _print_tables(result)
         if out_path:
@@ -120,7 +168,9 @@ def _write(result: TriageResult, format: Format, out_path: Optional[Path]) -> No
         return
     text = json_text(result) if format is Format.json else csv_text(result)
     if out_path:
-        out_path.write_text(text, encoding="utf-8-sig" if format is Format.csv else "utf-8")  # Excel opens a BOM-marked CSV as UTF-8
+        out_path.write_text(
+            text, encoding="utf-8-sig" if format is Format.csv else "utf-8"
+        )  # Excel opens a BOM-marked CSV as UTF-8
         out.print(f"저장했습니다 / saved: {out_path}")
     else:
         typer.echo(text, nl=False)
@@ -130,15 +180,31 @@ def _print_tables(result: TriageResult) -> None:
     scope = f" '{result.topic}' 관련(전체 {result.total:,}건 중)" if result.topic else ""
     out.print(f"[bold]민원 {len(result.complaints):,}건{scope} → 묶음 {len(result.clusters)}개[/bold]")
     if result.source.encoding and result.source.encoding not in ("utf-8", "utf-8-sig"):
-        out.print(f"{result.source.source}: {result.source.encoding.upper()} 인코딩으로 읽었습니다 / read as {result.source.encoding.upper()}")
-    clusters = Table("순위", "우선순위", "점수", "묶음", "건수", "사유", "담당 부서(제안)", title="우선순위별 민원 묶음")
+        out.print(
+            f"{result.source.source}: {result.source.encoding.upper()} 인코딩으로 읽었습니다 / read as {result.source.encoding.upper()}"
+        )
+    clusters = Table(
+        "순위", "우선순위", "점수", "묶음", "건수", "사유", "담당 부서(제안)", title="우선순위별 민원 묶음"
+    )
     for rank, cluster in enumerate(result.clusters, start=1):
-        clusters.add_row(str(rank), cluster.priority.level, f"{cluster.priority.score:.0f}", cluster.title, str(cluster.size),
-                         "; ".join(cluster.priority.reasons[:4]), cluster.route.department_name)
+        clusters.add_row(
+            str(rank),
+            cluster.priority.level,
+            f"{cluster.priority.score:.0f}",
+            cluster.title,
+            str(cluster.size),
+            "; ".join(cluster.priority.reasons[:4]),
+            cluster.route.department_name,
+        )
     out.print(clusters)
     top = Table("우선순위", "점수", "행", "민원", "사유", title="먼저 볼 민원")
     for index in result.ranked_complaints()[:10]:
         scored = result.complaints[index]
-        top.add_row(scored.priority.level, f"{scored.priority.score:.0f}", str(scored.complaint.row), snippet(scored.complaint.text, 80),
-                    "; ".join(scored.priority.reasons[:3]))
+        top.add_row(
+            scored.priority.level,
+            f"{scored.priority.score:.0f}",
+            str(scored.complaint.row),
+            snippet(scored.complaint.text, 80),
+            "; ".join(scored.priority.reasons[:3]),
+        )
     out.print(top)

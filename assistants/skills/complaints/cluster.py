@@ -5,6 +5,7 @@ dense semantic space (LSA). The number of clusters is the one with the best silh
 spherical k-means then assigns every complaint. Everything is seeded, so the same list gives the same
 clusters. Pure functions on arrays.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,7 +55,9 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return (vectors / norms).astype(np.float32)
 
 
-def spherical_kmeans(vectors: np.ndarray, k: int, *, seed: int = SEED, n_init: int = 3, iterations: int = 40) -> tuple[np.ndarray, np.ndarray]:
+def spherical_kmeans(
+    vectors: np.ndarray, k: int, *, seed: int = SEED, n_init: int = 3, iterations: int = 40
+) -> tuple[np.ndarray, np.ndarray]:
     """(labels, unit centroids) maximising the summed cosine similarity; k-means++ seeding."""
     n = len(vectors)
     k = max(1, min(k, n))
@@ -91,7 +94,9 @@ def _plus_plus(vectors: np.ndarray, k: int, rng: np.random.Generator) -> np.ndar
 
 
 def _centroids(vectors: np.ndarray, labels: np.ndarray, k: int, similarity: np.ndarray) -> np.ndarray:
-    onehot = sparse.csr_matrix((np.ones(len(labels), dtype=np.float32), (labels, np.arange(len(labels)))), shape=(k, len(labels)))
+    onehot = sparse.csr_matrix(
+        (np.ones(len(labels), dtype=np.float32), (labels, np.arange(len(labels)))), shape=(k, len(labels))
+    )
     sums = np.asarray(onehot @ vectors)
     empty = np.flatnonzero(np.bincount(labels, minlength=k) == 0)
     if empty.size:  # an empty cluster restarts at the worst-fitted complaints
@@ -148,9 +153,15 @@ def cluster(vectors: np.ndarray, *, seed: int = SEED, max_clusters: int = MAX_CL
     """Clusters numbered by size (0 = largest); ties keep the order of their first complaint."""
     n = len(vectors)
     if n == 0:
-        return Clustering(np.zeros(0, dtype=np.int64), 0, 0.0, np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0)))
+        return Clustering(
+            np.zeros(0, dtype=np.int64), 0, 0.0, np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0))
+        )
     k, score = choose_k(vectors, seed=seed, max_clusters=max_clusters)
-    labels, centroids = spherical_kmeans(vectors, k, seed=seed, n_init=5) if k > 1 else (np.zeros(n, dtype=np.int64), _unit(vectors.sum(axis=0, keepdims=True)))
+    labels, centroids = (
+        spherical_kmeans(vectors, k, seed=seed, n_init=5)
+        if k > 1
+        else (np.zeros(n, dtype=np.int64), _unit(vectors.sum(axis=0, keepdims=True)))
+    )
     sizes = np.bincount(labels, minlength=len(centroids))
     first = np.full(len(centroids), n)
     np.minimum.at(first, labels, np.arange(n))
@@ -168,8 +179,13 @@ _BLOCK = 2_000
 _NEIGHBOURS = 8  # candidates per complaint and block (bounds the work on lists with many repeats)
 
 
-def near_duplicates(matrix: sparse.csr_matrix, vectors: np.ndarray, labels: np.ndarray, keys: list[str],
-                    threshold: float = DUPLICATE_SIMILARITY) -> np.ndarray:
+def near_duplicates(
+    matrix: sparse.csr_matrix,
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    keys: list[str],
+    threshold: float = DUPLICATE_SIMILARITY,
+) -> np.ndarray:
     """Group of each complaint: the index of the first complaint it repeats (itself when unique).
 
     Identical text after normalisation is always a duplicate; otherwise two complaints of one cluster

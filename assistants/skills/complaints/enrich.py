@@ -2,6 +2,7 @@
 title, a one-sentence summary and a department for each of the top clusters (one call per cluster).
 At most clusters + 1 calls; every text sent is already masked, and the gateway masks again.
 A failed call leaves the offline result in place and says so."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,11 +26,11 @@ CONCURRENCY = 4
 
 TOPIC_PROMPT = (
     "당신은 구청 민원 분류를 돕습니다. 주어진 주제를 민원인이 다르게 부를 만한 표현(동의어, 줄임말, 띄어쓰기 변형, 영문 약어)을 "
-    "최대 10개까지 JSON으로만 답하세요. 형식: {\"terms\": [\"…\", \"…\"]}. 더 넓은 개념(예: 교통)은 넣지 마세요."
+    '최대 10개까지 JSON으로만 답하세요. 형식: {"terms": ["…", "…"]}. 더 넓은 개념(예: 교통)은 넣지 마세요.'
 )
 CLUSTER_PROMPT = (
     "당신은 구청 민원 담당 공무원을 돕습니다. 같은 묶음으로 분류된 민원들을 읽고 JSON 한 개로만 답하세요. "
-    "형식: {\"title\": \"15자 이내 제목\", \"summary\": \"무엇이 문제이고 어디서 반복되는지 한 문장\", \"department\": \"부서 id 또는 null\"}. "
+    '형식: {"title": "15자 이내 제목", "summary": "무엇이 문제이고 어디서 반복되는지 한 문장", "department": "부서 id 또는 null"}. '
     "[성명], [전화번호]처럼 가려진 개인정보는 추측하지 말고, 민원에 없는 사실은 쓰지 마세요."
 )
 
@@ -47,9 +48,16 @@ class ModelHelper:
 
     async def _ask(self, system: str, user: str, max_tokens: int) -> dict[str, Any] | None:
         request = GatewayRequest(
-            department_id=self.department_id, user_id=self.user_id, messages=[ChatMessage("system", system), ChatMessage("user", user)],
-            model=self.model, assistant_id=self.assistant_id, conversation_key=self.conversation_key, max_output_tokens=max_tokens,
-            temperature=0.0, platform=self.platform, purpose="triage",
+            department_id=self.department_id,
+            user_id=self.user_id,
+            messages=[ChatMessage("system", system), ChatMessage("user", user)],
+            model=self.model,
+            assistant_id=self.assistant_id,
+            conversation_key=self.conversation_key,
+            max_output_tokens=max_tokens,
+            temperature=0.0,
+            platform=self.platform,
+            purpose="triage",
         )
         self.calls += 1
         completion = await self.gateway.complete(request)
@@ -73,8 +81,11 @@ class ModelHelper:
 
         async def one(cluster: ClusterResult) -> None:
             samples = [result.complaints[i].complaint.text[:SAMPLE_CHARS].replace("\n", " ") for i in _samples(cluster)]
-            prompt = (f"민원 {cluster.size}건, 키워드: {', '.join(cluster.keywords)}\n대표 민원:\n" + "\n".join(f"- {s}" for s in samples)
-                      + f"\n\n부서 목록:\n{catalogue}")
+            prompt = (
+                f"민원 {cluster.size}건, 키워드: {', '.join(cluster.keywords)}\n대표 민원:\n"
+                + "\n".join(f"- {s}" for s in samples)
+                + f"\n\n부서 목록:\n{catalogue}"
+            )
             async with semaphore:
                 try:
                     answer = await self._ask(CLUSTER_PROMPT, prompt, 300)

@@ -5,6 +5,7 @@ complaints of 300 characters would spend 80 s or more in the tokenizer alone. Sy
 the same stems (킥보드, 킥보드가, 킥보드를 share "킥보", "보드") and are built for every complaint at once
 with array operations. See benchmarks/complaint_triage.py for the measurements.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,9 @@ def ngram_matrix(texts: Sequence[str], normalised: bool = False) -> sparse.csr_m
     """Counts of every syllable 2-gram and 3-gram inside words, one row per text, hashed columns.
     Built with array operations over CHUNK texts at a time (no Python loop per n-gram)."""
     if len(texts) > CHUNK:
-        return sparse.vstack([ngram_matrix(texts[i : i + CHUNK], normalised) for i in range(0, len(texts), CHUNK)], format="csr")
+        return sparse.vstack(
+            [ngram_matrix(texts[i : i + CHUNK], normalised) for i in range(0, len(texts), CHUNK)], format="csr"
+        )
     normalised_texts = list(texts) if normalised else [normalise(t) for t in texts]
     n = len(normalised_texts)
     joined = " ".join(normalised_texts) + " "
@@ -55,15 +58,23 @@ def ngram_matrix(texts: Sequence[str], normalised: bool = False) -> sparse.csr_m
     trigrams = ((codes[:-2] << np.uint64(42)) | (codes[1:-1] << np.uint64(21)) | codes[2:])[ok3]
     grams = np.concatenate([bigrams, trigrams])
     rows = np.concatenate([doc[:-1][ok2], doc[:-2][ok3]])
-    columns = ((grams * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - BUCKETS_BITS)).astype(np.int64)  # Fibonacci hashing
+    columns = ((grams * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - BUCKETS_BITS)).astype(
+        np.int64
+    )  # Fibonacci hashing
     counts = sparse.coo_matrix((np.ones(len(grams), dtype=np.float32), (rows, columns)), shape=(n, 1 << BUCKETS_BITS))
     matrix = counts.tocsr()
     matrix.sum_duplicates()
     return matrix
 
 
-def tfidf_matrix(texts: Sequence[str], *, min_df: int = 2, max_df: float = 0.5, max_features: int = MAX_FEATURES,
-                 normalised: bool = False) -> sparse.csr_matrix:
+def tfidf_matrix(
+    texts: Sequence[str],
+    *,
+    min_df: int = 2,
+    max_df: float = 0.5,
+    max_features: int = MAX_FEATURES,
+    normalised: bool = False,
+) -> sparse.csr_matrix:
     """Rows L2-normalised, sublinear term frequency, smooth idf; n-grams seen in fewer than `min_df`
     complaints or in more than `max_df` of them carry no topic and are left out."""
     counts = ngram_matrix(texts, normalised)

@@ -5,6 +5,7 @@ Masks are typed labels without numbers ("[전화번호]", "[성명]"): a triage 
 complainants apart, and un-numbered labels cannot collide with the gateway's restorable placeholders.
 What the office's or department's policy marks "allow" is left as it is.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,12 @@ def _known_values(complaint: Complaint) -> dict[str, str]:
     return known
 
 
-def mask_complaint(complaint: Complaint, actions: Mapping[str, str], personal_columns: Mapping[int, str],
-                   structured_columns: frozenset[int] = frozenset()) -> Complaint:
+def mask_complaint(
+    complaint: Complaint,
+    actions: Mapping[str, str],
+    personal_columns: Mapping[int, str],
+    structured_columns: frozenset[int] = frozenset(),
+) -> Complaint:
     """The complaint with its text, title, location and every free-text cell masked; the columns that
     hold the complainant's name or contact (`personal_columns`: index → type) are replaced outright.
     `structured_columns` (receipt number, date, status, department) hold no free text and are kept."""

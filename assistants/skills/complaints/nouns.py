@@ -2,6 +2,7 @@
 are analysed (never the complaints themselves), so the tokenizer's speed does not matter here. Its
 model loads once per process on first use (about 1 s without the typo and multi-word dictionaries); loading
 it in a background thread does not help, as the load holds the GIL."""
+
 from __future__ import annotations
 
 import threading
@@ -21,7 +22,9 @@ class KiwiNouns:
             if self._kiwi is None:
                 from kiwipiepy import Kiwi
 
-                kiwi = Kiwi(load_typo_dict=False, load_multi_dict=False)  # single words need neither: loads in 1 s instead of 3.5
+                kiwi = Kiwi(
+                    load_typo_dict=False, load_multi_dict=False
+                )  # single words need neither: loads in 1 s instead of 3.5
                 kiwi.tokenize("민원 정리 준비")  # the first analysis initialises the model (about a second)
                 self._kiwi = kiwi
             return self._kiwi
@@ -31,7 +34,9 @@ class KiwiNouns:
         kiwi = self._tokenizer()
         result: dict[str, str | None] = {}
         words = list(dict.fromkeys(words))
-        for word, tokens in zip(words, kiwi.tokenize(words) if words else []):  # one batch call: far cheaper than one per word
+        for word, tokens in zip(
+            words, kiwi.tokenize(words) if words else []
+        ):  # one batch call: far cheaper than one per word
             tokens = list(tokens)
             while tokens and tokens[-1].tag.startswith("J"):
                 tokens = tokens[:-1]

@@ -4,6 +4,7 @@ Columns are found by their Korean or English header names; text encodings UTF-8 
 detected; a row that cannot be read is reported by its row number and skipped, never dropped silently.
 Pure functions: bytes or text in, a ComplaintList out.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,16 +17,107 @@ from assistants.skills.complaints.records import Complaint, ComplaintList, RowPr
 
 # Header names per field, compared after removing spaces, brackets and case.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("접수번호", "민원번호", "신청번호", "관리번호", "번호", "순번", "연번", "no", "id", "number", "ticket", "caseid", "complaintid"),
-    "received": ("접수일", "접수일시", "접수일자", "접수날짜", "신청일", "신청일시", "신청일자", "등록일", "등록일시", "작성일", "작성일시",
-                 "일시", "일자", "날짜", "date", "received", "receivedat", "created", "createdat", "submitted", "datetime"),
+    "id": (
+        "접수번호",
+        "민원번호",
+        "신청번호",
+        "관리번호",
+        "번호",
+        "순번",
+        "연번",
+        "no",
+        "id",
+        "number",
+        "ticket",
+        "caseid",
+        "complaintid",
+    ),
+    "received": (
+        "접수일",
+        "접수일시",
+        "접수일자",
+        "접수날짜",
+        "신청일",
+        "신청일시",
+        "신청일자",
+        "등록일",
+        "등록일시",
+        "작성일",
+        "작성일시",
+        "일시",
+        "일자",
+        "날짜",
+        "date",
+        "received",
+        "receivedat",
+        "created",
+        "createdat",
+        "submitted",
+        "datetime",
+    ),
     "title": ("제목", "민원제목", "요지", "민원요지", "subject", "title"),
-    "text": ("내용", "민원내용", "본문", "상세내용", "신청내용", "질의내용", "민원사항", "민원", "content", "body", "text", "description",
-             "complaint", "details", "message"),
-    "location": ("위치", "주소", "장소", "발생장소", "발생위치", "발생지", "민원발생지", "소재지", "지역", "location", "address", "place"),
-    "complainant": ("민원인", "민원인명", "신청인", "신청인명", "성명", "이름", "작성자", "신고인", "name", "complainant", "requester", "applicant"),
-    "contact": ("연락처", "전화", "전화번호", "휴대폰", "핸드폰", "휴대전화", "휴대폰번호", "이메일", "전자우편", "phone", "contact", "tel",
-                "mobile", "email", "e-mail"),
+    "text": (
+        "내용",
+        "민원내용",
+        "본문",
+        "상세내용",
+        "신청내용",
+        "질의내용",
+        "민원사항",
+        "민원",
+        "content",
+        "body",
+        "text",
+        "description",
+        "complaint",
+        "details",
+        "message",
+    ),
+    "location": (
+        "위치",
+        "주소",
+        "장소",
+        "발생장소",
+        "발생위치",
+        "발생지",
+        "민원발생지",
+        "소재지",
+        "지역",
+        "location",
+        "address",
+        "place",
+    ),
+    "complainant": (
+        "민원인",
+        "민원인명",
+        "신청인",
+        "신청인명",
+        "성명",
+        "이름",
+        "작성자",
+        "신고인",
+        "name",
+        "complainant",
+        "requester",
+        "applicant",
+    ),
+    "contact": (
+        "연락처",
+        "전화",
+        "전화번호",
+        "휴대폰",
+        "핸드폰",
+        "휴대전화",
+        "휴대폰번호",
+        "이메일",
+        "전자우편",
+        "phone",
+        "contact",
+        "tel",
+        "mobile",
+        "email",
+        "e-mail",
+    ),
     "department": ("처리부서", "담당부서", "부서", "소관부서", "처리기관", "department", "dept", "assignee"),
     "status": ("상태", "처리상태", "진행상태", "처리결과", "status", "state"),
 }
@@ -159,7 +251,9 @@ def _no_text_column(rows: Sequence[Sequence[object]]) -> UnreadableList:
     )
 
 
-def complaints_from_rows(rows: Sequence[Sequence[object]], source: str, *, encoding: str = "", first_row_number: int = 1) -> ComplaintList:
+def complaints_from_rows(
+    rows: Sequence[Sequence[object]], source: str, *, encoding: str = "", first_row_number: int = 1
+) -> ComplaintList:
     """Rows of cells (the header among the first rows) -> complaints; bad rows reported by number."""
     found = _find_header(rows)
     if found is None:
@@ -181,11 +275,13 @@ def complaints_from_rows(rows: Sequence[Sequence[object]], source: str, *, encod
         while len(cells) > width and not cells[-1]:
             cells.pop()
         if len(cells) > width:
-            result.problems.append(RowProblem(
-                number,
-                f"값이 머리글보다 많습니다(열 {width}개, 이 행 {len(cells)}개). 내용 속 쉼표를 따옴표로 감쌌는지 확인하세요.",
-                f"more values than header columns ({width} vs {len(cells)}); check that commas inside text are quoted.",
-            ))
+            result.problems.append(
+                RowProblem(
+                    number,
+                    f"값이 머리글보다 많습니다(열 {width}개, 이 행 {len(cells)}개). 내용 속 쉼표를 따옴표로 감쌌는지 확인하세요.",
+                    f"more values than header columns ({width} vs {len(cells)}); check that commas inside text are quoted.",
+                )
+            )
             continue
         complaint = _complaint(number, cells, mapping, result)
         if complaint is not None:
@@ -202,22 +298,39 @@ def _complaint(number: int, cells: list[str], mapping: dict[str, int], result: C
     text = body if not title or title in body else f"{title}\n{body}" if body else title
     if not text.strip():
         missing = result.columns.get("text") or result.columns.get("title", "내용")
-        result.problems.append(RowProblem(number, f"'{missing}' 값이 비어 있습니다.", f"the '{missing}' cell is empty."))
+        result.problems.append(
+            RowProblem(number, f"'{missing}' 값이 비어 있습니다.", f"the '{missing}' cell is empty.")
+        )
         return None
     received_text = get("received")
     received = parse_date(received_text) if received_text else None
     if received_text and received is None:
-        result.problems.append(RowProblem(
-            number, f"접수일 '{received_text[:30]}'을(를) 읽을 수 없어 날짜 없이 분석합니다(예: 2026-11-20).",
-            f"received date '{received_text[:30]}' could not be read; analysed without a date (e.g. 2026-11-20).", skipped=False,
-        ))
+        result.problems.append(
+            RowProblem(
+                number,
+                f"접수일 '{received_text[:30]}'을(를) 읽을 수 없어 날짜 없이 분석합니다(예: 2026-11-20).",
+                f"received date '{received_text[:30]}' could not be read; analysed without a date (e.g. 2026-11-20).",
+                skipped=False,
+            )
+        )
     return Complaint(
-        row=number, text=text.strip()[:MAX_TEXT], id=get("id"), title=title, received=received, location=get("location"),
-        complainant=get("complainant"), contact=get("contact"), department=get("department"), status=get("status"), original=tuple(cells),
+        row=number,
+        text=text.strip()[:MAX_TEXT],
+        id=get("id"),
+        title=title,
+        received=received,
+        location=get("location"),
+        complainant=get("complainant"),
+        contact=get("contact"),
+        department=get("department"),
+        status=get("status"),
+        original=tuple(cells),
     )
 
 
-def _single_column(rows: Sequence[Sequence[object]], source: str, encoding: str, first_row_number: int) -> ComplaintList:
+def _single_column(
+    rows: Sequence[Sequence[object]], source: str, encoding: str, first_row_number: int
+) -> ComplaintList:
     result = ComplaintList([], source, encoding, ("내용",), {"text": "내용"})
     for offset, raw in enumerate(rows):
         text = next((_cell(c) for c in raw if _cell(c)), "")

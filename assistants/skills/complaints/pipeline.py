@@ -1,13 +1,14 @@
 """The whole triage without a model: select by topic, mask, cluster, score, route. Pure and
 deterministic: the same list, options and `as_of` give the same result. The skill and the CLI add
 the model's titles and summaries on top (enrich.py) and render it (render.py, export.py)."""
+
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from datetime import datetime
+from itertools import repeat
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -17,7 +18,14 @@ from assistants.skills.complaints.features import normalise, tfidf_matrix
 from assistants.skills.complaints.keywords import NounFilter, cluster_keywords
 from assistants.skills.complaints.masking import mask_complaint
 from assistants.skills.complaints.places import place_key
-from assistants.skills.complaints.priority import LEVELS, ClusterPriority, Context, Priority, score_cluster, score_complaint
+from assistants.skills.complaints.priority import (
+    LEVELS,
+    ClusterPriority,
+    Context,
+    Priority,
+    score_cluster,
+    score_complaint,
+)
 from assistants.skills.complaints.records import Complaint, ComplaintList
 from assistants.skills.complaints.routing import Route, route
 from assistants.skills.complaints.topic import matcher
@@ -74,8 +82,14 @@ class TriageResult:
     def ranked_complaints(self) -> list[int]:
         """Indices of complaints, most urgent first: level (a 긴급 forced by an injury outranks a high
         score), then score, then row."""
-        return sorted(range(len(self.complaints)), key=lambda i: (LEVELS.index(self.complaints[i].priority.level),
-                                                                 -self.complaints[i].priority.score, self.complaints[i].complaint.row))
+        return sorted(
+            range(len(self.complaints)),
+            key=lambda i: (
+                LEVELS.index(self.complaints[i].priority.level),
+                -self.complaints[i].priority.score,
+                self.complaints[i].complaint.row,
+            ),
+        )
 
 
 def select(complaints: Sequence[Complaint], terms: Sequence[str]) -> list[Complaint]:
@@ -102,16 +116,25 @@ _CHUNK = 1_000
 
 
 def _columns(source: ComplaintList) -> tuple[dict[int, str], frozenset[int]]:
-    structured = frozenset(source.header.index(source.columns[r]) for r in _STRUCTURED if source.columns.get(r) in source.header)
+    structured = frozenset(
+        source.header.index(source.columns[r]) for r in _STRUCTURED if source.columns.get(r) in source.header
+    )
     return personal_columns(source), structured
 
 
-def _mask_chunk(chunk: Sequence[Complaint], actions: Mapping[str, str], columns: dict[int, str], structured: frozenset[int]) -> list[Complaint]:
+def _mask_chunk(
+    chunk: Sequence[Complaint], actions: Mapping[str, str], columns: dict[int, str], structured: frozenset[int]
+) -> list[Complaint]:
     return [mask_complaint(c, actions, columns, structured) for c in chunk]
 
 
-def mask_all(complaints: Sequence[Complaint], source: ComplaintList, actions: Mapping[str, str], progress: Progress = _quiet,
-             workers: int = 1) -> list[Complaint]:
+def mask_all(
+    complaints: Sequence[Complaint],
+    source: ComplaintList,
+    actions: Mapping[str, str],
+    progress: Progress = _quiet,
+    workers: int = 1,
+) -> list[Complaint]:
     """Every complaint masked, in order. With `workers` > 1 and a long list, chunks are masked in
     that many processes (the detectors are pure Python, so threads would not help)."""
     columns, structured = _columns(source)
@@ -133,16 +156,34 @@ def mask_all(complaints: Sequence[Complaint], source: ComplaintList, actions: Ma
     return masked
 
 
-def analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: TriageSettings, departments: Sequence[Department],
-            as_of: datetime, progress: Progress = _quiet, nouns: NounFilter | None = None) -> TriageResult:
+def analyse(
+    source: ComplaintList,
+    masked: Sequence[Complaint],
+    *,
+    settings: TriageSettings,
+    departments: Sequence[Department],
+    as_of: datetime,
+    progress: Progress = _quiet,
+    nouns: NounFilter | None = None,
+) -> TriageResult:
     """Cluster, deduplicate, score and route already-masked complaints."""
     # Small matrix products: BLAS threads only contend with each other (20× slower on a busy 2-core host).
     with threadpool_limits(limits=1, user_api="blas"):
-        return _analyse(source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns)
+        return _analyse(
+            source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
+        )
 
 
-def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: TriageSettings, departments: Sequence[Department],
-             as_of: datetime, progress: Progress, nouns: NounFilter | None) -> TriageResult:
+def _analyse(
+    source: ComplaintList,
+    masked: Sequence[Complaint],
+    *,
+    settings: TriageSettings,
+    departments: Sequence[Department],
+    as_of: datetime,
+    progress: Progress,
+    nouns: NounFilter | None,
+) -> TriageResult:
     n = len(masked)
     result = TriageResult(source, [ScoredComplaint(c) for c in masked], [], as_of=as_of)
     if n == 0:
@@ -166,9 +207,24 @@ def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: Tr
     priorities = []
     for index, complaint in enumerate(masked):
         label, place = int(labels[index]), places[index]
-        context = Context(group_sizes[int(groups[index])], cluster_sizes[label], place_counts.get((label, place), 1) if place else 1, place)
-        priorities.append(score_complaint(complaint.text, context, received=complaint.received, status=complaint.status, as_of=as_of,
-                                          weights=settings.weights, levels=settings.levels, handling_days=settings.handling_days))
+        context = Context(
+            group_sizes[int(groups[index])],
+            cluster_sizes[label],
+            place_counts.get((label, place), 1) if place else 1,
+            place,
+        )
+        priorities.append(
+            score_complaint(
+                complaint.text,
+                context,
+                received=complaint.received,
+                status=complaint.status,
+                as_of=as_of,
+                weights=settings.weights,
+                levels=settings.levels,
+                handling_days=settings.handling_days,
+            )
+        )
     keywords = cluster_keywords(texts, labels.tolist(), clustering.k, nouns=nouns)
     drafts = []
     for label in range(clustering.k):
@@ -177,19 +233,35 @@ def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: Tr
             continue
         member_priorities = [priorities[i] for i in members]
         duplicates = int(sum(1 for i in members if groups[i] != i))
-        cluster_priority = score_cluster(member_priorities, places=[places[i] for i in members], duplicates=duplicates,
-                                         weights=settings.weights, levels=settings.levels)
+        cluster_priority = score_cluster(
+            member_priorities,
+            places=[places[i] for i in members],
+            duplicates=duplicates,
+            weights=settings.weights,
+            levels=settings.levels,
+        )
         closeness = vectors[members] @ clustering.centroids[label]
         unique = [i for i in range(len(members)) if groups[members[i]] == members[i]]
         representative = int(members[max(unique or range(len(members)), key=lambda i: (closeness[i], -i))])
-        ordered = sorted(members.tolist(), key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score, masked[i].row))
+        ordered = sorted(
+            members.tolist(), key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score, masked[i].row)
+        )
         department = route([flat[i] for i in members], departments, compacted=True)
         drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
-    drafts.sort(key=lambda c: (LEVELS.index(c.priority.level), -c.priority.level_counts[c.priority.level], -c.priority.score, -c.size,
-                               masked[c.representative].row))
+    drafts.sort(
+        key=lambda c: (
+            LEVELS.index(c.priority.level),
+            -c.priority.level_counts[c.priority.level],
+            -c.priority.score,
+            -c.size,
+            masked[c.representative].row,
+        )
+    )
     for rank, draft in enumerate(drafts):
         draft.title = "·".join(draft.keywords[:3]) or f"묶음 {rank + 1}"
-        draft.summary = f"{', '.join(draft.keywords[:4])} 관련 민원 {draft.size}건" if draft.keywords else f"민원 {draft.size}건"
+        draft.summary = (
+            f"{', '.join(draft.keywords[:4])} 관련 민원 {draft.size}건" if draft.keywords else f"민원 {draft.size}건"
+        )
         for index in draft.members:
             result.complaints[index].cluster = rank
     rows = [c.row for c in masked]
@@ -203,12 +275,24 @@ def _analyse(source: ComplaintList, masked: Sequence[Complaint], *, settings: Tr
     return result
 
 
-def triage(source: ComplaintList, *, settings: TriageSettings, departments: Sequence[Department], actions: Mapping[str, str],
-           as_of: datetime, terms: Sequence[str] = (), topic: str | None = None, progress: Progress = _quiet,
-           nouns: NounFilter | None = None, workers: int = 1) -> TriageResult:
+def triage(
+    source: ComplaintList,
+    *,
+    settings: TriageSettings,
+    departments: Sequence[Department],
+    actions: Mapping[str, str],
+    as_of: datetime,
+    terms: Sequence[str] = (),
+    topic: str | None = None,
+    progress: Progress = _quiet,
+    nouns: NounFilter | None = None,
+    workers: int = 1,
+) -> TriageResult:
     """Select by topic, mask, then analyse: the offline triage, end to end."""
     chosen = select(source.complaints, terms)
     masked = mask_all(chosen, source, actions, progress, workers)
-    result = analyse(source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns)
+    result = analyse(
+        source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
+    )
     result.topic, result.terms, result.total = topic, list(terms), len(source.complaints)
     return result

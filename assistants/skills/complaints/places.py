@@ -1,5 +1,6 @@
 """Where a complaint is about: the location column when there is one, else a landmark or road address
 found in the text. Used to see repeated reports at one place."""
+
 from __future__ import annotations
 
 import re

@@ -8,6 +8,7 @@ an actual injury, fire, collapse or flooding is 긴급; a hazard to children, th
 people is at least 높음. And one cap: without actual harm or explicit urgency wording a complaint is
 at most 높음, however often it repeats. Pure functions.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,7 +37,9 @@ VULNERABLE = re.compile(
 )
 URGENT_WORDS = re.compile(r"긴급|당장|즉시|지금\s?바로|오늘\s?(?:안|중)|시급|급합니다")
 SOON_WORDS = re.compile(r"빨리|하루빨리|조속|서둘러|신속")
-TONE = re.compile(r"도대체|화가\s?(?:나|납)|분통|어이없|말이\s?됩니까|몇\s?번째|세\s?번째|두\s?번째|또\s?(?:신고|민원|올립)|그대로입니다|달라지는\s?게\s?없|보람이\s?없|참다못해|!{2,}")
+TONE = re.compile(
+    r"도대체|화가\s?(?:나|납)|분통|어이없|말이\s?됩니까|몇\s?번째|세\s?번째|두\s?번째|또\s?(?:신고|민원|올립)|그대로입니다|달라지는\s?게\s?없|보람이\s?없|참다못해|!{2,}"
+)
 INQUIRY = re.compile(r"문의|궁금|건의|알려\s?주|알고\s?싶|좋겠|바랍니다만|방법을|계획이\s?있")
 # "불이 붙을 뻔했다", "다칠까": a near miss or a fear is a hazard, not harm.
 _NEAR_MISS = re.compile(r"^[가-힣]{0,3}\s?(?:뻔|까|것\s?같|지도)")
@@ -92,8 +95,17 @@ def level_of(score: float, levels: PriorityLevels) -> str:
     return "낮음"
 
 
-def score_complaint(text: str, context: Context, *, received: datetime | None, status: str, as_of: datetime,
-                    weights: PriorityWeights, levels: PriorityLevels, handling_days: int = 7) -> Priority:
+def score_complaint(
+    text: str,
+    context: Context,
+    *,
+    received: datetime | None,
+    status: str,
+    as_of: datetime,
+    weights: PriorityWeights,
+    levels: PriorityLevels,
+    handling_days: int = 7,
+) -> Priority:
     signals: dict[str, float] = {}
     reasons: list[str] = []
     harm, hazard, vulnerable = _harm(text), _first(HAZARD, text) or _first(HARM, text), _first(VULNERABLE, text)
@@ -111,7 +123,10 @@ def score_complaint(text: str, context: Context, *, received: datetime | None, s
     signals["urgency"] = 1.0 if urgent else 0.5 if soon else 0.0
     if urgent or soon:
         reasons.append(f"긴급 처리 요청('{urgent or soon}')")
-    repeated = min(1.0, (context.duplicates - 1) / 3) * 0.6 + min(1.0, math.log(max(context.cluster_size, 1)) / math.log(100)) * 0.4
+    repeated = (
+        min(1.0, (context.duplicates - 1) / 3) * 0.6
+        + min(1.0, math.log(max(context.cluster_size, 1)) / math.log(100)) * 0.4
+    )
     signals["repetition"] = repeated
     if context.duplicates > 1:
         reasons.append(f"같은 내용 반복 접수 {context.duplicates}건")
@@ -122,7 +137,17 @@ def score_complaint(text: str, context: Context, *, received: datetime | None, s
     signals["deadline"] = 0.0
     if received is not None:
         age = as_of - received
-        signals["recency"] = 1.0 if age <= timedelta(days=1) else 0.7 if age <= timedelta(days=3) else 0.4 if age <= timedelta(days=7) else 0.2 if age <= timedelta(days=14) else 0.0
+        signals["recency"] = (
+            1.0
+            if age <= timedelta(days=1)
+            else 0.7
+            if age <= timedelta(days=3)
+            else 0.4
+            if age <= timedelta(days=7)
+            else 0.2
+            if age <= timedelta(days=14)
+            else 0.0
+        )
         if age <= timedelta(days=1):
             reasons.append("최근 24시간 내 접수")
         if not DONE.search(status or ""):
@@ -161,13 +186,23 @@ class ClusterPriority:
     level_counts: dict[str, int]
 
 
-def score_cluster(members: Sequence[Priority], *, places: Sequence[str], duplicates: int, weights: PriorityWeights,
-                  levels: PriorityLevels) -> ClusterPriority:
+def score_cluster(
+    members: Sequence[Priority],
+    *,
+    places: Sequence[str],
+    duplicates: int,
+    weights: PriorityWeights,
+    levels: PriorityLevels,
+) -> ClusterPriority:
     """A cluster is as urgent as its most urgent complaint; its score also grows with its size."""
     scores = sorted((m.score for m in members), reverse=True)
     size = len(scores)
     top = scores[: max(1, size // 4)]
-    score = 0.6 * scores[0] + 0.4 * (sum(top) / len(top)) + weights.repetition * 0.5 * min(1.0, math.log(size) / math.log(100))
+    score = (
+        0.6 * scores[0]
+        + 0.4 * (sum(top) / len(top))
+        + weights.repetition * 0.5 * min(1.0, math.log(size) / math.log(100))
+    )
     score = round(min(100.0, score), 1)
     counts = {level: sum(1 for m in members if m.level == level) for level in LEVELS}
     level = next(level for level in LEVELS if counts[level]) if size else "낮음"

@@ -1,4 +1,5 @@
 """What a complaint list is made of once read: rows with known fields, and what could not be read."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

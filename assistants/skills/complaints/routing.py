@@ -1,5 +1,6 @@
 """Which department should handle a cluster: the responsibilities keywords in app.yaml, counted over
 the cluster's complaints (spacing ignored). A model, when connected, may classify instead (enrich.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

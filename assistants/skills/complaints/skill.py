@@ -5,6 +5,7 @@ when one is connected, and lets the official forward a cluster to the responsibl
 On the office's general assistant it declines (returns None) whatever is not a triage request; on the
 dedicated 민원 정리 assistant it treats any list as one and explains itself otherwise.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +18,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from adapters.base import Action, Reply, Table
 from assistants.skills.base import SkillTurn
 from assistants.skills.complaints.enrich import ModelHelper
 from assistants.skills.complaints.masking import mask_text
@@ -28,6 +28,7 @@ from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import forward_message, to_reply
 from assistants.skills.complaints.topic import expand, extract_topic
 from bot.config import AppConfig
+from bot.conversation import Action, Reply, Table
 from bot.gateway.stages.privacy import pii_actions
 from bot.i18n import t
 
@@ -99,8 +100,11 @@ class ComplaintTriageSkill:
         files = [a for a in turn.message.attachments if is_list_file(a.name) and not a.error]
         asked = asks_for_triage(turn.text)
         if files and (asked or dedicated):
-            return await self._triage(turn, lambda: read_file(files[0].name, files[0].data),
-                                      [t("triage_more_files", turn.locale, name=files[0].name)] if len(files) > 1 else [])
+            return await self._triage(
+                turn,
+                lambda: read_file(files[0].name, files[0].data),
+                [t("triage_more_files", turn.locale, name=files[0].name)] if len(files) > 1 else [],
+            )
         pasted = _pasted_list(turn.text, asked, dedicated)
         if pasted is not None:
             return await self._triage(turn, lambda: read_text_list(pasted), [])
@@ -117,10 +121,24 @@ class ComplaintTriageSkill:
             return Reply(error.message(locale), kind="error")
         if not source.complaints:
             skipped = "; ".join(p.describe(locale) for p in source.skipped[:10])
-            return Reply(t("triage_empty", locale) + (f"\n\n{t('triage_skipped', locale, count=len(source.skipped), rows=skipped)}" if skipped else ""),
-                         kind="error")
-        helper = None if turn.offline else ModelHelper(turn.gateway, turn.identity.department.id, turn.identity.user_id,
-                                                      turn.message.conversation_key, turn.message.platform, turn.assistant.id, turn.assistant.model)
+            return Reply(
+                t("triage_empty", locale)
+                + (f"\n\n{t('triage_skipped', locale, count=len(source.skipped), rows=skipped)}" if skipped else ""),
+                kind="error",
+            )
+        helper = (
+            None
+            if turn.offline
+            else ModelHelper(
+                turn.gateway,
+                turn.identity.department.id,
+                turn.identity.user_id,
+                turn.message.conversation_key,
+                turn.message.platform,
+                turn.assistant.id,
+                turn.assistant.model,
+            )
+        )
         topic = extract_topic(turn.text)
         terms: list[str] = []
         if topic:
@@ -131,14 +149,23 @@ class ComplaintTriageSkill:
             terms = expand(topic, config.complaints.synonyms, extra)
         chosen = select(source.complaints, terms)
         if not chosen:
-            return Reply(t("triage_none", locale, topic=topic, total=len(source.complaints), terms=", ".join(terms)), kind="info")
+            return Reply(
+                t("triage_none", locale, topic=topic, total=len(source.complaints), terms=", ".join(terms)), kind="info"
+            )
         await _progress(turn, t("triage_analysing", locale, count=len(chosen)))
         actions = pii_actions(config, turn.identity.department.id)
         as_of = self.clock()
 
         def work() -> TriageResult:
             masked = mask_all(chosen, source, actions)
-            return analyse(source, masked, settings=config.complaints, departments=config.departments, as_of=as_of, nouns=self.nouns)
+            return analyse(
+                source,
+                masked,
+                settings=config.complaints,
+                departments=config.departments,
+                as_of=as_of,
+                nouns=self.nouns,
+            )
 
         result = await asyncio.to_thread(work)
         result.topic, result.terms, result.total, result.notes = topic, terms, len(source.complaints), notes
@@ -149,9 +176,11 @@ class ComplaintTriageSkill:
             result.model_calls = helper.calls
         tokens = self._forward_tokens(result, turn.identity)
         written = any(c.written_by_model for c in result.clusters)
-        return await asyncio.to_thread(to_reply, result, locale, tokens=tokens, notice=config.organisation.ai_notice if written else None)
+        return await asyncio.to_thread(
+            to_reply, result, locale, tokens=tokens, notice=config.organisation.ai_notice if written else None
+        )
 
-    def _forward_tokens(self, result: TriageResult, identity: "Identity") -> dict[int, str]:
+    def _forward_tokens(self, result: TriageResult, identity: Identity) -> dict[int, str]:
         tokens = {}
         for rank, cluster in enumerate(result.clusters, start=1):
             if cluster.route.department_id is None or len(tokens) >= 3:
@@ -162,13 +191,13 @@ class ComplaintTriageSkill:
 
     # ---- forwarding -----------------------------------------------------------------------
 
-    def actions(self, services: "Services") -> dict[str, "ActionHandler"]:
-        async def forward(action: Action, identity: "Identity") -> Reply:
+    def actions(self, services: Services) -> dict[str, ActionHandler]:
+        async def forward(action: Action, identity: Identity) -> Reply:
             return await self.forward(action, identity, services)
 
         return {"complaint_forward": forward}
 
-    async def forward(self, action: Action, identity: "Identity", services: "Services") -> Reply:
+    async def forward(self, action: Action, identity: Identity, services: Services) -> Reply:
         locale = identity.locale
         item = self.forwards.get(action.value)
         if item is None:
@@ -189,8 +218,20 @@ class ComplaintTriageSkill:
         message = _masked_for(item.reply, pii_actions(services.config, department.id))
         for platform, channel in reachable:  # the next channel when one refuses (bot removed, rate limit exhausted)
             if await services.posters[platform].post(channel, message) is not None:
-                return Reply(t("forward_done", locale, department=department.name, platform=platform.capitalize(), channel=channel, rank=item.rank))
-        return Reply(t("forward_failed", locale, department=department.name, platform=platform.capitalize(), channel=channel), kind="error")
+                return Reply(
+                    t(
+                        "forward_done",
+                        locale,
+                        department=department.name,
+                        platform=platform.capitalize(),
+                        channel=channel,
+                        rank=item.rank,
+                    )
+                )
+        return Reply(
+            t("forward_failed", locale, department=department.name, platform=platform.capitalize(), channel=channel),
+            kind="error",
+        )
 
 
 def _masked_for(reply: Reply, actions: dict[str, str]) -> Reply:
@@ -205,10 +246,10 @@ def _masked_for(reply: Reply, actions: dict[str, str]) -> Reply:
 
 def _pasted_list(text: str, asked: bool, dedicated: bool) -> str | None:
     """The pasted complaints: the lines after a request line, or (on the dedicated assistant) all lines."""
-    lines = [line for line in text.strip().split("\n")]
-    if asked and len([l for l in lines[1:] if l.strip()]) >= 2:
+    lines = text.strip().split("\n")
+    if asked and len([line for line in lines[1:] if line.strip()]) >= 2:
         return "\n".join(lines[1:])
-    if dedicated and not asked and len([l for l in lines if l.strip()]) >= 2:
+    if dedicated and not asked and len([line for line in lines if line.strip()]) >= 2:
         return "\n".join(lines)
     return None
 

@@ -1,4 +1,5 @@
 """A model provider: opens a call and yields text deltas then one Finished event."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator

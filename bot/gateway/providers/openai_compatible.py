@@ -1,5 +1,6 @@
 """Any OpenAI-compatible server through the official client: OpenAI, Azure-compatible endpoints,
 and on-premises vLLM / Ollama / llama.cpp servers (the office's no-data-leaves option)."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -20,7 +21,9 @@ class OpenAICompatibleProvider:
         self._client = client
 
     @classmethod
-    def build(cls, provider_id: str, *, base_url: str | None, api_key: str | None, timeout: float, max_retries: int) -> "OpenAICompatibleProvider":
+    def build(
+        cls, provider_id: str, *, base_url: str | None, api_key: str | None, timeout: float, max_retries: int
+    ) -> OpenAICompatibleProvider:
         # The client's own retries are off: the router retries with jitter and then fails over.
         client = AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0)
         return cls(provider_id, client, max_retries)
@@ -49,7 +52,13 @@ class OpenAICompatibleProvider:
                 max_tokens=request.max_output_tokens,
             )
         except openai.APIStatusError as error:
-            raise ProviderError(self.id, model, f"HTTP {error.status_code}", retryable=error.status_code in _RETRYABLE_STATUS, status=error.status_code) from error
+            raise ProviderError(
+                self.id,
+                model,
+                f"HTTP {error.status_code}",
+                retryable=error.status_code in _RETRYABLE_STATUS,
+                status=error.status_code,
+            ) from error
         except (openai.APITimeoutError, openai.APIConnectionError) as error:
             raise ProviderError(self.id, model, type(error).__name__, retryable=True) from error
         return self._from_response(model, response)
@@ -59,7 +68,9 @@ class OpenAICompatibleProvider:
         text = (choice.message.content or "") if choice else ""
         if text:
             yield TextDelta(text)
-        yield Finished(_usage(response.usage), self.id, response.model or model, choice.finish_reason if choice else None)
+        yield Finished(
+            _usage(response.usage), self.id, response.model or model, choice.finish_reason if choice else None
+        )
 
     async def _from_chunks(self, model: str, chunks) -> AsyncIterator[StreamEvent]:  # type: ignore[no-untyped-def]
         usage, finish_reason, served_model = None, None, model

@@ -1,5 +1,6 @@
 """Model aliases → an ordered list of (provider, model): bounded retries with backoff and jitter on
 transient errors, then failover to the next pair; a clear message when every pair has failed."""
+
 from __future__ import annotations
 
 import asyncio

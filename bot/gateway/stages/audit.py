@@ -5,6 +5,7 @@ retention.store_content (and then the masked prompt, never raw personal informat
 answered call, the record is written in one transaction with the other stages' closing writes
 (quota settlement, usage row): see ledger.py.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,14 +48,26 @@ class AuditTrail:
             if isinstance(error, GatewayError):
                 await self._record(call, started, None, error.decision, error.code)
             else:
-                await self._record(call, started, None, "failed", "stream_closed" if isinstance(error, GeneratorExit) else "stream_error")
+                await self._record(
+                    call,
+                    started,
+                    None,
+                    "failed",
+                    "stream_closed" if isinstance(error, GeneratorExit) else "stream_error",
+                )
 
         reply.on_done(done)
         reply.on_fail(failed)
         return reply
 
     async def _record(
-        self, call: GatewayCall, started: float, completion: Completion | None, decision: str, error_code: str | None, ledger: CallLedger | None = None
+        self,
+        call: GatewayCall,
+        started: float,
+        completion: Completion | None,
+        decision: str,
+        error_code: str | None,
+        ledger: CallLedger | None = None,
     ) -> None:
         request = call.request
         fields: dict[str, Any] = {

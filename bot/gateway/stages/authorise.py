@@ -1,4 +1,5 @@
 """First stage: a call must be billed to a department the office knows."""
+
 from __future__ import annotations
 
 from bot.config import AppConfig

@@ -9,6 +9,7 @@ write's undo runs (the quota reservation is released, so a failed call still cos
 error propagates. A stage used without the audit stage (tests, benchmarks) finds no ledger and
 commits its own write as before.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,13 +33,13 @@ class CallLedger:
         self._undos: list[Undo] = []
 
     @staticmethod
-    def open(call: GatewayCall) -> "CallLedger":
+    def open(call: GatewayCall) -> CallLedger:
         ledger = CallLedger()
         call.scratch[_KEY] = ledger
         return ledger
 
     @staticmethod
-    def of(call: GatewayCall) -> "CallLedger | None":
+    def of(call: GatewayCall) -> CallLedger | None:
         ledger = call.scratch.get(_KEY)
         return ledger if isinstance(ledger, CallLedger) else None
 

@@ -1,6 +1,7 @@
 """Personal information never leaves the office: every message is masked with typed placeholders
 before any other stage sees it; blocked types refuse the call; the answer gets the user's own values
 back and has any new personal information it invents masked."""
+
 from __future__ import annotations
 
 import time

@@ -1,6 +1,7 @@
 """Reserve before the call (prompt estimate + max output), settle the real usage after, and release
 everything when the call fails: a failed call costs nothing. The settlement joins the call's closing
 transaction when there is one (see ledger.py)."""
+
 from __future__ import annotations
 
 from bot.gateway.pipeline import Next

@@ -1,5 +1,6 @@
 """Records the tokens of every answered call against its department (failed calls cost nothing),
 in the call's closing transaction when there is one (see ledger.py)."""
+
 from __future__ import annotations
 
 from bot.gateway.pipeline import Next

@@ -1,5 +1,6 @@
 """Prohibited words: a request containing one is refused with a message naming the policy (never
 the word); words in a model's answer are covered."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,7 +20,11 @@ def office_words(config: AppConfig, base: Path | None = None) -> list[str]:
     path = config.filters.prohibited_words_file
     if path is not None:
         full = path if path.is_absolute() or base is None else base / path
-        words += [line.strip() for line in full.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+        words += [
+            line.strip()
+            for line in full.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
     return words
 
 
@@ -79,7 +84,9 @@ class BlockProhibitedWords:
         if department_id not in self._matchers:
             department = self._config.department(department_id)
             extra = self._office + (department.prohibited_words if department else [])
-            self._matchers[department_id] = WordMatcher.from_lists(builtin=self._builtin, extra=extra, allow=self._allow)
+            self._matchers[department_id] = WordMatcher.from_lists(
+                builtin=self._builtin, extra=extra, allow=self._allow
+            )
         return self._matchers[department_id]
 
     async def __call__(self, call: GatewayCall, next: Next) -> ReplyStream:

@@ -1,4 +1,5 @@
 """Alembic environment: migrations always run on a connection handed in by bot.store.db.upgrade."""
+
 from alembic import context
 
 from bot.store.models import Base

@@ -4,10 +4,11 @@ An adapter only translates: a platform event becomes a `Message` (or an `Action`
 with a `Reply`, and the adapter renders that reply natively (Block Kit, Adaptive Cards, HTML, text).
 Nothing in here knows about Slack, Teams or HTTP, so every adapter speaks the same small language.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, Union
+from typing import Literal, Protocol
 
 ReplyKind = Literal["answer", "info", "error", "refusal"]
 
@@ -104,7 +105,7 @@ class Buttons:
     buttons: tuple[Button, ...]
 
 
-Part = Union[Table, Section, FilePart, Buttons]
+Part = Table | Section | FilePart | Buttons
 
 
 @dataclass(slots=True)
