@@ -16,7 +16,7 @@ import aiohttp
 from aiohttp import web
 
 from adapters.teams.activities import FileRef
-from adapters.web.downloads import Downloads
+from bot.downloads import Downloads
 from bot.conversation import Attachment, FilePart
 from bot.i18n import t
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.web.downloads import Downloads
+from bot.downloads import Downloads
 from bot.conversation import Buttons, FilePart, Reply, Section, Table
 
 

@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
-from adapters.web.downloads import Downloads
+from bot.downloads import Downloads
 from adapters.web.render import reply_to_json
 from bot.conversation import Action, Attachment, Message
 from bot.dispatch.dispatcher import default_assistant

@@ -91,7 +91,7 @@ async def test_web_chat_triages_only_kickboard_complaints_ranked_routed_with_xls
     assert result.progress and any("분석" in note for note in result.progress)
     # The model saw masked complaints only, and at most one call per cluster plus the topic call.
     sent = fake_openai.everything_sent()
-    assert "킥보드" in sent and "[성명]" in sent or "[전화번호]" in sent
+    assert "킥보드" in sent and "[성명]" in sent and "[전화번호]" in sent
     shown = json.dumps(reply, ensure_ascii=False) + json.dumps(
         [list(r.values()) for r in listed], ensure_ascii=False, default=str
     )

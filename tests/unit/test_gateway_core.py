@@ -65,6 +65,10 @@ async def test_all_failing_raises_with_every_attempt():
 def test_backoff_is_bounded_and_grows():
     rng = random.Random(1)
     assert all(0 <= backoff_delay(n, rng) <= min(4.0, 0.25 * 2**n) for n in range(10) for _ in range(20))
+    # Growth: the largest of many jittered delays approaches each attempt's ceiling, which doubles up to the cap.
+    largest = [max(backoff_delay(n, rng) for _ in range(400)) for n in range(6)]
+    assert all(later > earlier for earlier, later in zip(largest[:4], largest[1:5]))
+    assert largest[5] > 3.5 and largest[0] < 0.25
 
 
 class Upper:
