@@ -16,8 +16,8 @@ import aiohttp
 from aiohttp import web
 
 from adapters.teams.activities import FileRef
-from bot.downloads import Downloads
 from bot.conversation import Attachment, FilePart
+from bot.downloads import Downloads
 from bot.i18n import t
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.downloads import Downloads
 from bot.conversation import Buttons, FilePart, Reply, Section, Table
+from bot.downloads import Downloads
 
 
 def reply_to_json(reply: Reply, downloads: Downloads, owner: str) -> dict[str, Any]:

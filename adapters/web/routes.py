@@ -11,11 +11,11 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
-from bot.downloads import Downloads
 from adapters.web.render import reply_to_json
 from bot.conversation import Action, Attachment, Message
 from bot.dispatch.dispatcher import default_assistant
 from bot.dispatch.identity import resolve_identity
+from bot.downloads import Downloads
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)

@@ -55,7 +55,11 @@ def wrong_way_edges() -> list[str]:
         source = module_name(path)
         for line, target in imports(path):
             where = f"{path.relative_to(ROOT)}:{line} imports {target}"
-            if within(source, ("bot", "assistants")) and source not in COMPOSITION_ROOT and within(target, ("adapters",)):
+            if (
+                within(source, ("bot", "assistants"))
+                and source not in COMPOSITION_ROOT
+                and within(target, ("adapters",))
+            ):
                 edges.append(f"core/skill -> adapter: {where}")
             if within(source, FOUNDATION) and within(target, UPPER):
                 edges.append(f"foundation -> upper layer: {where}")
