@@ -167,6 +167,19 @@ def verify_chain(
                 f"Records after {expected_seq - 1} up to {head.seq} are gone.",
             )
         )
+    if checked and keyed_from is None:
+        problems.append(
+            Problem(
+                1,
+                "",
+                "not_keyed",
+                f"기록 {checked}건 모두 키 없는 해시입니다: 키 도입 전 기록만 있고 그 뒤 호출이 없었거나, 체인 전체가 "
+                "키 없이 다시 계산되었습니다. 호출을 한 번 한 뒤(첫 서명 기록) 다시 검사하고, 확인점으로도 검사하세요.",
+                f"All {checked} records carry unkeyed hashes: either no call since the key was introduced, or the "
+                "whole chain was rehashed without it. Make one call (the first signed record), verify again, and "
+                "verify against a checkpoint.",
+            )
+        )
     if head.mac is None and keyed_from is not None:
         problems.append(_head_problem(head, "서명이 지워졌습니다", "lost its signature"))
     elif head.mac is not None and not hmac.compare_digest(head.mac, head_mac(key, head.seq, head.hash)):

@@ -270,18 +270,20 @@ async def test_records_written_before_the_key_are_sealed_by_the_first_keyed_reco
         for i in range(2):
             await send(running.url, f"업그레이드 뒤 질문 {i}")
         upgraded = await cli(running, schema, "audit", "verify")
-        await sql(running, "UPDATE audit_log SET department_id = 'welfare' WHERE seq = 1")
         records = await stored(running)
-        first = attacker_hash(records[0], GENESIS, None)
-        second = attacker_hash(records[1], first, None)
-        await sql(running, "UPDATE audit_log SET hash = :h WHERE seq = 1", h=first)
-        await sql(running, "UPDATE audit_log SET prev_hash = :p, hash = :h WHERE seq = 2", p=first, h=second)
+        await edit_and_rehash(running, 1, None)  # the whole chain rehashed with plain SHA-256, head moved
         tampered = await cli(running, schema, "audit", "verify")
+        # Better informed: mark the keyed records as pre-key ones too and clear the head's signature.
+        await sql(running, "UPDATE audit_log SET key_id = NULL")
+        await sql(running, "UPDATE audit_head SET mac = NULL WHERE id = 1")
+        downgraded = await cli(running, schema, "audit", "verify")
     finally:
         await gb.__aexit__(None, None, None)
-    assert [r.key_id is None for r in records] == [True, True, False, False]
+    assert tampered.exit_code == 1 and "#3 edited" in tampered.output and "head_forged" in tampered.output
+    assert "#1 " not in tampered.output  # the pre-key records themselves were consistently rehashed
+    assert downgraded.exit_code == 1 and "not_keyed" in downgraded.output
     assert upgraded.exit_code == 0 and "4건 모두 온전합니다" in upgraded.output
-    assert tampered.exit_code == 1 and "#3 chain_broken" in tampered.output
+    assert [r.key_id is None for r in records] == [True, True, False, False]
 
 
 def canonical_time_value(seq: int):  # type: ignore[no-untyped-def]
