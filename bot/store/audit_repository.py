@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
-from bot.audit.chain import Head, Problem, head_mac, record_hash, verify_chain
+from bot.audit.chain import Head, Problem, Signer, head_mac, record_hash, verify_chain
 from bot.audit.checkpoint import Checkpoint, check_against, make_checkpoint
 from bot.audit.keys import AuditKey
 from bot.store.models import AuditHead, AuditRecord
@@ -55,6 +55,7 @@ class AuditRepository:
         self._sessions = sessions
         self._engine = engine
         self._key = key.secret
+        self._signer = Signer(key.secret)
         self._key_id = key.key_id
 
     def begin(self) -> AsyncContextManager[AsyncConnection]:
@@ -76,9 +77,9 @@ class AuditRepository:
         fields.setdefault("created_at", datetime.now(UTC))
         seq, prev = (await connection.execute(_TAKE_HEAD)).one()
         record = {**fields, "seq": seq}
-        digest = record_hash(record, prev, self._key)
+        digest = record_hash(record, prev, self._signer)
         await connection.execute(_INSERT_RECORD, {**record, "prev_hash": prev, "hash": digest, "key_id": self._key_id})
-        await connection.execute(_MOVE_HEAD, {"digest": digest, "head_mac": head_mac(self._key, seq, digest)})
+        await connection.execute(_MOVE_HEAD, {"digest": digest, "head_mac": head_mac(self._signer, seq, digest)})
         return int(seq)
 
     async def rows(self, since: datetime | None = None, up_to: int | None = None) -> AsyncIterator[dict[str, Any]]:
@@ -113,7 +114,7 @@ class AuditRepository:
             row = (await session.execute(_READ_HEAD)).one()
         head = Head(int(row.seq), row.hash, row.mac)
         records = [record async for record in self.rows(up_to=head.seq)]
-        checked, problems, hashes = verify_chain(records, head, self._key, self._key_id)
+        checked, problems, hashes = verify_chain(records, head, self._signer, self._key_id)
         return head, checked, problems, hashes
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bot.audit.chain import GENESIS, Head, head_mac, record_hash, verify_chain
+from bot.audit.chain import GENESIS, Head, Signer, head_mac, record_hash, verify_chain
 from bot.audit.checkpoint import CheckpointInvalid, check_against, make_checkpoint, parse_checkpoint
 from bot.audit.keys import AuditKeyInvalid, load_audit_key
 from bot.cli import app
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY = ("감사-단위시험-키-" + "5e" * 20).encode()
 OTHER = ("다른-키-" + "a1" * 20).encode()
 KEY_ID = "k1"
+SIGNER, OTHER_SIGNER = Signer(KEY), Signer(OTHER)
 
 
 def record(seq: int, department: str = "traffic") -> dict:
@@ -47,7 +49,12 @@ def record(seq: int, department: str = "traffic") -> dict:
     }
 
 
-def chain(count: int, key: bytes = KEY, legacy: int = 0) -> tuple[list[dict], Head]:
+def _text(row: dict) -> bytes:
+    payload = {**row, "created_at": row["created_at"].strftime("%Y-%m-%dT%H:%M:%S.%f")}
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def chain(count: int, key: Signer = SIGNER, legacy: int = 0) -> tuple[list[dict], Head]:
     rows, prev = [], GENESIS
     for seq in range(1, count + 1):
         keyed = seq > legacy
@@ -60,28 +67,31 @@ def chain(count: int, key: bytes = KEY, legacy: int = 0) -> tuple[list[dict], He
 
 def test_a_keyed_hash_is_not_the_plain_sha256_and_depends_on_the_key():
     row = record(1)
-    assert record_hash(row, GENESIS, KEY) != record_hash(row, GENESIS, OTHER)
-    assert record_hash(row, GENESIS, KEY) != record_hash(row, GENESIS, None)
+    assert record_hash(row, GENESIS, SIGNER) != record_hash(row, GENESIS, OTHER_SIGNER)
+    assert record_hash(row, GENESIS, SIGNER) != record_hash(row, GENESIS, None)
+    assert (
+        record_hash(row, GENESIS, SIGNER) == hmac.new(KEY, b"0" * 64 + b"\n" + _text(row), hashlib.sha256).hexdigest()
+    )
     assert len(record_hash(row, GENESIS, None)) == 64 == len(hashlib.sha256().hexdigest())
 
 
 def test_an_intact_chain_with_pre_key_records_verifies_and_a_wrong_key_does_not():
     rows, head = chain(5, legacy=2)
-    assert verify_chain(rows, head, KEY, KEY_ID)[:2] == (5, [])
-    _, problems, _ = verify_chain(rows, head, OTHER, KEY_ID)
+    assert verify_chain(rows, head, SIGNER, KEY_ID)[:2] == (5, [])
+    _, problems, _ = verify_chain(rows, head, OTHER_SIGNER, KEY_ID)
     assert [p.kind for p in problems] == ["edited", "edited", "edited", "head_forged"]
 
 
 def test_a_record_signed_under_another_key_id_is_named():
     rows, head = chain(3)
     rows[2]["key_id"] = "someone-else"
-    _, problems, _ = verify_chain(rows, head, KEY, KEY_ID)
+    _, problems, _ = verify_chain(rows, head, SIGNER, KEY_ID)
     assert [(p.seq, p.kind) for p in problems] == [(3, "other_key")] and "GOVBOT_AUDIT_KEY" in problems[0].ko
 
 
 def test_checkpoint_round_trip_and_checks():
     rows, head = chain(4)
-    _, _, hashes = verify_chain(rows, head, KEY, KEY_ID)
+    _, _, hashes = verify_chain(rows, head, SIGNER, KEY_ID)
     made = make_checkpoint(3, rows[2]["hash"], datetime(2026, 11, 29, tzinfo=UTC), KEY, KEY_ID)
     parsed = parse_checkpoint(made.to_json())
     assert parsed == made and check_against(parsed, KEY, KEY_ID, hashes) == []
