@@ -6,6 +6,7 @@ There is no global state: the server, the CLI and the tests each build their own
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from bot.gateway.factory import GatewayBundle, build_gateway
 from bot.gateway.pipeline import Gateway
 from bot.settings import Settings
 from bot.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -78,7 +81,9 @@ async def build_runtime(
 ) -> Runtime:
     env = os.environ if environ is None else environ
     config = config or load_config(settings.config)
-    audit_key = await asyncio.to_thread(load_audit_key, settings)  # warns loudly when it is the development file
+    audit_key = await asyncio.to_thread(load_audit_key, settings)
+    if (warning := audit_key.warning()) is not None:
+        log.warning("%s", warning[1])
     store = await Store.open(
         settings.database_url,
         redis_url=settings.redis_url,

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.settings import Settings
-
-log = logging.getLogger(__name__)
 
 MIN_KEY_CHARS = 32
 _KEY_ID_LABEL = b"govbot-audit-key-id"
@@ -84,9 +81,7 @@ def load_audit_key(settings: Settings) -> AuditKey:
     value = path.read_text(encoding="utf-8").strip()
     if len(value) < MIN_KEY_CHARS:
         raise _too_short(str(path))
-    key = AuditKey(value.encode("utf-8"), "file", path, generated)
-    log.warning("GOVBOT_AUDIT_KEY is not set; the audit chain uses the development key file %s", path)
-    return key
+    return AuditKey(value.encode("utf-8"), "file", path, generated)
 
 
 def _create_once(path: Path) -> bool:
