@@ -62,11 +62,20 @@ def _print_config_errors(error: ConfigInvalid) -> None:
 @app.command("check-config")
 def check_config(path: Path = typer.Argument(Path("app.yaml"), help="app.yaml 경로 / path")) -> None:
     """app.yaml을 검사합니다 (오류가 있으면 종료 코드 2) / validate app.yaml (exit 2 on errors)."""
+    from bot.audit.keys import AuditKeyInvalid, key_status
+
     config = _load_or_exit(path)
     members = sum(len(d.members) for d in config.departments)
     out.print(
         f"[green]설정이 올바릅니다[/green] / configuration is valid: {config.organisation.name}, 부서 {len(config.departments)}개, 사용자 {members}명, 도우미 {len(config.assistants)}개(app.yaml)"
     )
+    try:
+        warning = key_status(Settings())
+    except AuditKeyInvalid as error:
+        err.print(f"[bold red]감사 키 오류[/bold red] / audit key error: {error.ko}\n{error.en}", highlight=False)
+        raise typer.Exit(2) from None
+    if warning is not None:
+        err.print(f"[bold yellow]경고 / warning:[/bold yellow] {warning[0]}\n{warning[1]}", highlight=False)
 
 
 @db_app.command("upgrade")
@@ -107,7 +116,22 @@ def serve(
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app_config = _load_or_exit(settings.config)
+    _audit_key_or_exit(settings)
     asyncio.run(_serve(settings, app_config))
+
+
+def _audit_key_or_exit(settings: Settings):  # type: ignore[no-untyped-def]
+    """Loaded before start so a bad key stops the server and a missing one is said loudly, not just logged."""
+    from bot.audit.keys import AuditKeyInvalid, load_audit_key
+
+    try:
+        key = load_audit_key(settings)
+    except AuditKeyInvalid as error:
+        err.print(f"[bold red]감사 키 오류[/bold red] / audit key error: {error.ko}\n{error.en}", highlight=False)
+        raise typer.Exit(2) from None
+    if (warning := key.warning()) is not None:
+        err.print(f"[bold yellow]경고 / warning:[/bold yellow] {warning[0]}\n{warning[1]}", highlight=False)
+    return key
 
 
 async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-untyped-def]
@@ -158,6 +182,7 @@ def chat(
     settings = _settings(config)
     app_config = _load_or_exit(settings.config)
     logging.basicConfig(level="WARNING")
+    _audit_key_or_exit(settings)
 
     async def run() -> None:
         from adapters.console import chat_loop

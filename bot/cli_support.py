@@ -9,6 +9,7 @@ from typing import TypeVar
 import typer
 from rich.console import Console
 
+from bot.audit.keys import AuditKeyInvalid, load_audit_key
 from bot.config import AppConfig, ConfigInvalid, load_config
 from bot.settings import Settings
 from bot.store import Store
@@ -30,9 +31,20 @@ def with_store(work: Callable[[AppConfig, Store], Awaitable[T]]) -> T:
         config = load_config(settings.config)
     except ConfigInvalid as error:
         raise fail(f"설정 오류가 있습니다: {error}", "app.yaml is invalid; run `govbot check-config`.") from None
+    try:
+        audit_key = load_audit_key(settings)
+    except AuditKeyInvalid as error:
+        raise fail(error.ko, error.en) from None
+    if (warning := audit_key.warning()) is not None:
+        err.print(f"[bold yellow]경고 / warning:[/bold yellow] {warning[0]}\n{warning[1]}", highlight=False)
 
     async def run() -> T:
-        store = await Store.open(settings.database_url, redis_url=settings.redis_url, schema=settings.database_schema)
+        store = await Store.open(
+            settings.database_url,
+            redis_url=settings.redis_url,
+            schema=settings.database_schema,
+            audit_key=audit_key,
+        )
         try:
             if await current_revision(store.engine) is None:
                 raise fail(

@@ -5,12 +5,15 @@ There is no global state: the server, the CLI and the tests each build their own
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
 from assistants.skills.base import Skill
+from bot.audit.keys import load_audit_key
 from bot.authoring.commands import register_authoring
 from bot.config import AppConfig, load_config
 from bot.dispatch.builtin_commands import register_builtin_commands
@@ -21,6 +24,8 @@ from bot.gateway.factory import GatewayBundle, build_gateway
 from bot.gateway.pipeline import Gateway
 from bot.settings import Settings
 from bot.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,8 +81,15 @@ async def build_runtime(
 ) -> Runtime:
     env = os.environ if environ is None else environ
     config = config or load_config(settings.config)
+    audit_key = await asyncio.to_thread(load_audit_key, settings)
+    if (warning := audit_key.warning()) is not None:
+        log.warning("%s", warning[1])
     store = await Store.open(
-        settings.database_url, redis_url=settings.redis_url, schema=schema or settings.database_schema, migrate=migrate
+        settings.database_url,
+        redis_url=settings.redis_url,
+        schema=schema or settings.database_schema,
+        migrate=migrate,
+        audit_key=audit_key,
     )
     bundle = build_gateway(config, store, env)
     commands = CommandRegistry()

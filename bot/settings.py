@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     # Development only: the web chat offers a name picker when no user header is present.
     web_dev_login: bool = True
     max_upload_mb: int = 20
+    # The audit chain's HMAC key: never in app.yaml or the database (see bot/audit/keys.py).
+    audit_key: SecretStr | None = Field(None, description="HMAC key of the audit chain (GOVBOT_AUDIT_KEY)")
+    audit_key_file: Path = Field(
+        Path(".govbot-audit-key"), description="Development only: key file used when GOVBOT_AUDIT_KEY is unset"
+    )
     # Microsoft Teams (adapters/teams). Bot Framework credentials use Microsoft's own names (MicrosoftAppId, …).
     teams_public_url: str | None = Field(
         None, description="Base URL Teams users can open for result files (default: public_url)"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.audit.keys import AuditKey, load_audit_key
+from bot.settings import Settings
 from bot.store.assistants_repository import AssistantRepository
 from bot.store.audit_repository import AuditRepository
 from bot.store.db import make_engine, upgrade
@@ -39,7 +42,7 @@ class Store:
     _redis: object | None = None
 
     @classmethod
-    def from_engine(cls, engine: AsyncEngine, redis_client: object | None = None) -> Store:
+    def from_engine(cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: object | None = None) -> Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
         return cls(
@@ -50,7 +53,7 @@ class Store:
             events,
             FeedbackRepository(sessions),
             QuotaRepository(sessions, engine),
-            AuditRepository(sessions, engine),
+            AuditRepository(sessions, engine, audit_key),
             ApiKeyRepository(sessions),
             AssistantRepository(sessions),
             RoleRepository(sessions),
@@ -60,8 +63,17 @@ class Store:
 
     @classmethod
     async def open(
-        cls, database_url: str, *, redis_url: str | None = None, schema: str | None = None, migrate: bool = False
+        cls,
+        database_url: str,
+        *,
+        redis_url: str | None = None,
+        schema: str | None = None,
+        migrate: bool = False,
+        audit_key: AuditKey | None = None,
     ) -> Store:
+        """`audit_key` defaults to the one the environment names (GOVBOT_AUDIT_KEY or the development file)."""
+        if audit_key is None:
+            audit_key = await asyncio.to_thread(load_audit_key, Settings())
         engine = make_engine(database_url, schema=schema)
         if migrate:
             await upgrade(engine)
@@ -70,7 +82,7 @@ class Store:
             from redis.asyncio import Redis
 
             redis_client = Redis.from_url(redis_url)
-        return cls.from_engine(engine, redis_client)
+        return cls.from_engine(engine, audit_key, redis_client)
 
     async def claim_event(self, key: str, ttl_seconds: int = 86_400) -> bool:
         """True only the first time `key` is claimed by any govbot process sharing this store."""

@@ -1,5 +1,6 @@
 """Append-only audit log. Each append locks the chain head row, so records form one sequence even
-with several processes writing (on SQLite the transaction's write lock does the same)."""
+with several processes writing (on SQLite the transaction's write lock does the same). Records and the
+head are HMAC-signed with the audit key (bot/audit/keys.py), which never goes in the database."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
-from bot.audit.chain import Problem, record_hash, verify_chain
+from bot.audit.chain import Head, Problem, Signer, head_mac, record_hash, verify_chain
+from bot.audit.checkpoint import Checkpoint, check_against, make_checkpoint
+from bot.audit.keys import AuditKey
 from bot.store.models import AuditHead, AuditRecord
 
 EXPORT_FIELDS = (
@@ -43,13 +46,17 @@ _TAKE_HEAD = (
     update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
 )
 _INSERT_RECORD = insert(AuditRecord)
-_MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(hash=bindparam("digest"))
+_MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(hash=bindparam("digest"), mac=bindparam("head_mac"))
+_READ_HEAD = select(AuditHead.seq, AuditHead.hash, AuditHead.mac).where(AuditHead.id == 1)
 
 
 class AuditRepository:
-    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine):
+    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine, key: AuditKey):
         self._sessions = sessions
         self._engine = engine
+        self._key = key.secret
+        self._signer = Signer(key.secret)
+        self._key_id = key.key_id
 
     def begin(self) -> AsyncContextManager[AsyncConnection]:
         """A transaction on the audit store, for writes that must commit together with a record."""
@@ -70,22 +77,46 @@ class AuditRepository:
         fields.setdefault("created_at", datetime.now(UTC))
         seq, prev = (await connection.execute(_TAKE_HEAD)).one()
         record = {**fields, "seq": seq}
-        digest = record_hash(record, prev)
-        await connection.execute(_INSERT_RECORD, {**record, "prev_hash": prev, "hash": digest})
-        await connection.execute(_MOVE_HEAD, {"digest": digest})
+        digest = record_hash(record, prev, self._signer)
+        await connection.execute(_INSERT_RECORD, {**record, "prev_hash": prev, "hash": digest, "key_id": self._key_id})
+        await connection.execute(_MOVE_HEAD, {"digest": digest, "head_mac": head_mac(self._signer, seq, digest)})
         return int(seq)
 
-    async def rows(self, since: datetime | None = None) -> AsyncIterator[dict[str, Any]]:
+    async def rows(self, since: datetime | None = None, up_to: int | None = None) -> AsyncIterator[dict[str, Any]]:
         query = select(AuditRecord).order_by(AuditRecord.seq)
         if since is not None:
             query = query.where(AuditRecord.created_at >= since)
+        if up_to is not None:
+            query = query.where(AuditRecord.seq <= up_to)
         async with self._sessions() as session:
             result = await session.stream_scalars(query.execution_options(yield_per=1000))
             async for row in result:
                 yield {c.name: getattr(row, c.name) for c in AuditRecord.__table__.columns}
 
-    async def verify(self) -> tuple[int, list[Problem]]:
+    async def verify(self, checkpoint: Checkpoint | None = None) -> tuple[int, list[Problem]]:
+        """(records checked, problems in seq order); with `checkpoint`, also truncation/rewriting since it."""
+        head, checked, problems, hashes = await self._check()
+        if checkpoint is not None:
+            problems = sorted(check_against(checkpoint, self._key, self._key_id, hashes) + problems, key=_by_seq)
+        return checked, problems
+
+    async def checkpoint(self, now: datetime | None = None) -> tuple[Checkpoint | None, int, list[Problem]]:
+        """A signed checkpoint of the current head, only when the chain verifies (never sign a tampered one)."""
+        head, checked, problems, _ = await self._check()
+        if problems:
+            return None, checked, problems
+        made = make_checkpoint(head.seq, head.hash, now or datetime.now(UTC), self._key, self._key_id)
+        return made, checked, []
+
+    async def _check(self) -> tuple[Head, int, list[Problem], dict[int, str]]:
+        # The head first, then records up to it: calls appended meanwhile are not mistaken for a broken tail.
         async with self._sessions() as session:
-            head = (await session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1))).one()
-        records = [row async for row in self.rows()]
-        return verify_chain(records, int(head.seq), head.hash)
+            row = (await session.execute(_READ_HEAD)).one()
+        head = Head(int(row.seq), row.hash, row.mac)
+        records = [record async for record in self.rows(up_to=head.seq)]
+        checked, problems, hashes = verify_chain(records, head, self._signer, self._key_id)
+        return head, checked, problems, hashes
+
+
+def _by_seq(problem: Problem) -> int:
+    return problem.seq

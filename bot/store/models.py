@@ -125,6 +125,8 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC of (seq, hash) under the audit key: resetting the head to an earlier record needs the key.
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditRecord(Base):
@@ -151,6 +153,8 @@ class AuditRecord(Base):
     content: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Fingerprint of the HMAC key that signed the record; NULL for plain SHA-256 records written before 0004.
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class ApiKey(Base):
