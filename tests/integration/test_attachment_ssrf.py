@@ -71,9 +71,12 @@ def teams_sent(connector: FakeBotConnector) -> str:
     return json.dumps([c.body for c in connector.calls], ensure_ascii=False)
 
 
-async def teams_reply_naming(connector: FakeBotConnector, name: str) -> str:
+async def teams_reply_naming(connector: FakeBotConnector, *needles: str) -> str:
+    """The first answer card containing any of `needles` (the refusal names the file; a leak gets the model's)."""
     found = await connector.wait_for(
-        lambda c: [m for m in c.messages() if m.card and name in json.dumps(m.card, ensure_ascii=False)]
+        lambda c: [
+            m for m in c.messages() if m.card and any(n in json.dumps(m.card, ensure_ascii=False) for n in needles)
+        ]
     )
     return json.dumps(found[-1].card, ensure_ascii=False)
 
@@ -89,11 +92,11 @@ async def test_teams_attachment_at_a_loopback_secret_is_never_fetched(
         await post_activity(
             gb.url, teams_file(connector, "이 파일 요약해 줘", "내부자료.txt", secret.secret_url, inline=inline)
         )
-        card = await teams_reply_naming(connector, "내부자료.txt")
-    assert "보안상 Teams 파일 서버가 아닌 곳(127.0.0.1)" in card  # the official is told why
+        card = await teams_reply_naming(connector, "내부자료.txt", "요약했습니다.")
     assert SECRET not in teams_sent(connector)
     assert SECRET not in json.dumps(fake_openai.requests, ensure_ascii=False)
     assert secret.requests == []
+    assert "보안상 Teams 파일 서버가 아닌 곳(127.0.0.1)" in card  # the official is told why
 
 
 async def test_teams_listed_file_host_cannot_redirect_to_an_internal_secret(
@@ -105,12 +108,12 @@ async def test_teams_listed_file_host_cannot_redirect_to_an_internal_secret(
     async with start_govbot(teams_onprem_file_hosts=[f"127.0.0.1:{front.port}"]) as gb:
         url = front.redirect_url(secret.secret_url)
         await post_activity(gb.url, teams_file(connector, "이 파일 요약해 줘", "회의록.txt", url))
-        card = await teams_reply_naming(connector, "회의록.txt")
-    assert "허용되지 않은 곳(127.0.0.1)으로 넘겨 보내" in card
+        card = await teams_reply_naming(connector, "회의록.txt", "요약했습니다.")
     assert [r["path"] for r in front.requests] == ["/go"]
     assert secret.requests == []
     assert SECRET not in teams_sent(connector)
     assert SECRET not in json.dumps(fake_openai.requests, ensure_ascii=False)
+    assert "허용되지 않은 곳(127.0.0.1)으로 넘겨 보내" in card  # the official is told why
 
 
 # ---- Slack ----------------------------------------------------------------------------------
@@ -133,12 +136,15 @@ def slack_sent(fake: FakeSlack) -> str:
     return json.dumps([c.args for c in fake.calls], ensure_ascii=False)
 
 
-async def slack_reply_naming(fake: FakeSlack, name: str) -> str:
+async def slack_reply_naming(fake: FakeSlack, *needles: str) -> str:
+    """The first final reply containing any of `needles` (the refusal names the file; a leak gets the model's)."""
+
     def done():
         return [
             c
             for c in fake.called("chat.update") + fake.called("chat.postMessage")
-            if name in block_texts(c.args.get("blocks")) and "작성 중" not in block_texts(c.args.get("blocks"))
+            if any(n in block_texts(c.args.get("blocks")) for n in needles)
+            and "작성 중" not in block_texts(c.args.get("blocks"))
         ]
 
     found = await fake.wait_for(done)
@@ -165,11 +171,11 @@ async def test_slack_file_url_on_an_unlisted_host_gets_neither_request_nor_token
         await send_event(
             gb.url, direct_message("이 파일 요약해줘", files=[slack_entry("내부자료.txt", secret.secret_url)])
         )
-        reply = await slack_reply_naming(fake_slack, "내부자료.txt")
-    assert "보안상 Slack 파일 서버가 아닌 곳(127.0.0.1)" in reply
+        reply = await slack_reply_naming(fake_slack, "내부자료.txt", "요약했습니다.")
     assert secret.requests == []
     assert SECRET not in slack_sent(fake_slack)
     assert SECRET not in json.dumps(fake_openai.requests, ensure_ascii=False)
+    assert "보안상 Slack 파일 서버가 아닌 곳(127.0.0.1)" in reply  # the official is told why
 
 
 async def test_slack_file_host_redirect_to_an_internal_secret_is_refused(start_govbot, fake_openai, fake_slack, secret):
@@ -179,11 +185,11 @@ async def test_slack_file_host_redirect_to_an_internal_secret_is_refused(start_g
     entry = fake_slack.add_redirect("F0REDIR001", "회의록.txt", secret.secret_url)
     async with slack_govbot(start_govbot, fake_slack) as gb:
         await send_event(gb.url, direct_message("이 파일 요약해줘", files=[entry]))
-        reply = await slack_reply_naming(fake_slack, "회의록.txt")
-    assert "허용되지 않은 곳(127.0.0.1)으로 넘겨 보내" in reply
+        reply = await slack_reply_naming(fake_slack, "회의록.txt", "요약했습니다.")
     assert secret.requests == []
     assert SECRET not in slack_sent(fake_slack)
     assert SECRET not in json.dumps(fake_openai.requests, ensure_ascii=False)
+    assert "허용되지 않은 곳(127.0.0.1)으로 넘겨 보내" in reply  # the official is told why
 
 
 async def test_slack_token_is_not_sent_on_a_redirect_to_another_listed_host(
