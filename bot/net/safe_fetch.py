@@ -22,6 +22,8 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
+from bot.i18n import t
+
 log = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -285,6 +287,4 @@ async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> byte
 
 def refusal_message(refused: DownloadRefused, platform: str, locale: str) -> str:
     """Why the file was not read, for the official (Korean or English), naming the refused host."""
-    from bot.i18n import t
-
     return t(f"download_refused_{refused.reason}", locale, host=refused.host, platform=platform)
