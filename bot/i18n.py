@@ -47,6 +47,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "첨부파일 '{name}'을(를) 읽을 수 없습니다: {reason}",
         "en": "The attachment '{name}' could not be read: {reason}",
     },
+    # Attachment downloads refused by the SSRF guard (bot/net/safe_fetch.py); {platform} is Slack or Teams.
+    "download_refused_host": {
+        "ko": "보안상 {platform} 파일 서버가 아닌 곳({host})에서는 파일을 내려받지 않습니다. 파일을 {platform}에 직접 올려 주세요",
+        "en": "for security, files are downloaded only from {platform}'s own file servers, not from {host}; "
+        "upload the file to {platform} itself",
+    },
+    "download_refused_address": {
+        "ko": "파일 주소({host})가 내부망·루프백 주소를 가리켜 보안상 내려받지 않았습니다. 파일을 {platform}에 직접 올려 주세요",
+        "en": "the file address ({host}) points into an internal or loopback network, which is never downloaded from; "
+        "upload the file to {platform} itself",
+    },
+    "download_refused_scheme": {
+        "ko": "암호화되지 않은 주소({host})라 보안상 내려받지 않았습니다. 파일을 {platform}에 직접 올려 주세요",
+        "en": "the file address is not HTTPS ({host}), so it was not downloaded; upload the file to {platform} itself",
+    },
+    "download_refused_redirect": {
+        "ko": "파일 서버가 허용되지 않은 곳({host})으로 넘겨 보내 보안상 내려받지 않았습니다. 파일을 {platform}에 다시 올려 주세요",
+        "en": "the file server redirected to a host that is not allowed ({host}), so it was not downloaded; "
+        "upload the file to {platform} again",
+    },
+    "download_refused_credentials": {
+        "ko": "파일 주소에 사용자 이름·비밀번호가 들어 있어 보안상 내려받지 않았습니다({host})",
+        "en": "the file address carries a user name or password, so it was not downloaded ({host})",
+    },
+    "download_refused_redirects": {
+        "ko": "파일 서버가 너무 여러 번 넘겨 보내 내려받지 않았습니다({host}). 다시 올려 주세요",
+        "en": "the file server redirected too many times ({host}); upload the file again",
+    },
     "attachment_truncated": {
         "ko": "첨부파일 '{name}'이(가) 길어 앞부분 {chars}자만 읽었습니다. 필요한 부분만 나눠 보내 주세요.",
         "en": "The attachment '{name}' is long; only its first {chars} characters were read. Send the part you need.",

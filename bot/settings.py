@@ -7,9 +7,13 @@ decides (departments, assistants, policies) lives in app.yaml. Secrets never go 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Comma-separated in the environment: GOVBOT_TEAMS_ONPREM_FILE_HOSTS=files.intra.go.kr,127.0.0.1:9000
+HostPatterns = Annotated[tuple[str, ...], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -42,6 +46,11 @@ class Settings(BaseSettings):
         None, description="Bot Connector URL for posting to channels not heard from since start"
     )
     teams_update_seconds: float = Field(1.5, description="Minimum interval between updates of the '작성 중…' message")
+    # Attachments are downloaded only from Teams' own hosts (SSRF guard, bot/net/safe_fetch.py). On-premises servers
+    # and test fakes must be named here; they may use plain HTTP and private/loopback addresses.
+    teams_onprem_file_hosts: HostPatterns = Field(
+        (), description="Extra attachment hosts for on-premises/tests: host, *.domain or host:port, comma separated"
+    )
     # Slack (adapters/slack). Credentials use Slack's own variable names, without the GOVBOT_ prefix.
     slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
     slack_signing_secret: SecretStr | None = Field(
@@ -49,9 +58,21 @@ class Settings(BaseSettings):
     )
     slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"))
     slack_api_url: str | None = Field(None, description="Slack Web API base URL, e.g. an on-premises proxy")
+    # As for Teams: extra download hosts for on-premises/tests (the bot token still goes only to files.slack.com and
+    # the slack_api_url host and port).
+    slack_onprem_file_hosts: HostPatterns = Field(
+        (), description="Extra file hosts for on-premises/tests: host, *.domain or host:port, comma separated"
+    )
     slack_socket_mode: bool = False  # connect out over a WebSocket instead of receiving HTTP
     slack_answer_bots: bool = False  # answer messages written by other bots (never our own)
     slack_update_seconds: float = 1.5  # how often a streaming answer edits its "작성 중…" message
+
+    @field_validator("teams_onprem_file_hosts", "slack_onprem_file_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @property
     def public_url(self) -> str:

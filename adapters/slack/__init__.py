@@ -52,6 +52,7 @@ def build_adapter(runtime: Runtime) -> SlackAdapter | None:
         contact=config.organisation.support_contact,
         max_upload_bytes=settings.max_upload_mb * 1024 * 1024,
         api_url=settings.slack_api_url,
+        onprem_file_hosts=settings.slack_onprem_file_hosts,
         answer_bots=settings.slack_answer_bots,
         update_seconds=settings.slack_update_seconds,
         socket_mode=settings.slack_socket_mode,

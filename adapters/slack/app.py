@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -26,7 +25,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import events
-from adapters.slack.files import FileTransfer
+from adapters.slack.files import FileTransfer, download_policy
 from adapters.slack.home import home_view
 from adapters.slack.poster import ReplyPoster, explain
 from adapters.slack.progress import SlackProgress
@@ -86,6 +85,7 @@ class SlackAdapter:
         contact: str,
         max_upload_bytes: int,
         api_url: str | None = None,
+        onprem_file_hosts: Sequence[str] = (),
         answer_bots: bool = False,
         update_seconds: float = 1.5,
         socket_mode: bool = False,
@@ -100,9 +100,13 @@ class SlackAdapter:
         self._is_command = is_command
         self._is_bot_thread = is_bot_thread
         self.client = web_client(token, api_url)
-        extra_hosts = [urlsplit(api_url).hostname or ""] if api_url else []
         self.files = FileTransfer(
-            self.client, token, max_upload_bytes, contact=contact, locale=locale, extra_hosts=extra_hosts
+            self.client,
+            token,
+            max_upload_bytes,
+            contact=contact,
+            locale=locale,
+            policy=download_policy(api_url, onprem_file_hosts),
         )
         self.users = UserDirectory(self.client)
         self.poster = ReplyPoster(self.client, self.files, locale)

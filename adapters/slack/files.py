@@ -1,7 +1,8 @@
 """Attachments in (downloaded with the bot token) and result files out (files upload v2).
 
-The bot token is sent only to Slack's own file hosts (or the configured on-premises proxy), never
-to an arbitrary URL found in an event.
+Downloads go through bot/net/safe_fetch.py: only from files.slack.com, the configured Web API host and
+port, and hosts named in slack_onprem_file_hosts; the bot token is sent only to files.slack.com and the
+slack_api_url host and port, never after a redirect to another host.
 """
 
 from __future__ import annotations
@@ -17,11 +18,28 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import Attachment, FilePart
 from bot.i18n import t
+from bot.net.safe_fetch import DownloadPolicy, DownloadRefused, HostList, TooLarge, fetch, refusal_message
 
 log = logging.getLogger(__name__)
 
 READABLE_SUFFIXES = (".csv", ".xlsx", ".txt", ".pdf", ".docx", ".hwpx")
-_CHUNK = 64 * 1024
+SLACK_FILE_HOSTS = ("files.slack.com",)
+
+
+def download_policy(api_url: str | None, onprem_hosts: Sequence[str] = ()) -> DownloadPolicy:
+    """Slack's file host plus the configured Web API origin (an on-premises proxy) receive the token."""
+    token_hosts = list(SLACK_FILE_HOSTS)
+    if api_url:
+        parts = urlsplit(api_url)
+        if parts.hostname:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+            token_hosts.append(f"{host}:{port}")
+    return DownloadPolicy(
+        allowed=HostList.of(token_hosts),
+        onprem=HostList.of(onprem_hosts),
+        credential_hosts=HostList.of(token_hosts),
+    )
 
 
 def _suffix(name: str) -> str:
@@ -42,18 +60,14 @@ class FileTransfer:
         *,
         contact: str,
         locale: str,
-        extra_hosts: Sequence[str] = (),
+        policy: DownloadPolicy | None = None,
     ):
         self.client = client
         self._token = token
         self.max_bytes = max_bytes
         self.contact = contact
         self.locale = locale
-        self._hosts = {h.lower() for h in extra_hosts if h}
-
-    def _may_send_token(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return host == "slack.com" or host.endswith(".slack.com") or host in self._hosts
+        self._policy = policy or download_policy(None)
 
     async def attachments(self, files: Sequence[Mapping[str, Any]]) -> tuple[Attachment, ...]:
         """Every file of a message as an Attachment; one that cannot be read carries `error`."""
@@ -70,10 +84,15 @@ class FileTransfer:
         url = file.get("url_private_download") or file.get("url_private")
         if not url and file.get("id"):
             url = await self._url_from_info(str(file["id"]))
-        if not url or not self._may_send_token(str(url)):
+        if not url:
             return self._failed(name, content_type, "no download URL")
         try:
             return await self._fetch(str(url), name, content_type)
+        except DownloadRefused as refused:
+            log.warning("slack file download refused (%s): %s", refused.reason, refused.host)
+            return Attachment(name, content_type, error=refusal_message(refused, "Slack", self.locale))
+        except TooLarge as too_large:
+            return self._too_large(name, content_type, too_large.seen)
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("slack file download failed: %s", type(error).__name__)
             return self._failed(name, content_type, type(error).__name__)
@@ -89,22 +108,15 @@ class FileTransfer:
 
     async def _fetch(self, url: str, name: str, content_type: str) -> Attachment:
         headers = {"Authorization": f"Bearer {self._token}"}
-        timeout = aiohttp.ClientTimeout(total=60)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.get(url, headers=headers) as response:
-                if response.status != 200:
-                    return self._failed(name, content_type, f"HTTP {response.status}")
-                # Without files:read Slack answers 200 with its sign-in page instead of the file.
-                if response.content_type == "text/html" and not name.lower().endswith((".html", ".htm")):
-                    return Attachment(
-                        name, content_type, error=t("slack_file_no_permission", self.locale, contact=self.contact)
-                    )
-                data = bytearray()
-                async for chunk in response.content.iter_chunked(_CHUNK):
-                    data += chunk
-                    if len(data) > self.max_bytes:
-                        return self._too_large(name, content_type, len(data))
-        return Attachment(name, content_type, bytes(data))
+        got = await fetch(url, self._policy, max_bytes=self.max_bytes, credentials=headers, timeout_seconds=60)
+        if got.status != 200:
+            return self._failed(name, content_type, f"HTTP {got.status}")
+        # Without files:read Slack answers 200 with its sign-in page instead of the file.
+        if got.content_type == "text/html" and not name.lower().endswith((".html", ".htm")):
+            return Attachment(
+                name, content_type, error=t("slack_file_no_permission", self.locale, contact=self.contact)
+            )
+        return Attachment(name, content_type, got.data)
 
     def _too_large(self, name: str, content_type: str, size: int) -> Attachment:
         limit_mb = self.max_bytes // (1024 * 1024)

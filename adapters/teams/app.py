@@ -27,7 +27,7 @@ from msrest.serialization import Model
 
 from adapters.teams.connector import GovbotCloudAdapter
 from adapters.teams.credentials import BotFrameworkConfig
-from adapters.teams.files import FILES_ROUTE, AttachmentFetcher, FileLinks
+from adapters.teams.files import FILES_ROUTE, AttachmentFetcher, FileLinks, download_policy
 from adapters.teams.handler import GovbotTeamsHandler, HandlerOptions
 from adapters.teams.poster import TeamsPoster
 from adapters.teams.retry import RetryPolicy
@@ -73,7 +73,9 @@ class TeamsEndpoint:
             fallback_tenant_id=self.credentials.APP_TENANTID,
             bot_id=self.credentials.APP_ID,
         )
-        fetcher = AttachmentFetcher(settings.max_upload_mb * 1024 * 1024, allow_http=self.credentials.emulator_mode)
+        fetcher = AttachmentFetcher(
+            settings.max_upload_mb * 1024 * 1024, policy=download_policy(settings.teams_onprem_file_hosts)
+        )
         self.handler = GovbotTeamsHandler(
             runtime.bot,
             config,

@@ -2,7 +2,9 @@
 
 In: a personal chat's file arrives as a `file.download.info` attachment with a short-lived
 `downloadUrl` (pre-authorised by Teams; no bot token needed). We stream it with a size cap, so a huge
-file costs nothing, and every failure becomes an `Attachment.error` the bot answers about.
+file costs nothing, and every failure becomes an `Attachment.error` the bot answers about. The URL is
+chosen by whoever posts the activity, so it is fetched only from Teams' own download hosts (or hosts
+named in teams_onprem_file_hosts) through bot/net/safe_fetch.py, never from internal addresses.
 Out: bots cannot attach arbitrary bytes to a channel message, so result files are served by govbot
 behind an unguessable, expiring link shown as a card button.
 """
@@ -10,7 +12,8 @@ behind an unguessable, expiring link shown as a card button.
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote, urlsplit
+from collections.abc import Sequence
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -19,17 +22,28 @@ from adapters.teams.activities import FileRef
 from bot.conversation import Attachment, FilePart
 from bot.downloads import Downloads
 from bot.i18n import t
+from bot.net.safe_fetch import DownloadPolicy, DownloadRefused, HostList, TooLarge, fetch, refusal_message
 
 log = logging.getLogger(__name__)
 FILES_ROUTE = "/api/teams/files/{token}"
 _OWNER = "teams"  # links are capabilities: whoever holds the unguessable token within its lifetime
 
 
+# Where Teams puts attachment bytes: inline images and Bot Framework attachments on the connector's hosts,
+# personal-chat files (file consent / file.download.info `downloadUrl`) on SharePoint / OneDrive for Business.
+TEAMS_FILE_HOSTS = ("smba.trafficmanager.net", "*.botframework.com", "*.sharepoint.com")
+
+
+def download_policy(onprem_hosts: Sequence[str] = ()) -> DownloadPolicy:
+    """Teams' own hosts (HTTPS, public addresses) plus the installation's on-premises/test hosts."""
+    return DownloadPolicy(allowed=HostList.of(TEAMS_FILE_HOSTS), onprem=HostList.of(onprem_hosts))
+
+
 class AttachmentFetcher:
-    def __init__(self, max_bytes: int, *, allow_http: bool, timeout_seconds: float = 30):
+    def __init__(self, max_bytes: int, *, policy: DownloadPolicy | None = None, timeout_seconds: float = 30):
         self._max = max_bytes
-        self._allow_http = allow_http  # plain http only in emulator mode (the fake connector on 127.0.0.1)
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._policy = policy or download_policy()
+        self._timeout = timeout_seconds
 
     async def fetch_all(self, refs: list[FileRef], locale: str) -> tuple[Attachment, ...]:
         return tuple([await self.fetch(ref, locale) for ref in refs])
@@ -38,40 +52,23 @@ class AttachmentFetcher:
         limit_mb = max(1, self._max // (1024 * 1024))
         if not ref.url:
             return Attachment(ref.name, ref.content_type, error=t("teams_attachment_no_url", locale))
-        scheme = urlsplit(ref.url).scheme
-        if scheme != "https" and not (self._allow_http and scheme == "http"):
-            return Attachment(
-                ref.name, ref.content_type, error=t("teams_attachment_failed", locale, reason=f"{scheme} URL")
-            )
         try:
-            async with aiohttp.ClientSession(timeout=self._timeout) as session:
-                async with session.get(ref.url) as response:
-                    if response.status != 200:
-                        return Attachment(
-                            ref.name,
-                            ref.content_type,
-                            error=t("teams_attachment_failed", locale, reason=f"HTTP {response.status}"),
-                        )
-                    declared = response.content_length
-                    if declared is not None and declared > self._max:
-                        return Attachment(
-                            ref.name, ref.content_type, error=t("teams_attachment_too_large", locale, limit=limit_mb)
-                        )
-                    data = bytearray()
-                    async for chunk in response.content.iter_chunked(64 * 1024):
-                        data.extend(chunk)
-                        if len(data) > self._max:
-                            return Attachment(
-                                ref.name,
-                                ref.content_type,
-                                error=t("teams_attachment_too_large", locale, limit=limit_mb),
-                            )
-                    return Attachment(ref.name, ref.content_type, bytes(data))
+            got = await fetch(ref.url, self._policy, max_bytes=self._max, timeout_seconds=self._timeout)
+        except DownloadRefused as refused:
+            log.warning("Teams attachment download refused (%s): %s", refused.reason, refused.host)
+            return Attachment(ref.name, ref.content_type, error=refusal_message(refused, "Teams", locale))
+        except TooLarge:
+            return Attachment(ref.name, ref.content_type, error=t("teams_attachment_too_large", locale, limit=limit_mb))
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("Teams attachment download failed: %s", type(error).__name__)
             return Attachment(
                 ref.name, ref.content_type, error=t("teams_attachment_failed", locale, reason=type(error).__name__)
             )
+        if got.status != 200:
+            return Attachment(
+                ref.name, ref.content_type, error=t("teams_attachment_failed", locale, reason=f"HTTP {got.status}")
+            )
+        return Attachment(ref.name, ref.content_type, got.data)
 
 
 class FileLinks:

@@ -41,6 +41,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # id -> (content type, data)
+    redirects: dict[str, str] = field(default_factory=dict)  # id -> Location the file download answers with
     file_requests: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_url
@@ -78,6 +79,11 @@ class FakeSlack:
             "url_private": f"{self.base_url}/files-pri/{TEAM_ID}-{file_id}/{name}",
             "url_private_download": f"{self.base_url}/files-pri/{TEAM_ID}-{file_id}/download/{name}",
         }
+
+    def add_redirect(self, file_id: str, name: str, location: str) -> dict[str, Any]:
+        """A private file whose download answers 302 to `location` (a file host moved, or a hostile one)."""
+        self.redirects[file_id] = location
+        return self.add_file(file_id, name, b"", "text/plain")
 
     # ---- scripting ----------------------------------------------------------------------
 
@@ -230,6 +236,8 @@ class FakeSlack:
             # Slack answers an unauthenticated download with its sign-in page.
             return web.Response(text="<html>sign in</html>", content_type="text/html")
         file_id = request.path.split("/")[2].split("-", 1)[1]
+        if file_id in self.redirects:
+            raise web.HTTPFound(self.redirects[file_id])
         content_type, data = self.files[file_id]
         return web.Response(body=data, content_type=content_type)
 

@@ -63,6 +63,8 @@ async def fake_slack():
 @pytest.fixture
 def slack_govbot(start_govbot, fake_slack):
     def start(**overrides):
+        # The fake Slack serves files from 127.0.0.1: an on-premises/test host that must be named explicitly.
+        overrides.setdefault("slack_onprem_file_hosts", [f"127.0.0.1:{fake_slack.port}"])
         return start_govbot(env=slack_env(), slack_api_url=fake_slack.api_url, slack_update_seconds=0.2, **overrides)
 
     return start

@@ -337,7 +337,8 @@ async def test_attachments_are_downloaded_and_failures_are_told(start_govbot, fa
         ]
         return activity
 
-    async with start_govbot(max_upload_mb=1) as gb:
+    # The fake connector serves the files from 127.0.0.1: named explicitly as an on-premises/test host.
+    async with start_govbot(max_upload_mb=1, teams_onprem_file_hosts=[f"127.0.0.1:{connector.port}"]) as gb:
         await post_activity(
             gb.url, with_file("이 목록 요약해 줘", "민원목록.txt", connector.url + "files/complaints.txt")
         )
