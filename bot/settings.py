@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         None, description="Bot Connector URL for posting to channels not heard from since start"
     )
     teams_update_seconds: float = Field(1.5, description="Minimum interval between updates of the '작성 중…' message")
+    # Development only: without MicrosoftAppId, /api/messages is mounted unauthenticated for the Bot Framework
+    # Emulator (or a fake connector), answering only TCP peers on this machine. Off: no Teams endpoint at all.
+    teams_dev_emulator: bool = Field(False, description="Unauthenticated Teams endpoint for local development only")
     # Slack (adapters/slack). Credentials use Slack's own variable names, without the GOVBOT_ prefix.
     slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
     slack_signing_secret: SecretStr | None = Field(

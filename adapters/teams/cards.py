@@ -3,6 +3,7 @@
 Teams refuses messages over about 28 KB, so a card is rebuilt with tighter text and row limits until
 its JSON fits `max_bytes`; what was cut is said on the card. Buttons become Action.Execute (Universal
 Actions, so the invoke can answer in place) with an Action.Submit fallback for older clients.
+A TextBlock shows Markdown tables as raw pipes, so tables the model writes become Table elements.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
+
+from markdown_it import MarkdownIt
 
 from adapters.teams.activities import ACTION_KEY
 from bot.conversation import Button, Buttons, DepartmentSummary, FilePart, Reply, Section, Table
@@ -27,6 +30,7 @@ _LIMITS: tuple[tuple[int | None, int | None], ...] = (
     (300, 3),
 )
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
+_MARKDOWN = MarkdownIt("commonmark").enable("table")  # GFM tables, parsed as GitHub does (pipes in code stay text)
 
 FileLink = Callable[[FilePart], str]
 
@@ -66,6 +70,64 @@ def markdown_for_card(text: str) -> str:
     return _HEADING.sub(lambda m: f"**{m.group(1)}**", text)
 
 
+def split_markdown_tables(text: str) -> list[str | Table]:
+    """The text as Markdown runs and the top-level GFM tables between them, in order (cells keep inline Markdown).
+
+    Tables inside lists, quotes or code blocks stay text: cutting them out would break the surrounding block.
+    """
+    if "|" not in text:
+        return [text]
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")  # the line numbering markdown-it's maps use
+    lines = normalised.split("\n")
+    pieces: list[str | Table] = []
+    tokens = _MARKDOWN.parse(normalised)
+    start = 0
+    for index, token in enumerate(tokens):
+        if token.type != "table_open" or token.level != 0 or token.map is None:
+            continue
+        first, end = token.map
+        table = _table_from_tokens(tokens, index)
+        if table is None:
+            continue
+        before = "\n".join(lines[start:first]).strip("\n")
+        if before.strip():
+            pieces.append(before)
+        pieces.append(table)
+        start = end
+    rest = "\n".join(lines[start:]).strip("\n")
+    if rest.strip() or not pieces:
+        pieces.append(rest if pieces else text)
+    return pieces
+
+
+def _table_from_tokens(tokens: list[Any], start: int) -> Table | None:
+    header: list[str] = []
+    rows: list[list[str]] = []
+    current: list[str] | None = None
+    in_head = False
+    for token in tokens[start + 1 :]:
+        if token.type == "table_close":
+            break
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            current = []
+        elif token.type == "tr_close" and current is not None:
+            if in_head:
+                header = current
+            else:
+                rows.append(current)
+            current = None
+        elif token.type == "inline" and current is not None:
+            current.append(token.content.strip())
+    if not header:
+        return None
+    width = len(header)
+    return Table(tuple(header), tuple(tuple((r + [""] * width)[:width]) for r in rows))
+
+
 def _text_block(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
@@ -85,18 +147,21 @@ def _build(
         for section in sections:
             body.append(_text_block(section.heading, weight="Bolder", size="Medium", spacing="Medium"))
             clipped = _clip(section.body, budget)
-            truncated |= clipped != section.body
-            body.append(_text_block(markdown_for_card(clipped), spacing="Small"))
+            elements, cut = _markdown_elements(clipped, row_limit, text_limit)
+            truncated |= cut or clipped != section.body
+            if elements:
+                elements[0]["spacing"] = "Small"
+            body.extend(elements)
     elif reply.text:
         clipped = _clip(reply.text, text_limit)
-        truncated |= clipped != reply.text
-        block = _text_block(markdown_for_card(clipped))
+        elements, cut = _markdown_elements(clipped, row_limit, text_limit)
+        truncated |= cut or clipped != reply.text
         if reply.kind in ("error", "refusal"):
             body.append(
-                {"type": "Container", "style": "attention" if reply.kind == "error" else "warning", "items": [block]}
+                {"type": "Container", "style": "attention" if reply.kind == "error" else "warning", "items": elements}
             )
         else:
-            body.append(block)
+            body.extend(elements)
     for part in reply.parts:
         if isinstance(part, Table):
             table, cut = _table(part, row_limit, text_limit)
@@ -130,6 +195,20 @@ def _build(
     if actions:
         card["actions"] = actions
     return card
+
+
+def _markdown_elements(text: str, row_limit: int | None, text_limit: int | None) -> tuple[list[dict[str, Any]], bool]:
+    """Markdown text as TextBlocks, with its tables as Table elements (and whether rows were cut)."""
+    elements: list[dict[str, Any]] = []
+    cut = False
+    for piece in split_markdown_tables(text):
+        if isinstance(piece, Table):
+            table, table_cut = _table(piece, row_limit, text_limit)
+            elements.extend(table)
+            cut |= table_cut
+        else:
+            elements.append(_text_block(markdown_for_card(piece)))
+    return elements, cut
 
 
 def _table(part: Table, row_limit: int | None, text_limit: int | None) -> tuple[list[dict[str, Any]], bool]:
