@@ -31,6 +31,7 @@ _LIMITS: tuple[tuple[int | None, int | None], ...] = (
 )
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
 _MARKDOWN = MarkdownIt("commonmark").enable("table")  # GFM tables, parsed as GitHub does (pipes in code stay text)
+_MAX_TABLE_COLUMNS = 12  # wider tables are unreadable in Teams (and each cell costs ~100 bytes): left as text
 
 FileLink = Callable[[FilePart], str]
 
@@ -122,7 +123,7 @@ def _table_from_tokens(tokens: list[Any], start: int) -> Table | None:
             current = None
         elif token.type == "inline" and current is not None:
             current.append(token.content.strip())
-    if not header:
+    if not header or len(header) > _MAX_TABLE_COLUMNS:
         return None
     width = len(header)
     return Table(tuple(header), tuple(tuple((r + [""] * width)[:width]) for r in rows))

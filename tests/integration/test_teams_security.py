@@ -16,6 +16,8 @@ from bot.server import build_app
 from bot.store.models import DepartmentRole, QuotaOverride, UsageRecord
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.integration.teams import (
+    TRAFFIC_CHANNEL,
+    channel_mention,
     execute_invoke,
     personal_message,
     post_activity,
@@ -132,21 +134,36 @@ async def test_dev_emulator_is_refused_in_a_production_installation(start_govbot
 
 
 async def test_file_links_do_not_follow_a_forged_host_header(start_govbot, fake_openai, connector):
-    # Attack: Host header poisoning. A request with `Host: evil.example` used to set the base of every later
-    # result-file link, so the next official's "파일 받기" button would send them (and the token) to the attacker.
+    # Attack: Host header poisoning. Any request to /api/messages, even one refused, with `Host: evil.example` set
+    # the base of every later result-file link: the next "파일 받기" button govbot posts (here the complaint-triage
+    # XLSX forwarded into a channel, and an Action.Execute answer) would send officials and the file token there.
+    fake_openai.reply_with("네.")
     async with start_govbot(teams_dev_emulator=True) as gb:
 
         async def export(action, identity):
             return Reply("민원 분류 결과입니다.", kind="answer", parts=[FilePart("분류결과.csv", "text/csv", b"a,b\n")])
 
         gb.runtime.bot.services.actions["export"] = export
-        status, _ = await post_activity(
-            gb.url, execute_invoke(connector.url, "export", "batch-1"), {"Host": "evil.example"}
-        )
+        await post_activity(gb.url, channel_mention(connector.url, "테스트"))  # govbot hears the channel
+        await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "네." in texts_of(m.card)])
+
+        poisoned = {"Host": "evil.example"}
+        refused = personal_message("https://smba.trafficmanager.net/kr/", "안녕하세요")
+        assert (await post_activity(gb.url, refused, poisoned))[0] in (401, 403)  # refused, yet it counted
+        status, body = await post_activity(gb.url, execute_invoke(connector.url, "export", "batch-1"), poisoned)
         assert status == 200
-        status, body = await post_activity(gb.url, execute_invoke(connector.url, "export", "batch-2"))
         link = next(a for a in body["value"]["actions"] if a["type"] == "Action.OpenUrl")["url"]
         assert "evil.example" not in link and link.startswith(gb.url + "/api/teams/files/")
+
+        poster = gb.runtime.bot.services.posters["teams"]
+        forwarded = Reply("[민원 이관] 분류 결과", kind="info", parts=[FilePart("분류결과.xlsx", "text/csv", b"x")])
+        assert await poster.post(TRAFFIC_CHANNEL, forwarded)
+        card = connector.of_kind("create")[-1].body["activity"]["attachments"][0]["content"]
+        link = next(a for a in card["actions"] if a["type"] == "Action.OpenUrl")["url"]
+        assert "evil.example" not in link and link.startswith(gb.url + "/api/teams/files/")
+        async with aiohttp.ClientSession() as session:
+            async with session.get(link) as response:
+                assert response.status == 200 and await response.read() == b"x"
 
 
 async def test_with_an_app_id_a_public_url_is_required_and_named(start_govbot, connector):
