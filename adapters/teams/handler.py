@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Container
@@ -32,6 +33,7 @@ from bot.i18n import t
 
 log = logging.getLogger(__name__)
 RAW_KEY = "govbot.raw_activity"  # the activity JSON as Teams posted it, kept on the turn state
+_VERB_SHOWN = re.compile(r"[A-Za-z0-9_.:-]{1,60}")
 BUILTIN_ACTIONS = frozenset({"feedback"})  # answered by the dispatcher itself, not a registered action handler
 
 
@@ -216,7 +218,8 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         locale = self._locale(raw)
         if verb not in BUILTIN_ACTIONS and verb not in self.actions:
             log.info("Teams card action with an unknown verb refused")
-            return Reply(t("teams_action_unknown", locale, verb=verb[:60]), kind="error")
+            shown = verb if _VERB_SHOWN.fullmatch(verb) else "?"  # never echo Markdown or links the sender wrote
+            return Reply(t("teams_action_unknown", locale, verb=shown), kind="error")
         email = await self._email(context, raw)
         reply = await self.bot.handle_action(acts.to_action(raw, verb, value, email=email))
         if reply is None and not self._known(raw, email):

@@ -223,6 +223,8 @@ async def test_unknown_action_execute_verb_is_refused_not_reported_done(start_go
         assert status == 400
         assert body["type"] == "application/vnd.microsoft.error" and body["statusCode"] == 400
         assert "delete_all_complaints" in body["value"]["message"] and "처리했습니다" not in str(body)
+        status, body = await post_activity(gb.url, execute_invoke(connector.url, "[여기](https://evil.example)", "1"))
+        assert status == 400 and "evil.example" not in body["value"]["message"]  # the sender's Markdown is not echoed
 
         # A known verb from someone govbot does not know is refused as well, with what to do.
         stranger = user(aad="aad-stranger", name="홍길동", account="29:stranger")
