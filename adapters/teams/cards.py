@@ -31,6 +31,7 @@ _LIMITS: tuple[tuple[int | None, int | None], ...] = (
 )
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
 _MARKDOWN = MarkdownIt("commonmark").enable("table")  # GFM tables, parsed as GitHub does (pipes in code stay text)
+_DELIMITER_ROW = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.MULTILINE)
 _MAX_TABLE_COLUMNS = 12  # wider tables are unreadable in Teams (and each cell costs ~100 bytes): left as text
 
 FileLink = Callable[[FilePart], str]
@@ -45,8 +46,9 @@ def reply_card(
 ) -> dict[str, Any]:
     """The reply as one Adaptive Card within `max_bytes` (tables as Table elements, notice and sources as footer)."""
     card: dict[str, Any] = {}
+    pieces = _Pieces()  # Markdown parsed once per text, whatever the limits tried
     for text_limit, row_limit in _LIMITS:
-        card = _build(reply, locale, file_link, text_limit, row_limit)
+        card = _build(reply, locale, file_link, text_limit, row_limit, pieces)
         if card_size(card) <= max_bytes:
             return card
     return card  # the tightest rendering; only pathological inputs (hundreds of buttons) get here
@@ -76,8 +78,8 @@ def split_markdown_tables(text: str) -> list[str | Table]:
 
     Tables inside lists, quotes or code blocks stay text: cutting them out would break the surrounding block.
     """
-    if "|" not in text:
-        return [text]
+    if not _DELIMITER_ROW.search(text):
+        return [text]  # no `|---|` row, no table: most answers never reach the (pure-Python) parser
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")  # the line numbering markdown-it's maps use
     lines = normalised.split("\n")
     pieces: list[str | Table] = []
@@ -134,7 +136,12 @@ def _text_block(text: str, **extra: Any) -> dict[str, Any]:
 
 
 def _build(
-    reply: Reply, locale: str, file_link: FileLink | None, text_limit: int | None, row_limit: int | None
+    reply: Reply,
+    locale: str,
+    file_link: FileLink | None,
+    text_limit: int | None,
+    row_limit: int | None,
+    pieces: _Pieces,
 ) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
@@ -147,16 +154,14 @@ def _build(
         budget = None if text_limit is None else max(text_limit // len(sections), 200)
         for section in sections:
             body.append(_text_block(section.heading, weight="Bolder", size="Medium", spacing="Medium"))
-            clipped = _clip(section.body, budget)
-            elements, cut = _markdown_elements(clipped, row_limit, text_limit)
-            truncated |= cut or clipped != section.body
+            elements, cut = _markdown_elements(pieces.of(section.body), row_limit, budget)
+            truncated |= cut
             if elements:
                 elements[0]["spacing"] = "Small"
             body.extend(elements)
     elif reply.text:
-        clipped = _clip(reply.text, text_limit)
-        elements, cut = _markdown_elements(clipped, row_limit, text_limit)
-        truncated |= cut or clipped != reply.text
+        elements, cut = _markdown_elements(pieces.of(reply.text), row_limit, text_limit)
+        truncated |= cut
         if reply.kind in ("error", "refusal"):
             body.append(
                 {"type": "Container", "style": "attention" if reply.kind == "error" else "warning", "items": elements}
@@ -198,18 +203,47 @@ def _build(
     return card
 
 
-def _markdown_elements(text: str, row_limit: int | None, text_limit: int | None) -> tuple[list[dict[str, Any]], bool]:
-    """Markdown text as TextBlocks, with its tables as Table elements (and whether rows were cut)."""
+class _Pieces:
+    """split_markdown_tables, remembered for the texts of one reply (a card is built up to six times)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, list[str | Table]] = {}
+
+    def of(self, text: str) -> list[str | Table]:
+        if text not in self._seen:
+            self._seen[text] = split_markdown_tables(text)
+        return self._seen[text]
+
+
+_TABLE_CELL_COST = 20  # characters of text budget a table cell is charged besides its own text (its JSON weight)
+
+
+def _markdown_elements(
+    pieces: list[str | Table], row_limit: int | None, text_limit: int | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """Markdown runs as TextBlocks and tables as Table elements, within `text_limit` characters in all
+    (a table is charged for the cells it shows); returns the elements and whether anything was cut."""
     elements: list[dict[str, Any]] = []
-    cut = False
-    for piece in split_markdown_tables(text):
+    budget = text_limit
+    for piece in pieces:
+        if budget is not None and budget <= 0:
+            return elements, True  # what is left does not fit at this size
         if isinstance(piece, Table):
-            table, table_cut = _table(piece, row_limit, text_limit)
+            table, cut = _table(piece, row_limit, text_limit)
             elements.extend(table)
-            cut |= table_cut
+            if budget is not None:
+                shown = (piece.columns, *piece.rows[: row_limit if row_limit is not None else len(piece.rows)])
+                budget -= sum(len(cell) + _TABLE_CELL_COST for row in shown for cell in row)
+            if cut:
+                return elements, True
         else:
-            elements.append(_text_block(markdown_for_card(piece)))
-    return elements, cut
+            clipped = _clip(piece, budget)
+            elements.append(_text_block(markdown_for_card(clipped)))
+            if clipped != piece:
+                return elements, True
+            if budget is not None:
+                budget -= len(piece)
+    return elements, False
 
 
 def _table(part: Table, row_limit: int | None, text_limit: int | None) -> tuple[list[dict[str, Any]], bool]:
