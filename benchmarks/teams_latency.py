@@ -73,7 +73,11 @@ async def run(messages: int, concurrency: int) -> list[tuple[str, list[tuple[flo
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
-            config=APP_YAML, database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", port=0, teams_update_seconds=60
+            config=APP_YAML,
+            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+            port=0,
+            teams_update_seconds=60,
+            teams_dev_emulator=True,  # the fake connector on 127.0.0.1 stands in for Azure Bot Service
         )
         runtime = await build_runtime(settings, environ=dict(os.environ), config=config, migrate=True)
         runner = await start_server(runtime, "127.0.0.1", 0)

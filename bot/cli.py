@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from pathlib import Path
 
@@ -61,10 +62,12 @@ def _print_config_errors(error: ConfigInvalid) -> None:
 
 @app.command("check-config")
 def check_config(path: Path = typer.Argument(Path("app.yaml"), help="app.yaml 경로 / path")) -> None:
-    """app.yaml을 검사합니다 (오류가 있으면 종료 코드 2) / validate app.yaml (exit 2 on errors)."""
+    """app.yaml과 환경 설정을 검사합니다 (오류가 있으면 종료 코드 2) / validate app.yaml and settings (exit 2 on errors)."""
     from bot.audit.keys import AuditKeyInvalid, key_status
 
     config = _load_or_exit(path)
+    if not _check_environment():
+        raise typer.Exit(2)
     members = sum(len(d.members) for d in config.departments)
     out.print(
         f"[green]설정이 올바릅니다[/green] / configuration is valid: {config.organisation.name}, 부서 {len(config.departments)}개, 사용자 {members}명, 도우미 {len(config.assistants)}개(app.yaml)"
@@ -76,6 +79,27 @@ def check_config(path: Path = typer.Argument(Path("app.yaml"), help="app.yaml �
         raise typer.Exit(2) from None
     if warning is not None:
         err.print(f"[bold yellow]경고 / warning:[/bold yellow] {warning[0]}\n{warning[1]}", highlight=False)
+
+
+def _check_environment() -> bool:
+    """The settings that make an installation unsafe rather than merely wrong (e.g. development switches in
+    production); printed in Korean and English. False when one of them must be fixed before serving."""
+    from adapters.teams.credentials import BotFrameworkConfig
+    from adapters.teams.mode import setup_problems
+
+    settings = Settings()
+    problems = setup_problems(
+        BotFrameworkConfig.from_env(os.environ),
+        dev_emulator=settings.teams_dev_emulator,
+        public_url=settings.teams_public_url,
+        web_dev_login=settings.web_dev_login,
+    )
+    for problem in problems:
+        if problem.fatal:
+            err.print(f"[bold red]환경 설정 오류[/bold red] / settings error: {problem.message}", highlight=False)
+        else:
+            err.print(f"[yellow]환경 설정 경고[/yellow] / settings warning: {problem.message}", highlight=False)
+    return not any(p.fatal for p in problems)
 
 
 @db_app.command("upgrade")
@@ -158,6 +182,7 @@ async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-unt
         out.print(
             "[red]Slack이 연결되지 않았습니다. 위 로그의 설정 오류를 확인하세요. / Slack is not connected; see the log above.[/red]"
         )
+    _print_teams_status(runner.app, settings)
     if settings.web_dev_login:
         out.print(
             "[yellow]개발용 사용자 선택이 켜져 있습니다. 운영에서는 GOVBOT_WEB_DEV_LOGIN=false 로 끄고 행정포털 헤더를 쓰세요.[/yellow]"
@@ -171,6 +196,26 @@ async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-unt
     finally:
         await runner.cleanup()
         await runtime.close()
+
+
+def _print_teams_status(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from adapters.teams.app import TEAMS_KEY
+
+    endpoint = app.get(TEAMS_KEY)
+    if endpoint is None:
+        return
+    if endpoint.problems:
+        out.print(
+            "[red]Teams를 사용할 수 없습니다 / Teams is not usable:[/red] " + " ".join(endpoint.problems),
+            highlight=False,
+        )
+    elif endpoint.emulator:
+        out.print(
+            "[yellow]GOVBOT_TEAMS_DEV_EMULATOR: 인증 없는 개발용 Teams 엔드포인트(이 컴퓨터의 연결만) / "
+            "unauthenticated development Teams endpoint (connections from this machine only)[/yellow]"
+        )
+    else:
+        out.print(f"Teams: {settings.public_url.rstrip('/')}/api/messages")
 
 
 @app.command()

@@ -201,6 +201,47 @@ MESSAGES: dict[str, dict[str, str]] = {
     "teams_confirm_yes": {"ko": "예, {label}", "en": "Yes, {label}"},
     "teams_sources": {"ko": "출처", "en": "Sources"},
     "teams_action_done": {"ko": "처리했습니다.", "en": "Done."},
+    "teams_action_unknown": {
+        "ko": "이 버튼({verb})은 govbot이 처리할 수 없습니다. 오래된 카드일 수 있으니 질문을 다시 보내 새 카드를 받으세요.",
+        "en": "govbot cannot handle this button ({verb}); the card may be outdated. Ask again to get a new card.",
+    },
+    "teams_activity_incomplete": {
+        "ko": "Bot Framework 활동에 {fields} 항목이 없습니다. Teams(Azure Bot Service)가 보내는 형식으로 보내 주세요.",
+        "en": "The Bot Framework activity lacks {fields}. Send activities in the shape Teams (Azure Bot Service) posts.",
+    },
+    "teams_not_configured": {
+        "ko": "Teams 설정 오류: {problems}",
+        "en": "Teams is misconfigured: {problems}",
+    },
+    "teams_public_url_required": {
+        "ko": "MicrosoftAppId가 설정되면 GOVBOT_TEAMS_PUBLIC_URL(Teams 사용자가 결과 파일을 받을 govbot의 공개 주소, 예: "
+        "https://govbot.hanbit.go.kr)도 설정해야 합니다. 요청의 Host 헤더로 링크를 만들지 않기 위해서입니다.",
+        "en": "With MicrosoftAppId set, GOVBOT_TEAMS_PUBLIC_URL (govbot's public address where Teams users download "
+        "result files, e.g. https://govbot.hanbit.go.kr) is required, so links never come from a request's Host header.",
+    },
+    "teams_public_url_invalid": {
+        "ko": "GOVBOT_TEAMS_PUBLIC_URL은 http:// 또는 https:// 로 시작하는 전체 주소여야 합니다(현재: {url}).",
+        "en": "GOVBOT_TEAMS_PUBLIC_URL must be a full http:// or https:// address (now: {url}).",
+    },
+    "teams_dev_emulator_in_production": {
+        "ko": "GOVBOT_TEAMS_DEV_EMULATOR=true는 인증 없이 누구나 Teams 사용자로 행세할 수 있는 개발용 설정입니다. "
+        "운영 설정(GOVBOT_WEB_DEV_LOGIN=false)에서는 끄고 MicrosoftAppId와 MicrosoftAppPassword를 설정하세요.",
+        "en": "GOVBOT_TEAMS_DEV_EMULATOR=true is a development setting that lets anyone act as any Teams user without "
+        "authentication. Turn it off in production (GOVBOT_WEB_DEV_LOGIN=false) and set MicrosoftAppId and "
+        "MicrosoftAppPassword.",
+    },
+    "teams_dev_emulator_with_app_id": {
+        "ko": "MicrosoftAppId와 GOVBOT_TEAMS_DEV_EMULATOR=true가 함께 설정되어 있습니다. 에뮬레이터 설정은 무시되고 "
+        "모든 요청에 Bot Framework 토큰이 필요합니다. 혼동을 피하려면 GOVBOT_TEAMS_DEV_EMULATOR를 지우세요.",
+        "en": "MicrosoftAppId and GOVBOT_TEAMS_DEV_EMULATOR=true are both set; the emulator setting is ignored and every "
+        "request needs a Bot Framework token. Remove GOVBOT_TEAMS_DEV_EMULATOR to avoid confusion.",
+    },
+    "teams_emulator_not_local": {
+        "ko": "개발용 Teams 에뮬레이터 모드(GOVBOT_TEAMS_DEV_EMULATOR)는 이 컴퓨터에서 연결한 요청과 이 컴퓨터의 "
+        "serviceUrl(127.0.0.1)만 받습니다. Teams와 연결하려면 MicrosoftAppId와 MicrosoftAppPassword를 설정하세요.",
+        "en": "The development Teams emulator mode (GOVBOT_TEAMS_DEV_EMULATOR) accepts only connections from this machine "
+        "with a serviceUrl on this machine (127.0.0.1); set MicrosoftAppId and MicrosoftAppPassword to connect Teams.",
+    },
     "teams_welcome_title": {"ko": "{organisation} govbot입니다 👋", "en": "This is govbot for {organisation} 👋"},
     "teams_welcome_general": {
         "ko": "업무 질문, 문서 작성, 민원 정리를 돕는 AI 도우미입니다.",

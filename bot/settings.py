@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     teams_onprem_file_hosts: HostPatterns = Field(
         (), description="Extra attachment hosts for on-premises/tests: host, *.domain or host:port, comma separated"
     )
+    # Development only: without MicrosoftAppId, /api/messages is mounted unauthenticated for the Bot Framework
+    # Emulator (or a fake connector), answering only TCP peers on this machine. Off: no Teams endpoint at all.
+    teams_dev_emulator: bool = Field(False, description="Unauthenticated Teams endpoint for local development only")
     # Slack (adapters/slack). Credentials use Slack's own variable names, without the GOVBOT_ prefix.
     slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
     slack_signing_secret: SecretStr | None = Field(

@@ -22,6 +22,29 @@ _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
+def _text_at(activity: dict[str, Any], key: str, field: str) -> str:
+    container = activity.get(key)
+    value = container.get(field) if isinstance(container, dict) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def missing_fields(activity: dict[str, Any]) -> list[str]:
+    """What an activity needs before botbuilder may see it: where to answer, in which conversation, to whom.
+
+    Without these botbuilder fails half-way through the turn (a traceback and a 202 that answers nobody);
+    the sender gets a 400 naming them instead.
+    """
+    missing = []
+    service_url = activity.get("serviceUrl")
+    if not isinstance(service_url, str) or not service_url.strip():
+        missing.append("serviceUrl")
+    if not _text_at(activity, "conversation", "id"):
+        missing.append("conversation.id")
+    if activity.get("type") in ("message", "invoke", "conversationUpdate"):
+        missing.extend(f"{key}.id" for key in ("from", "recipient") if not _text_at(activity, key, "id"))
+    return missing
+
+
 def conversation_type(activity: dict[str, Any]) -> str:
     """ "personal", "channel" or "groupChat" (Teams' conversationType; personal when absent)."""
     conversation = activity.get("conversation") or {}

@@ -5,19 +5,22 @@ handler returns a plain JSON body (e.g. an Action.Execute card). Instead the act
 here and given to `process_activity`, and the InvokeResponse is written as it is. Messages are
 authenticated first (a bad token gets 401 at once), then answered in the background, so Teams gets its
 202 within its 15-second window however long the model takes.
+
+Who may post here (adapters/teams/mode.py): with MicrosoftAppId, only requests with a valid Bot Framework
+token; without it, nobody, unless GOVBOT_TEAMS_DEV_EMULATOR is switched on for development, and then
+only TCP connections from this machine naming a serviceUrl on this machine. Nothing the sender writes
+(body, Host or X-Forwarded-* headers) decides who the sender is or where result-file links point.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import logging
 import os
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import InvokeResponse, serializer_helper
@@ -25,12 +28,16 @@ from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthenticati
 from botbuilder.schema import Activity
 from msrest.serialization import Model
 
+from adapters.teams import activities as acts
 from adapters.teams.connector import GovbotCloudAdapter
 from adapters.teams.credentials import BotFrameworkConfig
 from adapters.teams.files import FILES_ROUTE, AttachmentFetcher, FileLinks, download_policy
 from adapters.teams.handler import GovbotTeamsHandler, HandlerOptions
+from adapters.teams.mode import TeamsMode, endpoint_problems, teams_mode
+from adapters.teams.netcheck import is_loopback_address, is_loopback_url, server_origin
 from adapters.teams.poster import TeamsPoster
 from adapters.teams.retry import RetryPolicy
+from bot.i18n import both
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -42,23 +49,22 @@ def _error(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": code, "message": message}, status=status)
 
 
-def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class TeamsEndpoint:
     def __init__(self, runtime: Runtime, environ: Mapping[str, str], retry: RetryPolicy | None = None):
         settings, config = runtime.settings, runtime.config
         self.credentials = BotFrameworkConfig.from_env(environ)
-        self.problems = self.credentials.problems()
+        self.mode = teams_mode(self.credentials, dev_emulator=settings.teams_dev_emulator)
+        self.emulator = self.mode is TeamsMode.EMULATOR
+        self.problems = endpoint_problems(
+            self.credentials,
+            dev_emulator=settings.teams_dev_emulator,
+            public_url=settings.teams_public_url,
+            web_dev_login=settings.web_dev_login,
+        )
         self.retry = retry or RetryPolicy()
         locale, contact = config.organisation.locale, config.organisation.support_contact
+        # With an app id, links come from GOVBOT_TEAMS_PUBLIC_URL only (required); in emulator mode from it or,
+        # failing that, from the address this server is bound to (see messages), never from a Host header.
         self.links = FileLinks(settings.teams_public_url, settings.public_url)
         self.adapter: GovbotCloudAdapter | None = None
         if not self.problems:
@@ -83,6 +89,7 @@ class TeamsEndpoint:
             self.links,
             self.poster,
             HandlerOptions(update_seconds=settings.teams_update_seconds),
+            actions=runtime.bot.services.actions,
         )
         self.store = runtime.store
         self._tasks: set[asyncio.Task[None]] = set()
@@ -93,8 +100,11 @@ class TeamsEndpoint:
         app.on_shutdown.append(self._drain)
         if self.problems:
             log.error("Teams adapter is not usable: %s", " ".join(self.problems))
-        elif self.credentials.emulator_mode:
-            log.info("Teams: no MicrosoftAppId, emulator mode (unauthenticated, loopback serviceUrl only)")
+        elif self.emulator:
+            log.warning(
+                "Teams: GOVBOT_TEAMS_DEV_EMULATOR development mode: unauthenticated, "
+                "connections from this machine with a loopback serviceUrl only"
+            )
 
     async def _connector_for(self, service_url: str) -> Any:
         assert self.adapter is not None
@@ -107,10 +117,12 @@ class TeamsEndpoint:
 
     async def messages(self, request: web.Request) -> web.StreamResponse:
         if self.adapter is None:
-            return _error(503, "teams_not_configured", "Teams 설정 오류: " + " ".join(self.problems))
+            return _error(503, "teams_not_configured", both("teams_not_configured", problems=" ".join(self.problems)))
         auth_header = request.headers.get("Authorization", "")
-        self.links.observe(str(request.url.origin()))
-        if not self.credentials.emulator_mode and not auth_header.startswith("Bearer "):
+        if self.emulator and not is_loopback_address(_peer_host(request)):
+            # The TCP peer, never a header (X-Forwarded-For) or the body, says where the request comes from.
+            return _error(403, "emulator_mode", both("teams_emulator_not_local"))
+        if not self.emulator and not auth_header.startswith("Bearer "):
             # Decided here, before botbuilder could go looking for signing keys.
             return _error(401, "unauthorized", "인증 토큰이 없습니다. / Missing Bot Framework token.")
         if "application/json" not in request.headers.get("Content-Type", ""):
@@ -122,13 +134,15 @@ class TeamsEndpoint:
             return _error(400, "bad_request", "Bot Framework 활동 JSON이 아닙니다. / Not a Bot Framework activity.")
         if not isinstance(raw, dict) or not activity.type:
             return _error(400, "bad_request", "활동 종류(type)가 없습니다. / The activity has no type.")
-        if self.credentials.emulator_mode and not _is_loopback(activity.service_url or ""):
-            return _error(
-                401,
-                "emulator_mode",
-                "MicrosoftAppId가 설정되지 않은 개발(에뮬레이터) 모드에서는 이 컴퓨터(127.0.0.1)의 serviceUrl만 받습니다. "
-                "Teams와 연결하려면 MicrosoftAppId와 MicrosoftAppPassword를 설정하세요. / Emulator mode (no MicrosoftAppId) "
-                "accepts only loopback serviceUrls; set MicrosoftAppId and MicrosoftAppPassword to connect Teams.",
+        missing = acts.missing_fields(raw)
+        if missing:
+            return _error(400, "bad_request", both("teams_activity_incomplete", fields=", ".join(missing)))
+        if self.emulator:
+            if not is_loopback_url(activity.service_url or ""):
+                return _error(403, "emulator_mode", both("teams_emulator_not_local"))
+            # Without GOVBOT_TEAMS_PUBLIC_URL, links point at the address this server is bound to (not the Host header).
+            self.links.observe(
+                server_origin(request.transport.get_extra_info("sockname") if request.transport else None)
             )
         try:
             authenticated = await self.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
@@ -171,6 +185,12 @@ class TeamsEndpoint:
             await asyncio.wait(list(self._tasks), timeout=10)
 
 
+def _peer_host(request: web.Request) -> str:
+    """The TCP peer's address as the socket reports it ("" for a Unix socket or a closed connection)."""
+    peer = request.transport.get_extra_info("peername") if request.transport is not None else None
+    return str(peer[0]) if isinstance(peer, tuple) and peer else ""
+
+
 def invoke_http_response(invoke: InvokeResponse | None) -> web.Response:
     """Write the handler's InvokeResponse as is: plain JSON bodies stay plain (msrest models are serialised)."""
     if invoke is None:
@@ -189,7 +209,11 @@ def _dumps(value: Any) -> str:
 
 
 def mount(app: web.Application, runtime: Runtime) -> None:
+    """Mount /api/messages only where Teams is configured (an app id, or the development emulator switch)."""
     endpoint = TeamsEndpoint(runtime, os.environ)
+    if endpoint.mode is TeamsMode.OFF:
+        log.debug("Teams not configured (no MicrosoftAppId): /api/messages is not served")
+        return
     endpoint.mount(app)
     app[TEAMS_KEY] = endpoint
     if endpoint.adapter is not None:

@@ -3,6 +3,7 @@
 Teams refuses messages over about 28 KB, so a card is rebuilt with tighter text and row limits until
 its JSON fits `max_bytes`; what was cut is said on the card. Buttons become Action.Execute (Universal
 Actions, so the invoke can answer in place) with an Action.Submit fallback for older clients.
+A TextBlock shows Markdown tables as raw pipes, so tables the model writes become Table elements.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
+
+from markdown_it import MarkdownIt
 
 from adapters.teams.activities import ACTION_KEY
 from bot.conversation import Button, Buttons, DepartmentSummary, FilePart, Reply, Section, Table
@@ -27,6 +30,9 @@ _LIMITS: tuple[tuple[int | None, int | None], ...] = (
     (300, 3),
 )
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
+_MARKDOWN = MarkdownIt("commonmark").enable("table")  # GFM tables, parsed as GitHub does (pipes in code stay text)
+_DELIMITER_ROW = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.MULTILINE)
+_MAX_TABLE_COLUMNS = 12  # wider tables are unreadable in Teams (and each cell costs ~100 bytes): left as text
 
 FileLink = Callable[[FilePart], str]
 
@@ -40,8 +46,9 @@ def reply_card(
 ) -> dict[str, Any]:
     """The reply as one Adaptive Card within `max_bytes` (tables as Table elements, notice and sources as footer)."""
     card: dict[str, Any] = {}
+    pieces = _Pieces()  # Markdown parsed once per text, whatever the limits tried
     for text_limit, row_limit in _LIMITS:
-        card = _build(reply, locale, file_link, text_limit, row_limit)
+        card = _build(reply, locale, file_link, text_limit, row_limit, pieces)
         if card_size(card) <= max_bytes:
             return card
     return card  # the tightest rendering; only pathological inputs (hundreds of buttons) get here
@@ -66,12 +73,75 @@ def markdown_for_card(text: str) -> str:
     return _HEADING.sub(lambda m: f"**{m.group(1)}**", text)
 
 
+def split_markdown_tables(text: str) -> list[str | Table]:
+    """The text as Markdown runs and the top-level GFM tables between them, in order (cells keep inline Markdown).
+
+    Tables inside lists, quotes or code blocks stay text: cutting them out would break the surrounding block.
+    """
+    if not _DELIMITER_ROW.search(text):
+        return [text]  # no `|---|` row, no table: most answers never reach the (pure-Python) parser
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")  # the line numbering markdown-it's maps use
+    lines = normalised.split("\n")
+    pieces: list[str | Table] = []
+    tokens = _MARKDOWN.parse(normalised)
+    start = 0
+    for index, token in enumerate(tokens):
+        if token.type != "table_open" or token.level != 0 or token.map is None:
+            continue
+        first, end = token.map
+        table = _table_from_tokens(tokens, index)
+        if table is None:
+            continue
+        before = "\n".join(lines[start:first]).strip("\n")
+        if before.strip():
+            pieces.append(before)
+        pieces.append(table)
+        start = end
+    rest = "\n".join(lines[start:]).strip("\n")
+    if rest.strip() or not pieces:
+        pieces.append(rest if pieces else text)
+    return pieces
+
+
+def _table_from_tokens(tokens: list[Any], start: int) -> Table | None:
+    header: list[str] = []
+    rows: list[list[str]] = []
+    current: list[str] | None = None
+    in_head = False
+    for token in tokens[start + 1 :]:
+        if token.type == "table_close":
+            break
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            current = []
+        elif token.type == "tr_close" and current is not None:
+            if in_head:
+                header = current
+            else:
+                rows.append(current)
+            current = None
+        elif token.type == "inline" and current is not None:
+            current.append(token.content.strip())
+    if not header or len(header) > _MAX_TABLE_COLUMNS:
+        return None
+    width = len(header)
+    return Table(tuple(header), tuple(tuple((r + [""] * width)[:width]) for r in rows))
+
+
 def _text_block(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
 
 def _build(
-    reply: Reply, locale: str, file_link: FileLink | None, text_limit: int | None, row_limit: int | None
+    reply: Reply,
+    locale: str,
+    file_link: FileLink | None,
+    text_limit: int | None,
+    row_limit: int | None,
+    pieces: _Pieces,
 ) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
@@ -84,19 +154,20 @@ def _build(
         budget = None if text_limit is None else max(text_limit // len(sections), 200)
         for section in sections:
             body.append(_text_block(section.heading, weight="Bolder", size="Medium", spacing="Medium"))
-            clipped = _clip(section.body, budget)
-            truncated |= clipped != section.body
-            body.append(_text_block(markdown_for_card(clipped), spacing="Small"))
+            elements, cut = _markdown_elements(pieces.of(section.body), row_limit, budget)
+            truncated |= cut
+            if elements:
+                elements[0]["spacing"] = "Small"
+            body.extend(elements)
     elif reply.text:
-        clipped = _clip(reply.text, text_limit)
-        truncated |= clipped != reply.text
-        block = _text_block(markdown_for_card(clipped))
+        elements, cut = _markdown_elements(pieces.of(reply.text), row_limit, text_limit)
+        truncated |= cut
         if reply.kind in ("error", "refusal"):
             body.append(
-                {"type": "Container", "style": "attention" if reply.kind == "error" else "warning", "items": [block]}
+                {"type": "Container", "style": "attention" if reply.kind == "error" else "warning", "items": elements}
             )
         else:
-            body.append(block)
+            body.extend(elements)
     for part in reply.parts:
         if isinstance(part, Table):
             table, cut = _table(part, row_limit, text_limit)
@@ -130,6 +201,49 @@ def _build(
     if actions:
         card["actions"] = actions
     return card
+
+
+class _Pieces:
+    """split_markdown_tables, remembered for the texts of one reply (a card is built up to six times)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, list[str | Table]] = {}
+
+    def of(self, text: str) -> list[str | Table]:
+        if text not in self._seen:
+            self._seen[text] = split_markdown_tables(text)
+        return self._seen[text]
+
+
+_TABLE_CELL_COST = 20  # characters of text budget a table cell is charged besides its own text (its JSON weight)
+
+
+def _markdown_elements(
+    pieces: list[str | Table], row_limit: int | None, text_limit: int | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """Markdown runs as TextBlocks and tables as Table elements, within `text_limit` characters in all
+    (a table is charged for the cells it shows); returns the elements and whether anything was cut."""
+    elements: list[dict[str, Any]] = []
+    budget = text_limit
+    for piece in pieces:
+        if budget is not None and budget <= 0:
+            return elements, True  # what is left does not fit at this size
+        if isinstance(piece, Table):
+            table, cut = _table(piece, row_limit, text_limit)
+            elements.extend(table)
+            if budget is not None:
+                shown = (piece.columns, *piece.rows[: row_limit if row_limit is not None else len(piece.rows)])
+                budget -= sum(len(cell) + _TABLE_CELL_COST for row in shown for cell in row)
+            if cut:
+                return elements, True
+        else:
+            clipped = _clip(piece, budget)
+            elements.append(_text_block(markdown_for_card(clipped)))
+            if clipped != piece:
+                return elements, True
+            if budget is not None:
+                budget -= len(piece)
+    return elements, False
 
 
 def _table(part: Table, row_limit: int | None, text_limit: int | None) -> tuple[list[dict[str, Any]], bool]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import OrderedDict
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +27,14 @@ from adapters.teams.files import AttachmentFetcher, FileLinks
 from adapters.teams.poster import TeamsPoster
 from adapters.teams.retry import status_of
 from bot.config import AppConfig
-from bot.conversation import Bot, Reply
-from bot.dispatch.identity import find_member
+from bot.conversation import Bot, Message, Reply
+from bot.dispatch.identity import find_member, resolve_identity
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
 RAW_KEY = "govbot.raw_activity"  # the activity JSON as Teams posted it, kept on the turn state
+_VERB_SHOWN = re.compile(r"[A-Za-z0-9_.:-]{1,60}")
+BUILTIN_ACTIONS = frozenset({"feedback"})  # answered by the dispatcher itself, not a registered action handler
 
 
 def card_attachment(card: dict[str, Any]) -> BfAttachment:
@@ -99,7 +103,9 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         links: FileLinks,
         poster: TeamsPoster,
         options: HandlerOptions,
+        actions: Container[str] = frozenset(),
     ):
+        """`actions`: the verbs registered with the dispatcher (a live view: skills may add more after start)."""
         super().__init__()
         self.bot = bot
         self.config = config
@@ -107,6 +113,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         self.links = links
         self.poster = poster
         self.options = options
+        self.actions = actions
         self._emails: OrderedDict[str, str] = OrderedDict()
 
     async def run(self, context: TurnContext, raw: dict[str, Any]) -> None:
@@ -121,9 +128,10 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         raw: dict[str, Any] = context.turn_state[RAW_KEY]
         submitted = acts.submitted_action(raw)
         if submitted is not None:
-            reply = await self.bot.handle_action(acts.to_action(raw, *submitted, email=await self._email(context, raw)))
+            locale = self._locale(raw)
+            reply = await self._act(context, raw, *submitted)
             if reply is not None:
-                await context.send_activity(self._reply_activity(reply, self._locale(raw)))
+                await context.send_activity(self._reply_activity(reply, locale))
             return
         if not acts.is_addressed_to_bot(raw):
             return  # a channel message not meant for govbot (only possible with channel-wide permissions)
@@ -184,7 +192,16 @@ class GovbotTeamsHandler(TeamsActivityHandler):
             )
         locale = self._locale(raw)
         verb, value = executed
-        reply = await self.bot.handle_action(acts.to_action(raw, verb, value, email=await self._email(context, raw)))
+        reply = await self._act(context, raw, verb, value)
+        if reply is not None and reply.kind in ("error", "refusal") and not reply.parts:
+            # Not done: an error the client shows as such, never a "처리했습니다" for something that did not happen.
+            code = "BadRequest" if reply.kind == "error" else "Forbidden"
+            body = {
+                "statusCode": 400,
+                "type": "application/vnd.microsoft.error",
+                "value": {"code": code, "message": reply.text},
+            }
+            return InvokeResponse(status=400, body=body)
         if reply is None or verb == "feedback" or not (reply.parts or reply.kind == "answer"):
             text = reply.text if reply is not None else t("teams_action_done", locale)
             body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
@@ -195,6 +212,29 @@ class GovbotTeamsHandler(TeamsActivityHandler):
                 "value": cards.reply_card(reply, locale=locale, file_link=self.links.link),
             }
         return InvokeResponse(status=200, body=body)
+
+    async def _act(self, context: TurnContext, raw: dict[str, Any], verb: str, value: str) -> Reply | None:
+        """A button press: refused plainly when govbot has no such action or does not know the user."""
+        locale = self._locale(raw)
+        if verb not in BUILTIN_ACTIONS and verb not in self.actions:
+            log.info("Teams card action with an unknown verb refused")
+            shown = verb if _VERB_SHOWN.fullmatch(verb) else "?"  # never echo Markdown or links the sender wrote
+            return Reply(t("teams_action_unknown", locale, verb=shown), kind="error")
+        email = await self._email(context, raw)
+        reply = await self.bot.handle_action(acts.to_action(raw, verb, value, email=email))
+        if reply is None and not self._known(raw, email):
+            user_id, user_name = acts.user_of(raw)
+            return Reply(
+                t("unknown_user", locale, user=user_name or user_id, contact=self.config.organisation.support_contact),
+                kind="refusal",
+            )
+        return reply
+
+    def _known(self, raw: dict[str, Any], email: str) -> bool:
+        """Whether the dispatcher could place the user (same rules; a None reply alone cannot tell)."""
+        user_id, user_name = acts.user_of(raw)
+        probe = Message("teams", user_id, "", channel_id=acts.channel_id_of(raw), user_name=user_name, user_email=email)
+        return resolve_identity(self.config, probe) is not None
 
     # ---- being added ---------------------------------------------------------------------
 

@@ -88,7 +88,7 @@ async def test_teams_attachment_at_a_loopback_secret_is_never_fetched(
     # Attack: the activity names http://127.0.0.1:<port>/secret.txt as the file's download URL; govbot used to
     # fetch it and show the internal service's answer in the reply and send it to the model.
     fake_openai.reply_with("요약했습니다.")
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         await post_activity(
             gb.url, teams_file(connector, "이 파일 요약해 줘", "내부자료.txt", secret.secret_url, inline=inline)
         )
@@ -105,7 +105,7 @@ async def test_teams_listed_file_host_cannot_redirect_to_an_internal_secret(
     # Attack: the download URL is on a host the installation trusts (on-premises list), which answers with a
     # redirect to the internal secret service; each hop must be checked, not followed blindly.
     fake_openai.reply_with("요약했습니다.")
-    async with start_govbot(teams_onprem_file_hosts=[f"127.0.0.1:{front.port}"]) as gb:
+    async with start_govbot(teams_onprem_file_hosts=[f"127.0.0.1:{front.port}"], teams_dev_emulator=True) as gb:
         url = front.redirect_url(secret.secret_url)
         await post_activity(gb.url, teams_file(connector, "이 파일 요약해 줘", "회의록.txt", url))
         card = await teams_reply_naming(connector, "회의록.txt", "요약했습니다.")

@@ -55,7 +55,7 @@ async def rows(runtime, model):
 
 async def test_personal_message_is_answered_through_the_gateway_with_typing_first(start_govbot, fake_openai, connector):
     fake_openai.reply_with("불법주정차 과태료는 도로교통법 제160조에 따릅니다.")
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         activity = personal_message(connector.url, "불법주정차 과태료 기준 알려줘")
         status, _ = await post_activity(gb.url, activity)
         assert status == 202
@@ -93,7 +93,7 @@ async def test_channel_mention_is_answered_in_its_reply_chain_with_the_mention_s
 ):
     fake_openai.reply_with("스쿨존 킥보드 주차는 금지됩니다.")
     fake_openai.reply_with("위반 시 과태료 4만 원입니다.")
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         post = channel_mention(connector.url, "스쿨존 킥보드 주차 돼?")
         assert (await post_activity(gb.url, post))[0] == 202
         thread = post["conversation"]["id"]
@@ -115,7 +115,7 @@ async def test_channel_mention_is_answered_in_its_reply_chain_with_the_mention_s
 
 
 async def test_channel_message_without_mention_is_left_alone(start_govbot, fake_openai, connector):
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         post = channel_mention(connector.url, "회의 몇 시죠?")
         post["text"], post["entities"] = "회의 몇 시죠?", []
         assert (await post_activity(gb.url, post))[0] == 202
@@ -132,7 +132,7 @@ async def test_action_execute_invoke_gets_200_with_its_body_and_feedback_is_reco
     start_govbot, fake_openai, connector
 ):
     fake_openai.reply_with("답변입니다.")
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         await post_activity(gb.url, personal_message(connector.url, "민원 회신문 구성 알려줘"))
         answer = await connector.wait_for(
             lambda c: [m for m in c.messages() if m.card and "답변입니다." in texts_of(m.card)]
@@ -154,7 +154,7 @@ async def test_action_execute_invoke_gets_200_with_its_body_and_feedback_is_reco
 async def test_action_execute_answering_with_a_card_and_a_file_link(start_govbot, fake_openai, connector):
     from bot.conversation import FilePart, Reply, Table
 
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
 
         async def export(action, identity):
             data = "접수번호,내용\n1,포트홀\n".encode()
@@ -187,7 +187,7 @@ async def test_action_execute_answering_with_a_card_and_a_file_link(start_govbot
 
 async def test_feedback_submitted_with_action_submit_is_recorded(start_govbot, fake_openai, connector):
     fake_openai.reply_with("답변입니다.")
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         await post_activity(gb.url, personal_message(connector.url, "질문"))
         answer = await connector.wait_for(
             lambda c: [m for m in c.messages() if m.card and "답변입니다." in texts_of(m.card)]
@@ -203,7 +203,7 @@ async def test_feedback_submitted_with_action_submit_is_recorded(start_govbot, f
 
 
 async def test_welcome_card_on_conversation_update(start_govbot, connector):
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         assert (await post_activity(gb.url, members_added(connector.url)))[0] == 202
         sent = await connector.wait_for(lambda c: c.messages())
         card = sent[0].card
@@ -240,6 +240,7 @@ async def test_with_an_app_id_unauthenticated_requests_get_401_without_leaving_t
     env = {
         "MicrosoftAppId": "3f5e8a1c-0000-4000-8000-000000000001",
         "MicrosoftAppPassword": "test-secret",
+        "GOVBOT_TEAMS_PUBLIC_URL": "https://govbot.hanbit.go.kr",
         "HTTPS_PROXY": dead,
         "HTTP_PROXY": dead,
     }
@@ -260,11 +261,11 @@ async def test_with_an_app_id_unauthenticated_requests_get_401_without_leaving_t
 
 
 async def test_emulator_mode_accepts_only_loopback_service_urls(start_govbot, connector):
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         status, body = await post_activity(
             gb.url, personal_message("https://smba.trafficmanager.net/kr/", "안녕하세요")
         )
-        assert status == 401 and "MicrosoftAppId" in body["message"]
+        assert status == 403 and "MicrosoftAppId" in body["message"]
         status, body = await post_activity(gb.url, {"text": "no type"})
         assert status == 400 and "type" in body["message"]
 
@@ -273,7 +274,7 @@ async def test_throttling_and_server_errors_from_the_connector_are_retried(start
     fake_openai.reply_with("재시도 후에도 답변이 도착합니다.")
     connector.fail_next(429, times=2, retry_after=0.2)
     connector.fail_next(503, times=1)
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         await post_activity(gb.url, personal_message(connector.url, "질문"))
         await connector.wait_for(
             lambda c: [m for m in c.messages() if m.card and "재시도 후에도" in texts_of(m.card)], timeout=20
@@ -303,7 +304,7 @@ async def test_user_found_by_upn_and_unknown_user_told_clearly(start_govbot, fak
     connector.add_member(
         "29:lee-seoyeon", aad_object_id="aad-lee-not-in-app-yaml", upn="Lee.Seoyeon@hanbit.go.kr", name="이서연"
     )
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         lee = user(aad="aad-lee-not-in-app-yaml", name="이서연", account="29:lee-seoyeon")
         await post_activity(gb.url, personal_message(connector.url, "질문", sender=lee))
         await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "UPN으로 찾은" in texts_of(m.card)])
@@ -338,7 +339,9 @@ async def test_attachments_are_downloaded_and_failures_are_told(start_govbot, fa
         return activity
 
     # The fake connector serves the files from 127.0.0.1: named explicitly as an on-premises/test host.
-    async with start_govbot(max_upload_mb=1, teams_onprem_file_hosts=[f"127.0.0.1:{connector.port}"]) as gb:
+    async with start_govbot(
+        max_upload_mb=1, teams_onprem_file_hosts=[f"127.0.0.1:{connector.port}"], teams_dev_emulator=True
+    ) as gb:
         await post_activity(
             gb.url, with_file("이 목록 요약해 줘", "민원목록.txt", connector.url + "files/complaints.txt")
         )
@@ -370,7 +373,7 @@ async def test_poster_starts_a_thread_in_a_channel_it_has_heard_from(start_govbo
     from bot.conversation import Reply
 
     fake_openai.reply_with("네.")
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         poster = gb.runtime.bot.services.posters["teams"]
         assert await poster.post(TRAFFIC_CHANNEL, Reply("민원 요약")) is None  # nothing heard from that channel yet
         await post_activity(gb.url, channel_mention(connector.url, "테스트"))
@@ -389,7 +392,7 @@ async def test_poster_starts_a_thread_in_a_channel_it_has_heard_from(start_govbo
 async def test_answer_streams_into_the_placeholder_before_the_final_card(start_govbot, fake_openai, connector):
     answer = "첫째, 현장 사진을 확보합니다. 둘째, 위반 차량 번호를 기록합니다. 셋째, 과태료 부과 절차를 안내합니다."
     fake_openai.reply_with(answer)
-    async with start_govbot(teams_update_seconds=0) as gb:
+    async with start_govbot(teams_update_seconds=0, teams_dev_emulator=True) as gb:
         await post_activity(gb.url, personal_message(connector.url, "단속 절차 알려줘"))
         await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "셋째" in texts_of(m.card)])
         updates = connector.of_kind("update")
@@ -405,7 +408,7 @@ async def test_answer_streams_into_the_placeholder_before_the_final_card(start_g
 async def test_answer_is_sent_anew_where_teams_refuses_the_update(start_govbot, fake_openai, connector):
     fake_openai.reply_with("수정이 막혀도 답변은 도착합니다.")
     connector.fail_next(403, kinds={"update"})
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         await post_activity(gb.url, personal_message(connector.url, "질문"))
         sent = await connector.wait_for(
             lambda c: [m for m in c.messages() if m.card and "수정이 막혀도" in texts_of(m.card)]
@@ -416,7 +419,7 @@ async def test_answer_is_sent_anew_where_teams_refuses_the_update(start_govbot, 
 
 async def test_a_redelivered_activity_is_answered_once(start_govbot, fake_openai, connector):
     fake_openai.reply_with("한 번만 답합니다.")
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         activity = personal_message(connector.url, "질문")
         assert (await post_activity(gb.url, activity))[0] == 202
         assert (await post_activity(gb.url, activity))[0] == 202
@@ -429,7 +432,7 @@ async def test_a_redelivered_activity_is_answered_once(start_govbot, fake_openai
 
 async def test_group_chat_mention_is_answered_in_the_chat(start_govbot, fake_openai, connector):
     fake_openai.reply_with("그룹 채팅 답변입니다.")
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         activity = channel_mention(connector.url, "회의록 양식 알려줘")
         activity["conversation"] = {"id": "19:group-chat-1@thread.v2", "conversationType": "groupChat", "isGroup": True}
         activity["channelData"] = {"tenant": {"id": "tenant-hanbit"}}
@@ -448,6 +451,7 @@ async def test_incomplete_credentials_are_named_instead_of_failing_later(start_g
         )
         assert status == 503
         assert "MicrosoftAppPassword" in body["message"] and "MicrosoftAppTenantId" in body["message"]
+        assert "GOVBOT_TEAMS_PUBLIC_URL" in body["message"]
         assert "teams" not in gb.runtime.bot.services.posters
     assert connector.calls == []
 
@@ -458,7 +462,7 @@ async def test_retries_are_ours_alone_so_a_failing_update_falls_back_after_four_
     # msrest would otherwise retry PUTs on 5xx inside each of our attempts (3 × 4 requests) before we ever saw an error.
     fake_openai.reply_with("업데이트가 계속 실패하면 새 메시지로 보냅니다.")
     connector.fail_next(503, times=4, kinds={"update"})
-    async with start_govbot() as gb:
+    async with start_govbot(teams_dev_emulator=True) as gb:
         await post_activity(gb.url, personal_message(connector.url, "질문"))
         sent = await connector.wait_for(
             lambda c: [m for m in c.messages() if m.card and "새 메시지로" in texts_of(m.card)], timeout=20
