@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
 from assistants.skills.base import Skill
@@ -79,7 +80,7 @@ async def build_runtime(
     store = await Store.open(
         settings.database_url, redis_url=settings.redis_url, schema=schema or settings.database_schema, migrate=migrate
     )
-    bundle = build_gateway(config, store, env)
+    bundle = build_gateway(config, store, env, lease=timedelta(seconds=settings.quota_lease_seconds))
     commands = CommandRegistry()
     register_builtin_commands(commands)
     assistants = build_registry(config, store)

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     # Development only: the web chat offers a name picker when no user header is present.
     web_dev_login: bool = True
     max_upload_mb: int = 20
+    # Quota reservations of a process that died are given back this long after its last renewal;
+    # every serve process renews its own and sweeps expired ones every quota_sweep_seconds.
+    quota_lease_seconds: float = Field(60.0, gt=0)
+    quota_sweep_seconds: float = Field(15.0, gt=0)
     # Microsoft Teams (adapters/teams). Bot Framework credentials use Microsoft's own names (MicrosoftAppId, …).
     teams_public_url: str | None = Field(
         None, description="Base URL Teams users can open for result files (default: public_url)"
