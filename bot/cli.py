@@ -16,7 +16,7 @@ from assistants.skills.complaints import cli as complaints_cli
 from bot.audit import cli as audit_cli
 from bot.authoring import cli as assistants_cli
 from bot.cli_support import err, out
-from bot.config import ConfigInvalid, load_config
+from bot.config import ConfigError, ConfigInvalid, credential_warnings, load_config
 from bot.privacy import cli as filter_cli
 from bot.quota import cli as quota_cli
 from bot.settings import Settings
@@ -69,9 +69,12 @@ def check_config(path: Path = typer.Argument(Path("app.yaml"), help="app.yaml �
     if not _check_environment():
         raise typer.Exit(2)
     members = sum(len(d.members) for d in config.departments)
+    warnings = credential_warnings(config, os.environ)
     out.print(
         f"[green]설정이 올바릅니다[/green] / configuration is valid: {config.organisation.name}, 부서 {len(config.departments)}개, 사용자 {members}명, 도우미 {len(config.assistants)}개(app.yaml)"
+        + (f" — [yellow]경고 {len(warnings)}건 / {len(warnings)} warning(s)[/yellow]" if warnings else "")
     )
+    _print_warnings(warnings)
     try:
         warning = key_status(Settings())
     except AuditKeyInvalid as error:
@@ -100,6 +103,13 @@ def _check_environment() -> bool:
         else:
             err.print(f"[yellow]환경 설정 경고[/yellow] / settings warning: {problem.message}", highlight=False)
     return not any(p.fatal for p in problems)
+
+
+def _print_warnings(warnings: list[ConfigError]) -> None:
+    for item in warnings:
+        err.print(
+            f"  [yellow]경고 / warning[/yellow] [cyan]{item.path}[/cyan]\n    {item.ko}\n    {item.en}", highlight=False
+        )
 
 
 @db_app.command("upgrade")
@@ -141,6 +151,10 @@ def serve(
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app_config = _load_or_exit(settings.config)
     _audit_key_or_exit(settings)
+    warnings = credential_warnings(app_config, os.environ)
+    for item in warnings:  # names the variable, never a value
+        logging.getLogger("govbot.serve").warning("%s: %s / %s", item.path, item.ko, item.en)
+    _print_warnings(warnings)
     asyncio.run(_serve(settings, app_config))
 
 

@@ -7,6 +7,7 @@ English, because an admin editing YAML by hand must be told exactly what to fix.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +20,9 @@ from assistants.spec import AssistantSpec
 
 PiiAction = Literal["mask", "block", "allow"]
 Role = Literal["member", "editor", "admin"]
+# The largest limit we accept: exact in 64-bit counters and in every JSON client (2^53). A larger one
+# is a typo, and values past int32/int64 used to break every call on PostgreSQL.
+MAX_LIMIT = 2**53
 
 
 class _Strict(BaseModel):
@@ -82,13 +86,36 @@ class Channels(_Strict):
     web: list[str] = Field(default_factory=list)
 
 
+def _limit_in_range(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= MAX_LIMIT:
+        raise ValueError(
+            f"한도는 0 이상 {MAX_LIMIT:,} 이하여야 합니다({value:,}은 범위를 벗어납니다). 제한을 없애려면 항목을 지우세요. "
+            f"/ A limit must be between 0 and {MAX_LIMIT:,} ({value:,} is out of range); remove the key for no limit."
+        )
+    return value
+
+
 class Quota(_Strict):
-    tokens_per_day: int | None = Field(None, ge=0)
-    tokens_per_month: int | None = Field(None, ge=0)
-    requests_per_day: int | None = Field(None, ge=0)
-    user_tokens_per_day: int | None = Field(None, ge=0)
-    user_requests_per_minute: int | None = Field(None, ge=0)
+    tokens_per_day: int | None = None
+    tokens_per_month: int | None = None
+    requests_per_day: int | None = None
+    user_tokens_per_day: int | None = None
+    user_requests_per_minute: int | None = None
     assistant_tokens_per_day: dict[str, int] = Field(default_factory=dict, description="assistant id → tokens per day")
+
+    @field_validator(
+        "tokens_per_day", "tokens_per_month", "requests_per_day", "user_tokens_per_day", "user_requests_per_minute"
+    )
+    @classmethod
+    def _in_range(cls, value: int | None) -> int | None:
+        return _limit_in_range(value)
+
+    @field_validator("assistant_tokens_per_day")
+    @classmethod
+    def _assistants_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        for limit in value.values():
+            _limit_in_range(limit)
+        return value
 
 
 class Department(_Strict):
@@ -103,6 +130,12 @@ class Department(_Strict):
     default_assistant: str | None = None
     prohibited_words: list[str] = Field(default_factory=list)
     pii: dict[str, PiiAction] = Field(default_factory=dict)
+    models: list[str] | None = Field(
+        None, description="Model aliases this department may use (absent: all). An external model stays off the list."
+    )
+
+    def may_use(self, alias: str) -> bool:
+        return self.models is None or alias in self.models
 
 
 class Filters(_Strict):
@@ -308,6 +341,15 @@ def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
                     )
                 )
             seen_users[member.user] = dept.id
+        for j, alias in enumerate(dept.models or []):
+            if alias not in config.models and (config.models or alias != "default"):
+                problems.append(
+                    (
+                        ("departments", i, "models", j),
+                        f"models에 없는 모델 별칭 '{alias}'입니다.",
+                        f"Model alias '{alias}' is not under models.",
+                    )
+                )
         for j, admin in enumerate(dept.admins):
             if admin not in members:
                 problems.append(
@@ -335,6 +377,29 @@ def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
                 )
             )
     return problems
+
+
+def credential_warnings(config: AppConfig, environ: Mapping[str, str]) -> list[ConfigError]:
+    """Providers that cannot be used because their key variable is unset (the names, never values):
+    valid YAML, but govbot would quietly answer from the offline engine instead."""
+    warnings = []
+    for i, provider in enumerate(config.providers):
+        if provider.kind == "offline" or provider.has_credentials(dict(environ)):
+            continue
+        if provider.api_key_env:
+            ko = (
+                f"공급자 '{provider.id}'의 키 환경 변수 {provider.api_key_env}가 설정되어 있지 않아 이 공급자를 쓰지 않습니다"
+                f"(남은 공급자가 없으면 오프라인 모드). {provider.api_key_env}를 설정하세요."
+            )
+            en = (
+                f"Provider '{provider.id}': environment variable {provider.api_key_env} is not set, so it is not used "
+                f"(offline mode if no provider is left). Set {provider.api_key_env}."
+            )
+        else:
+            ko = f"공급자 '{provider.id}'에 api_key_env도 base_url도 없어 쓰지 않습니다."
+            en = f"Provider '{provider.id}' has neither api_key_env nor base_url, so it is not used."
+        warnings.append(ConfigError(f"providers[{i}].api_key_env", None, ko, en))
+    return warnings
 
 
 def parse_config(text: str, source: str = "app.yaml") -> AppConfig:

@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
 from assistants.skills.base import Skill
@@ -91,7 +92,7 @@ async def build_runtime(
         migrate=migrate,
         audit_key=audit_key,
     )
-    bundle = build_gateway(config, store, env)
+    bundle = build_gateway(config, store, env, lease=timedelta(seconds=settings.quota_lease_seconds))
     commands = CommandRegistry()
     register_builtin_commands(commands)
     assistants = build_registry(config, store)

@@ -5,11 +5,15 @@ aiohttp because slack-bolt and botbuilder both speak it natively, and it streams
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from bot.quota.sweeper import ReservationSweeper
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -31,9 +35,22 @@ def build_app(runtime: Runtime) -> web.Application:
     app = web.Application(client_max_size=(runtime.settings.max_upload_mb + 1) * 1024 * 1024)
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
+    app.cleanup_ctx.append(_sweep_reservations)
     for module_name in ADAPTER_MODULES:
         importlib.import_module(module_name).mount(app, runtime)
     return app
+
+
+async def _sweep_reservations(app: web.Application) -> AsyncIterator[None]:
+    """While serving: keep this process's quota reservations alive and give back expired ones of
+    processes that died (every serve process does; they cannot give the same one back twice)."""
+    runtime = app[RUNTIME]
+    sweeper = ReservationSweeper(runtime.bundle.quota, runtime.store.audit, runtime.settings.quota_sweep_seconds)
+    task = asyncio.create_task(sweeper.run(), name="quota-reservation-sweeper")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def start_server(runtime: Runtime, host: str, port: int) -> web.AppRunner:

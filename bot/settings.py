@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     audit_key_file: Path = Field(
         Path(".govbot-audit-key"), description="Development only: key file used when GOVBOT_AUDIT_KEY is unset"
     )
+    # Quota reservations of a process that died are given back this long after its last renewal;
+    # every serve process renews its own and sweeps expired ones every quota_sweep_seconds.
+    quota_lease_seconds: float = Field(60.0, gt=0)
+    quota_sweep_seconds: float = Field(15.0, gt=0)
     # Microsoft Teams (adapters/teams). Bot Framework credentials use Microsoft's own names (MicrosoftAppId, …).
     teams_public_url: str | None = Field(
         None, description="Base URL Teams users can open for result files (default: public_url)"

@@ -42,6 +42,12 @@ class NotAuthorised(GatewayError):
     code = "not_authorised"
 
 
+class ModelNotAllowed(NotAuthorised):
+    """The department may not use this model alias (app.yaml departments[].models)."""
+
+    code = "model_not_allowed"
+
+
 class ProviderError(Exception):
     """One provider attempt failed; `retryable` says whether trying the same target again may help."""
 

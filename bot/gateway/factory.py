@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.config import AppConfig
 from bot.gateway.pipeline import Gateway, Stage
@@ -16,13 +17,14 @@ from bot.gateway.providers.openai_compatible import OpenAICompatibleProvider
 from bot.gateway.providers.router import ModelRouter, Target
 from bot.gateway.stages.audit import AuditTrail
 from bot.gateway.stages.authorise import Authorise
+from bot.gateway.stages.bound_usage import BoundUsage
 from bot.gateway.stages.privacy import MaskPersonalInformation, VaultStore
 from bot.gateway.stages.quota import EnforceQuota
 from bot.gateway.stages.record_usage import RecordUsage
 from bot.gateway.stages.words import BlockProhibitedWords
 from bot.offline.engine import MODEL_NAME as OFFLINE_MODEL
 from bot.offline.engine import OfflineEngine
-from bot.quota.service import QuotaService
+from bot.quota.service import LEASE, QuotaService
 from bot.store import Store
 
 
@@ -74,7 +76,8 @@ def build_router(config: AppConfig, providers: Mapping[str, ModelProvider]) -> M
 def build_stages(config: AppConfig, store: Store, quota: QuotaService, vaults: VaultStore | None = None) -> list[Stage]:
     """The stages in order: audit sees every outcome; personal information is masked before anything
     else (so no refusal or record ever holds a raw value); policies run before quota, so a blocked
-    call reserves nothing; usage is recorded only for answered calls."""
+    call reserves nothing; usage is recorded only for answered calls, and only after it was clamped to
+    what the call could have used (innermost, so its hook runs before the others)."""
     return [
         AuditTrail(store.audit, store_content=config.retention.store_content),
         Authorise(config),
@@ -82,12 +85,15 @@ def build_stages(config: AppConfig, store: Store, quota: QuotaService, vaults: V
         BlockProhibitedWords(config),
         EnforceQuota(quota),
         RecordUsage(store.usage),
+        BoundUsage(),
     ]
 
 
-def build_gateway(config: AppConfig, store: Store, environ: Mapping[str, str] | None = None) -> GatewayBundle:
+def build_gateway(
+    config: AppConfig, store: Store, environ: Mapping[str, str] | None = None, *, lease: timedelta = LEASE
+) -> GatewayBundle:
     env = os.environ if environ is None else environ
     providers = build_providers(config, env)
     router = build_router(config, providers)
-    quota = QuotaService(config, store.quota)
+    quota = QuotaService(config, store.quota, lease=lease)
     return GatewayBundle(Gateway(build_stages(config, store, quota), router), router, quota, list(providers.values()))

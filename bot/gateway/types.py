@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Role = Literal["system", "user", "assistant"]
-Decision = Literal["allowed", "masked", "blocked", "refused_quota", "failed"]
+# interrupted: the process serving the call stopped mid-call (written later by the reservation sweeper).
+Decision = Literal["allowed", "masked", "blocked", "refused_quota", "failed", "interrupted"]
 
 
 @dataclass(frozen=True, slots=True)

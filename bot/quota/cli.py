@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from bot.cli_support import fail, out, require_admin, with_store
+from bot.config import MAX_LIMIT
 from bot.quota.limits import LIMIT_NAMES
 from bot.quota.service import QuotaService
 
@@ -18,15 +19,22 @@ def show(department: str | None = typer.Argument(None, help="부서 id (생략�
 
     async def work(config, store) -> None:  # type: ignore[no-untyped-def]
         service = QuotaService(config, store.quota)
-        table = Table("부서", "한도", "사용", "한도값", "초기화")
+        table = Table("부서", "한도", "사용", "예약(진행 중)", "한도값", "초기화")
         for dept in config.departments:
             if department and dept.id != department:
                 continue
             for status in await service.status(dept.id):
                 limit = f"{status.value:,}" if status.value is not None else "제한 없음"
                 share = f" ({100 * status.used / status.value:.0f}%)" if status.value else ""
+                # Reserved tokens count against the limit until their calls end (or are swept after a crash).
+                held = f" ({100 * (status.used + status.reserved) / status.value:.0f}% 포함)" if status.value else ""
                 table.add_row(
-                    dept.name, status.label_ko, f"{status.used:,}{share}", limit, f"{status.resets_at:%m-%d %H:%M}"
+                    dept.name,
+                    status.label_ko,
+                    f"{status.used:,}{share}",
+                    f"{status.reserved:,}{held}" if status.reserved else "0",
+                    limit,
+                    f"{status.resets_at:%m-%d %H:%M}",
                 )
         out.print(table)
 
@@ -83,11 +91,25 @@ def reset(department: str, by: str = typer.Option(..., "--by")) -> None:
     with_store(work)
 
 
+@app.command()
+def sweep() -> None:
+    """멈춘 프로세스가 남긴 만료된 예약을 지금 돌려줍니다(실행 중인 serve도 주기적으로 합니다) /
+    give back expired reservations of stopped processes now (running servers also do this periodically)."""
+
+    async def work(config, store) -> int:  # type: ignore[no-untyped-def]
+        from bot.quota.sweeper import ReservationSweeper
+
+        return len(await ReservationSweeper(QuotaService(config, store.quota), store.audit, 1).run_once())
+
+    count = with_store(work)
+    out.print(f"만료된 예약 {count}건을 돌려주고 감사 기록(interrupted)을 남겼습니다 / released {count} reservation(s)")
+
+
 def _number(text: str) -> int:
     try:
         value = int(text.replace(",", "").replace("_", ""))
     except ValueError:
         raise fail(f"숫자가 아닙니다: {text}", f"Not a number: {text}") from None
-    if value < 0:
-        raise fail("0 이상이어야 합니다.", "Must be zero or more.")
+    if not 0 <= value <= MAX_LIMIT:
+        raise fail(f"0 이상 {MAX_LIMIT:,} 이하여야 합니다.", f"Must be between 0 and {MAX_LIMIT:,}.")
     return value

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.config import AppConfig, Department
+from bot.config import MAX_LIMIT, AppConfig, Department
 from bot.gateway.errors import QuotaExceeded
 from bot.gateway.types import GatewayRequest
 from bot.quota.limits import (
@@ -25,11 +28,20 @@ from bot.quota.limits import (
     periods,
     refusal_text,
 )
-from bot.store.quota_repository import QuotaRepository
+from bot.store.quota_repository import Holder, QuotaRepository, Swept
 
 log = logging.getLogger(__name__)
 WARN_AT = 0.8
 Clock = Callable[[], datetime]
+# How long a reservation outlives its owner's last renewal (the owner renews well before), and the
+# longest a call may hold one at all, even in a living process.
+LEASE = timedelta(seconds=60)
+MAX_HOLD = timedelta(hours=1)
+
+
+def process_identity() -> str:
+    """host:pid:boot id: unique per process, also across restarts that reuse a pid."""
+    return f"{socket.gethostname()[:48]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +49,7 @@ class Reservation:
     counters: tuple[CounterKey, ...]
     tokens: int
     limits: tuple[Limit, ...]
+    call_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +60,24 @@ class LimitStatus:
     used: int
     value: int | None
     resets_at: datetime
+    reserved: int = 0  # tokens held by calls still in flight (token limits only)
 
 
 class QuotaService:
-    def __init__(self, config: AppConfig, repository: QuotaRepository, clock: Clock | None = None):
+    def __init__(
+        self,
+        config: AppConfig,
+        repository: QuotaRepository,
+        clock: Clock | None = None,
+        *,
+        owner: str | None = None,
+        lease: timedelta = LEASE,
+    ):
         self._config = config
         self._repo = repository
         self._clock = clock or (lambda: datetime.now(UTC))
+        self.owner = owner or process_identity()
+        self.lease = lease
 
     def _periods(self) -> Periods:
         return periods(self._clock().astimezone(self._config.zone))
@@ -73,12 +97,34 @@ class QuotaService:
         values = effective_values(department.quota, overrides, grants)
         return limits_for(department.id, user_id, assistant_id, values, department.quota.assistant_tokens_per_day, p)
 
-    async def reserve(self, request: GatewayRequest, tokens: int, locale: str = "ko") -> Reservation:
+    async def reserve(
+        self,
+        request: GatewayRequest,
+        tokens: int,
+        locale: str = "ko",
+        *,
+        call_id: str | None = None,
+        findings: Mapping[str, int] | None = None,
+    ) -> Reservation:
+        """Hold `tokens` and one request for the call `call_id` (the gateway's call id, so an
+        interrupted call's audit record carries it); `findings` go into that record."""
         department = self._department(request.department_id)
         p = self._periods()
         limits = await self._limits(department, request.user_id, request.assistant_id, p)
         counters = tuple(counters_for(department.id, request.user_id, request.assistant_id, p))
-        exceeded = await self._repo.reserve(counters, limits, tokens)
+        holder = Holder(
+            call_id=call_id or uuid.uuid4().hex,
+            owner=self.owner,
+            expires_at=datetime.now(UTC) + self.lease,
+            department_id=department.id,
+            user_id=request.user_id,
+            platform=request.platform,
+            purpose=request.purpose,
+            assistant_id=request.assistant_id,
+            model_alias=request.model,
+            findings=dict(findings or {}),
+        )
+        exceeded = await self._repo.reserve(counters, limits, tokens, holder)
         if exceeded is not None:
             log.info("quota refused: department=%s limit=%s", department.id, exceeded.name)
             admins = (
@@ -90,14 +136,16 @@ class QuotaService:
                 1, int((exceeded.resets_at - self._clock().astimezone(self._config.zone)).total_seconds())
             )
             raise QuotaExceeded(ko, en, retry_after=retry_after)
-        return Reservation(counters, tokens, tuple(limits))
+        return Reservation(counters, tokens, tuple(limits), holder.call_id)
 
     async def settle(
         self, reservation: Reservation, actual_tokens: int, connection: AsyncConnection | None = None
     ) -> None:
         """Charge the real usage to the reserved counters (and claim the 80% warning), inside the
         caller's transaction when `connection` is given."""
-        used = await self._repo.settle(reservation.counters, reservation.tokens, actual_tokens, connection)
+        used = await self._repo.settle(
+            reservation.call_id, reservation.counters, reservation.tokens, actual_tokens, connection
+        )
         for limit in reservation.limits:
             if limit.kind != "tokens" or limit.value <= 0:
                 continue
@@ -112,7 +160,16 @@ class QuotaService:
                     )
 
     async def release(self, reservation: Reservation) -> None:
-        await self._repo.release(reservation.counters, reservation.tokens)
+        await self._repo.release(reservation.call_id, reservation.counters, reservation.tokens)
+
+    async def sweep_expired(self, on_swept: Callable[[Swept, AsyncConnection], Awaitable[object]]) -> list[Swept]:
+        """Give back every reservation whose owner stopped renewing it (see sweeper.py)."""
+        return await self._repo.sweep(datetime.now(UTC), on_swept)
+
+    async def renew_own(self) -> int:
+        """Keep this process's in-flight reservations alive (the sweeper calls it every few seconds)."""
+        now = datetime.now(UTC)
+        return await self._repo.renew(self.owner, now + self.lease, now - MAX_HOLD)
 
     async def status(self, department_id: str) -> list[LimitStatus]:
         """Department-wide limits with their current use (for /quota and `govbot quota show`)."""
@@ -128,7 +185,8 @@ class QuotaService:
         ):
             state = await self._repo.state(key)
             used = state.used_tokens if kind == "tokens" else state.requests
-            out.append(LimitStatus(name, LABELS_KO[name], LABELS_EN[name], used, values[name], ends))
+            reserved = state.reserved_tokens if kind == "tokens" else 0
+            out.append(LimitStatus(name, LABELS_KO[name], LABELS_EN[name], used, values[name], ends, reserved))
         return out
 
     async def alerts_for_admin(self, department_id: str) -> list[str]:
@@ -144,16 +202,28 @@ class QuotaService:
     async def set_limit(self, department_id: str, name: str, value: int | None, by: str) -> None:
         self._department(department_id)
         _check_name(name)
+        if value is not None:
+            check_limit_value(value)
         await self._repo.set_override(department_id, name, value, by)
 
     async def grant(self, department_id: str, name: str, amount: int, by: str) -> int:
         self._department(department_id)
         _check_name(name)
+        check_limit_value(amount)
         return await self._repo.add_grant(department_id, name, amount, self._period_of(name, self._periods()), by)
 
     async def reset(self, department_id: str) -> int:
         self._department(department_id)
         return await self._repo.clear_overrides(department_id)
+
+
+def check_limit_value(value: int) -> None:
+    """Limits are exact in a 64-bit counter and in every JSON client only up to 2^53."""
+    if not 0 <= value <= MAX_LIMIT:
+        raise ValueError(
+            f"한도 값은 0 이상 {MAX_LIMIT:,} 이하여야 합니다(입력 {value:,}). 제한을 없애려면 none을 쓰세요. "
+            f"/ A limit must be between 0 and {MAX_LIMIT:,} (got {value:,}); use none for no limit."
+        )
 
 
 def _check_name(name: str) -> None:

@@ -29,8 +29,8 @@ class UsageRecord(Base):
     model_alias: Mapped[str] = mapped_column(String(64))
     provider: Mapped[str] = mapped_column(String(64))
     model: Mapped[str] = mapped_column(String(128))
-    prompt_tokens: Mapped[int] = mapped_column(Integer)
-    completion_tokens: Mapped[int] = mapped_column(Integer)
+    prompt_tokens: Mapped[int] = mapped_column(BigInteger)  # 64-bit: see migration 0005
+    completion_tokens: Mapped[int] = mapped_column(BigInteger)
     estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     latency_ms: Mapped[float] = mapped_column(Float)
 
@@ -92,7 +92,32 @@ class QuotaCounter(Base):
     period: Mapped[str] = mapped_column(String(24), primary_key=True)  # e.g. day:2026-11-22, month:2026-11, minute:…
     used_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
     reserved_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
-    requests: Mapped[int] = mapped_column(Integer, default=0)
+    requests: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class QuotaReservation(Base):
+    """One call's reservation while it is in flight, so a crashed process's share can be given back.
+
+    `owner` is the process holding it (host:pid:boot id); the owner keeps moving `expires_at` forward
+    while it lives, so only reservations of a dead (or hung) process expire. The sweeper deletes an
+    expired row and gives its tokens and request back in the same transaction; settling and releasing
+    delete the row too, so whichever comes first does it exactly once."""
+
+    __tablename__ = "quota_reservations"
+    call_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(96), index=True)
+    counters: Mapped[str] = mapped_column(Text)  # JSON [[scope, subject, period], ...]
+    tokens: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # What the audit record of an interrupted call needs (metadata only, never content).
+    department_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(128))
+    platform: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(32))
+    assistant_id: Mapped[str | None] = mapped_column(String(64))
+    model_alias: Mapped[str] = mapped_column(String(64))
+    findings: Mapped[str] = mapped_column(Text)  # JSON {"phone": 2}: types and counts
 
 
 class QuotaOverride(Base):

@@ -6,21 +6,27 @@ created with INSERT … ON CONFLICT DO NOTHING first, so concurrent first reques
 budget either. Counters are locked in one fixed order (scope, subject, period, byte-wise) by every
 statement that changes several of them, so concurrent reservations and settlements on PostgreSQL never
 wait for each other in a cycle; SQLite locks the whole database per write transaction instead.
+
+Each reservation also has a row in `quota_reservations` (owner process, expiry), written in the same
+transaction as the counters. Settling, releasing and sweeping an expired reservation all start by
+deleting that row, and only the one whose delete removed it gives the reserved tokens back, so a
+reservation is returned exactly once whichever comes first, in any number of processes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, bindparam, delete, select, tuple_, update
+from sqlalchemy import BigInteger, and_, bindparam, delete, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.quota.limits import CounterKey, Limit
-from bot.store.models import QuotaAlert, QuotaCounter, QuotaOverride
+from bot.store.models import QuotaAlert, QuotaCounter, QuotaOverride, QuotaReservation
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,31 @@ class CounterState:
     used_tokens: int
     reserved_tokens: int
     requests: int
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who holds a reservation and until when, with the metadata an `interrupted` audit record needs."""
+
+    call_id: str
+    owner: str
+    expires_at: datetime
+    department_id: str
+    user_id: str
+    platform: str
+    purpose: str
+    assistant_id: str | None
+    model_alias: str
+    findings: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Swept:
+    """An expired reservation the sweeper gave back."""
+
+    holder: Holder
+    tokens: int
+    created_at: datetime
 
 
 class _Exceeded(Exception):
@@ -51,14 +82,27 @@ _LOCK = (
     .order_by(QuotaCounter.scope.collate("C"), QuotaCounter.subject.collate("C"), QuotaCounter.period.collate("C"))
     .with_for_update()
 )
+# Explicit 64-bit parameters: PostgreSQL would otherwise infer int4 for some of them from the column.
+_BIG = BigInteger()
 _SETTLE = (
     update(QuotaCounter)
     .where(_KEYS)
     .values(
-        reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved"),
-        used_tokens=QuotaCounter.used_tokens + bindparam("actual"),
+        reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved", type_=_BIG),
+        used_tokens=QuotaCounter.used_tokens + bindparam("actual", type_=_BIG),
     )
     .returning(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period, QuotaCounter.used_tokens)
+)
+# A call whose reservation was swept (its owner stopped renewing it) and that still finished: charge
+# what it used and count its request again, since the sweep gave both back.
+_SETTLE_LATE = (
+    update(QuotaCounter)
+    .where(_KEYS)
+    .values(used_tokens=QuotaCounter.used_tokens + bindparam("actual", type_=_BIG), requests=QuotaCounter.requests + 1)
+    .returning(QuotaCounter.scope, QuotaCounter.subject, QuotaCounter.period, QuotaCounter.used_tokens)
+)
+_TAKE_RESERVATION = (
+    delete(QuotaReservation).where(QuotaReservation.call_id == bindparam("call_id")).returning(QuotaReservation.tokens)
 )
 _OVERRIDES = select(QuotaOverride.limit_name, QuotaOverride.value, QuotaOverride.grant_period).where(
     QuotaOverride.department_id == bindparam("department")
@@ -66,7 +110,10 @@ _OVERRIDES = select(QuotaOverride.limit_name, QuotaOverride.value, QuotaOverride
 _RELEASE = (
     update(QuotaCounter)
     .where(_KEYS)
-    .values(reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved"), requests=QuotaCounter.requests - 1)
+    .values(
+        reserved_tokens=QuotaCounter.reserved_tokens - bindparam("reserved", type_=_BIG),
+        requests=QuotaCounter.requests - 1,
+    )
 )
 
 
@@ -116,25 +163,27 @@ class QuotaRepository:
             for index, kind in enumerate(kinds):
                 if kind == "tokens":
                     conditions.append(
-                        QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + bindparam("k_tokens")
-                        <= bindparam(f"k_limit{index}")
+                        QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + bindparam("k_tokens", type_=_BIG)
+                        <= bindparam(f"k_limit{index}", type_=_BIG)
                     )
                 else:
-                    conditions.append(QuotaCounter.requests + 1 <= bindparam(f"k_limit{index}"))
+                    conditions.append(QuotaCounter.requests + 1 <= bindparam(f"k_limit{index}", type_=_BIG))
             statement = (
                 update(QuotaCounter)
                 .where(*conditions)
                 .values(
-                    reserved_tokens=QuotaCounter.reserved_tokens + bindparam("k_tokens"),
+                    reserved_tokens=QuotaCounter.reserved_tokens + bindparam("k_tokens", type_=_BIG),
                     requests=QuotaCounter.requests + 1,
                 )
             )
             self._reserve_statements[kinds] = statement
         return statement
 
-    async def reserve(self, counters: Sequence[CounterKey], limits: Sequence[Limit], tokens: int) -> Limit | None:
-        """Reserve `tokens` and one request on every counter. Returns None on success, or the limit
-        that would be exceeded (then nothing at all was changed)."""
+    async def reserve(
+        self, counters: Sequence[CounterKey], limits: Sequence[Limit], tokens: int, holder: Holder
+    ) -> Limit | None:
+        """Reserve `tokens` and one request on every counter, held by `holder`. Returns None on success,
+        or the limit that would be exceeded (then nothing at all was changed)."""
         by_counter: dict[CounterKey, list[Limit]] = {}
         for limit in limits:
             by_counter.setdefault(limit.counter, []).append(limit)
@@ -163,12 +212,34 @@ class QuotaRepository:
                             )
                         ).one()
                         raise _Exceeded(_first_exceeded(by_counter[key], CounterState(*row), tokens))
+                await connection.execute(
+                    _insert(self._dialect)(QuotaReservation).values(
+                        call_id=holder.call_id,
+                        owner=holder.owner,
+                        counters=json.dumps(_key_rows(_in_lock_order(counters))),
+                        tokens=tokens,
+                        created_at=datetime.now(UTC),
+                        expires_at=holder.expires_at,
+                        department_id=holder.department_id,
+                        user_id=holder.user_id,
+                        platform=holder.platform,
+                        purpose=holder.purpose,
+                        assistant_id=holder.assistant_id,
+                        model_alias=holder.model_alias,
+                        findings=json.dumps(holder.findings, sort_keys=True),
+                    )
+                )
         except _Exceeded as exceeded:
             return exceeded.limit
         return None
 
     async def settle(
-        self, counters: Iterable[CounterKey], reserved: int, actual: int, connection: AsyncConnection | None = None
+        self,
+        call_id: str,
+        counters: Iterable[CounterKey],
+        reserved: int,
+        actual: int,
+        connection: AsyncConnection | None = None,
     ) -> dict[CounterKey, int]:
         """Replace the reservation by the tokens actually used; returns each counter's tokens used now.
 
@@ -176,20 +247,105 @@ class QuotaRepository:
         appends the audit record in one transaction)."""
         if connection is None:
             async with self._engine.begin() as own:
-                return await self.settle(counters, reserved, actual, own)
+                return await self.settle(call_id, counters, reserved, actual, own)
+        held = (await connection.execute(_TAKE_RESERVATION, {"call_id": call_id})).first() is not None
         counters = _in_lock_order(counters)
         await self._lock(connection, counters)
-        result = await connection.execute(
-            _SETTLE, {"keys": _key_rows(counters), "reserved": reserved, "actual": actual}
-        )
+        if held:
+            result = await connection.execute(
+                _SETTLE, {"keys": _key_rows(counters), "reserved": reserved, "actual": actual}
+            )
+        else:
+            result = await connection.execute(_SETTLE_LATE, {"keys": _key_rows(counters), "actual": actual})
         return {CounterKey(scope, subject, period): int(used) for scope, subject, period, used in result}
 
-    async def release(self, counters: Iterable[CounterKey], reserved: int) -> None:
-        """Undo a reservation: a failed or refused call costs nothing, not even a request."""
+    async def release(self, call_id: str, counters: Iterable[CounterKey], reserved: int) -> bool:
+        """Undo a reservation: a failed or refused call costs nothing, not even a request. False when
+        it was already given back (swept)."""
         counters = _in_lock_order(counters)
         async with self._engine.begin() as connection:
+            if (await connection.execute(_TAKE_RESERVATION, {"call_id": call_id})).first() is None:
+                return False
             await self._lock(connection, counters)
             await connection.execute(_RELEASE, {"keys": _key_rows(counters), "reserved": reserved})
+        return True
+
+    # ---- reservations of processes that stopped -------------------------------------------
+
+    async def renew(self, owner: str, expires_at: datetime, created_after: datetime) -> int:
+        """The living owner moves its reservations' expiry forward (not those older than
+        `created_after`: a call that never ends must not hold its share forever)."""
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                update(QuotaReservation)
+                .where(QuotaReservation.owner == owner, QuotaReservation.created_at > created_after)
+                .values(expires_at=expires_at)
+            )
+            return int(result.rowcount or 0)
+
+    async def sweep(
+        self,
+        now: datetime,
+        on_swept: Callable[[Swept, AsyncConnection], Awaitable[object]],
+        batch: int = 200,
+    ) -> list[Swept]:
+        """Give back reservations that expired before `now`, one transaction each, calling `on_swept`
+        inside it (the interrupted call's audit record). Safe in any number of processes at once: the
+        DELETE decides which of them gives a reservation back."""
+        async with self._engine.connect() as connection:
+            expired = (
+                await connection.execute(
+                    select(QuotaReservation.call_id)
+                    .where(QuotaReservation.expires_at < now)
+                    .order_by(QuotaReservation.expires_at)
+                    .limit(batch)
+                )
+            ).scalars()
+            call_ids = list(expired)
+        swept: list[Swept] = []
+        for call_id in call_ids:
+            async with self._engine.begin() as connection:
+                row = (
+                    await connection.execute(
+                        delete(QuotaReservation)
+                        .where(QuotaReservation.call_id == call_id, QuotaReservation.expires_at < now)
+                        .returning(*QuotaReservation.__table__.columns)
+                    )
+                ).first()
+                if row is None:  # settled, released or swept by someone else meanwhile
+                    continue
+                counters = _in_lock_order(CounterKey(*key) for key in json.loads(row.counters))
+                await self._lock(connection, counters)
+                await connection.execute(_RELEASE, {"keys": _key_rows(counters), "reserved": row.tokens})
+                item = Swept(
+                    Holder(
+                        row.call_id,
+                        row.owner,
+                        _aware(row.expires_at),
+                        row.department_id,
+                        row.user_id,
+                        row.platform,
+                        row.purpose,
+                        row.assistant_id,
+                        row.model_alias,
+                        json.loads(row.findings),
+                    ),
+                    int(row.tokens),
+                    _aware(row.created_at),
+                )
+                await on_swept(item, connection)
+                swept.append(item)
+        return swept
+
+    async def reserved_for(self, department_id: str) -> int:
+        """Tokens currently held by in-flight calls of a department (for `govbot quota show`)."""
+        async with self._engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    select(QuotaReservation.tokens).where(QuotaReservation.department_id == department_id)
+                )
+            ).scalars()
+            return sum(int(tokens) for tokens in rows)
 
     async def state(self, key: CounterKey) -> CounterState:
         async with self._engine.connect() as connection:
@@ -284,6 +440,11 @@ class QuotaRepository:
             for row in rows:
                 row.delivered = True
             return [(r.limit_name, r.period) for r in rows]
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands timestamps back without a zone; they were written in UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _first_exceeded(limits: Sequence[Limit], row: CounterState, tokens: int) -> Limit:

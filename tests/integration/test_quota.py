@@ -191,7 +191,8 @@ async def test_quota_in_chat_shows_use_and_only_admins_change_it(start_govbot, f
 
 async def test_admin_is_told_once_when_usage_passes_80_percent(start_govbot, fake_openai):
     config = config_with_quota(config_for_upstreams(fake_openai.base_url), tokens_per_month=1500)
-    fake_openai.reply_with("긴 답변", usage=(1150, 100))
+    # A long answer (usage within what the call could use: a short prompt, up to max_tokens 1200 out).
+    fake_openai.reply_with("긴 답변", usage=(150, 1100))
     async with start_govbot(config=config) as gb:
         answered = await send(gb.url, "질문")  # 1,250 of 1,500 tokens: 83%
         first = await send(gb.url, "/help", user="park.jiyoung")

@@ -75,3 +75,38 @@ def test_missing_file_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["check-config", str(tmp_path / "없음.yaml")])
     assert result.exit_code == 2
     assert "설정 파일이 없습니다" in result.output
+
+
+def test_absurd_limits_are_rejected_with_the_range(tmp_path):
+    # Limits past int32 used to pass and then fail every call on PostgreSQL; past 2^53 they are typos.
+    text = (ROOT / "app.yaml").read_text(encoding="utf-8")
+    text = text.replace("requests_per_day: 2000,", "requests_per_day: 99999999999999999999,", 1)
+    result = check(tmp_path, text)
+    assert result.exit_code == 2
+    assert "departments[0].quota.requests_per_day" in result.output
+    assert "9,007,199,254,740,992 이하" in result.output and "between 0 and 9,007,199,254,740,992" in result.output
+
+
+def test_large_but_sane_limits_are_valid(tmp_path):
+    text = (ROOT / "app.yaml").read_text(encoding="utf-8")
+    text = text.replace("tokens_per_month: 3000000,", "tokens_per_month: 5000000000,", 1)
+    assert check(tmp_path, text).exit_code == 0
+
+
+def test_unset_provider_key_is_a_warning_that_names_the_variable(tmp_path, monkeypatch):
+    # Before: "valid", and serve then silently answered from the offline engine.
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("ONPREM_LLM_KEY", "on-premises-key")
+    result = runner.invoke(app, ["check-config", str(ROOT / "app.yaml")])
+    assert result.exit_code == 0
+    assert "경고 1건" in result.output and "providers[1].api_key_env" in result.output
+    assert "OPENAI_API_KEY" in result.output and "ONPREM_LLM_KEY" not in result.output
+    assert "on-premises-key" not in result.output
+
+
+def test_department_model_list_must_name_known_aliases(tmp_path):
+    text = (ROOT / "app.yaml").read_text(encoding="utf-8")
+    text = text.replace("    admins: [park.jiyoung]\n", "    admins: [park.jiyoung]\n    models: [default, gpt5]\n", 1)
+    result = check(tmp_path, text)
+    assert result.exit_code == 2
+    assert "departments[0].models[1]" in result.output and "'gpt5'" in result.output

@@ -1,6 +1,10 @@
 """Reserve before the call (prompt estimate + max output), settle the real usage after, and release
 everything when the call fails: a failed call costs nothing. The settlement joins the call's closing
-transaction when there is one (see ledger.py)."""
+transaction when there is one (see ledger.py).
+
+The reservation is held in the name of this process and call (see bot/quota/sweeper.py): if the
+process dies mid-call, another govbot process gives it back once it expires and audits the call as
+`interrupted`. The usage settled here was already clamped by the bound_usage stage."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ class EnforceQuota:
     async def __call__(self, call: GatewayCall, next: Next) -> ReplyStream:
         request = call.request
         estimate = sum(estimate_tokens(m.content) for m in request.messages) + request.max_output_tokens
-        reservation = await self._quota.reserve(request, estimate)
+        reservation = await self._quota.reserve(request, estimate, call_id=call.call_id, findings=call.findings)
         try:
             reply = await next(call)
         except BaseException:
