@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-ReplyKind = Literal["answer", "info", "error", "refusal"]
+ReplyKind = Literal["answer", "incomplete", "info", "error", "refusal"]  # incomplete: a cut-off answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +125,16 @@ class Reply:
     answer_id: str | None = None
 
 
+class ClientGone(Exception):
+    """Raised by a ReplySink whose reader left mid-answer (page closed, connection reset): the answer
+    stops there, what was delivered is billed, and nobody is left to show an error to."""
+
+
 class ReplySink(Protocol):
     """Where an adapter that can show progress receives text while it is produced."""
 
     async def delta(self, text: str) -> None:
-        """More answer text arrived (append it)."""
+        """More answer text arrived (append it). Raises ClientGone when nobody reads any more."""
 
     async def progress(self, note: str) -> None:
         """Long work is under way (e.g. "민원 1,200건 분석 중…")."""

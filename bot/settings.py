@@ -28,7 +28,12 @@ class Settings(BaseSettings):
     web_groups_header: str = "X-Forwarded-Groups"
     # Development only: the web chat offers a name picker when no user header is present.
     web_dev_login: bool = True
+    # Extra origins (scheme://host[:port]) allowed to post to the web chat, e.g. a portal that embeds it.
+    # The chat's own origin is always allowed; anything else is refused as cross-site (CSRF).
+    web_allowed_origins: list[str] = Field(default_factory=list)
     max_upload_mb: int = 20
+    # Longest message text accepted (characters), checked before quota so a huge paste gets a clear answer.
+    max_message_chars: int = Field(20_000, ge=100)
     # Microsoft Teams (adapters/teams). Bot Framework credentials use Microsoft's own names (MicrosoftAppId, …).
     teams_public_url: str | None = Field(
         None, description="Base URL Teams users can open for result files (default: public_url)"

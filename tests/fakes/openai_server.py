@@ -25,6 +25,11 @@ class Scripted:
     delay: float = 0.0
     usage: tuple[int, int] | None = (11, 7)  # (prompt, completion); None omits usage
     break_stream_after: int | None = None  # close the connection after N chunks
+    # End the stream cleanly after N chunks ([DONE], proper chunked end) but without a finish_reason or
+    # usage: what a proxy that times out or a restarting server leaves behind.
+    cut_stream_after: int | None = None
+    malformed: bool = False  # a 200 whose JSON body (or SSE event) is broken off mid-object
+    chunk_delay: float = 0.0  # seconds between streamed chunks (lets a client leave mid-answer)
 
 
 @dataclass
@@ -93,6 +98,10 @@ class FakeOpenAI:
             )
         text = step.text if step.text is not None else self.default_text
         model = body.get("model", "fake-model")
+        if step.malformed and not body.get("stream"):
+            return web.Response(
+                body=b'{"id": "chatcmpl-fake", "choices": [{"index": 0, "mess', content_type="application/json"
+            )
         if body.get("stream"):
             return await self._stream(request, body, step, text, model)
         usage = (
@@ -121,6 +130,16 @@ class FakeOpenAI:
             if step.break_stream_after is not None and index >= step.break_stream_after:
                 request.transport.close()  # type: ignore[union-attr]
                 return response
+            if step.cut_stream_after is not None and index >= step.cut_stream_after:
+                await response.write(b"data: [DONE]\n\n")
+                await response.write_eof()
+                return response
+            if step.malformed and index == 1:
+                await response.write(b'data: {"id": "chatcmpl-fake", "choices": [{"delta": {"cont\n\n')
+                await response.write_eof()
+                return response
+            if step.chunk_delay:
+                await asyncio.sleep(step.chunk_delay)
             chunk = {
                 "id": "chatcmpl-fake",
                 "object": "chat.completion.chunk",
