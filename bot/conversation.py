@@ -121,8 +121,10 @@ class Reply:
     parts: list[Part] = field(default_factory=list)
     notice: str | None = None
     sources: list[str] = field(default_factory=list)
-    assistant: str | None = None
+    assistant: str | None = None  # who wrote this reply (a one-off "@이름" answer names that assistant)
     answer_id: str | None = None
+    # Set when this reply changed the conversation's assistant (`/use`): menus showing it follow this.
+    thread_assistant: str | None = None
 
 
 class ClientGone(Exception):

@@ -21,6 +21,18 @@ class ChatResult:
     def text(self) -> str:
         return (self.reply or {}).get("text", "")
 
+    @property
+    def shown(self) -> str:
+        """Everything the page shows of the reply: its text and the cells of its tables."""
+        cells = [
+            str(cell)
+            for part in (self.reply or {}).get("parts", [])
+            if part["type"] == "table"
+            for row in [part["columns"], *part["rows"]]
+            for cell in row
+        ]
+        return "\n".join([self.text, *cells])
+
 
 async def send(
     base_url: str,
