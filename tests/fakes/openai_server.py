@@ -39,6 +39,7 @@ class FakeOpenAI:
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     default_text: str = "안녕하세요. 요청하신 내용을 정리했습니다."
+    abandoned: int = 0  # streams the caller stopped reading before the end
     _script: deque[Scripted] = field(default_factory=deque)
     _runner: web.AppRunner | None = None
 
@@ -125,19 +126,34 @@ class FakeOpenAI:
     ) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
+        try:
+            await self._write_stream(request, response, body, step, text, model)
+        except ConnectionError:  # the caller stopped reading (as a real upstream, just stop)
+            self.abandoned += 1
+        return response
+
+    async def _write_stream(
+        self,
+        request: web.Request,
+        response: web.StreamResponse,
+        body: dict[str, Any],
+        step: Scripted,
+        text: str,
+        model: str,
+    ) -> None:
         pieces = [text[i : i + 8] for i in range(0, len(text), 8)] or [""]
         for index, piece in enumerate(pieces):
             if step.break_stream_after is not None and index >= step.break_stream_after:
                 request.transport.close()  # type: ignore[union-attr]
-                return response
+                return
             if step.cut_stream_after is not None and index >= step.cut_stream_after:
                 await response.write(b"data: [DONE]\n\n")
                 await response.write_eof()
-                return response
+                return
             if step.malformed and index == 1:
                 await response.write(b'data: {"id": "chatcmpl-fake", "choices": [{"delta": {"cont\n\n')
                 await response.write_eof()
-                return response
+                return
             if step.chunk_delay:
                 await asyncio.sleep(step.chunk_delay)
             chunk = {
@@ -172,7 +188,6 @@ class FakeOpenAI:
             await response.write(f"data: {json.dumps(usage_chunk)}\n\n".encode())
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
-        return response
 
 
 def main() -> None:

@@ -19,7 +19,11 @@ async def run_page(base_url: str, user: str, steps: list[dict[str, Any]]) -> dic
     if node is None:
         pytest.skip("Node.js is needed to run the web chat page's script")
     process = await asyncio.create_subprocess_exec(
-        node, str(HARNESS), base_url, user, json.dumps(steps, ensure_ascii=False),
+        node,
+        str(HARNESS),
+        base_url,
+        user,
+        json.dumps(steps, ensure_ascii=False),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -127,5 +127,12 @@ def test_every_fact_of_the_meta_prompt_is_on_its_own_line(name):
         locale="ko",
     )
     lines = messages[1].content.split("\n")
-    assert [line.split(":")[0] for line in lines] == ["기관", "부서", "도우미 명칭", "하는 일", "사용 대상", "좋은 답변의 예"]
+    assert [line.split(":")[0] for line in lines] == [
+        "기관",
+        "부서",
+        "도우미 명칭",
+        "하는 일",
+        "사용 대상",
+        "좋은 답변의 예",
+    ]
     assert lines[2] == f"도우미 명칭: {name}"
