@@ -31,8 +31,12 @@ class RequestOrigin:
 def _same_origin(origin: str, hosts: Collection[str], allowed: Collection[str]) -> bool:
     if origin in allowed:
         return True
-    parts = urlsplit(origin)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and parts.netloc.lower() in hosts
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False
+    serialised = parts.scheme in ("http", "https") and not (parts.path or parts.query or parts.fragment)
+    return serialised and bool(parts.netloc) and parts.netloc.lower() in hosts  # an Origin is scheme://host[:port]
 
 
 def check(
