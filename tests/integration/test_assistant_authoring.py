@@ -118,7 +118,7 @@ async def test_another_departments_private_assistant_cannot_be_seen_or_changed(s
         await send(gb.url, f"/assistant publish {pr_name}", user="jung.eunji")
 
         listing = await send(gb.url, "/assistants", user="kim.minsu")
-        assert pr_name not in listing.shown and "주차" in listing.shown
+        assert pr_name not in listing.shown and "일반 도우미" in listing.shown
         for attempt in (
             f"/use {pr_name}",
             f"@{pr_name} 일정 알려줘",
