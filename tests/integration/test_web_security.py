@@ -289,3 +289,18 @@ async def test_offline_cannot_write_replies_cost_the_department_nothing(start_go
         rows = await usage_rows(gb)
     assert rows == []
     assert used["tokens_per_day"] == 0 and used["requests_per_day"] == 0
+
+
+async def test_the_api_refuses_an_overlong_message_as_too_long_not_over_quota(start_govbot, fake_openai):
+    # The same 5 MB message through /v1/chat/completions was answered 429 "daily limit reached".
+    async with start_govbot(max_message_chars=2_000) as gb:
+        key, _ = await gb.runtime.store.keys.create("traffic", "민원 분석 도구", "park.jiyoung")
+        question = {"model": "default", "messages": [{"role": "user", "content": "가" * (5 * 1024 * 1024 // 3)}]}
+        status, content_type, text = await post(
+            gb.url, "/v1/chat/completions", {"Authorization": f"Bearer {key}"}, json=question
+        )
+        used = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
+    assert (status, content_type) == (400, "application/json")
+    error = json.loads(text)["error"]
+    assert error["code"] == "message_too_long" and "최대 2,000자" in error["message"]
+    assert used["requests_per_day"] == 0 and fake_openai.requests == []
