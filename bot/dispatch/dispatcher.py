@@ -200,15 +200,26 @@ class Dispatcher:
             if reply is not None:
                 reply.assistant = reply.assistant or spec.name
                 return reply
-        return await ask_assistant(turn, spec, text, sink, one_off=one_off)
+        reply = await ask_assistant(turn, spec, text, sink, one_off=bool(one_off))
+        if one_off is None:  # None: the new conversation took the named assistant (menus follow)
+            reply.thread_assistant = spec.name
+        return reply
 
-    async def _choose_assistant(self, turn: Turn) -> tuple[AssistantSpec, str, bool]:
+    async def _choose_assistant(self, turn: Turn) -> tuple[AssistantSpec, str, bool | None]:
         """The thread's assistant, unless the message names another ("@보도자료 …" or "보도자료: …"): that
-        one answers this one question (True) and the thread keeps its assistant, as the README says."""
+        one answers this one question (True) and the thread keeps its assistant, as the README says. A
+        conversation that starts by naming one takes it as its assistant (nothing to keep yet)."""
         registry, department_id = self.services.assistants, turn.identity.department.id
         text = turn.message.text.strip()
         named, rest = await _named_assistant(registry, department_id, text)
         if named is not None:
+            conversation = turn.conversation
+            if conversation.turns == 0 and conversation.assistant_id is None:
+                # A new conversation (e.g. a Slack thread) opened by naming an assistant is that assistant's.
+                await self.services.store.conversations.set_assistant(
+                    turn.message.conversation_key, named.id, named.version
+                )
+                return named, rest, None
             return named, rest, True
         if turn.conversation.assistant_id:
             current = await registry.get(turn.conversation.assistant_id, department_id)

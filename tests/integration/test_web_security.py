@@ -257,13 +257,14 @@ async def test_the_page_menu_follows_use_but_not_one_off_questions(start_govbot,
             gb.url,
             "kim.minsu",
             [
+                {"text": "주차 단속 시간 알려줘"},
                 {"text": "@AI 대변인 킥보드 견인 보도자료 써줘"},
                 {"text": f"/assistant create 킥보드 안내\n{prompt}"},
                 {"text": "/assistant publish 킥보드 안내"},
                 {"text": "/use 킥보드 안내"},
             ],
         )
-    loaded, one_off, *_, used = page["after"]
+    loaded, _, one_off, *_, used = page["after"]
     assert one_off["assistant"] == loaded["assistant"] != "AI 대변인"
     assert one_off["starters"] == loaded["starters"]
     assert used["assistant"] == "킥보드 안내", used
