@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-ReplyKind = Literal["answer", "info", "error", "refusal"]
+ReplyKind = Literal["answer", "incomplete", "info", "error", "refusal"]  # incomplete: a cut-off answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,15 +121,22 @@ class Reply:
     parts: list[Part] = field(default_factory=list)
     notice: str | None = None
     sources: list[str] = field(default_factory=list)
-    assistant: str | None = None
+    assistant: str | None = None  # who wrote this reply (a one-off "@이름" answer names that assistant)
     answer_id: str | None = None
+    # Set when this reply changed the conversation's assistant (`/use`): menus showing it follow this.
+    thread_assistant: str | None = None
+
+
+class ClientGone(Exception):
+    """Raised by a ReplySink whose reader left mid-answer (page closed, connection reset): the answer
+    stops there, what was delivered is billed, and nobody is left to show an error to."""
 
 
 class ReplySink(Protocol):
     """Where an adapter that can show progress receives text while it is produced."""
 
     async def delta(self, text: str) -> None:
-        """More answer text arrived (append it)."""
+        """More answer text arrived (append it). Raises ClientGone when nobody reads any more."""
 
     async def progress(self, note: str) -> None:
         """Long work is under way (e.g. "민원 1,200건 분석 중…")."""

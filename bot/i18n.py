@@ -39,6 +39,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "대화 기억을 지웠습니다. 새 질문을 해 주세요.",
         "en": "The conversation memory is cleared. Ask a new question.",
     },
+    "message_too_long": {
+        "ko": "메시지가 너무 깁니다({length:,}자, 최대 {limit:,}자). 필요한 부분만 나눠 보내거나 파일로 첨부해 주세요.",
+        "en": "The message is too long ({length:,} characters, at most {limit:,}). Send the part you need, or attach it as a file.",
+    },
+    "user_id_too_long": {
+        "ko": "사용자 ID가 너무 깁니다(최대 {limit}자). 행정포털 로그인 정보를 확인하거나 {contact}에 알려 주세요.",
+        "en": "The user id is too long (at most {limit} characters). Check the portal sign-in, or tell {contact}.",
+    },
     "empty_message": {
         "ko": "질문을 입력해 주세요. 도움말은 `/help`입니다.",
         "en": "Please type a question. `/help` shows what I can do.",
@@ -186,6 +194,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forward_failed": {
         "ko": "{department} {platform} 채널({channel})에 글을 올리지 못했습니다. 잠시 후 다시 시도하거나 XLSX 파일을 직접 전달해 주세요.",
         "en": "Could not post to {department}'s {platform} channel ({channel}). Try again shortly, or send the XLSX file yourself.",
+    },
+    "answer_incomplete": {
+        "ko": "⚠️ 답변이 중간에 끊겨 완전하지 않습니다. 위 내용은 일부이니 그대로 쓰지 말고 다시 질문해 주세요.",
+        "en": "⚠️ The answer was cut off and is incomplete. Do not use the part above as is; please ask again.",
+    },
+    "answer_stream_broken": {
+        "ko": "AI 모델의 답변이 중간에 끊겼습니다(불완전한 답변). 다시 시도해 주세요.",
+        "en": "The AI model's answer was cut off (incomplete answer). Please try again.",
+    },
+    "upstream_malformed": {
+        "ko": "AI 모델이 알아볼 수 없는 응답을 보냈습니다. 잠시 후 다시 시도해 주세요. 계속되면 {contact}에 알려 주세요.",
+        "en": "The AI model sent a response that could not be read. Please try again shortly; if it persists, tell {contact}.",
+    },
+    "web_cross_site": {
+        "ko": "다른 사이트에서 보낸 요청은 받지 않습니다. govbot 화면에서 직접 보내 주세요.",
+        "en": "Requests sent from another site are refused. Use the govbot page itself.",
+    },
+    "web_json_required": {
+        "ko": "요청 형식이 올바르지 않습니다. Content-Type: application/json 으로 JSON 객체를 보내 주세요.",
+        "en": "Invalid request: send a JSON object with Content-Type: application/json.",
     },
     "internal_error": {
         "ko": "처리 중 오류가 발생했습니다. 다시 시도해 주세요. 계속되면 {contact}에 알려 주세요(오류 번호 {ref}).",

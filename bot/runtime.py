@@ -106,6 +106,7 @@ async def build_runtime(
         quota=bundle.quota,
         offline=bundle.offline,
         skills=build_skills(config),
+        max_message_chars=settings.max_message_chars,
     )
     for skill in services.skills.values():  # skills with buttons handle their own actions (e.g. complaint_forward)
         register = getattr(skill, "actions", None)

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     web_groups_header: str = "X-Forwarded-Groups"
     # Development only: the web chat offers a name picker when no user header is present.
     web_dev_login: bool = True
+    # Extra origins (scheme://host[:port]) allowed to post to the web chat, e.g. a portal that embeds it.
+    # The chat's own origin is always allowed; anything else is refused as cross-site (CSRF).
+    web_allowed_origins: list[str] = Field(default_factory=list)
     max_upload_mb: int = 20
     # The audit chain's HMAC key: never in app.yaml or the database (see bot/audit/keys.py).
     audit_key: SecretStr | None = Field(None, description="HMAC key of the audit chain (GOVBOT_AUDIT_KEY)")
@@ -42,6 +45,8 @@ class Settings(BaseSettings):
     # every serve process renews its own and sweeps expired ones every quota_sweep_seconds.
     quota_lease_seconds: float = Field(60.0, gt=0)
     quota_sweep_seconds: float = Field(15.0, gt=0)
+    # Longest message text accepted (characters), checked before quota so a huge paste gets a clear answer.
+    max_message_chars: int = Field(20_000, ge=100)
     # Microsoft Teams (adapters/teams). Bot Framework credentials use Microsoft's own names (MicrosoftAppId, …).
     teams_public_url: str | None = Field(
         None, description="Base URL Teams users can open for result files (default: public_url)"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from contextlib import AsyncExitStack
 from typing import Any
@@ -12,9 +13,12 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.gateway.errors import GatewayError
-from bot.gateway.types import ChatMessage, GatewayRequest
+from bot.gateway.types import ChatMessage, Completion, GatewayRequest
+from bot.i18n import both
 from bot.runtime import Runtime
 from bot.store.keys_repository import KeyInfo
+
+log = logging.getLogger(__name__)
 
 
 class _Message(BaseModel):
@@ -101,6 +105,10 @@ class OpenAIEndpoint:
                 f"없는 모델 별칭입니다: {body.model}. /v1/models 를 확인하세요. / Unknown model alias.",
                 "model_not_found",
             )
+        longest = max(len(m.text()) for m in body.messages)
+        if longest > self.runtime.settings.max_message_chars:  # before quota: "too long", not "limit reached"
+            limit = self.runtime.settings.max_message_chars
+            return openai_error(400, both("message_too_long", length=longest, limit=limit), "message_too_long")
         roles = {"system", "user", "assistant"}
         gateway_request = GatewayRequest(
             department_id=auth.department_id,
@@ -148,57 +156,63 @@ class OpenAIEndpoint:
                 return _gateway_error(error)
             response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
             await response.prepare(request)
-            chunk_id = f"chatcmpl-{reply.call.call_id}"
-
-            async def send(payload: dict[str, Any]) -> None:
-                await response.write(f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode())
-
-            def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-                return {
-                    "id": chunk_id,
-                    "object": "chat.completion.chunk",
-                    "created": int(time.time()),
-                    "model": model,
-                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-                }
-
+            events = _SseWriter(response, f"chatcmpl-{reply.call.call_id}", model)
             try:
-                await send(chunk({"role": "assistant", "content": ""}))
+                await events.send(events.chunk({"role": "assistant", "content": ""}))
                 async for text in reply:
-                    await send(chunk({"content": text}))
+                    await events.send(events.chunk({"content": text}))
             except GatewayError as error:  # failed midway: OpenAI streams report errors as an event
-                await send(
-                    {
-                        "error": {
-                            "message": f"{error.message('ko')} / {error.message('en')}",
-                            "type": "server_error",
-                            "code": error.code,
-                        }
-                    }
-                )
-                await response.write(b"data: [DONE]\n\n")
+                await events.error(f"{error.message('ko')} / {error.message('en')}", error.code)
                 return response
-        completion = reply.completion
-        await send(chunk({}, (completion.finish_reason if completion else None) or "stop"))
-        if completion is not None:
+            except ConnectionError:  # aiohttp.ClientConnectionResetError is one
+                # The client left: leaving this block closes the stream, which bills what was delivered.
+                log.info("api: the client went away before the streamed answer was complete")
+                return response
+        try:
+            await events.finish(reply.completion)
+        except ConnectionError:  # aiohttp.ClientConnectionResetError is one
+            log.info("api: the client went away before the end of the stream")
+        return response
+
+
+class _SseWriter:
+    """OpenAI's chat.completion.chunk events on one response."""
+
+    def __init__(self, response: web.StreamResponse, chunk_id: str, model: str):
+        self._response = response
+        self._id = chunk_id
+        self._model = model
+
+    async def send(self, payload: dict[str, Any]) -> None:
+        await self._response.write(f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode())
+
+    def chunk(self, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        return {
+            "id": self._id,
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": self._model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+
+    async def error(self, message: str, code: str) -> None:
+        await self.send({"error": {"message": message, "type": "server_error", "code": code}})
+        await self._response.write(b"data: [DONE]\n\n")
+
+    async def finish(self, completion: Completion | None) -> None:
+        if completion is None or completion.interrupted:
+            # Cut off upstream: an error event, never a "stop" that makes a fragment look whole.
+            await self.error(both("answer_stream_broken"), "stream_interrupted")
+        else:
+            await self.send(self.chunk({}, completion.finish_reason or "stop"))
             usage = {
                 "prompt_tokens": completion.usage.prompt_tokens,
                 "completion_tokens": completion.usage.completion_tokens,
                 "total_tokens": completion.usage.total_tokens,
             }
-            await send(
-                {
-                    "id": chunk_id,
-                    "object": "chat.completion.chunk",
-                    "created": int(time.time()),
-                    "model": model,
-                    "choices": [],
-                    "usage": usage,
-                }
-            )
-        await response.write(b"data: [DONE]\n\n")
-        await response.write_eof()
-        return response
+            await self.send({**self.chunk({}), "choices": [], "usage": usage})
+            await self._response.write(b"data: [DONE]\n\n")
+        await self._response.write_eof()
 
 
 def _gateway_error(error: GatewayError) -> web.Response:

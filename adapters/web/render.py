@@ -51,5 +51,6 @@ def reply_to_json(reply: Reply, downloads: Downloads, owner: str) -> dict[str, A
         "sources": reply.sources,
         "assistant": reply.assistant,
         "answer_id": reply.answer_id,
+        "thread_assistant": reply.thread_assistant,
         "parts": parts,
     }

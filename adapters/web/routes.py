@@ -11,11 +11,13 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
+from adapters.web import origin
 from adapters.web.render import reply_to_json
-from bot.conversation import Action, Attachment, Message
-from bot.dispatch.dispatcher import default_assistant
+from bot.conversation import Action, Attachment, ClientGone, Message
+from bot.dispatch.dispatcher import MAX_USER_ID_CHARS, default_assistant
 from bot.dispatch.identity import resolve_identity
 from bot.downloads import Downloads
+from bot.i18n import both
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -39,7 +41,10 @@ class NdjsonSink:
         await self._send({"type": "reply", "reply": reply})
 
     async def _send(self, event: dict[str, Any]) -> None:
-        await self._response.write((json.dumps(event, ensure_ascii=False) + "\n").encode())
+        try:
+            await self._response.write((json.dumps(event, ensure_ascii=False) + "\n").encode())
+        except ConnectionError as error:  # the page was closed mid-answer (aiohttp.ClientConnectionResetError)
+            raise ClientGone() from error
 
 
 class WebChat:
@@ -67,6 +72,27 @@ class WebChat:
             picked = unquote(request.cookies.get(DEV_COOKIE, "")).strip()
             if picked:
                 return picked, ()
+        return None
+
+    def _refusal(self, request: web.Request, *, multipart_allowed: bool = False) -> web.Response | None:
+        """A JSON error for requests that may not change anything: cross-site ones (CSRF), wrong body type,
+        or a user id the database cannot hold. None when the request may go on."""
+        forwarded = request.headers.get("X-Forwarded-Host", "")
+        verdict = origin.check(
+            origin.RequestOrigin(
+                content_type=request.content_type.lower(),
+                origin=request.headers.get("Origin", ""),
+                sec_fetch_site=request.headers.get("Sec-Fetch-Site", ""),
+            ),
+            hosts=[request.host, *[h.strip() for h in forwarded.split(",")]],
+            allowed_origins=self.runtime.settings.web_allowed_origins,
+            multipart_allowed=multipart_allowed,
+        )
+        if verdict == "cross_site":
+            log.warning("web chat refused a cross-site %s %s", request.method, request.path)
+            return _error(403, "cross_site", both("web_cross_site"))
+        if verdict == "json_required":
+            return _error(415, "unsupported_media_type", both("web_json_required"))
         return None
 
     def _unauthenticated(self) -> web.Response:
@@ -124,15 +150,26 @@ class WebChat:
             }
         )
 
+    def _too_long_id(self, user: str) -> web.Response | None:
+        if len(user) <= MAX_USER_ID_CHARS:
+            return None
+        contact = self.runtime.config.organisation.support_contact
+        return _error(400, "user_id_too_long", both("user_id_too_long", limit=MAX_USER_ID_CHARS, contact=contact))
+
     async def chat(self, request: web.Request) -> web.StreamResponse:
+        refused = self._refusal(request, multipart_allowed=True)
+        if refused is not None:
+            return refused
         who = self._user(request)
         if who is None:
             return self._unauthenticated()
         user, groups = who
+        if (too_long := self._too_long_id(user)) is not None:
+            return too_long
         try:
             text, thread, attachments = await self._read_chat_form(request)
         except ValueError as error:
-            return web.json_response({"error": "bad_request", "message": str(error)}, status=400)
+            return _error(400, "bad_request", str(error))
         message = Message(
             platform="web",
             user_id=user,
@@ -151,21 +188,22 @@ class WebChat:
         )
         await response.prepare(request)
         sink = NdjsonSink(response)
-        reply = await self.runtime.bot.handle(message, sink)
-        await sink.finish(reply_to_json(reply, self.downloads, user))
-        await response.write_eof()
+        try:
+            reply = await self.runtime.bot.handle(message, sink)
+            await sink.finish(reply_to_json(reply, self.downloads, user))
+            await response.write_eof()
+        except ClientGone:  # what was delivered is billed (bot/gateway/stream.py); one line, no content
+            log.info("web chat: the page went away before the answer was complete")
         return response
 
     async def _read_chat_form(self, request: web.Request) -> tuple[str, str, list[Attachment]]:
         limit = self.runtime.settings.max_upload_mb * 1024 * 1024
         if request.content_type == "application/json":
-            body = await request.json()
-            return str(body.get("text", "")), str(body.get("thread", "")), []
-        if request.content_type == "application/x-www-form-urlencoded":
-            form = await request.post()
-            return str(form.get("text", "")), str(form.get("thread", "")), []
-        if not request.content_type.startswith("multipart/"):
-            raise ValueError("지원하지 않는 요청 형식입니다. / Unsupported request format.")
+            body = await _json_object(request)
+            text, thread = body.get("text", ""), body.get("thread", "")
+            if not isinstance(text, str) or not isinstance(thread, str):
+                raise ValueError(both("web_json_required"))
+            return text, thread, []
         text, thread, attachments = "", "", []
         reader = await request.multipart()
         async for part in reader:
@@ -185,10 +223,18 @@ class WebChat:
         return text, thread, attachments
 
     async def action(self, request: web.Request) -> web.Response:
+        refused = self._refusal(request)
+        if refused is not None:
+            return refused
         who = self._user(request)
         if who is None:
             return self._unauthenticated()
-        body = await request.json()
+        if (too_long := self._too_long_id(who[0])) is not None:
+            return too_long
+        try:
+            body = await _json_object(request)
+        except ValueError as error:
+            return _error(400, "bad_request", str(error))
         action = Action(
             "web",
             who[0],
@@ -217,3 +263,18 @@ class WebChat:
             content_type=part.content_type,
             headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(part.name, safe='')}"},
         )
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": code, "message": message}, status=status)
+
+
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    """The body as a JSON object; ValueError (with a message to show) for anything else."""
+    try:
+        body = json.loads(await request.text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(both("web_json_required")) from error
+    if not isinstance(body, dict):
+        raise ValueError(both("web_json_required"))
+    return body

@@ -33,7 +33,8 @@ def draft_messages(
     facts = [
         f"기관: {organisation}",
         f"부서: {department}",
-        f"도우미 명칭: {name}"  # not "이름:", which the name detector rightly reads as a person's name label,
+        # "도우미 명칭", not "이름:", which the name detector rightly reads as a person's name label.
+        f"도우미 명칭: {name}",
         f"하는 일: {purpose}",
         f"사용 대상: {audience}",
         f"좋은 답변의 예: {example or '(없음)'}",

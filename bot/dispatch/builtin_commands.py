@@ -40,8 +40,7 @@ async def assistants_command(turn: Turn, args: str) -> Reply:
         if turn.locale == "en"
         else "사용할 수 있는 도우미입니다(`/use 이름`으로 선택):"
     )
-    listing = "\n".join(f"- **{s.name}** — {s.description}" for s in visible)
-    return Reply(f"{intro}\n{listing}", parts=[Table(columns, rows)])
+    return Reply(intro, parts=[Table(columns, rows)])  # the table is the list: every adapter renders it
 
 
 async def use_command(turn: Turn, args: str) -> Reply:
@@ -51,7 +50,8 @@ async def use_command(turn: Turn, args: str) -> Reply:
     if spec is None:
         return Reply(t("unknown_assistant", turn.locale, name=args), kind="error")
     await turn.services.store.conversations.set_assistant(turn.message.conversation_key, spec.id, spec.version)
-    reply = Reply(t("now_using", turn.locale, name=spec.name, description=spec.description), assistant=spec.name)
+    text = t("now_using", turn.locale, name=spec.name, description=spec.description)
+    reply = Reply(text, assistant=spec.name, thread_assistant=spec.name)
     if spec.starters:
         label = "Try:" if turn.locale == "en" else "이렇게 물어보세요:"
         reply.text += f"\n\n{label}\n" + "\n".join(f"- {s}" for s in spec.starters)

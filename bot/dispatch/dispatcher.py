@@ -16,7 +16,17 @@ from assistants.registry import AssistantRegistry
 from assistants.skills.base import Skill, SkillTurn
 from assistants.spec import AssistantSpec
 from bot.config import AppConfig, Department
-from bot.conversation import Action, Button, Buttons, ChannelPoster, DepartmentSummary, Message, Reply, ReplySink
+from bot.conversation import (
+    Action,
+    Button,
+    Buttons,
+    ChannelPoster,
+    ClientGone,
+    DepartmentSummary,
+    Message,
+    Reply,
+    ReplySink,
+)
 from bot.dispatch.commands import CommandRegistry, parse_command
 from bot.dispatch.identity import Identity, resolve_identity
 from bot.dispatch.memory import Memory
@@ -32,6 +42,9 @@ from bot.store.repositories import ConversationState
 from bot.time import month_start
 
 log = logging.getLogger(__name__)
+
+# The stores keep user ids in 128-character columns: longer ones are refused before any database work.
+MAX_USER_ID_CHARS = 128
 
 ActionHandler = Callable[[Action, Identity], Awaitable[Reply | None]]
 # Gets every message of a known user first (e.g. a guided dialogue waiting for its next answer).
@@ -54,6 +67,7 @@ class Services:
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     interceptors: list[Interceptor] = field(default_factory=list)
     posters: dict[str, ChannelPoster] = field(default_factory=dict)  # platform -> poster, filled by adapters at mount
+    max_message_chars: int = 20_000  # longer messages are refused before quota (settings.max_message_chars)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +92,14 @@ class Dispatcher:
 
     async def handle(self, message: Message, sink: ReplySink | None = None) -> Reply:
         config = self.services.config
+        if len(message.user_id) > MAX_USER_ID_CHARS:
+            locale = message.locale or config.organisation.locale
+            contact = config.organisation.support_contact
+            return Reply(t("user_id_too_long", locale, limit=MAX_USER_ID_CHARS, contact=contact), kind="error")
         identity = resolve_identity(config, message)
+        if identity is not None and len(identity.user_id) > MAX_USER_ID_CHARS:  # a guest id adds "platform:"
+            contact = config.organisation.support_contact
+            return Reply(t("user_id_too_long", identity.locale, limit=MAX_USER_ID_CHARS, contact=contact), kind="error")
         if identity is None:
             log.info("unknown user on %s", message.platform)
             contact = config.organisation.support_contact
@@ -95,6 +116,8 @@ class Dispatcher:
             return reply
         except GatewayError as error:
             return Reply(error.message(identity.locale), kind="refusal" if error.status in (400, 403, 429) else "error")
+        except ClientGone:
+            raise  # nobody to answer; the adapter notes it
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("dispatch failed (ref %s, platform %s)", ref, message.platform)
@@ -138,6 +161,9 @@ class Dispatcher:
 
     async def _handle_known(self, message: Message, identity: Identity, sink: ReplySink | None) -> Reply:
         services = self.services
+        if len(message.text) > services.max_message_chars:  # before quota: "too long", not "limit reached"
+            length, limit = len(message.text), services.max_message_chars
+            return Reply(t("message_too_long", identity.locale, length=length, limit=limit), kind="error")
         conversation = await services.store.conversations.ensure(
             message.conversation_key,
             platform=message.platform,
@@ -162,7 +188,7 @@ class Dispatcher:
             return Reply("\n".join(lines), kind="error")
         if not message.text.strip() and not message.attachments:
             return Reply(t("empty_message", turn.locale), kind="info")
-        spec, text = await self._choose_assistant(turn)
+        spec, text, one_off = await self._choose_assistant(turn)
         for skill_name in spec.skills:
             skill = services.skills.get(skill_name)
             if skill is None:
@@ -174,25 +200,35 @@ class Dispatcher:
             if reply is not None:
                 reply.assistant = reply.assistant or spec.name
                 return reply
-        return await ask_assistant(turn, spec, text, sink)
+        reply = await ask_assistant(turn, spec, text, sink, one_off=bool(one_off))
+        if one_off is None:  # None: the new conversation took the named assistant (menus follow)
+            reply.thread_assistant = spec.name
+        return reply
 
-    async def _choose_assistant(self, turn: Turn) -> tuple[AssistantSpec, str]:
-        """The thread's assistant, unless the message names another ("@보도자료 …" or "보도자료: …")."""
+    async def _choose_assistant(self, turn: Turn) -> tuple[AssistantSpec, str, bool | None]:
+        """The thread's assistant, unless the message names another ("@보도자료 …" or "보도자료: …"): that
+        one answers this one question (True) and the thread keeps its assistant, as the README says. A
+        conversation that starts by naming one takes it as its assistant (nothing to keep yet)."""
         registry, department_id = self.services.assistants, turn.identity.department.id
         text = turn.message.text.strip()
         named, rest = await _named_assistant(registry, department_id, text)
         if named is not None:
-            await self.services.store.conversations.set_assistant(
-                turn.message.conversation_key, named.id, named.version
-            )
-            return named, rest
+            conversation = turn.conversation
+            if conversation.turns == 0 and conversation.assistant_id is None:
+                # A new conversation (e.g. a Slack thread) opened by naming an assistant is that assistant's.
+                await self.services.store.conversations.set_assistant(
+                    turn.message.conversation_key, named.id, named.version
+                )
+                return named, rest, None
+            return named, rest, True
         if turn.conversation.assistant_id:
             current = await registry.get(turn.conversation.assistant_id, department_id)
             if current is not None:
-                return current, text
-        return await default_assistant(
+                return current, text, False
+        spec = await default_assistant(
             self.services, turn.identity.department, turn.message.platform, turn.message.channel_id
-        ), text
+        )
+        return spec, text, False
 
     async def _feedback(self, action: Action, identity: Identity) -> Reply:
         answer_id, _, value = action.value.partition(":")
@@ -202,8 +238,12 @@ class Dispatcher:
         return Reply(t("feedback_thanks", identity.locale))
 
 
-async def ask_assistant(turn: Turn, spec: AssistantSpec, text: str, sink: ReplySink | None = None) -> Reply:
-    """Answer `text` with assistant `spec` through the gateway, keeping the thread's memory."""
+async def ask_assistant(
+    turn: Turn, spec: AssistantSpec, text: str, sink: ReplySink | None = None, *, one_off: bool = False
+) -> Reply:
+    """Answer `text` with assistant `spec` through the gateway, keeping the thread's memory.
+
+    `one_off`: `spec` was named for this question only, so the thread's assistant (version) stays."""
     services, key = turn.services, turn.message.conversation_key
     user_text, notes = _with_attachments(text, turn)
     history = await services.memory.load(key, turn.conversation.id)
@@ -222,21 +262,24 @@ async def ask_assistant(turn: Turn, spec: AssistantSpec, text: str, sink: ReplyS
     completion = await _run(services.gateway, request, sink)
     await services.memory.append(key, turn.conversation.id, ChatMessage("user", user_text))
     await services.memory.append(key, turn.conversation.id, ChatMessage("assistant", completion.text))
-    await services.store.conversations.count_turn(key, spec.version)
+    await services.store.conversations.count_turn(key, turn.conversation.assistant_version if one_off else spec.version)
     model_written = completion.provider != "offline"
+    whole = model_written and not completion.interrupted  # a cut-off fragment gets no sections or feedback
     parts: list = []
-    if spec.template and model_written:
+    if spec.template and whole:
         parts.extend(split_sections(completion.text, [s.heading for s in spec.template]) or [])
-    if model_written:
+    if whole:
         parts.append(feedback_buttons(completion.call_id, turn.locale))
+    if completion.interrupted:
+        notes.insert(0, t("answer_incomplete", turn.locale))
     body = completion.text + ("\n\n" + "\n".join(notes) if notes else "")
     return Reply(
         text=body,
-        kind="answer",
+        kind="incomplete" if completion.interrupted else "answer",
         parts=parts,
         notice=services.config.organisation.ai_notice if model_written else None,
         assistant=spec.name,
-        answer_id=completion.call_id if model_written else None,
+        answer_id=completion.call_id if whole else None,
     )
 
 

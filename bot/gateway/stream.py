@@ -81,10 +81,22 @@ class ReplyStream:
             if tail:
                 pieces.append(tail)
                 yield tail
+        except GeneratorExit:
+            # The reader stopped early (page closed, client dropped the connection): the model has
+            # produced it and the upstream bills it, so what was delivered is billed here too.
+            await _close(self._events)
+            await self._finish(pieces, finished, interrupted=True)
+            raise
         except BaseException as error:
             for hook in self._on_fail:
                 await hook(error)
             raise
+        # A stream that ends without the provider's finish reason was cut off upstream (a proxy timed
+        # out, the server restarted): the text is a fragment, however cleanly the connection closed.
+        cut_off = self.call.stream and (finished is None or finished.finish_reason is None)
+        await self._finish(pieces, finished, interrupted=cut_off)
+
+    async def _finish(self, pieces: list[str], finished: Finished | None, *, interrupted: bool) -> None:
         text = "".join(pieces)
         if finished is None:
             finished = Finished(None, "unknown", "unknown", None)
@@ -95,8 +107,16 @@ class ReplyStream:
             provider=finished.provider,
             model=finished.model,
             latency_ms=(time.perf_counter() - self._started) * 1000,
-            finish_reason=finished.finish_reason,
+            finish_reason=None if interrupted else finished.finish_reason,
             call_id=self.call.call_id,
+            interrupted=interrupted,
         )
         for hook in self._on_done:
             await hook(self.completion)
+
+
+async def _close(events: AsyncIterator[StreamEvent]) -> None:
+    """Close the provider's stream at once (frees the upstream connection) instead of at garbage collection."""
+    aclose = getattr(events, "aclose", None)
+    if aclose is not None:
+        await aclose()

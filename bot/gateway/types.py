@@ -55,6 +55,9 @@ class Completion:
     latency_ms: float
     finish_reason: str | None
     call_id: str
+    # The answer stopped before the model said it was finished (upstream stream cut off, or the reader
+    # left): `text` is what was delivered, usage is billed for that, and it must not be shown as whole.
+    interrupted: bool = False
 
 
 @dataclass(slots=True)

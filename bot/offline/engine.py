@@ -2,7 +2,8 @@
 
 It never pretends to generate. It extracts the key sentences of a pasted text when asked to
 summarise, and otherwise says plainly that no generative model is connected and how to connect one.
-Its replies go through the same gateway stages, so they are counted and audited like any other.
+Its replies go through the same gateway stages and are audited like any other; summaries are counted,
+the "cannot write" reply is not (zero usage: nothing was produced for the department).
 """
 
 from __future__ import annotations
@@ -58,5 +59,10 @@ class OfflineEngine:
         last_user = next((m.content for m in reversed(call.request.messages) if m.role == "user"), "")
         text = offline_answer(last_user, self._locale)
         yield TextDelta(text)
+        if text_to_summarise(last_user) is None:
+            # "Cannot write this offline" did no work for the department: zero usage, which the quota and
+            # usage stages take as "nothing to bill" (it is still audited).
+            yield Finished(Usage(0, 0), self.id, MODEL_NAME, "stop")
+            return
         prompt = sum(estimate_tokens(m.content) for m in call.request.messages)
         yield Finished(Usage(prompt, estimate_tokens(text), estimated=True), self.id, MODEL_NAME, "stop")

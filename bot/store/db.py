@@ -19,11 +19,15 @@ def make_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
     if url.startswith("sqlite"):
         # SQLite has one writer at a time: within a process, queue for one connection instead of
         # letting several connections collide and sleep in SQLite's busy handler (long tail latency).
-        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60)
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60, hide_parameters=True
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     connect_args = {"server_settings": {"search_path": schema}} if schema else {}
-    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    # hide_parameters: a database error's message (which ends up in logs) never carries the values it was
+    # given (user ids, message content).
+    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

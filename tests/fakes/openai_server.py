@@ -25,6 +25,11 @@ class Scripted:
     delay: float = 0.0
     usage: tuple[int, int] | None = (11, 7)  # (prompt, completion); None omits usage
     break_stream_after: int | None = None  # close the connection after N chunks
+    # End the stream cleanly after N chunks ([DONE], proper chunked end) but without a finish_reason or
+    # usage: what a proxy that times out or a restarting server leaves behind.
+    cut_stream_after: int | None = None
+    malformed: bool = False  # a 200 whose JSON body (or SSE event) is broken off mid-object
+    chunk_delay: float = 0.0  # seconds between streamed chunks (lets a client leave mid-answer)
 
 
 @dataclass
@@ -34,6 +39,7 @@ class FakeOpenAI:
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     default_text: str = "안녕하세요. 요청하신 내용을 정리했습니다."
+    abandoned: int = 0  # streams the caller stopped reading before the end
     _script: deque[Scripted] = field(default_factory=deque)
     _runner: web.AppRunner | None = None
 
@@ -93,6 +99,10 @@ class FakeOpenAI:
             )
         text = step.text if step.text is not None else self.default_text
         model = body.get("model", "fake-model")
+        if step.malformed and not body.get("stream"):
+            return web.Response(
+                body=b'{"id": "chatcmpl-fake", "choices": [{"index": 0, "mess', content_type="application/json"
+            )
         if body.get("stream"):
             return await self._stream(request, body, step, text, model)
         usage = (
@@ -116,11 +126,36 @@ class FakeOpenAI:
     ) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
+        try:
+            await self._write_stream(request, response, body, step, text, model)
+        except ConnectionError:  # the caller stopped reading (as a real upstream, just stop)
+            self.abandoned += 1
+        return response
+
+    async def _write_stream(
+        self,
+        request: web.Request,
+        response: web.StreamResponse,
+        body: dict[str, Any],
+        step: Scripted,
+        text: str,
+        model: str,
+    ) -> None:
         pieces = [text[i : i + 8] for i in range(0, len(text), 8)] or [""]
         for index, piece in enumerate(pieces):
             if step.break_stream_after is not None and index >= step.break_stream_after:
                 request.transport.close()  # type: ignore[union-attr]
-                return response
+                return
+            if step.cut_stream_after is not None and index >= step.cut_stream_after:
+                await response.write(b"data: [DONE]\n\n")
+                await response.write_eof()
+                return
+            if step.malformed and index == 1:
+                await response.write(b'data: {"id": "chatcmpl-fake", "choices": [{"delta": {"cont\n\n')
+                await response.write_eof()
+                return
+            if step.chunk_delay:
+                await asyncio.sleep(step.chunk_delay)
             chunk = {
                 "id": "chatcmpl-fake",
                 "object": "chat.completion.chunk",
@@ -153,7 +188,6 @@ class FakeOpenAI:
             await response.write(f"data: {json.dumps(usage_chunk)}\n\n".encode())
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
-        return response
 
 
 def main() -> None:

@@ -118,7 +118,7 @@ async def test_another_departments_private_assistant_cannot_be_seen_or_changed(s
         await send(gb.url, f"/assistant publish {pr_name}", user="jung.eunji")
 
         listing = await send(gb.url, "/assistants", user="kim.minsu")
-        assert pr_name not in listing.text
+        assert pr_name not in listing.shown and "일반 도우미" in listing.shown
         for attempt in (
             f"/use {pr_name}",
             f"@{pr_name} 일정 알려줘",
@@ -143,10 +143,10 @@ async def test_another_departments_private_assistant_cannot_be_seen_or_changed(s
         assert denied.reply["kind"] == "error" and "관리자" in denied.text
         shared = await send(gb.url, f"/assistant share {pr_name} 교통행정과", user="choi.hyunwoo")
         assert "교통행정과" in shared.text
-        assert pr_name in (await send(gb.url, "/assistants", user="kim.minsu")).text
+        assert pr_name in (await send(gb.url, "/assistants", user="kim.minsu")).shown
         still_denied = await send(gb.url, f"/assistant edit {pr_name}\n바꾼 프롬프트", user="kim.minsu")
         assert still_denied.reply["kind"] == "error"
-        assert pr_name not in (await send(gb.url, "/assistants", user="oh.jaehyun")).text  # 도로과 was not included
+        assert pr_name not in (await send(gb.url, "/assistants", user="oh.jaehyun")).shown  # 도로과 was not included
 
 
 async def test_members_cannot_create_until_an_admin_grants_the_editor_role(start_govbot):
@@ -214,11 +214,11 @@ async def test_delete_is_soft_and_restore_brings_the_assistant_back(start_govbot
     async with start_govbot() as gb:
         await send(gb.url, "/assistant create 킥보드 안내\n당신은 전동킥보드 민원 안내 도우미입니다.")
         await send(gb.url, "/assistant publish 킥보드 안내")
-        assert "킥보드 안내" in (await send(gb.url, "/assistants", user="lee.seoyeon")).text
+        assert "킥보드 안내" in (await send(gb.url, "/assistants", user="lee.seoyeon")).shown
         deleted = await send(gb.url, "/assistant delete 킥보드 안내")
         assert "restore" in deleted.text
-        assert "킥보드 안내" not in (await send(gb.url, "/assistants", user="lee.seoyeon")).text
+        assert "킥보드 안내" not in (await send(gb.url, "/assistants", user="lee.seoyeon")).shown
         history = await send(gb.url, "/assistant history 킥보드 안내")
         assert history.reply["kind"] != "error"
         await send(gb.url, "/assistant restore 킥보드 안내")
-        assert "킥보드 안내" in (await send(gb.url, "/assistants", user="lee.seoyeon")).text
+        assert "킥보드 안내" in (await send(gb.url, "/assistants", user="lee.seoyeon")).shown

@@ -36,7 +36,7 @@ async def test_export_from_one_installation_and_import_into_another(start_govbot
     async with start_govbot() as production:
         imported = await cli(production, "assistants", "import", str(exported), "--by", "kim.minsu", "--publish")
         assert imported.exit_code == 0, imported.output
-        assert "주차 민원 답변" in (await send(production.url, "/assistants", user="lee.seoyeon")).text
+        assert "주차 민원 답변" in (await send(production.url, "/assistants", user="lee.seoyeon")).shown
         await send(production.url, "@주차 민원 답변 킥보드 방치 민원 회신문", user="lee.seoyeon")
         system = fake_openai.requests[-1]["messages"][0]["content"]
         assert PROMPT in system and "## 요지" in system

@@ -21,6 +21,18 @@ class ChatResult:
     def text(self) -> str:
         return (self.reply or {}).get("text", "")
 
+    @property
+    def shown(self) -> str:
+        """Everything the page shows of the reply: its text and the cells of its tables."""
+        cells = [
+            str(cell)
+            for part in (self.reply or {}).get("parts", [])
+            if part["type"] == "table"
+            for row in [part["columns"], *part["rows"]]
+            for cell in row
+        ]
+        return "\n".join([self.text, *cells])
+
 
 async def send(
     base_url: str,
@@ -31,15 +43,21 @@ async def send(
     files: list[tuple[str, bytes, str]] = (),  # type: ignore[assignment]
     headers: dict[str, str] | None = None,
 ) -> ChatResult:
-    form = aiohttp.FormData()
-    form.add_field("text", text)
-    form.add_field("thread", thread)
-    for name, data, content_type in files:
-        form.add_field("file", data, filename=name, content_type=content_type)
     all_headers = {"X-Forwarded-User": user} if user else {}
+    body: dict[str, Any] = {}
+    if files:  # as the page does: multipart only with attachments, and a browser always sends Origin then
+        form = aiohttp.FormData()
+        form.add_field("text", text)
+        form.add_field("thread", thread)
+        for name, data, content_type in files:
+            form.add_field("file", data, filename=name, content_type=content_type)
+        body["data"] = form
+        all_headers["Origin"] = base_url
+    else:
+        body["json"] = {"text": text, "thread": thread}
     all_headers.update(headers or {})
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"{base_url}/api/chat", data=form, headers=all_headers) as response:
+        async with session.post(f"{base_url}/api/chat", headers=all_headers, **body) as response:
             if response.status != 200:
                 return ChatResult(response.status, error=await response.json())
             result = ChatResult(response.status)

@@ -112,3 +112,27 @@ def test_every_text_of_a_spec_is_checked():
         }
     )
     assert set(spec_texts(full)) >= {"n", "p", "d", "s", "st", "q", "a", "h", "g", "al"}
+
+
+@given(name=st.text(st.characters(blacklist_characters="\n\r", blacklist_categories=("Cs",)), min_size=1, max_size=20))
+def test_every_fact_of_the_meta_prompt_is_on_its_own_line(name):
+    # Found by a new user: a missing comma glued "도우미 명칭: …하는 일: …" into one line.
+    messages = draft_messages(
+        name=name,
+        purpose="불법 주정차 민원에 회신문 초안을 씁니다",
+        example="",
+        audience="교통행정과 주무관",
+        department="교통행정과",
+        organisation="한빛구청",
+        locale="ko",
+    )
+    lines = messages[1].content.split("\n")
+    assert [line.split(":")[0] for line in lines] == [
+        "기관",
+        "부서",
+        "도우미 명칭",
+        "하는 일",
+        "사용 대상",
+        "좋은 답변의 예",
+    ]
+    assert lines[2] == f"도우미 명칭: {name}"

@@ -125,12 +125,29 @@ async def test_a_refusing_stage_stops_before_the_provider():
     assert provider.calls == 0
 
 
-async def test_stopping_a_stream_early_runs_the_failure_hooks():
+async def test_stopping_a_stream_early_settles_what_was_delivered():
+    # The reader left after the first piece (page closed): the model produced it, so it is billed, and
+    # the completion says it is not a whole answer.
     log: list[str] = []
     provider = ScriptedProvider("a", ["a|b|c"])
     gateway = Gateway([Recorder("quota", log)], router(Target(provider, "m")))
     async with gateway.stream(request()) as reply:
         async for _ in reply:
             break
-    assert log[-1] == "quota:fail:GeneratorExit"
-    assert reply.completion is None
+    assert log[-1] == "quota:done:A"
+    assert reply.completion is not None and reply.completion.interrupted and reply.completion.finish_reason is None
+
+
+async def test_a_stream_without_a_finish_reason_is_interrupted():
+    class CutProvider(ScriptedProvider):
+        async def _events(self, text, model):
+            yield TextDelta(text)
+            yield Finished(None, self.id, model, None)  # [DONE] came, the finish reason never did
+
+    gateway = Gateway([], router(Target(CutProvider("a", ["견인 절차는"]), "m")))
+    async with gateway.stream(request()) as reply:
+        text = "".join([piece async for piece in reply])
+    assert text == "견인 절차는" and reply.completion.interrupted
+    assert reply.completion.usage.estimated and reply.completion.usage.completion_tokens > 0
+    whole = await Gateway([], router(Target(ScriptedProvider("a", ["a|b"]), "m"))).complete(request())
+    assert not whole.interrupted and whole.finish_reason == "stop"

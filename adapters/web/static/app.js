@@ -38,7 +38,8 @@ function addMessage(kind, text) {
 
 function renderReply(el, reply) {
   el.className = "msg bot " + reply.kind;
-  if (reply.assistant && [...$("assistant").options].some((o) => o.value === reply.assistant)) { $("assistant").value = reply.assistant; showStarters(); }
+  // The menu shows the conversation's assistant: it follows `/use` (thread_assistant), not a one-off "@이름" answer.
+  if (reply.thread_assistant) selectAssistant(reply.thread_assistant);
   let html = reply.assistant ? '<div class="who-line">' + escapeHtml(reply.assistant) + "</div>" : "";
   const sections = reply.parts.filter((p) => p.type === "section");
   html += sections.length ? "" : markdown(reply.text);
@@ -77,16 +78,23 @@ async function sendAction(button, bar) {
 async function send(text) {
   if (!text.trim() && !state.files.length) return;
   addMessage("user", text + (state.files.length ? "\n📎 " + state.files.map((f) => f.name).join(", ") : ""));
-  const form = new FormData();
-  form.append("text", text);
-  form.append("thread", state.thread);
-  for (const f of state.files) form.append("file", f, f.name);
+  // JSON unless files are attached (the server refuses other types, and multipart only same-origin: CSRF).
+  let body, headers = {};
+  if (state.files.length) {
+    body = new FormData();
+    body.append("text", text);
+    body.append("thread", state.thread);
+    for (const f of state.files) body.append("file", f, f.name);
+  } else {
+    body = JSON.stringify({ text: text, thread: state.thread });
+    headers = { "Content-Type": "application/json" };
+  }
   state.files = []; $("files").textContent = ""; $("file").value = "";
   const el = addMessage("bot", "");
   el.innerHTML = '<span class="progress">작성 중…</span>';
   $("send").disabled = true;
   try {
-    const res = await fetch("/api/chat", { method: "POST", body: form });
+    const res = await fetch("/api/chat", { method: "POST", headers: headers, body: body });
     if (!res.ok) { const err = await res.json().catch(() => ({})); el.className = "msg bot error"; el.innerHTML = markdown(err.message || "요청을 처리할 수 없습니다."); return; }
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
@@ -108,6 +116,20 @@ async function send(text) {
   } catch (e) {
     el.className = "msg bot error"; el.textContent = "연결이 끊어졌습니다. 다시 시도해 주세요. (" + e + ")";
   } finally { $("send").disabled = false; }
+}
+
+function fillAssistants(assistants) {
+  $("assistant").innerHTML = assistants.map((a) => '<option value="' + escapeHtml(a.name) + '">' + escapeHtml(a.name) + "</option>").join("");
+}
+
+// Show `name` as the conversation's assistant; one published after the page loaded is fetched first.
+async function selectAssistant(name) {
+  if (![...$("assistant").options].some((o) => o.value === name)) {
+    const s = await (await fetch("/api/session")).json();
+    if (s.assistants) { state.session.assistants = s.assistants; fillAssistants(s.assistants); }
+  }
+  $("assistant").value = name;
+  showStarters();
 }
 
 // The starter questions of the assistant this conversation uses.
@@ -136,7 +158,7 @@ async function loadSession() {
   }
   if (!s.user.registered) { addMessage("bot error", "govbot에 등록되지 않은 사용자입니다. 소속 부서 관리자에게 등록을 요청하세요."); return; }
   $("who").textContent = s.user.name + " · " + s.user.department;
-  $("assistant").innerHTML = s.assistants.map((a) => '<option value="' + escapeHtml(a.name) + '">' + escapeHtml(a.name) + "</option>").join("");
+  fillAssistants(s.assistants);
   $("assistant").value = s.default_assistant;
   $("assistant").onchange = () => send("/use " + $("assistant").value);
   showStarters();
@@ -144,7 +166,7 @@ async function loadSession() {
 }
 
 $("dev-login").onclick = () => { document.cookie = "govbot_dev_user=" + encodeURIComponent($("dev-user").value) + "; path=/; SameSite=Strict"; location.reload(); };
-$("new-thread").onclick = () => { state.thread = newThreadId(); $("log").innerHTML = ""; if (state.session && state.session.default_assistant) $("assistant").value = state.session.default_assistant; addMessage("bot", "새 대화를 시작합니다."); };
+$("new-thread").onclick = () => { state.thread = newThreadId(); $("log").innerHTML = ""; if (state.session && state.session.default_assistant) { $("assistant").value = state.session.default_assistant; showStarters(); } addMessage("bot", "새 대화를 시작합니다."); };
 $("file").onchange = (e) => { state.files = Array.from(e.target.files); $("files").textContent = state.files.map((f) => f.name).join(", "); };
 $("composer").onsubmit = (e) => { e.preventDefault(); const t = $("text").value; $("text").value = ""; send(t); };
 $("text").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); $("composer").requestSubmit(); } });

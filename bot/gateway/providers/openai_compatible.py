@@ -61,6 +61,14 @@ class OpenAICompatibleProvider:
             ) from error
         except (openai.APITimeoutError, openai.APIConnectionError) as error:
             raise ProviderError(self.id, model, type(error).__name__, retryable=True) from error
+        except (ValueError, openai.APIResponseValidationError) as error:
+            # A 200 whose body is not the JSON it should be (cut off by a proxy, an HTML error page):
+            # a failed attempt like any other, so the router retries, fails over, and says so clearly.
+            raise ProviderError(
+                self.id, model, f"malformed response: {type(error).__name__}", retryable=True
+            ) from error
+        if not hasattr(response, "choices"):  # the client hands back raw text when the body was not JSON
+            raise ProviderError(self.id, model, "malformed response: not JSON", retryable=True)
         return self._from_response(model, response)
 
     async def _from_response(self, model: str, response) -> AsyncIterator[StreamEvent]:  # type: ignore[no-untyped-def]
@@ -86,6 +94,9 @@ class OpenAICompatibleProvider:
                         finish_reason = choice.finish_reason
         except (openai.APIError, openai.APIConnectionError) as error:
             raise ProviderError(self.id, model, f"stream broke: {type(error).__name__}", retryable=False) from error
+        except ValueError as error:  # an event that is not JSON
+            reason = f"malformed response: {type(error).__name__}"
+            raise ProviderError(self.id, model, reason, retryable=False) from error
         finally:
             await chunks.close()
         yield Finished(usage, self.id, served_model, finish_reason)

@@ -74,22 +74,31 @@ class ModelRouter:
                     await self._sleep(backoff_delay(attempt, self._rng))
                     continue
                 prompt_estimate = sum(estimate_tokens(m.content) for m in call.request.messages)
-                return ReplyStream(call, _guard(events), prompt_estimate)
-        raise AllProvidersFailed(
-            t("all_providers_failed", "ko", contact=self._contact),
-            t("all_providers_failed", "en", contact=self._contact),
-            failures,
-        )
+                return ReplyStream(call, _guard(events, self._contact), prompt_estimate)
+        key = "upstream_malformed" if failures and all(_malformed(f) for f in failures) else "all_providers_failed"
+        raise AllProvidersFailed(t(key, "ko", contact=self._contact), t(key, "en", contact=self._contact), failures)
 
 
-async def _guard(events: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
+async def _guard(events: AsyncIterator[StreamEvent], contact: str) -> AsyncIterator[StreamEvent]:
     """Turn a failure in the middle of a stream into the same clear error as a failed call."""
     try:
         async for event in events:
             yield event
     except ProviderError as error:
+        if _malformed(error):
+            ko, en = t("upstream_malformed", "ko", contact=contact), t("upstream_malformed", "en", contact=contact)
+            raise AllProvidersFailed(ko, en, [error]) from error
         raise AllProvidersFailed(
             "답변을 받는 도중 AI 모델 연결이 끊어졌습니다. 다시 시도해 주세요.",
             "The connection to the AI model broke while answering. Please try again.",
             [error],
         ) from error
+    finally:  # closed early by the reader: free the upstream connection now, not at garbage collection
+        aclose = getattr(events, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+def _malformed(error: ProviderError) -> bool:
+    """The provider answered, but not in the format it promised (broken JSON)."""
+    return error.reason.startswith("malformed response")

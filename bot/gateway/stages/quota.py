@@ -32,6 +32,9 @@ class EnforceQuota:
             raise
 
         async def settle(completion: Completion) -> None:
+            if completion.usage.total_tokens == 0:  # nothing produced (offline "cannot write"): costs nothing
+                await self._quota.release(reservation)
+                return
             ledger = CallLedger.of(call)
             if ledger is None:
                 await self._quota.settle(reservation, completion.usage.total_tokens)

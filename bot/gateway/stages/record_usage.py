@@ -20,6 +20,8 @@ class RecordUsage:
         reply = await next(call)
 
         async def record(completion: Completion) -> None:
+            if completion.usage.total_tokens == 0:  # nothing produced (offline "cannot write"): no usage
+                return
             ledger = CallLedger.of(call)
             if ledger is None:
                 await self._usage.record(call.request, completion)
