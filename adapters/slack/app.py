@@ -28,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import events
 from adapters.slack.files import FileTransfer
 from adapters.slack.home import home_view
+from adapters.slack.logfilter import WithholdContent
 from adapters.slack.poster import ReplyPoster, explain
 from adapters.slack.progress import SlackProgress
 from adapters.slack.render import ACTION_PREFIX, action_name, files_of, progress_message, render
@@ -52,7 +53,7 @@ def web_client(token: str, api_url: str | None) -> AsyncWebClient:
     """The Web API client: Slack or an on-premises proxy; 429s wait for Retry-After and retry.
     5xx answers are not retried: Slack may have posted the message already, and a retry would post it twice."""
     base_url = (api_url or DEFAULT_API_URL).rstrip("/") + "/"
-    client = AsyncWebClient(token=token, base_url=base_url)
+    client = AsyncWebClient(token=token, base_url=base_url, logger=_API_LOG)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
     if not any(isinstance(h, AsyncConnectionErrorRetryHandler) for h in client.retry_handlers):
         client.retry_handlers.append(AsyncConnectionErrorRetryHandler())
@@ -69,6 +70,9 @@ class _DropClientTokenNotice(logging.Filter):
 
 _BOLT_LOG = logging.getLogger("govbot.slack.bolt")
 _BOLT_LOG.addFilter(_DropClientTokenNotice())
+_BOLT_LOG.addFilter(WithholdContent())  # copied by bolt to every logger it derives from this one
+_API_LOG = logging.getLogger("govbot.slack.api")
+_API_LOG.addFilter(WithholdContent())
 
 
 class SlackAdapter:
@@ -138,7 +142,8 @@ class SlackAdapter:
         return None
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        kind = body.get("event", {}).get("type") or body.get("type") or "?"
+        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        kind = event.get("type") or body.get("type") or "?"
         log.error("slack %s handling failed: %s", kind, type(error).__name__, exc_info=error)
 
     # ---- events -------------------------------------------------------------------------
