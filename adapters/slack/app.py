@@ -29,9 +29,9 @@ from adapters.slack import events
 from adapters.slack.files import FileTransfer
 from adapters.slack.home import home_view
 from adapters.slack.logfilter import WithholdContent
-from adapters.slack.poster import ReplyPoster, explain
+from adapters.slack.poster import UNREACHABLE_CHANNEL, ReplyPoster, explain
 from adapters.slack.progress import SlackProgress
-from adapters.slack.render import ACTION_PREFIX, action_name, files_of, progress_message, render
+from adapters.slack.render import ACTION_PREFIX, action_name, progress_message, render, render_reply
 from adapters.slack.users import UserDirectory
 from bot.conversation import Bot, Reply, Section
 from bot.i18n import t
@@ -39,7 +39,6 @@ from bot.i18n import t
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
-UNREACHABLE_CHANNEL = ("not_in_channel", "channel_not_found", "is_archived")
 
 
 def with_note(reply: Reply, note: str) -> Reply:
@@ -255,9 +254,10 @@ class SlackAdapter:
     ) -> None:
         """Ephemeral answers through response_url (only the official sees them). Files cannot be ephemeral,
         so they go to the official's direct chat with govbot (`channel` when the command came from there)."""
-        for message in render(reply, self.locale):
+        rendered = render_reply(reply, self.locale)
+        for message in rendered.messages:
             await respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
-        parts = files_of(reply)
+        parts = rendered.files
         if not parts:
             return
         target = channel or await self._direct_channel(user_id)

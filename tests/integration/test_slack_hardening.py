@@ -3,6 +3,7 @@ HTTP on 127.0.0.1, with the fake Slack Web API enforcing Slack's real limits and
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -12,6 +13,8 @@ import pytest
 
 from tests.fakes.slack_server import FakeSlack
 from tests.integration.slack_support import (
+    block_texts,
+    channel_message,
     envelope,
     mention,
     send_event,
@@ -131,3 +134,59 @@ async def test_bolt_signature_failure_log_line_keeps_no_body(caplog):
     assert response.status == 401
     assert "Invalid request signature" in caplog.text
     assert "홍길동" not in caplog.text and "비밀 내용" not in caplog.text
+
+
+# ---- 15: the final answer is never lost to a refused chat.update ---------------------------------------------
+
+
+def thread_messages(fake: FakeSlack, channel: str) -> list[str]:
+    """What the channel shows now (the fake keeps each message as last posted or updated)."""
+    return [
+        block_texts(m.get("blocks")) or str(m.get("text") or "") for (c, _), m in fake.messages.items() if c == channel
+    ]
+
+
+async def test_a_very_long_answer_is_cut_to_fit_with_the_whole_text_as_a_file(slack_govbot, fake_slack, fake_openai):
+    # Attack: ask for an answer longer than one Slack message can hold (about 20,000 characters). Real Slack
+    # refuses such an update with msg_blocks_too_long (the fake does too); before the fix the answer was lost
+    # and the official saw "작성 중…" forever.
+    answer = "\n\n".join(
+        f"{i}번 항목: 스쿨존 전동킥보드 주차 금지 구역과 단속 기준을 안내합니다. " * 4 for i in range(120)
+    )
+    assert len(answer) > 20_000
+    fake_openai.reply_with(answer)
+    async with slack_govbot() as gb:
+        event = mention("킥보드 단속 기준 아주 자세히")
+        await send_event(gb.url, event)
+        await fake_slack.wait_for(lambda: fake_slack.called("files.completeUploadExternal"), timeout=20)
+    shown = thread_messages(fake_slack, "C0TRAFFIC01")
+    assert not [m for m in shown if "작성 중" in m]  # no placeholder left hanging
+    [final] = [m for m in shown if "0번 항목" in m]
+    assert "답변_전문.txt" in final and "앞부분만" in final
+    assert not [e for _, e in fake_slack.refused if e in ("msg_blocks_too_long", "invalid_blocks")]
+    [whole] = [data for data in fake_slack.uploads.values()]
+    assert "119번 항목" in whole.decode("utf-8")
+    complete = fake_slack.called("files.completeUploadExternal")[0].args
+    assert complete["channel_id"] == "C0TRAFFIC01" and complete["thread_ts"] == event["ts"]
+
+
+async def test_answer_whose_placeholder_was_deleted_arrives_as_a_new_message(slack_govbot, fake_slack, fake_openai):
+    # Attack: the "작성 중…" placeholder is deleted (by the official or a moderator) while the answer is written;
+    # chat.update then gets message_not_found. Before the fix the answer was dropped; now it is posted anew.
+    fake_openai.reply_with("삭제된 자리 대신 새 메시지로 드리는 답변입니다.", delay=1.0)
+    async with slack_govbot() as gb:
+        event = mention("자리표시 삭제 시험")
+        await send_event(gb.url, event)
+        [placeholder] = await fake_slack.wait_for(lambda: fake_slack.called("chat.postMessage"))
+        placeholder_ts = next(ts for (c, ts) in fake_slack.messages if c == "C0TRAFFIC01")
+        fake_slack.delete_message("C0TRAFFIC01", placeholder_ts)
+        posts = await fake_slack.wait_for(
+            lambda: [
+                c
+                for c in fake_slack.called("chat.postMessage")
+                if "새 메시지로 드리는 답변" in block_texts(c.args.get("blocks"))
+            ]
+        )
+    assert posts[0].args["thread_ts"] == event["ts"] and placeholder.args["thread_ts"] == event["ts"]
+    assert ("message_not_found" in [e for _, e in fake_slack.refused]) is True
+    assert [m for m in thread_messages(fake_slack, "C0TRAFFIC01") if "새 메시지로 드리는 답변" in m]
