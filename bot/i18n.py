@@ -27,6 +27,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "'{name}' 도우미를 찾을 수 없습니다. `/assistants`로 사용할 수 있는 도우미를 확인하세요.",
         "en": "No assistant named '{name}'. Type `/assistants` to list the ones you can use.",
     },
+    "thread_assistant_unavailable": {
+        "ko": "이 스레드는 소속 부서에서 쓸 수 없는 도우미로 진행 중입니다. 새 스레드에서 질문하거나 `@도우미이름 질문`으로 물어 주세요.",
+        "en": "This thread uses an assistant your department cannot use. Ask in a new thread, or ask `@assistant question`.",
+    },
     "use_needs_name": {
         "ko": "사용할 도우미 이름을 적어 주세요. 예: `/use 보도자료`",
         "en": "Name the assistant to use, e.g. `/use 보도자료`.",

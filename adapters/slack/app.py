@@ -29,6 +29,7 @@ from adapters.slack import events
 from adapters.slack.files import FileTransfer
 from adapters.slack.home import home_view
 from adapters.slack.logfilter import WithholdContent
+from adapters.slack.pacing import UpdatePacer
 from adapters.slack.poster import UNREACHABLE_CHANNEL, ReplyPoster, explain
 from adapters.slack.progress import SlackProgress
 from adapters.slack.render import ACTION_PREFIX, action_name, progress_message, render, render_reply
@@ -48,12 +49,14 @@ def with_note(reply: Reply, note: str) -> Reply:
     return replace(reply, text=f"{note}\n\n{reply.text}")
 
 
-def web_client(token: str, api_url: str | None) -> AsyncWebClient:
-    """The Web API client: Slack or an on-premises proxy; 429s wait for Retry-After and retry.
-    5xx answers are not retried: Slack may have posted the message already, and a retry would post it twice."""
+def web_client(token: str, api_url: str | None, *, retry_rate_limits: bool = True) -> AsyncWebClient:
+    """The Web API client: Slack or an on-premises proxy; 429s wait for Retry-After and retry (not for
+    progress edits, which are skipped instead). 5xx answers are not retried: Slack may have posted the
+    message already, and a retry would post it twice."""
     base_url = (api_url or DEFAULT_API_URL).rstrip("/") + "/"
     client = AsyncWebClient(token=token, base_url=base_url, logger=_API_LOG)
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+    if retry_rate_limits:
+        client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
     if not any(isinstance(h, AsyncConnectionErrorRetryHandler) for h in client.retry_handlers):
         client.retry_handlers.append(AsyncConnectionErrorRetryHandler())
     return client
@@ -103,12 +106,14 @@ class SlackAdapter:
         self._is_command = is_command
         self._is_bot_thread = is_bot_thread
         self.client = web_client(token, api_url)
+        self.progress_client = web_client(token, api_url, retry_rate_limits=False)
+        self.pacer = UpdatePacer(channel_gap=update_seconds)
         extra_hosts = [urlsplit(api_url).hostname or ""] if api_url else []
         self.files = FileTransfer(
             self.client, token, max_upload_bytes, contact=contact, locale=locale, extra_hosts=extra_hosts
         )
         self.users = UserDirectory(self.client)
-        self.poster = ReplyPoster(self.client, self.files, locale)
+        self.poster = ReplyPoster(self.client, self.files, locale, self.pacer, self.progress_client)
         self.app = AsyncApp(
             client=self.client,
             signing_secret=signing_secret or "",
@@ -185,7 +190,9 @@ class SlackAdapter:
             user_email=user.email,
             attachments=attachments,
         )
-        sink = SlackProgress(self.client, where.channel, placeholder, note, interval=self.update_seconds)
+        sink = SlackProgress(
+            self.progress_client, where.channel, placeholder, note, interval=self.update_seconds, pacer=self.pacer
+        )
         reply = await self.bot.handle(message, sink)
         posted = await self.poster.send(where.channel, where.thread_ts, reply, replace_ts=placeholder)
         if posted.code in UNREACHABLE_CHANNEL and not message.is_direct and message.user_id:

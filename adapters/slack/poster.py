@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.files import FileTransfer
+from adapters.slack.pacing import UpdatePacer, retry_after
 from adapters.slack.render import FALLBACK_TEXT, SlackMessage, render_reply, whole_answer_file
 from bot.conversation import Reply
 from bot.i18n import t
@@ -52,10 +53,20 @@ class Posted:
 class ReplyPoster:
     """Renders and posts replies; also the ChannelPoster other features use (`post`)."""
 
-    def __init__(self, client: AsyncWebClient, files: FileTransfer, locale: str):
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        files: FileTransfer,
+        locale: str,
+        pacer: UpdatePacer | None = None,
+        update_client: AsyncWebClient | None = None,
+    ):
         self.client = client
         self.files = files
         self.locale = locale
+        self.pacer = pacer
+        # With a pacer, final updates handle 429 themselves, so every answer learns of the Retry-After at once.
+        self.update_client = update_client if pacer is not None and update_client is not None else client
 
     async def post(self, channel_id: str, reply: Reply) -> str | None:
         """ChannelPoster: post `reply` at the top level of `channel_id`."""
@@ -108,7 +119,7 @@ class ReplyPoster:
         refused the blocks (only the plain text went). Raises SlackApiError when nothing could be posted."""
         if replace_ts:
             try:
-                await self.client.chat_update(channel=channel, ts=replace_ts, text=message.text, blocks=message.blocks)
+                await self._update(channel, replace_ts, message)
                 return replace_ts, False
             except SlackApiError as error:
                 if _code(error) in UNREACHABLE_CHANNEL:
@@ -132,6 +143,19 @@ class ReplyPoster:
         if replace_ts:
             await self._delete(channel, replace_ts)  # the "작성 중…" left behind, if it still exists
         return str(response.get("ts")), refused
+
+    async def _update(self, channel: str, ts: str, message: SlackMessage, attempts: int = 4) -> None:
+        """The final chat.update, within the shared budget; a 429 pauses every answer for Retry-After."""
+        for attempt in range(attempts):
+            if self.pacer is not None:
+                await self.pacer.before_final(channel)
+            try:
+                await self.update_client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+                return
+            except SlackApiError as error:
+                if _code(error) != "ratelimited" or self.pacer is None or attempt == attempts - 1:
+                    raise
+                self.pacer.pause(retry_after(error.response.headers))
 
     async def _delete(self, channel: str, ts: str) -> None:
         try:

@@ -38,6 +38,10 @@ ActionHandler = Callable[[Action, Identity], Awaitable[Reply | None]]
 Interceptor = Callable[["Turn", ReplySink | None], Awaitable[Reply | None]]
 
 
+class ThreadAssistantUnavailable(Exception):
+    """The thread's assistant is not one the replying official's department may use."""
+
+
 @dataclass
 class Services:
     """Everything dispatch needs, passed in (no globals)."""
@@ -162,7 +166,10 @@ class Dispatcher:
             return Reply("\n".join(lines), kind="error")
         if not message.text.strip() and not message.attachments:
             return Reply(t("empty_message", turn.locale), kind="info")
-        spec, text = await self._choose_assistant(turn)
+        try:
+            spec, text = await self._choose_assistant(turn)
+        except ThreadAssistantUnavailable:
+            return Reply(t("thread_assistant_unavailable", turn.locale), kind="refusal")
         for skill_name in spec.skills:
             skill = services.skills.get(skill_name)
             if skill is None:
@@ -190,9 +197,18 @@ class Dispatcher:
             current = await registry.get(turn.conversation.assistant_id, department_id)
             if current is not None:
                 return current, text
-        return await default_assistant(
+            # The thread keeps its assistant: one this official's department may not use is not swapped.
+            raise ThreadAssistantUnavailable()
+        chosen = await default_assistant(
             self.services, turn.identity.department, turn.message.platform, turn.message.channel_id
-        ), text
+        )
+        if turn.message.thread_id and not turn.message.is_direct:
+            # A shared thread keeps the assistant of its first answer, whoever replies later (an official of
+            # another department would otherwise get their own department's default).
+            await self.services.store.conversations.set_assistant(
+                turn.message.conversation_key, chosen.id, chosen.version
+            )
+        return chosen, text
 
     async def _feedback(self, action: Action, identity: Identity) -> Reply:
         answer_id, _, value = action.value.partition(":")

@@ -49,6 +49,7 @@ class Call:
     args: dict[str, Any]
     headers: dict[str, str]
     at: float
+    retry_after: int | None = None  # set when the fake answered 429
 
 
 @dataclass
@@ -193,6 +194,7 @@ class FakeSlack:
             error, status, retry_after = queue.popleft()
             self.refused.append((self.calls[-1], error if status != 429 else "ratelimited"))
             if status == 429:
+                self.calls[-1].retry_after = int(retry_after)
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(int(retry_after))}
                 )
@@ -200,6 +202,7 @@ class FakeSlack:
         if method == "chat.update":
             wait = self._take_update_token()
             if wait:
+                self.calls[-1].retry_after = wait
                 self.refused.append((self.calls[-1], "ratelimited"))
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(wait)}

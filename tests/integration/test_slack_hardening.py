@@ -190,3 +190,98 @@ async def test_answer_whose_placeholder_was_deleted_arrives_as_a_new_message(sla
     assert posts[0].args["thread_ts"] == event["ts"] and placeholder.args["thread_ts"] == event["ts"]
     assert ("message_not_found" in [e for _, e in fake_slack.refused]) is True
     assert [m for m in thread_messages(fake_slack, "C0TRAFFIC01") if "새 메시지로 드리는 답변" in m]
+
+
+# ---- 16: a thread keeps its assistant; progress edits stay within Slack's rate tier --------------------------
+
+
+async def test_a_reply_from_another_departments_official_does_not_switch_the_threads_assistant(
+    slack_govbot, fake_slack, fake_openai
+):
+    # Attack: a 교통행정과 official starts a thread with the general assistant; a 홍보담당관 official (whose
+    # department's default is the AI spokesperson) replies in the thread. Before the fix the reply was answered
+    # by the spokesperson: the thread's assistant switched with whoever spoke.
+    fake_openai.reply_with("교통 답변입니다.")
+    fake_openai.reply_with("같은 도우미의 답변입니다.")
+    async with slack_govbot() as gb:
+        root = mention("주차 단속 안내문 써줘", user="U0TRAF0002", channel="C0TRAFFIC01")
+        await send_event(gb.url, root)
+        await fake_slack.wait_for(lambda: len(fake_openai.requests) == 1)
+        await send_event(
+            gb.url,
+            channel_message("홍보 관점도 넣어줘", user="U0PRES0002", channel="C0TRAFFIC01", thread_ts=root["ts"]),
+        )
+        await fake_slack.wait_for(lambda: len(fake_openai.requests) == 2)
+    first, second = (r["messages"][0]["content"] for r in fake_openai.requests)
+    assert "보도자료 작성 담당자" not in second  # not the spokesperson
+    assert second == first  # the same assistant's prompt
+    assert fake_openai.requests[1]["messages"][-1]["content"] == "홍보 관점도 넣어줘"
+
+
+def streaming_answers(seconds: float, steps: int):
+    """An interceptor that writes each answer in `steps` pieces over `seconds` (like a model streaming)."""
+    from bot.conversation import Reply
+
+    async def stream(turn, sink):
+        if not turn.message.text.startswith("동시 질문"):
+            return None
+        number = turn.message.text.split()[-1]
+        for step in range(steps):
+            await sink.delta(f"{number}번 답변 {step} ")
+            await asyncio.sleep(seconds / steps)
+        return Reply(f"{number}번 답변 완료")
+
+    return stream
+
+
+async def test_twenty_concurrent_answers_stay_within_chat_update_tier_and_all_finals_arrive(
+    slack_govbot, fake_slack, fake_openai
+):
+    # Attack: 20 officials ask at once in two channels; each answer streams for 3 s. Before the fix every
+    # answer edited its "작성 중…" every update interval: hundreds of chat.update calls a minute, far beyond
+    # Tier 3 (~50/min per workspace), so Slack answered 429 and final answers were delayed or lost.
+    async with slack_govbot() as gb:
+        gb.runtime.bot.services.interceptors.append(streaming_answers(3.0, 15))
+        channels = ["C0TRAFFIC01", "C0PRESS001"]
+        await asyncio.gather(
+            *(
+                send_event(gb.url, mention(f"동시 질문 {n}", user="U0TRAF0002", channel=channels[n % 2]))
+                for n in range(20)
+            )
+        )
+        await fake_slack.wait_for(
+            lambda: sum(1 for m in fake_slack.messages.values() if "답변 완료" in block_texts(m.get("blocks"))) == 20,
+            timeout=60,
+        )
+    shown = [block_texts(m.get("blocks")) for m in fake_slack.messages.values()]
+    assert sorted(int(s.split("번")[0]) for s in shown if "답변 완료" in s) == list(range(20))
+    assert not [s for s in shown if "작성 중" in s]
+    assert fake_slack.ratelimited() == []  # never beyond the tier
+    interim = [c for c in fake_slack.called("chat.update") if "작성 중" in block_texts(c.args.get("blocks"))]
+    for channel in channels:
+        times = sorted(c.at for c in interim if c.args["channel"] == channel)
+        assert all(b - a >= 0.15 for a, b in zip(times, times[1:], strict=False))  # paced per channel
+
+
+async def test_retry_after_is_honoured_by_every_answer_and_no_final_is_dropped(slack_govbot, fake_slack, fake_openai):
+    # Attack: a busy workspace whose chat.update budget is small (the fake allows 3 at once, 20 a minute).
+    # Slack answers 429 with Retry-After; before the fix the other answers kept editing during the wait
+    # (and the throttled one retried), so the 429s multiplied. After a 429 nothing may call chat.update
+    # until Retry-After has passed, and every final answer still arrives.
+    fake_slack.update_burst, fake_slack.updates_per_minute = 3, 20
+    async with slack_govbot() as gb:
+        gb.runtime.bot.services.interceptors.append(streaming_answers(2.0, 10))
+        await asyncio.gather(*(send_event(gb.url, mention(f"동시 질문 {n}", channel="C0TRAFFIC01")) for n in range(6)))
+        await fake_slack.wait_for(
+            lambda: sum(1 for m in fake_slack.messages.values() if "답변 완료" in block_texts(m.get("blocks"))) == 6,
+            timeout=90,
+        )
+    throttled = fake_slack.ratelimited()
+    assert throttled  # the budget was exceeded at least once, so Retry-After was exercised
+    updates = fake_slack.called("chat.update")
+    for refused in throttled:
+        # Calls already on their way when Slack answered 429 (within 0.1 s) could not know of it.
+        during = [c for c in updates if refused.at + 0.1 < c.at < refused.at + refused.retry_after - 0.2]
+        assert during == [], f"{len(during)} chat.update calls inside a Retry-After window"
+    shown = [block_texts(m.get("blocks")) for m in fake_slack.messages.values()]
+    assert not [s for s in shown if "작성 중" in s]
