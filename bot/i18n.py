@@ -27,6 +27,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "'{name}' 도우미를 찾을 수 없습니다. `/assistants`로 사용할 수 있는 도우미를 확인하세요.",
         "en": "No assistant named '{name}'. Type `/assistants` to list the ones you can use.",
     },
+    "thread_assistant_unavailable": {
+        "ko": "이 스레드는 소속 부서에서 쓸 수 없는 도우미로 진행 중입니다. 새 스레드에서 질문하거나 `@도우미이름 질문`으로 물어 주세요.",
+        "en": "This thread uses an assistant your department cannot use. Ask in a new thread, or ask `@assistant question`.",
+    },
     "use_needs_name": {
         "ko": "사용할 도우미 이름을 적어 주세요. 예: `/use 보도자료`",
         "en": "Name the assistant to use, e.g. `/use 보도자료`.",
@@ -325,6 +329,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "govbot이 채널 {channel}에 글을 쓸 수 없어 답변을 DM으로 보냅니다. 채널에서 `/invite @govbot`으로 초대해 주세요.",
         "en": "govbot cannot post in channel {channel}, so the answer comes by DM. Invite it there with `/invite @govbot`.",
     },
+    "slack_answer_cut": {
+        "ko": "✂️ 답변이 Slack 메시지 한도보다 길어 앞부분만 보여 드립니다. 전체 내용은 함께 올린 파일 `{name}`을(를) 열어 확인하세요.",
+        "en": "✂️ The answer is longer than a Slack message allows, so only its beginning is shown. Open the attached file `{name}` for all of it.",
+    },
+    "slack_full_answer_name": {"ko": "답변_전문.txt", "en": "full_answer.txt"},
     "slack_home_title": {"ko": "govbot — {organisation} 업무 도우미", "en": "govbot — assistant for {organisation}"},
     "slack_home_department": {"ko": "*{name}* 님 · {department} ({role})", "en": "*{name}* · {department} ({role})"},
     "slack_home_quota": {

@@ -76,10 +76,28 @@ def mount(app: web.Application, runtime: Runtime) -> None:
         app.cleanup_ctx.append(socket_mode_context(adapter, runtime.settings.slack_app_token.get_secret_value()))  # type: ignore[union-attr]
         log.info("Slack: Socket Mode")
         return
-    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response
+    from slack_bolt.request.async_request import AsyncBoltRequest
+
+    from adapters.slack.http import check
+
+    secret = runtime.settings.slack_signing_secret.get_secret_value() if runtime.settings.slack_signing_secret else ""
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await adapter.app.async_dispatch(await to_bolt_request(request))
+        """Verify, then parse, then dispatch: nothing unsigned reaches a parser (or the log)."""
+        body = await request.read()
+        verdict = check(
+            secret,
+            body,
+            request.content_type,
+            request.headers.get("X-Slack-Request-Timestamp"),
+            request.headers.get("X-Slack-Signature"),
+        )
+        if verdict.status != 200:
+            log.warning("slack request refused (%s, %d bytes): %d", verdict.reason, len(body), verdict.status)
+            return web.json_response({"error": "invalid request"}, status=verdict.status)
+        bolt_request = AsyncBoltRequest(body=verdict.text, query=request.query_string, headers=request.headers)  # type: ignore[arg-type]
+        bolt_response = await adapter.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     app.router.add_post(EVENTS_PATH, slack_events)

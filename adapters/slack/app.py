@@ -27,9 +27,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import events
 from adapters.slack.files import FileTransfer, download_policy
 from adapters.slack.home import home_view
-from adapters.slack.poster import ReplyPoster, explain
+from adapters.slack.logfilter import WithholdContent
+from adapters.slack.pacing import UpdatePacer
+from adapters.slack.poster import UNREACHABLE_CHANNEL, ReplyPoster, explain
 from adapters.slack.progress import SlackProgress
-from adapters.slack.render import ACTION_PREFIX, action_name, files_of, progress_message, render
+from adapters.slack.render import ACTION_PREFIX, action_name, progress_message, render, render_reply
 from adapters.slack.users import UserDirectory
 from bot.conversation import Bot, Reply, Section
 from bot.i18n import t
@@ -37,7 +39,6 @@ from bot.i18n import t
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
-UNREACHABLE_CHANNEL = ("not_in_channel", "channel_not_found", "is_archived")
 
 
 def with_note(reply: Reply, note: str) -> Reply:
@@ -47,12 +48,14 @@ def with_note(reply: Reply, note: str) -> Reply:
     return replace(reply, text=f"{note}\n\n{reply.text}")
 
 
-def web_client(token: str, api_url: str | None) -> AsyncWebClient:
-    """The Web API client: Slack or an on-premises proxy; 429s wait for Retry-After and retry.
-    5xx answers are not retried: Slack may have posted the message already, and a retry would post it twice."""
+def web_client(token: str, api_url: str | None, *, retry_rate_limits: bool = True) -> AsyncWebClient:
+    """The Web API client: Slack or an on-premises proxy; 429s wait for Retry-After and retry (not for
+    progress edits, which are skipped instead). 5xx answers are not retried: Slack may have posted the
+    message already, and a retry would post it twice."""
     base_url = (api_url or DEFAULT_API_URL).rstrip("/") + "/"
-    client = AsyncWebClient(token=token, base_url=base_url)
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+    client = AsyncWebClient(token=token, base_url=base_url, logger=_API_LOG)
+    if retry_rate_limits:
+        client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
     if not any(isinstance(h, AsyncConnectionErrorRetryHandler) for h in client.retry_handlers):
         client.retry_handlers.append(AsyncConnectionErrorRetryHandler())
     return client
@@ -68,6 +71,9 @@ class _DropClientTokenNotice(logging.Filter):
 
 _BOLT_LOG = logging.getLogger("govbot.slack.bolt")
 _BOLT_LOG.addFilter(_DropClientTokenNotice())
+_BOLT_LOG.addFilter(WithholdContent())  # copied by bolt to every logger it derives from this one
+_API_LOG = logging.getLogger("govbot.slack.api")
+_API_LOG.addFilter(WithholdContent())
 
 
 class SlackAdapter:
@@ -100,6 +106,8 @@ class SlackAdapter:
         self._is_command = is_command
         self._is_bot_thread = is_bot_thread
         self.client = web_client(token, api_url)
+        self.progress_client = web_client(token, api_url, retry_rate_limits=False)
+        self.pacer = UpdatePacer(channel_gap=update_seconds)
         self.files = FileTransfer(
             self.client,
             token,
@@ -109,7 +117,7 @@ class SlackAdapter:
             policy=download_policy(api_url, onprem_file_hosts),
         )
         self.users = UserDirectory(self.client)
-        self.poster = ReplyPoster(self.client, self.files, locale)
+        self.poster = ReplyPoster(self.client, self.files, locale, self.pacer, self.progress_client)
         self.app = AsyncApp(
             client=self.client,
             signing_secret=signing_secret or "",
@@ -142,7 +150,8 @@ class SlackAdapter:
         return None
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        kind = body.get("event", {}).get("type") or body.get("type") or "?"
+        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        kind = event.get("type") or body.get("type") or "?"
         log.error("slack %s handling failed: %s", kind, type(error).__name__, exc_info=error)
 
     # ---- events -------------------------------------------------------------------------
@@ -185,7 +194,9 @@ class SlackAdapter:
             user_email=user.email,
             attachments=attachments,
         )
-        sink = SlackProgress(self.client, where.channel, placeholder, note, interval=self.update_seconds)
+        sink = SlackProgress(
+            self.progress_client, where.channel, placeholder, note, interval=self.update_seconds, pacer=self.pacer
+        )
         reply = await self.bot.handle(message, sink)
         posted = await self.poster.send(where.channel, where.thread_ts, reply, replace_ts=placeholder)
         if posted.code in UNREACHABLE_CHANNEL and not message.is_direct and message.user_id:
@@ -254,9 +265,10 @@ class SlackAdapter:
     ) -> None:
         """Ephemeral answers through response_url (only the official sees them). Files cannot be ephemeral,
         so they go to the official's direct chat with govbot (`channel` when the command came from there)."""
-        for message in render(reply, self.locale):
+        rendered = render_reply(reply, self.locale)
+        for message in rendered.messages:
             await respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
-        parts = files_of(reply)
+        parts = rendered.files
         if not parts:
             return
         target = channel or await self._direct_channel(user_id)

@@ -13,11 +13,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.files import FileTransfer
-from adapters.slack.render import SlackMessage, files_of, render
+from adapters.slack.pacing import UpdatePacer, retry_after
+from adapters.slack.render import FALLBACK_TEXT, SlackMessage, render_reply, whole_answer_file
 from bot.conversation import Reply
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
+
+UNREACHABLE_CHANNEL = ("not_in_channel", "channel_not_found", "is_archived")
+# Slack refused the message itself (its blocks or length): the same blocks would be refused again.
+CONTENT_REFUSED = ("msg_blocks_too_long", "invalid_blocks", "invalid_blocks_format", "msg_too_long")
 
 _EXPLAIN = {
     "channel_not_found": "채널 {channel}을(를) 찾을 수 없습니다. app.yaml의 채널 ID와, 비공개 채널이면 봇 초대를 확인하세요. / "
@@ -48,10 +53,20 @@ class Posted:
 class ReplyPoster:
     """Renders and posts replies; also the ChannelPoster other features use (`post`)."""
 
-    def __init__(self, client: AsyncWebClient, files: FileTransfer, locale: str):
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        files: FileTransfer,
+        locale: str,
+        pacer: UpdatePacer | None = None,
+        update_client: AsyncWebClient | None = None,
+    ):
         self.client = client
         self.files = files
         self.locale = locale
+        self.pacer = pacer
+        # With a pacer, final updates handle 429 themselves, so every answer learns of the Retry-After at once.
+        self.update_client = update_client if pacer is not None and update_client is not None else client
 
     async def post(self, channel_id: str, reply: Reply) -> str | None:
         """ChannelPoster: post `reply` at the top level of `channel_id`."""
@@ -68,35 +83,86 @@ class ReplyPoster:
         return str(response.get("ts"))
 
     async def send(self, channel: str, thread_ts: str | None, reply: Reply, *, replace_ts: str | None = None) -> Posted:
-        """Post `reply` (the first message replaces `replace_ts` when given), then upload its files."""
-        messages = render(reply, self.locale)
-        if not messages and replace_ts:
+        """Post `reply` (replacing the placeholder `replace_ts` when given), then upload its files.
+
+        The answer is never lost to a refused update: when Slack will not update the placeholder (deleted,
+        `message_not_found`; too long; rate limited after retries) it is posted as a new message and the
+        placeholder removed; when Slack refuses the blocks themselves, the plain text goes with the whole
+        answer as a file."""
+        rendered = render_reply(reply, self.locale)
+        files = list(rendered.files)
+        if not rendered.messages and replace_ts:
             # Nothing to show (e.g. an empty answer): remove the "작성 중…" message rather than leave it hanging.
-            try:
-                await self.client.chat_delete(channel=channel, ts=replace_ts)
-            except SlackApiError as error:
-                log.warning("slack placeholder not removed: %s", explain(error, channel))
+            await self._delete(channel, replace_ts)
         first: str | None = None
         try:
-            for index, message in enumerate(messages):
-                if index == 0 and replace_ts:
-                    await self.client.chat_update(
-                        channel=channel, ts=replace_ts, text=message.text, blocks=message.blocks
-                    )
-                    first = replace_ts
-                    continue
-                response = await self.client.chat_postMessage(
-                    channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.blocks
-                )
-                first = first or str(response.get("ts"))
+            for index, message in enumerate(rendered.messages):
+                ts, refused = await self._deliver(channel, thread_ts, message, replace_ts if index == 0 else None)
+                first = first or ts
+                if refused and not rendered.cut:
+                    files.insert(0, whole_answer_file(reply, self.locale))
         except SlackApiError as error:
             reason = explain(error, channel)
             log.warning("slack reply not posted: %s", reason)
-            return Posted(first, reason, str(error.response.get("error") or ""))
-        parts = files_of(reply)
-        if parts:
-            failed = await self.files.upload(channel, thread_ts, parts)
+            return Posted(first, reason, _code(error))
+        if files:
+            failed = await self.files.upload(channel, thread_ts, files)
             if failed:
                 note = "\n".join(t("slack_upload_failed", self.locale, name=name, reason="upload") for name in failed)
                 await self.send(channel, thread_ts, Reply(note, kind="error"))
         return Posted(first)
+
+    async def _deliver(
+        self, channel: str, thread_ts: str | None, message: SlackMessage, replace_ts: str | None
+    ) -> tuple[str | None, bool]:
+        """One message: the update of `replace_ts`, else a new message. Returns its ts and whether Slack
+        refused the blocks (only the plain text went). Raises SlackApiError when nothing could be posted."""
+        if replace_ts:
+            try:
+                await self._update(channel, replace_ts, message)
+                return replace_ts, False
+            except SlackApiError as error:
+                if _code(error) in UNREACHABLE_CHANNEL:
+                    raise
+                log.warning("slack placeholder not updated (%s); the answer is posted as a new message", _code(error))
+        refused = False
+        try:
+            response = await self.client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.blocks
+            )
+        except SlackApiError as error:
+            if _code(error) not in CONTENT_REFUSED:
+                raise
+            log.warning(
+                "slack refused the answer's blocks (%s); posting its text and the whole answer as a file", _code(error)
+            )
+            refused = True
+            response = await self.client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, text=message.text[:FALLBACK_TEXT] or " "
+            )
+        if replace_ts:
+            await self._delete(channel, replace_ts)  # the "작성 중…" left behind, if it still exists
+        return str(response.get("ts")), refused
+
+    async def _update(self, channel: str, ts: str, message: SlackMessage, attempts: int = 4) -> None:
+        """The final chat.update, within the shared budget; a 429 pauses every answer for Retry-After."""
+        for attempt in range(attempts):
+            if self.pacer is not None:
+                await self.pacer.before_final(channel)
+            try:
+                await self.update_client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+                return
+            except SlackApiError as error:
+                if _code(error) != "ratelimited" or self.pacer is None or attempt == attempts - 1:
+                    raise
+                self.pacer.pause(retry_after(error.response.headers))
+
+    async def _delete(self, channel: str, ts: str) -> None:
+        try:
+            await self.client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as error:
+            log.info("slack placeholder not removed: %s", _code(error))
+
+
+def _code(error: SlackApiError) -> str:
+    return str(error.response.get("error") or error.response.status_code)

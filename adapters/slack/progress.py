@@ -9,13 +9,16 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.pacing import UpdatePacer, retry_after
 from adapters.slack.render import streaming_message
 
 log = logging.getLogger(__name__)
 
 
 class SlackProgress:
-    """Edits at most once per `interval` seconds: chat.update is rate limited (about 50 a minute)."""
+    """Edits at most once per `interval` seconds, and only when the workspace's shared `pacer` allows it:
+    chat.update is rate limited (about 50 a minute per workspace). `client` must not retry 429s itself:
+    a progress edit that Slack throttles is skipped (and every answer pauses for Retry-After), never retried."""
 
     def __init__(
         self,
@@ -25,8 +28,10 @@ class SlackProgress:
         note: str,
         *,
         interval: float = 1.5,
+        pacer: UpdatePacer | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
+        self.pacer = pacer
         self.client = client
         self.channel = channel
         self.ts = ts
@@ -51,11 +56,18 @@ class SlackProgress:
         now = self._clock()
         if not force and now - self._last < self.interval:
             return
+        if self.pacer is not None and not self.pacer.may_update(self.channel):
+            return
         self._last = now
         message = streaming_message(self._text, self.note)
         try:
             await self.client.chat_update(channel=self.channel, ts=self.ts, text=message.text, blocks=message.blocks)
         except SlackApiError as error:
             # Progress is a courtesy; the final answer is still posted.
-            log.warning("slack progress update failed: %s", error.response.get("error"))
+            code = error.response.get("error")
+            if code == "ratelimited" or error.response.status_code == 429:
+                if self.pacer is not None:
+                    self.pacer.pause(retry_after(error.response.headers))
+                return
+            log.warning("slack progress update failed: %s", code)
             self._failed = True

@@ -3,6 +3,10 @@
 Pure: the caller posts the messages and uploads the reply's files. Limits from Slack's Block Kit
 reference: 50 blocks a message, 3000 characters a section text, 10 fields of 2000 characters,
 150 characters a header, 10 context elements, 25 buttons an actions block (75-character labels).
+Undocumented but observed (slackapi/bolt-js#2509): Slack refuses a message whose blocks hold more than
+about 13,200 characters of text (`msg_blocks_too_long`). A reply is therefore ONE message of at most
+MESSAGE_CHARS characters of block text; a longer one is cut with a notice, and the whole answer goes
+along as a text file.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any
 
 from adapters.slack.mrkdwn import escape, plain, split_text, to_mrkdwn, truncate
 from bot.conversation import Button, Buttons, FilePart, Reply, Section, Table
+from bot.i18n import t
 
 MAX_BLOCKS = 50
 SECTION_TEXT = 3000
@@ -24,6 +29,8 @@ BUTTONS_PER_BLOCK = 25
 BUTTON_LABEL = 75
 BUTTON_VALUE = 2000
 FALLBACK_TEXT = 3000
+# Text characters in one message's blocks: below Slack's observed ~13,200 (margin for its own overhead).
+MESSAGE_CHARS = 12_000
 # Tables with more rows than this become a monospaced block instead of one section per row.
 ROWS_AS_FIELDS = 12
 ACTION_PREFIX = "govbot:"
@@ -169,16 +176,95 @@ def _fallback(blocks: list[Block]) -> str:
     return truncate(plain("\n".join(pieces)).strip(), FALLBACK_TEXT) or " "
 
 
-def render(reply: Reply, locale: str = "ko") -> list[SlackMessage]:
-    """`reply` as one or more Slack messages, each within the block limit, each with a fallback text."""
+@dataclass
+class Rendered:
+    """What to post for a reply: its message(s), and the files to upload (the reply's, plus the whole
+    answer as text when the message had to be cut)."""
+
+    messages: list[SlackMessage]
+    files: list[FilePart]
+    cut: bool = False
+
+
+def block_chars(blocks: list[Block] | Block) -> int:
+    """The text characters Slack counts against a message (every `text` string inside the blocks)."""
+    if isinstance(blocks, list):
+        return sum(block_chars(b) for b in blocks)
+    total = len(blocks["text"]) if isinstance(blocks.get("text"), str) else 0
+    for value in blocks.values():
+        if isinstance(value, dict):
+            total += block_chars(value)
+        elif isinstance(value, list):
+            total += sum(block_chars(v) for v in value if isinstance(v, dict))
+    return total
+
+
+def fits(blocks: list[Block]) -> bool:
+    return len(blocks) <= MAX_BLOCKS and block_chars(blocks) <= MESSAGE_CHARS
+
+
+def _greedy(blocks: list[Block], max_blocks: int, max_chars: int) -> list[Block]:
+    """The leading blocks within both budgets; the first section that does not fit is shortened."""
+    kept: list[Block] = []
+    for block in blocks:
+        if len(kept) >= max_blocks:
+            break
+        size = block_chars(block)
+        if size <= max_chars:
+            kept.append(block)
+            max_chars -= size
+            continue
+        if block["type"] == "section" and "text" in block and max_chars > 200:
+            head = split_text(block["text"]["text"], max_chars - 1)[0]
+            kept.append(_section(truncate(head + "…", max_chars)))
+        break
+    return kept
+
+
+def full_text(reply: Reply) -> str:
+    """The whole answer as plain text (Markdown as the model wrote it), for the file of a cut answer."""
+    pieces = [reply.text.strip()] if reply.text.strip() else []
+    for part in reply.parts:
+        if isinstance(part, Section) and part.body.strip() and part.body.strip() not in reply.text:
+            pieces.append(f"## {part.heading}\n{part.body.strip()}" if part.heading else part.body.strip())
+        elif isinstance(part, Table):
+            rows = [" | ".join(part.columns), *(" | ".join(row) for row in part.rows)]
+            pieces.append(((part.title + "\n") if part.title else "") + "\n".join(rows))
+    if reply.notice:
+        pieces.append(reply.notice)
+    if reply.sources:
+        pieces.append("출처 / Sources: " + ", ".join(reply.sources))
+    return "\n\n".join(pieces) + "\n"
+
+
+def whole_answer_file(reply: Reply, locale: str = "ko") -> FilePart:
+    """The whole answer as a UTF-8 text file, sent along when its message could not hold all of it."""
+    return FilePart(t("slack_full_answer_name", locale), "text/plain", full_text(reply).encode("utf-8"))
+
+
+def render_reply(reply: Reply, locale: str = "ko") -> Rendered:
+    """`reply` as one Slack message within every limit; cut with a notice (and the whole answer attached
+    as a text file) when it is longer. Buttons and the AI notice line are kept at the end of a cut message."""
     blocks = reply_blocks(reply, locale)
+    files = files_of(reply)
     if not blocks:
-        return []
-    messages = []
-    for start in range(0, len(blocks), MAX_BLOCKS):
-        chunk = blocks[start : start + MAX_BLOCKS]
-        messages.append(SlackMessage(_fallback(chunk), chunk))
-    return messages
+        return Rendered([], files)
+    if fits(blocks):
+        return Rendered([SlackMessage(_fallback(blocks), blocks)], files)
+    split = len(blocks)
+    while split > 0 and blocks[split - 1]["type"] in ("actions", "context"):
+        split -= 1
+    body, tail = blocks[:split], _greedy(blocks[split:], MAX_BLOCKS // 2, MESSAGE_CHARS // 2)
+    whole = whole_answer_file(reply, locale)
+    notice = _section(t("slack_answer_cut", locale, name=whole.name))
+    room = MESSAGE_CHARS - block_chars(tail) - block_chars(notice)
+    kept = [*_greedy(body, MAX_BLOCKS - len(tail) - 1, room), notice, *tail]
+    return Rendered([SlackMessage(_fallback(kept), kept)], [whole, *files], cut=True)
+
+
+def render(reply: Reply, locale: str = "ko") -> list[SlackMessage]:
+    """`reply` as Slack messages (one, cut to fit when needed; see `render_reply` for the files)."""
+    return render_reply(reply, locale).messages
 
 
 def files_of(reply: Reply) -> list[FilePart]:

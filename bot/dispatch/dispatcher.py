@@ -51,6 +51,10 @@ ActionHandler = Callable[[Action, Identity], Awaitable[Reply | None]]
 Interceptor = Callable[["Turn", ReplySink | None], Awaitable[Reply | None]]
 
 
+class ThreadAssistantUnavailable(Exception):
+    """The thread's assistant is not one the replying official's department may use."""
+
+
 @dataclass
 class Services:
     """Everything dispatch needs, passed in (no globals)."""
@@ -188,7 +192,10 @@ class Dispatcher:
             return Reply("\n".join(lines), kind="error")
         if not message.text.strip() and not message.attachments:
             return Reply(t("empty_message", turn.locale), kind="info")
-        spec, text, one_off = await self._choose_assistant(turn)
+        try:
+            spec, text, one_off = await self._choose_assistant(turn)
+        except ThreadAssistantUnavailable:
+            return Reply(t("thread_assistant_unavailable", turn.locale), kind="refusal")
         for skill_name in spec.skills:
             skill = services.skills.get(skill_name)
             if skill is None:
@@ -225,10 +232,18 @@ class Dispatcher:
             current = await registry.get(turn.conversation.assistant_id, department_id)
             if current is not None:
                 return current, text, False
-        spec = await default_assistant(
+            # The thread keeps its assistant: one this official's department may not use is not swapped.
+            raise ThreadAssistantUnavailable()
+        chosen = await default_assistant(
             self.services, turn.identity.department, turn.message.platform, turn.message.channel_id
         )
-        return spec, text, False
+        if turn.message.thread_id and not turn.message.is_direct:
+            # A shared thread keeps the assistant of its first answer, whoever replies later (an official of
+            # another department would otherwise get their own department's default).
+            await self.services.store.conversations.set_assistant(
+                turn.message.conversation_key, chosen.id, chosen.version
+            )
+        return chosen, text, False
 
     async def _feedback(self, action: Action, identity: Identity) -> Reply:
         answer_id, _, value = action.value.partition(":")

@@ -3,6 +3,15 @@
 It records every call (method, arguments, headers) so tests can assert what Slack received, serves
 private files only with the right bearer token, accepts files upload v2, collects response_url
 posts, and can be scripted to fail a method (an error code, or 429 with Retry-After).
+
+It enforces Slack's real limits with Slack's real error replies, so a test catches what Slack would refuse:
+- Block Kit (documented): at most 50 blocks a message, 3000 characters a section text, 2000 a field, 150 a
+  header; `invalid_blocks` otherwise. The `text` argument: `msg_too_long` above 40,000 characters.
+- Undocumented but observed (slackapi/bolt-js#2509): `msg_blocks_too_long` when the blocks of one message
+  hold more than about 13,200 characters of text in total.
+- chat.update and chat.delete of a message that does not exist (never posted, or deleted): `message_not_found`.
+- chat.update is Tier 3 (50+ per minute per workspace, short bursts allowed): a token bucket of
+  `update_burst` calls refilled at `updates_per_minute`; beyond it HTTP 429 `ratelimited` with Retry-After.
 """
 
 from __future__ import annotations
@@ -10,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -18,6 +28,13 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.fakes import serve_on_loopback
+
+MAX_BLOCKS = 50
+SECTION_TEXT = 3000
+FIELD_TEXT = 2000
+HEADER_TEXT = 150
+BLOCKS_TEXT_TOTAL = 13_200
+MESSAGE_TEXT = 40_000
 
 BOT_USER_ID = "UGOVBOT01"
 BOT_ID = "BGOVBOT01"
@@ -32,6 +49,7 @@ class Call:
     args: dict[str, Any]
     headers: dict[str, str]
     at: float
+    retry_after: int | None = None  # set when the fake answered 429
 
 
 @dataclass
@@ -46,6 +64,12 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_url
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (channel, ts) -> message
+    refused: list[tuple[Call, str]] = field(default_factory=list)  # calls answered with an error, and the error
+    updates_per_minute: float = 50.0
+    update_burst: float = 20.0
+    _update_tokens: float | None = None
+    _update_refilled: float = 0.0
     _failures: dict[str, deque[tuple[str, int, float]]] = field(default_factory=dict)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -174,14 +198,48 @@ class FakeSlack:
         queue = self._failures.get(method)
         if queue:
             error, status, retry_after = queue.popleft()
+            self.refused.append((self.calls[-1], error if status != 429 else "ratelimited"))
             if status == 429:
+                self.calls[-1].retry_after = int(retry_after)
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(int(retry_after))}
                 )
             return web.json_response({"ok": False, "error": error}, status=status)
+        if method == "chat.update":
+            wait = self._take_update_token()
+            if wait:
+                self.calls[-1].retry_after = wait
+                self.refused.append((self.calls[-1], "ratelimited"))
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(wait)}
+                )
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            problem = message_problem(args)
+            if problem is not None:
+                self.refused.append((self.calls[-1], problem[0]))
+                return web.json_response({"ok": False, "error": problem[0], "errors": problem[1]})
+        if method in ("chat.update", "chat.delete") and (args.get("channel"), args.get("ts")) not in self.messages:
+            self.refused.append((self.calls[-1], "message_not_found"))
+            return web.json_response({"ok": False, "error": "message_not_found"})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         body = handler(args) if handler else {}
         return web.json_response({"ok": True, **body})
+
+    def _take_update_token(self) -> int:
+        """Tier 3 for chat.update: 0 when the call may go through, else the whole seconds to wait."""
+        now = time.monotonic()
+        rate = self.updates_per_minute / 60.0
+        if self._update_tokens is None:
+            self._update_tokens, self._update_refilled = self.update_burst, now
+        self._update_tokens = min(self.update_burst, self._update_tokens + (now - self._update_refilled) * rate)
+        self._update_refilled = now
+        if self._update_tokens >= 1:
+            self._update_tokens -= 1
+            return 0
+        return max(1, math.ceil((1 - self._update_tokens) / rate))
+
+    def ratelimited(self, method: str = "chat.update") -> list[Call]:
+        return [call for call, error in self.refused if call.method == method and error == "ratelimited"]
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"
@@ -202,10 +260,23 @@ class FakeSlack:
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         ts = self._next_ts()
+        self.messages[(str(args.get("channel")), ts)] = {"text": args.get("text"), "blocks": args.get("blocks")}
         return {"channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        self.messages[(str(args.get("channel")), str(args.get("ts")))] = {
+            "text": args.get("text"),
+            "blocks": args.get("blocks"),
+        }
         return {"channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
+
+    def _m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        self.messages.pop((str(args.get("channel")), str(args.get("ts"))), None)
+        return {"channel": args.get("channel"), "ts": args.get("ts")}
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Someone deleted this message in Slack (e.g. the "작성 중…" placeholder)."""
+        self.messages.pop((channel, ts), None)
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"message_ts": self._next_ts()}
@@ -248,6 +319,9 @@ class FakeSlack:
 
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()
+        problem = message_problem(body)
+        if problem is not None:
+            return web.Response(status=400, text=problem[0])
         self.responses.append({"name": request.match_info["name"], **body})
         await self._notify()
         return web.Response(text="ok")
@@ -280,3 +354,46 @@ class FakeSlack:
             "accepts_response_payload": envelope_type != "events_api",
         }
         await self._sockets[-1].send_str(json.dumps(envelope, ensure_ascii=False))
+
+
+def _texts(value: Any) -> list[str]:
+    """Every text string inside a block (section text, fields, header, context and button labels)."""
+    if isinstance(value, dict):
+        found = [value["text"]] if isinstance(value.get("text"), str) else []
+        for inner in value.values():
+            if isinstance(inner, dict | list):
+                found += _texts(inner)
+        return found
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return []
+
+
+def message_problem(args: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """Slack's reply to a message over its limits: (error, details), or None when Slack would accept it."""
+    text = args.get("text") or ""
+    if isinstance(text, str) and len(text) > MESSAGE_TEXT:
+        return "msg_too_long", []
+    blocks = args.get("blocks") or []
+    if isinstance(blocks, str):
+        return "invalid_blocks_format", []
+    errors = []
+    if len(blocks) > MAX_BLOCKS:
+        errors.append(f"no more than {MAX_BLOCKS} items allowed [json-pointer:/blocks]")
+    for index, block in enumerate(blocks):
+        inner = block.get("text") if isinstance(block, dict) else None
+        length = len(inner.get("text", "")) if isinstance(inner, dict) else 0
+        if block.get("type") == "section" and length > SECTION_TEXT:
+            errors.append(f"must be less than {SECTION_TEXT + 1} characters [json-pointer:/blocks/{index}/text/text]")
+        if block.get("type") == "header" and length > HEADER_TEXT:
+            errors.append(f"must be less than {HEADER_TEXT + 1} characters [json-pointer:/blocks/{index}/text/text]")
+        for number, item in enumerate(block.get("fields") or []):
+            if len(item.get("text", "")) > FIELD_TEXT:
+                errors.append(
+                    f"must be less than {FIELD_TEXT + 1} characters [json-pointer:/blocks/{index}/fields/{number}/text]"
+                )
+    if errors:
+        return "invalid_blocks", errors
+    if sum(len(t) for t in _texts(blocks)) > BLOCKS_TEXT_TOTAL:
+        return "msg_blocks_too_long", []
+    return None

@@ -16,9 +16,12 @@ from adapters.slack.render import (
     FIELDS_PER_SECTION,
     HEADER_TEXT,
     MAX_BLOCKS,
+    MESSAGE_CHARS,
     SECTION_TEXT,
     action_name,
+    block_chars,
     render,
+    render_reply,
 )
 from bot.conversation import Button, Buttons, DepartmentSummary, FilePart, Reply, Section, Table
 
@@ -154,8 +157,10 @@ def test_split_prefers_paragraph_boundaries():
 
 
 def all_blocks_fit(messages) -> None:
+    assert len(messages) <= 1  # one Slack message per reply, cut to fit
     for message in messages:
         assert 1 <= len(message.blocks) <= MAX_BLOCKS
+        assert block_chars(message.blocks) <= MESSAGE_CHARS  # Slack's msg_blocks_too_long is at ~13,200
         assert 0 < len(message.text) <= FALLBACK_TEXT
         ids = []
         for block in message.blocks:
@@ -250,6 +255,26 @@ def test_any_reply_renders_within_slack_limits(text, rows, columns, buttons, sec
     )
     parts.append(Buttons(tuple(Button("버튼" * 50, "confirm", str(i)) for i in range(buttons))))
     all_blocks_fit(render(Reply(text, parts=parts, notice="※ 알림" * 1000, sources=["출처"] * 50)))
+
+
+def test_a_long_answer_is_cut_with_a_notice_and_sent_whole_as_a_file_keeping_buttons_and_notice():
+    text = "\n\n".join(f"{i}. 스쿨존 전동킥보드 주차 금지 구역 안내 문단입니다. " * 6 for i in range(200))
+    reply = Reply(
+        text,
+        parts=[Buttons((Button("👍 도움이 됐어요", "feedback", "a:up"),)), FilePart("표.xlsx", "x", b"PK")],
+        notice="※ AI 초안입니다.",
+    )
+    rendered = render_reply(reply)
+    [message] = rendered.messages
+    assert rendered.cut and block_chars(message.blocks) <= MESSAGE_CHARS
+    assert [b["type"] for b in message.blocks[-3:]] == ["section", "actions", "context"]
+    assert "답변_전문.txt" in message.blocks[-3]["text"]["text"]
+    assert message.blocks[0]["text"]["text"].startswith("0. 스쿨존")
+    whole, table = rendered.files
+    assert (whole.name, table.name) == ("답변_전문.txt", "표.xlsx")
+    assert "199. 스쿨존" in whole.data.decode("utf-8") and "※ AI 초안입니다." in whole.data.decode("utf-8")
+    short = render_reply(Reply("짧은 답변"))
+    assert not short.cut and short.files == []
 
 
 # ---- App Home ------------------------------------------------------------------------------
