@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.privacy.findings import LABELS_KO, Finding
+from bot.privacy.normalise import normalise
 from bot.privacy.scanner import scan_pii
 
 _LABEL_TO_TYPE = {label: kind for kind, label in LABELS_KO.items()}
@@ -31,7 +32,8 @@ class MaskResult:
 
 
 def _canonical(kind: str, value: str) -> str:
-    """The same number written with or without separators gets the same placeholder."""
+    """The same number written with or without separators (or in full-width digits) gets the same placeholder."""
+    value = normalise(value).text
     if kind in ("email",):
         return value.casefold()
     if kind in ("name", "address", "passport"):
