@@ -34,28 +34,14 @@ _DROP = (
 _DASHES = "\u2010-\u2015\u2212\u2043\u2500\u2e3a\u2e3b\u3161\u30fc\ufe58\ufe63\uff0d"
 _DOTS = "\xb7\u2024\u2027\u30fb\uff0e\uff65"
 _SPACES = "\xa0\u1680\u2000-\u200a\u202f\u205f\u3000\u3164\uffa0"
-_LINE_BREAKS = "\n\r\x85\u2028\u2029"
 _WIDE = "\uff01-\uff5e\ufe50-\ufe6b"  # full-width and small forms of ASCII punctuation, digits, letters
 
 
-def _other_digits() -> str:
-    """Character ranges of every non-ASCII decimal digit (Arabic-Indic, mathematical bold, …), found
-    by the regex engine's own notion of a digit over the planes that have any."""
-    every = "".join(map(chr, range(0x80, 0x20000)))
-    codes = [0x80 + m.start() for m in re.finditer(r"\d", every) if not 0xFF10 <= 0x80 + m.start() <= 0xFF19]
-    ranges: list[str] = []
-    start = previous = codes[0]
-    for code in codes[1:] + [-1]:
-        if code != previous + 1:
-            ranges.append(f"{chr(start)}-{chr(previous)}")
-            start = code
-        previous = code
-    return "".join(ranges)
-
-
-_FOLD = re.compile(
-    f"(?:\r\n|[{_LINE_BREAKS}])[ \t]*|[{_DROP}{_DASHES}{_DOTS}{_SPACES}{_WIDE}{_other_digits()}]"
-)
+# What may need folding: runs of anything but printable ASCII and Hangul syllables (most of a Korean
+# text, skipped in C; a short negated class tests fast), and, in a second pass only over text with
+# line breaks, a line break right after a digit, dash or dot (the number may go on on the next line).
+_CANDIDATES = re.compile(r"[^\t\n\r\x20-\x7e\uac00-\ud7a3]+")
+_LINE_BREAK_IN_NUMBER = re.compile(r"[0-9.\-\uff10-\uff19\uff0d\uff0e\u2010-\u2015\u2212]([ \t]*(?:\r\n|[\r\n])[ \t]*)")
 _NUMBER_EDGE = frozenset("0123456789-.")  # a line break between two of these is inside a number
 
 
@@ -70,12 +56,13 @@ def fold_char(char: str) -> str:
         return "."
     if re.fullmatch(f"[{_SPACES}]", char):
         return " "
-    if char in _LINE_BREAKS:
-        return "\n"
+    if char in "\x85\u2028\u2029":  # Unicode line breaks: a space is as good for the detectors
+        return " "
     if char.isdecimal():
         return str(unicodedata.decimal(char))
-    folded = unicodedata.normalize("NFKC", char)
-    return "".join(fold_char(c) if c != char else c for c in folded) if folded != char else char
+    if re.fullmatch(f"[{_WIDE}]", char):
+        return unicodedata.normalize("NFKC", char)
+    return char  # NFKC would turn "…" into "..." and "①" into "1", which only confuses the detectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,55 +99,72 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    """The scanner's view of `text` (the same object's text when nothing needed folding)."""
-    if _FOLD.search(text) is None:
+    """The scanner's view of `text` (the very same string object when nothing needed folding)."""
+    spans = [match.span() for match in _CANDIDATES.finditer(text)]
+    if "\n" in text or "\r" in text:
+        spans += [match.span(1) for match in _LINE_BREAK_IN_NUMBER.finditer(text)]  # never inside a candidate
+        spans.sort()
+    if not spans:
         return Normalised(text)
     pieces: list[str] = []
     folded_starts, original_starts, widths = [0], [0], [0]
     length = 0  # of the folded text so far
     consumed = 0  # of the original text
-    for match in _FOLD.finditer(text):
-        start, end = match.span()
+    changed = False
+
+    def group(start: int, width: int, replacement: str) -> None:
+        """`width` original characters at `start` stand as `replacement` (another length)."""
+        nonlocal length
+        folded_starts.append(length)
+        original_starts.append(start)
+        widths.append(width)
+        length += len(replacement)
+        folded_starts.append(length)
+        original_starts.append(start + width)
+        widths.append(0)
+
+    for start, end in spans:
+        token = text[start:end]
         if start > consumed:
             pieces.append(text[consumed:start])
             length += start - consumed
-        token = match.group()
-        if token[0] in _LINE_BREAKS:
-            replacement = _line_break(text, start, end, pieces, token)
-        else:
-            replacement = fold_char(token)
-        pieces.append(replacement)
-        if len(replacement) != end - start:
-            folded_starts.append(length)
-            original_starts.append(start)
-            widths.append(end - start)
-            length += len(replacement)
-            folded_starts.append(length)
-            original_starts.append(end)
-            widths.append(0)
-        else:
-            length += len(replacement)
         consumed = end
+        if token[0] in " \t\r\n":  # a line break after a digit, dash or dot
+            replacement = _line_break(text, start, end, token)
+            changed |= replacement != token
+            pieces.append(replacement)
+            if len(replacement) == len(token):
+                length += len(token)
+            else:
+                group(start, len(token), replacement)
+            continue
+        folds = [fold_char(char) for char in token]
+        if all(len(fold) == 1 for fold in folds):
+            folded = "".join(folds)
+            changed |= folded != token
+            pieces.append(folded)
+            length += len(folded)
+            continue
+        changed = True
+        for offset, fold in enumerate(folds):
+            pieces.append(fold)
+            if len(fold) == 1:
+                length += 1
+            else:
+                group(start + offset, 1, fold)
+    if not changed:
+        return Normalised(text)
     pieces.append(text[consumed:])
     if len(folded_starts) == 1:
         return Normalised("".join(pieces))
     return Normalised("".join(pieces), folded_starts, original_starts, widths)
 
 
-def _line_break(text: str, start: int, end: int, pieces: list[str], token: str) -> str:
-    """A line break (and the indentation after it) inside a number folds to a space, or to nothing
-    beside a dash or dot; anywhere else it stays a line break."""
-    before = next((p[-1] for p in reversed(pieces) if p), "")
+def _line_break(text: str, start: int, end: int, token: str) -> str:
+    """A line break (with the spaces around it) between parts of a number folds to a space, or to
+    nothing beside a dash or dot; anywhere else it stays as it is."""
+    before = fold_char(text[start - 1])
     after = fold_char(text[end]) if end < len(text) else ""
-    if before in _NUMBER_EDGE or (before == " " and _last_visible(pieces) in _NUMBER_EDGE):
-        if after[:1] in _NUMBER_EDGE and after:
-            return "" if before in "-. " or after[0] in "-." else " "
-    return token if token[0] in "\r\n" else "\n" + token[1:]
-
-
-def _last_visible(pieces: list[str]) -> str:
-    for piece in reversed(pieces):
-        stripped = piece.rstrip(" ")
-        if stripped:
-            return stripped[-1]
-    return ""
+    if not (after and after[0] in _NUMBER_EDGE):
+        return token
+    return "" if before in "-." or after[0] in "-." else " "

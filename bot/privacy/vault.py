@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.privacy.findings import LABELS_KO, Finding
@@ -26,9 +27,11 @@ class MaskResult:
     text: str
     findings: list[Finding]  # positions refer to the original text
     blocked: frozenset[str]  # types whose action is "block"
+    continued: frozenset[Finding] = frozenset()  # later parts of a value split across messages
 
     def counts(self) -> Counter[str]:
-        return Counter(f.type for f in self.findings)
+        """Findings by type; a value split across messages counts once (in its first message)."""
+        return Counter(f.type for f in self.findings if f not in self.continued)
 
 
 def _canonical(kind: str, value: str) -> str:
@@ -61,26 +64,83 @@ class PlaceholderVault:
         self._value_of[token] = value
         return token
 
-    def mask(self, text: str, actions: Mapping[str, str], default: str = "mask") -> MaskResult:
-        """Replace every finding whose action is mask or block; report block types separately."""
-        kept: list[Finding] = []
+    def mask(
+        self,
+        text: str,
+        actions: Mapping[str, str],
+        default: str = "mask",
+        split: Sequence[SplitPart] = (),
+    ) -> MaskResult:
+        """Replace every finding whose action is mask or block; report block types separately.
+
+        `split` are this text's parts of values found only across messages (`find_split_values`):
+        they are masked too, each with the placeholder of the whole value."""
+        found = [f for f in scan_pii(text) if actions.get(f.type, default) != "allow"]
+        values: dict[Finding, str] = {}
+        continued: set[Finding] = set()
+        for part in split:
+            if actions.get(part.finding.type, default) == "allow":
+                continue
+            start, end = part.finding.start, part.finding.end
+            for other in [f for f in found if f.start < end and start < f.end]:
+                found.remove(other)  # never leave a piece of an overlapping value unmasked: cover both
+                start, end = min(start, other.start), max(end, other.end)
+            merged = Finding(part.finding.type, start, end, part.finding.confidence)
+            found.append(merged)
+            values[merged] = part.value
+            if not part.first:
+                continued.add(merged)
+        found.sort(key=lambda f: f.start)
         pieces: list[str] = []
         position = 0
-        for finding in scan_pii(text):
-            action = actions.get(finding.type, default)
-            if action == "allow":
-                continue
-            kept.append(finding)
+        for finding in found:
             pieces.append(text[position : finding.start])
-            pieces.append(self.placeholder(finding.type, text[finding.start : finding.end]))
+            value = values.get(finding, text[finding.start : finding.end])
+            pieces.append(self.placeholder(finding.type, value))
             position = finding.end
         pieces.append(text[position:])
-        blocked = frozenset(f.type for f in kept if actions.get(f.type, default) == "block")
-        return MaskResult("".join(pieces), kept, blocked)
+        blocked = frozenset(f.type for f in found if actions.get(f.type, default) == "block")
+        return MaskResult("".join(pieces), found, blocked, frozenset(continued))
 
     def restore(self, text: str) -> str:
         """Put back the values this vault issued placeholders for; other bracketed text is left alone."""
         return PLACEHOLDER.sub(lambda m: self._value_of.get(m.group(0), m.group(0)), text)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitPart:
+    """The part of a value split across messages that stands in one message."""
+
+    finding: Finding  # its type and its span in that message
+    value: str  # the whole value, as the messages spell it together
+    first: bool  # the part in the earliest message (counted once)
+
+
+def find_split_values(texts: Sequence[str]) -> dict[int, list[SplitPart]]:
+    """Values that only show when consecutive messages are read as one ("900101-" then "1234568"),
+    by message index. Each message is still scanned on its own; this finds what crosses a boundary."""
+    if len(texts) < 2:
+        return {}
+    joined = "".join(texts)
+    bounds, position = [], 0
+    for text in texts:
+        bounds.append(position)
+        position += len(text)
+    bounds.append(position)
+    parts: dict[int, list[SplitPart]] = {}
+    for finding in scan_pii(joined):
+        first = bisect_right(bounds, finding.start) - 1
+        last = bisect_right(bounds, finding.end - 1) - 1
+        if first == last:
+            continue  # within one message: its own scan finds it
+        value = joined[finding.start : finding.end]
+        for index in range(first, last + 1):
+            start = max(finding.start, bounds[index]) - bounds[index]
+            end = min(finding.end, bounds[index + 1]) - bounds[index]
+            if end > start:
+                part = Finding(finding.type, start, end, finding.confidence)
+                parts.setdefault(index, []).append(SplitPart(part, value, index == first))
+    return parts
 
 
 def redact(text: str) -> str:
