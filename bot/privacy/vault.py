@@ -8,8 +8,8 @@ It lives in process memory only; raw values are never written anywhere.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -179,6 +179,9 @@ class RestoreStream:
         return self._vault.restore(ready)
 
 
+_NUMBER_CHAR = re.compile(r"[\d\s\-.\u2010-\u2015\u2212\uff0d\uff0e\x00-\x1f\xad\u200b-\u200f\u2060\ufeff]")
+
+
 class MaskStream:
     """Masks personal information a model writes on its own (not restorable), in streamed text.
 
@@ -214,6 +217,13 @@ class MaskStream:
         for finding in findings:
             if finding.start < cut < finding.end:
                 cut = finding.start
+        # Never cut a run of digits and separators either: padded with invisible characters, the front of a
+        # number may not be recognisable yet, and its halves would then be masked (or not) separately.
+        start = cut
+        while start > max(0, cut - 256) and _NUMBER_CHAR.match(self._pending, start - 1):
+            start -= 1  # (a bounded walk back: a run of digits longer than that is held no further)
+        if any(ch.isdigit() for ch in self._pending[start:cut]):
+            cut = start
         ready, self._pending = self._pending[:cut], self._pending[cut:]
         return self._mask(ready, [f for f in findings if f.end <= cut])
 

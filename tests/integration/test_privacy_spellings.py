@@ -91,7 +91,9 @@ async def test_masked_values_in_any_spelling_never_reach_the_upstream(start_govb
 async def test_full_width_numbers_the_model_writes_are_masked_in_the_answer(start_govbot, fake_openai, door):
     # Attack: the model (or a prompt injection steering it) writes personal numbers in full-width digits,
     # which the output masking let through, streamed or not.
-    fake_openai.reply_with("담당 주무관 휴대전화는 ０１０－５５５５－７７７７ 이고, 주민번호는 ９００１０１－１２３４５６８ 입니다.")
+    fake_openai.reply_with(
+        "담당 주무관 휴대전화는 ０１０－５５５５－７７７７ 이고, 주민번호는 ９００１０１－１２３４５６８ 입니다."
+    )
     async with start_govbot() as gb:
         if door == "web chat":
             text = (await send(gb.url, "담당자 연락처 알려줘")).text
@@ -99,7 +101,11 @@ async def test_full_width_numbers_the_model_writes_are_masked_in_the_answer(star
             client = await api_client(gb)
             messages = [{"role": "user", "content": "담당자 연락처 알려줘"}]
             if door == "api":
-                text = (await client.chat.completions.create(model="default", messages=messages)).choices[0].message.content
+                text = (
+                    (await client.chat.completions.create(model="default", messages=messages))
+                    .choices[0]
+                    .message.content
+                )
             else:
                 stream = await client.chat.completions.create(model="default", messages=messages, stream=True)
                 text = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])

@@ -122,7 +122,9 @@ def test_a_valid_resident_number_in_any_spelling_is_found_and_its_span_is_exactl
 @given(
     middle=st.integers(2000, 9999),
     last=st.integers(0, 9999),
-    separators=st.lists(st.sampled_from(["", "-", "－", " ", ".", "．", "\xa0", "-\n", "\n", "ㅡ"]), min_size=2, max_size=2),
+    separators=st.lists(
+        st.sampled_from(["", "-", "－", " ", ".", "．", "\xa0", "-\n", "\n", "ㅡ"]), min_size=2, max_size=2
+    ),
     forms=st.lists(DIGIT_FORMS, min_size=1, max_size=11),
     invisible=st.lists(st.sampled_from(INVISIBLE), min_size=1, max_size=10),
 )
@@ -211,3 +213,17 @@ def test_dates_just_before_the_digits_of_a_later_message_stay_dates():
     assert find_split_values(["회의는 2024.01.15", "10시에 시작"]) == {}
     day = date(2024, 1, 15)
     assert kinds(f"{day + timedelta(days=1):%Y.%m.%d}\n{day:%Y.%m.%d}") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 70), max_size=8), st.integers(10, 200))
+def test_a_number_padded_with_invisible_characters_is_masked_however_the_stream_is_cut(cuts, padding):
+    text = "담당자 번호는 010" + "\u200b" * padding + "-5555-7777 입니다. " + "확인 부탁드립니다. " * 8
+    pieces, position = [], 0
+    for cut in cuts:
+        pieces.append(text[position : position + cut])
+        position += cut
+    pieces.append(text[position:])
+    stream = MaskStream({"phone": "mask"})
+    out = "".join(stream.feed(p) for p in pieces) + stream.flush()
+    assert "010" not in out and "5555" not in out and "[전화번호]" in out
