@@ -115,7 +115,9 @@ class OpenAIEndpoint:
             user_id=f"apikey:{auth.prefix}",
             messages=[ChatMessage(m.role if m.role in roles else "user", m.text()) for m in body.messages],  # type: ignore[arg-type]
             model=body.model,
-            conversation_key=f"api:{auth.prefix}:{body.user or ''}",
+            # No conversation_key: the client sends the whole history every time, so placeholders live for
+            # this one call. A key is shared by many callers and `user` is whatever they claim, so neither
+            # may scope a vault (one caller's "[전화번호#1]" would come back as another caller's number).
             max_output_tokens=body.max_completion_tokens or body.max_tokens or 1200,
             temperature=body.temperature,
             platform="api",

@@ -19,7 +19,7 @@ from bot.privacy.findings import Finding
 
 # Each pattern starts with a character class and checks what precedes it just after (see numbers.py).
 PHONE = re.compile(
-    r"(?:\+(?<![\d.+-]\+)82[ .-]?\(?0?\)?[ .-]?|0(?<![\d.+-]0))(1[016789]|2|[3-6][1-5]|70|50\d)[ .)-]?(\d{3,4})[ .-]?(\d{4})(?![\d-])"
+    r"(?:\+(?<![\d.+-]\+)82[ .-]?\(?0?\)?[ .-]?|0(?<![\d.+-]0))(1[016789]|2|[3-6][1-5]|70|50\d)[ .)-]?(\d{3,4})(?:[ ]?[.-][ ]?|[ ])?(\d{4})(?![\d-])"
 )
 EMAIL = re.compile(
     r"[A-Za-z0-9._%+-](?<![\w.+-][A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9_-])"

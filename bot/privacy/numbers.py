@@ -20,9 +20,10 @@ from stdnum import luhn
 
 from bot.privacy.findings import Finding
 
-_SEP = r"[ \t]*[-–—‐][ \t]*|[ \t]+|"  # hyphen (with spaces), spaces, or nothing
+# The text is normalised first (normalise.py): every dash is "-", every digit ASCII.
+_SEP = r"[ \t]*[-.][ \t]*|[ \t]+|"  # hyphen or dot (with spaces), spaces, or nothing
 RRN = re.compile(rf"(\d\d)(?<![\d-]\d\d)(\d\d)(\d\d)(?:{_SEP})([1-8])(\d{{6}})(?![\d-])")
-CARD = re.compile(r"\d(?<![\d-]\d)(?:\d{3}[ -]?(?:\d{4}[ -]?){2}\d{3,4}|\d{3}[ -]?\d{6}[ -]?\d{5})(?![\d-])")
+CARD = re.compile(r"\d(?<![\d-]\d)(?:\d{3}[ .-]?(?:\d{4}[ .-]?){2}\d{3,4}|\d{3}[ .-]?\d{6}[ .-]?\d{5})(?![\d-])")
 BRN = re.compile(r"(\d(?<![\d-]\d)\d\d)-(\d{2})-(\d{5})(?![\d-])")
 DRIVER = re.compile(r"([12]\d)(?<![\d-]\d\d)-(\d{2})-(\d{6})-(\d{2})(?![\d-])")  # region 11–28, checked below
 PASSPORT = re.compile(r"[MSRGD](?<![A-Za-z0-9][MSRGD])(?:\d{8}|\d{3}[A-Z]\d{4})(?![A-Za-z0-9])")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from bot.privacy.contact import find_emails, find_ips, find_phones
 from bot.privacy.context import find_accounts, find_address_units, find_names
 from bot.privacy.findings import Finding
+from bot.privacy.normalise import normalise
 from bot.privacy.numbers import (
     find_business_numbers,
     find_cards,
@@ -48,9 +49,9 @@ DETECTORS: dict[str, tuple[Detector, frozenset[str]]] = {
     **TEXT_DETECTORS,
 }
 
-# A digit (or +82) then at least five digits/separators, ending in a digit. Digits are ASCII or
-# full-width (the forms Korean documents use): explicit ranges test twice as fast as \d.
-NUMBER_RUN = re.compile(r"[+0-9０-９][0-9０-９ \t.\-–—‐()]{5,}[0-9０-９]")
+# A digit (or +82) then at least five digits/separators, ending in a digit. The text is normalised
+# first (every digit ASCII, every dash "-"): explicit ranges test twice as fast as \d.
+NUMBER_RUN = re.compile(r"[+0-9][0-9 \t.\-()]{5,}[0-9]")
 CONTEXT_BEFORE = 24  # the longest context word (카카오뱅크, 새마을금고) plus the 12 characters allowed after it
 CONTEXT_AFTER = 2  # what the patterns' "not followed by" checks look at
 
@@ -72,7 +73,20 @@ def number_windows(text: str) -> list[tuple[int, int, int]]:
 
 
 def scan_pii(text: str, types: Iterable[str] | None = None) -> list[Finding]:
-    """Findings in `text` (of `types`, default all), sorted by position, never overlapping."""
+    """Findings in `text` (of `types`, default all), sorted by position, never overlapping.
+
+    The detectors read the normalised view of the text (full-width digits, odd dashes and spaces,
+    invisible characters, line breaks inside numbers folded; see normalise.py); the spans reported
+    are mapped back to `text`, so they cover exactly the original characters."""
+    view = normalise(text)
+    found = scan_normalised(view.text, types)
+    if view.text is text:
+        return found
+    return [Finding(f.type, *view.span(f.start, f.end), f.confidence) for f in found]
+
+
+def scan_normalised(text: str, types: Iterable[str] | None = None) -> list[Finding]:
+    """`scan_pii` on text already normalised: positions refer to `text` itself."""
     wanted = set(types) if types is not None else None
     found: list[Finding] = []
     windows = number_windows(text)

@@ -8,11 +8,13 @@ It lives in process memory only; raw values are never written anywhere.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.privacy.findings import LABELS_KO, Finding
+from bot.privacy.normalise import normalise
 from bot.privacy.scanner import scan_pii
 
 _LABEL_TO_TYPE = {label: kind for kind, label in LABELS_KO.items()}
@@ -25,13 +27,16 @@ class MaskResult:
     text: str
     findings: list[Finding]  # positions refer to the original text
     blocked: frozenset[str]  # types whose action is "block"
+    continued: frozenset[Finding] = frozenset()  # later parts of a value split across messages
 
     def counts(self) -> Counter[str]:
-        return Counter(f.type for f in self.findings)
+        """Findings by type; a value split across messages counts once (in its first message)."""
+        return Counter(f.type for f in self.findings if f not in self.continued)
 
 
 def _canonical(kind: str, value: str) -> str:
-    """The same number written with or without separators gets the same placeholder."""
+    """The same number written with or without separators (or in full-width digits) gets the same placeholder."""
+    value = normalise(value).text
     if kind in ("email",):
         return value.casefold()
     if kind in ("name", "address", "passport"):
@@ -59,26 +64,83 @@ class PlaceholderVault:
         self._value_of[token] = value
         return token
 
-    def mask(self, text: str, actions: Mapping[str, str], default: str = "mask") -> MaskResult:
-        """Replace every finding whose action is mask or block; report block types separately."""
-        kept: list[Finding] = []
+    def mask(
+        self,
+        text: str,
+        actions: Mapping[str, str],
+        default: str = "mask",
+        split: Sequence[SplitPart] = (),
+    ) -> MaskResult:
+        """Replace every finding whose action is mask or block; report block types separately.
+
+        `split` are this text's parts of values found only across messages (`find_split_values`):
+        they are masked too, each with the placeholder of the whole value."""
+        found = [f for f in scan_pii(text) if actions.get(f.type, default) != "allow"]
+        values: dict[Finding, str] = {}
+        continued: set[Finding] = set()
+        for part in split:
+            if actions.get(part.finding.type, default) == "allow":
+                continue
+            start, end = part.finding.start, part.finding.end
+            for other in [f for f in found if f.start < end and start < f.end]:
+                found.remove(other)  # never leave a piece of an overlapping value unmasked: cover both
+                start, end = min(start, other.start), max(end, other.end)
+            merged = Finding(part.finding.type, start, end, part.finding.confidence)
+            found.append(merged)
+            values[merged] = part.value
+            if not part.first:
+                continued.add(merged)
+        found.sort(key=lambda f: f.start)
         pieces: list[str] = []
         position = 0
-        for finding in scan_pii(text):
-            action = actions.get(finding.type, default)
-            if action == "allow":
-                continue
-            kept.append(finding)
+        for finding in found:
             pieces.append(text[position : finding.start])
-            pieces.append(self.placeholder(finding.type, text[finding.start : finding.end]))
+            value = values.get(finding, text[finding.start : finding.end])
+            pieces.append(self.placeholder(finding.type, value))
             position = finding.end
         pieces.append(text[position:])
-        blocked = frozenset(f.type for f in kept if actions.get(f.type, default) == "block")
-        return MaskResult("".join(pieces), kept, blocked)
+        blocked = frozenset(f.type for f in found if actions.get(f.type, default) == "block")
+        return MaskResult("".join(pieces), found, blocked, frozenset(continued))
 
     def restore(self, text: str) -> str:
         """Put back the values this vault issued placeholders for; other bracketed text is left alone."""
         return PLACEHOLDER.sub(lambda m: self._value_of.get(m.group(0), m.group(0)), text)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitPart:
+    """The part of a value split across messages that stands in one message."""
+
+    finding: Finding  # its type and its span in that message
+    value: str  # the whole value, as the messages spell it together
+    first: bool  # the part in the earliest message (counted once)
+
+
+def find_split_values(texts: Sequence[str]) -> dict[int, list[SplitPart]]:
+    """Values that only show when consecutive messages are read as one ("900101-" then "1234568"),
+    by message index. Each message is still scanned on its own; this finds what crosses a boundary."""
+    if len(texts) < 2:
+        return {}
+    joined = "".join(texts)
+    bounds, position = [], 0
+    for text in texts:
+        bounds.append(position)
+        position += len(text)
+    bounds.append(position)
+    parts: dict[int, list[SplitPart]] = {}
+    for finding in scan_pii(joined):
+        first = bisect_right(bounds, finding.start) - 1
+        last = bisect_right(bounds, finding.end - 1) - 1
+        if first == last:
+            continue  # within one message: its own scan finds it
+        value = joined[finding.start : finding.end]
+        for index in range(first, last + 1):
+            start = max(finding.start, bounds[index]) - bounds[index]
+            end = min(finding.end, bounds[index + 1]) - bounds[index]
+            if end > start:
+                part = Finding(finding.type, start, end, finding.confidence)
+                parts.setdefault(index, []).append(SplitPart(part, value, index == first))
+    return parts
 
 
 def redact(text: str) -> str:
@@ -117,6 +179,9 @@ class RestoreStream:
         return self._vault.restore(ready)
 
 
+_NUMBER_CHAR = re.compile(r"[\d\s\-.\u2010-\u2015\u2212\uff0d\uff0e\x00-\x1f\xad\u200b-\u200f\u2060\ufeff]")
+
+
 class MaskStream:
     """Masks personal information a model writes on its own (not restorable), in streamed text.
 
@@ -152,6 +217,13 @@ class MaskStream:
         for finding in findings:
             if finding.start < cut < finding.end:
                 cut = finding.start
+        # Never cut a run of digits and separators either: padded with invisible characters, the front of a
+        # number may not be recognisable yet, and its halves would then be masked (or not) separately.
+        start = cut
+        while start > max(0, cut - 256) and _NUMBER_CHAR.match(self._pending, start - 1):
+            start -= 1  # (a bounded walk back: a run of digits longer than that is held no further)
+        if any(ch.isdigit() for ch in self._pending[start:cut]):
+            cut = start
         ready, self._pending = self._pending[:cut], self._pending[cut:]
         return self._mask(ready, [f for f in findings if f.end <= cut])
 

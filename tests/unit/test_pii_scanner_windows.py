@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.privacy import scan_pii
 from bot.privacy.findings import Finding
+from bot.privacy.normalise import normalise
 from bot.privacy.scanner import DETECTORS
 from tests.support.pii_corpus import PROSE, mixed_text, samples
 
@@ -29,13 +30,39 @@ FRAGMENTS = (
     ]
 )
 GLUE = st.sampled_from(
-    ["", " ", "\n", "-", ".", "0", "12", "씨", "호", "동 ", "로 ", "은행 ", ", ", "(", ")", "\u200b"]
+    [
+        "",
+        " ",
+        "\n",
+        "-",
+        ".",
+        "0",
+        "12",
+        "씨",
+        "호",
+        "동 ",
+        "로 ",
+        "은행 ",
+        ", ",
+        "(",
+        ")",
+        "\u200b",
+        "\x00",
+        "－",
+        "１",
+        "\xa0",
+    ]
 )
 
 
 def whole_text_scan(text: str) -> list[tuple[str, int, int]]:
-    """Every detector over the whole text, overlaps resolved the same way: the slow reference."""
-    found: list[Finding] = [f for detector, _ in DETECTORS.values() for f in detector(text, 0, len(text))]
+    """Every detector over the whole (normalised) text, overlaps resolved the same way: the slow reference."""
+    view = normalise(text)
+    found: list[Finding] = [
+        Finding(f.type, *view.span(f.start, f.end), f.confidence)
+        for detector, _ in DETECTORS.values()
+        for f in detector(view.text, 0, len(view.text))
+    ]
     found.sort(key=lambda f: (-f.length, -f.confidence, f.start))
     kept: list[Finding] = []
     for finding in found:

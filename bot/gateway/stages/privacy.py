@@ -13,7 +13,7 @@ from bot.gateway.pipeline import Next
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import ChatMessage, GatewayCall
 from bot.privacy import LABELS_EN, LABELS_KO, PlaceholderVault, RestoreStream
-from bot.privacy.vault import MaskStream
+from bot.privacy.vault import MaskStream, find_split_values
 
 
 class VaultStore:
@@ -52,11 +52,22 @@ class MaskPersonalInformation:
     async def __call__(self, call: GatewayCall, next: Next) -> ReplyStream:
         request = call.request
         actions = pii_actions(self._config, request.department_id)
-        vault = self._vaults.get(request.conversation_key or call.call_id, request.user_id)
+        # A call without a conversation (the OpenAI-compatible endpoint: its clients send the whole
+        # history every time) gets a vault of its own, so no other call can have its placeholders restored.
+        vault = (
+            self._vaults.get(request.conversation_key, request.user_id)
+            if request.conversation_key
+            else PlaceholderVault()
+        )
+        # A number split over the user's messages ("900101-", then "1234568") reaches the model whole
+        # in the conversation memory: read the user's messages as one text too.
+        users = [i for i, message in enumerate(request.messages) if message.role == "user"]
+        split = find_split_values([request.messages[i].content for i in users])
+        split_of = {users[index]: parts for index, parts in split.items()}
         masked: list[ChatMessage] = []
         blocked: set[str] = set()
-        for message in request.messages:
-            result = vault.mask(message.content, actions)
+        for index, message in enumerate(request.messages):
+            result = vault.mask(message.content, actions, split=split_of.get(index, ()))
             call.findings.update(result.counts())
             blocked |= result.blocked
             masked.append(ChatMessage(message.role, result.text))
