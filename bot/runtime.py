@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
-from assistants.skills.base import Skill
+from assistants.skills.registry import build_skills, skill_actions
 from bot.audit.keys import load_audit_key
 from bot.authoring.commands import register_authoring
 from bot.config import AppConfig, load_config
+from bot.conversation import PosterRegistry
 from bot.dispatch.builtin_commands import register_builtin_commands
 from bot.dispatch.commands import CommandRegistry
 from bot.dispatch.dispatcher import Dispatcher, Services
@@ -36,6 +37,7 @@ class Runtime:
     store: Store
     bundle: GatewayBundle
     bot: Dispatcher
+    posters: PosterRegistry  # adapters that can post into a channel register here while they mount
 
     @property
     def gateway(self) -> Gateway:
@@ -64,14 +66,6 @@ def build_registry(config: AppConfig, store: Store) -> AssistantRegistry:
     )
 
 
-def build_skills(config: AppConfig) -> dict[str, Skill]:
-    """Skills assistants may enable, by name."""
-    from assistants.skills.complaints import ComplaintTriageSkill
-
-    skills: list[Skill] = [ComplaintTriageSkill(config)]
-    return {skill.name: skill for skill in skills}
-
-
 async def build_runtime(
     settings: Settings,
     *,
@@ -93,9 +87,13 @@ async def build_runtime(
         audit_key=audit_key,
     )
     bundle = build_gateway(config, store, env, lease=timedelta(seconds=settings.quota_lease_seconds))
+    # Everything dispatch needs is collected first, then Services is built once, complete.
+    posters = PosterRegistry()
+    skills = build_skills(config, posters)
+    assistants = build_registry(config, store)
     commands = CommandRegistry()
     register_builtin_commands(commands)
-    assistants = build_registry(config, store)
+    dialogue = register_authoring(commands, store, assistants, config, tuple(skills))
     services = Services(
         config=config,
         store=store,
@@ -105,12 +103,10 @@ async def build_runtime(
         commands=commands,
         quota=bundle.quota,
         offline=bundle.offline,
-        skills=build_skills(config),
+        skills=skills,
+        actions=skill_actions(skills),
+        interceptors=[dialogue],
+        posters=posters,
         max_message_chars=settings.max_message_chars,
     )
-    for skill in services.skills.values():  # skills with buttons handle their own actions (e.g. complaint_forward)
-        register = getattr(skill, "actions", None)
-        if register is not None:
-            services.actions.update(register(services))
-    register_authoring(services)
-    return Runtime(settings, config, store, bundle, Dispatcher(services))
+    return Runtime(settings, config, store, bundle, Dispatcher(services), posters)

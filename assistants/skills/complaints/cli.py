@@ -24,7 +24,7 @@ from assistants.skills.complaints.render import file_name, snippet
 from assistants.skills.complaints.topic import expand
 from bot.cli_support import err, fail, out
 from bot.config import AppConfig, ConfigInvalid, load_config
-from bot.gateway.stages.privacy import pii_actions
+from bot.privacy.policy import pii_actions
 from bot.settings import Settings
 
 app = typer.Typer(help="민원 목록 정리 / complaint triage", no_args_is_help=True)

@@ -13,7 +13,7 @@ import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -28,12 +28,12 @@ from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import forward_message, to_reply
 from assistants.skills.complaints.topic import expand, extract_topic
 from bot.config import AppConfig
-from bot.conversation import Action, Reply, Table
-from bot.gateway.stages.privacy import pii_actions
+from bot.conversation import Action, ChannelPoster, Reply, Table
 from bot.i18n import t
+from bot.privacy.policy import pii_actions
 
 if TYPE_CHECKING:
-    from bot.dispatch.dispatcher import ActionHandler, Services
+    from bot.dispatch.dispatcher import ActionHandler
     from bot.dispatch.identity import Identity
 
 DEDICATED_ASSISTANT = "complaints"
@@ -86,8 +86,15 @@ class ForwardStore:
 class ComplaintTriageSkill:
     name = "complaint_triage"
 
-    def __init__(self, config: AppConfig, clock: Callable[[], datetime] | None = None):
+    def __init__(
+        self,
+        config: AppConfig,
+        posters: Mapping[str, ChannelPoster] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ):
+        """`posters`: platform -> ChannelPoster, for forwarding a cluster to the responsible department."""
         self._config = config
+        self._posters: Mapping[str, ChannelPoster] = posters if posters is not None else {}
         self.forwards = ForwardStore()
         self.nouns = KiwiNouns()
         # The moment recency and handling deadlines are measured from (office time); tests fix it.
@@ -191,33 +198,31 @@ class ComplaintTriageSkill:
 
     # ---- forwarding -----------------------------------------------------------------------
 
-    def actions(self, services: Services) -> dict[str, ActionHandler]:
-        async def forward(action: Action, identity: Identity) -> Reply:
-            return await self.forward(action, identity, services)
+    def actions(self) -> dict[str, ActionHandler]:
+        """The button verbs this skill handles (collected by the runtime before dispatch is built)."""
+        return {"complaint_forward": self.forward}
 
-        return {"complaint_forward": forward}
-
-    async def forward(self, action: Action, identity: Identity, services: Services) -> Reply:
-        locale = identity.locale
+    async def forward(self, action: Action, identity: Identity) -> Reply:
+        locale, config, posters = identity.locale, self._config, self._posters
         item = self.forwards.get(action.value)
         if item is None:
             return Reply(t("forward_expired", locale), kind="error")
         if item.owner != identity.user_id:
             return Reply(t("forward_not_owner", locale), kind="refusal")
-        department = services.config.department(item.department_id)
+        department = config.department(item.department_id)
         if department is None:
             return Reply(t("forward_expired", locale), kind="error")
         platforms = [action.platform] + [p for p in ("slack", "teams", "web") if p != action.platform]
         channels = [(p, c) for p in platforms for c in getattr(department.channels, p, [])]
         if not channels:
             return Reply(t("forward_no_channel", locale, department=department.name), kind="error")
-        reachable = [(p, c) for p, c in channels if p in services.posters and services.posters[p].can_post(c)]
+        reachable = [(p, c) for p, c in channels if p in posters and posters[p].can_post(c)]
         if not reachable:
             listed = ", ".join(f"{p}: {c}" for p, c in channels)
             return Reply(t("forward_no_poster", locale, department=department.name, channels=listed), kind="error")
-        message = _masked_for(item.reply, pii_actions(services.config, department.id))
+        message = _masked_for(item.reply, pii_actions(config, department.id))
         for platform, channel in reachable:  # the next channel when one refuses (bot removed, rate limit exhausted)
-            if await services.posters[platform].post(channel, message) is not None:
+            if await posters[platform].post(channel, message) is not None:
                 return Reply(
                     t(
                         "forward_done",

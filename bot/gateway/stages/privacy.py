@@ -13,6 +13,7 @@ from bot.gateway.pipeline import Next
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import ChatMessage, GatewayCall
 from bot.privacy import LABELS_EN, LABELS_KO, PlaceholderVault, RestoreStream
+from bot.privacy.policy import pii_actions
 from bot.privacy.vault import MaskStream, find_split_values
 
 
@@ -35,11 +36,6 @@ class VaultStore:
         while len(self._vaults) > self._max:
             self._vaults.popitem(last=False)
         return vault
-
-
-def pii_actions(config: AppConfig, department_id: str) -> dict[str, str]:
-    department = config.department(department_id)
-    return {**config.filters.pii, **(department.pii if department else {})}
 
 
 class MaskPersonalInformation:
