@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
-from assistants.skills.registry import build_skills, skill_actions
+from assistants.skills.registry import build_skills, load_office_config, skill_actions
 from bot.audit.keys import load_audit_key
 from bot.authoring.commands import register_authoring
-from bot.config import AppConfig, load_config
+from bot.config import AppConfig
 from bot.conversation import PosterRegistry
 from bot.dispatch.builtin_commands import register_builtin_commands
 from bot.dispatch.commands import CommandRegistry
@@ -75,7 +75,7 @@ async def build_runtime(
     schema: str | None = None,
 ) -> Runtime:
     env = os.environ if environ is None else environ
-    config = config or load_config(settings.config)
+    config = config or load_office_config(settings.config)
     audit_key = await asyncio.to_thread(load_audit_key, settings)
     if (warning := audit_key.warning()) is not None:
         log.warning("%s", warning[1])

@@ -26,8 +26,9 @@ from assistants.skills.complaints.parsing import is_list_file, read_file, read_t
 from assistants.skills.complaints.pipeline import TriageResult, analyse, mask_all, select
 from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import forward_message, to_reply
+from assistants.skills.complaints.settings import ComplaintSettings
 from assistants.skills.complaints.topic import expand, extract_topic
-from bot.config import AppConfig
+from bot.config import AppConfig, section
 from bot.conversation import Action, ChannelPoster, Reply, Table
 from bot.i18n import t
 from bot.privacy.policy import pii_actions
@@ -85,6 +86,8 @@ class ForwardStore:
 
 class ComplaintTriageSkill:
     name = "complaint_triage"
+    section = "complaints"  # its app.yaml section, parsed into `settings_model`
+    settings_model = ComplaintSettings
 
     def __init__(
         self,
@@ -94,6 +97,7 @@ class ComplaintTriageSkill:
     ):
         """`posters`: platform -> ChannelPoster, for forwarding a cluster to the responsible department."""
         self._config = config
+        self.settings = section(config, self.section, ComplaintSettings)
         self._posters: Mapping[str, ChannelPoster] = posters if posters is not None else {}
         self.forwards = ForwardStore()
         self.nouns = KiwiNouns()
@@ -153,7 +157,7 @@ class ComplaintTriageSkill:
             if helper is not None:
                 extra, note = await helper.expand_topic(topic)
                 notes += [note] if note else []
-            terms = expand(topic, config.complaints.synonyms, extra)
+            terms = expand(topic, self.settings.synonyms, extra)
         chosen = select(source.complaints, terms)
         if not chosen:
             return Reply(
@@ -168,7 +172,7 @@ class ComplaintTriageSkill:
             return analyse(
                 source,
                 masked,
-                settings=config.complaints,
+                settings=self.settings,
                 departments=config.departments,
                 as_of=as_of,
                 nouns=self.nouns,
@@ -176,8 +180,8 @@ class ComplaintTriageSkill:
 
         result = await asyncio.to_thread(work)
         result.topic, result.terms, result.total, result.notes = topic, terms, len(source.complaints), notes
-        if helper is not None and config.complaints.model_clusters and result.clusters:
-            count = min(len(result.clusters), config.complaints.model_clusters)
+        if helper is not None and self.settings.model_clusters and result.clusters:
+            count = min(len(result.clusters), self.settings.model_clusters)
             await _progress(turn, t("triage_describing", locale, count=count))
             result.notes += await helper.describe(result, config.departments, count)
             result.model_calls = helper.calls
