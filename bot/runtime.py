@@ -17,6 +17,7 @@ from bot.dispatch.builtin_commands import register_builtin_commands
 from bot.dispatch.commands import CommandRegistry
 from bot.dispatch.dispatcher import Dispatcher, Services
 from bot.dispatch.memory import DatabaseMemory, Memory, ProcessMemory
+from bot.documents import DocumentLimits, DocumentWorker
 from bot.gateway.factory import GatewayBundle, build_gateway
 from bot.gateway.pipeline import Gateway
 from bot.settings import Settings
@@ -40,6 +41,7 @@ class Runtime:
         return self.bundle.offline
 
     async def close(self) -> None:
+        self.bot.services.documents.close()
         await self.bundle.close()
         await self.store.close()
 
@@ -58,11 +60,11 @@ def build_registry(config: AppConfig, store: Store) -> AssistantRegistry:
     )
 
 
-def build_skills(config: AppConfig) -> dict[str, Skill]:
+def build_skills(config: AppConfig, documents: DocumentWorker | None = None) -> dict[str, Skill]:
     """Skills assistants may enable, by name."""
     from assistants.skills.complaints import ComplaintTriageSkill
 
-    skills: list[Skill] = [ComplaintTriageSkill(config)]
+    skills: list[Skill] = [ComplaintTriageSkill(config, documents=documents or DocumentWorker(DocumentLimits()))]
     return {skill.name: skill for skill in skills}
 
 
@@ -83,6 +85,7 @@ async def build_runtime(
     commands = CommandRegistry()
     register_builtin_commands(commands)
     assistants = build_registry(config, store)
+    documents = DocumentWorker(settings.document_limits())  # one pool reads attachments and complaint lists
     services = Services(
         config=config,
         store=store,
@@ -92,7 +95,8 @@ async def build_runtime(
         commands=commands,
         quota=bundle.quota,
         offline=bundle.offline,
-        skills=build_skills(config),
+        skills=build_skills(config, documents),
+        documents=documents,
     )
     for skill in services.skills.values():  # skills with buttons handle their own actions (e.g. complaint_forward)
         register = getattr(skill, "actions", None)

@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.documents.limits import DocumentLimits
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVBOT_", env_file=".env", extra="ignore")
@@ -29,6 +31,16 @@ class Settings(BaseSettings):
     # Development only: the web chat offers a name picker when no user header is present.
     web_dev_login: bool = True
     max_upload_mb: int = 20
+    # Reading attachments and complaint lists (bot/documents/limits.py): what one file may cost.
+    document_unpacked_mb: int = Field(
+        100, ge=1, description="Max uncompressed size of all members of one XLSX/DOCX/HWPX"
+    )
+    document_ratio: int = Field(100, ge=2, description="Max compression ratio of one archive member (zip bombs)")
+    document_members: int = Field(2000, ge=1, description="Max files inside one XLSX/DOCX/HWPX")
+    document_pdf_pages: int = Field(500, ge=1, description="Max pages of one PDF")
+    document_memory_mb: int = Field(1024, ge=256, description="Address-space cap of one reading worker process")
+    document_seconds: float = Field(30.0, gt=0, description="Time one file may take in a worker before it is killed")
+    document_workers: int = Field(2, ge=1, le=16, description="Worker processes that read files")
     # Microsoft Teams (adapters/teams). Bot Framework credentials use Microsoft's own names (MicrosoftAppId, …).
     teams_public_url: str | None = Field(
         None, description="Base URL Teams users can open for result files (default: public_url)"
@@ -47,6 +59,17 @@ class Settings(BaseSettings):
     slack_socket_mode: bool = False  # connect out over a WebSocket instead of receiving HTTP
     slack_answer_bots: bool = False  # answer messages written by other bots (never our own)
     slack_update_seconds: float = 1.5  # how often a streaming answer edits its "작성 중…" message
+
+    def document_limits(self) -> DocumentLimits:
+        return DocumentLimits(
+            unpacked_mb=self.document_unpacked_mb,
+            ratio=self.document_ratio,
+            members=self.document_members,
+            pdf_pages=self.document_pdf_pages,
+            memory_mb=self.document_memory_mb,
+            seconds=self.document_seconds,
+            workers=self.document_workers,
+        )
 
     @property
     def public_url(self) -> str:
