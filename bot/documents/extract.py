@@ -118,6 +118,12 @@ def _kind(name: str, content_type: str) -> str | None:
     return None
 
 
+def is_archive_or_pdf(name: str, content_type: str = "") -> bool:
+    """Whether reading the file runs a parser that a hostile file can make costly (a worker's job);
+    plain text costs one decode of at most the upload size."""
+    return _kind(name, content_type) in _READERS
+
+
 def readable(name: str, content_type: str = "") -> bool:
     """Whether govbot can take text out of a file like this."""
     return _kind(name, content_type) is not None

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
-from bot.documents.extract import MAX_CHARS, Extracted, extract_text
+from bot.documents.extract import MAX_CHARS, Extracted, extract_text, is_archive_or_pdf
 from bot.documents.limits import MB, DocumentLimits, LimitExceeded
 
 T = TypeVar("T")
@@ -57,6 +57,8 @@ class DocumentWorker:
             raise LimitExceeded("limit_memory", {"limit": self.limits.memory_mb}) from None
 
     async def extract(self, name: str, content_type: str, data: bytes, limit: int = MAX_CHARS) -> Extracted:
+        if not is_archive_or_pdf(name, content_type):  # plain text: no parser to attack, no process to start
+            return await asyncio.to_thread(extract_text, name, content_type, data, limit, self.limits)
         try:
             return await self.run(extract_text, name, content_type, data, limit, self.limits)
         except LimitExceeded as error:

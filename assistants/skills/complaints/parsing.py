@@ -441,13 +441,18 @@ def is_list_file(name: str) -> bool:
     return name.lower().endswith(SUPPORTED + (".xls",))
 
 
+def is_workbook(name: str, data: bytes) -> bool:
+    """An XLSX by content or name (read by openpyxl, so by a capped worker in the chat)."""
+    return data.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm"))
+
+
 def read_file(
     name: str, data: bytes, max_rows: int | None = None, limits: DocumentLimits = DocumentLimits()
 ) -> ComplaintList:
     """Any supported file by its name (and, for XLSX, its content). Blocking: the chat runs it in a
     DocumentWorker process; UnreadableList past `max_rows`, LimitExceeded for a zip bomb."""
     lower = name.lower()
-    if data.startswith(b"PK\x03\x04") or lower.endswith((".xlsx", ".xlsm")):
+    if is_workbook(name, data):
         return read_xlsx(data, name, max_rows, limits)
     if lower.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableList(
