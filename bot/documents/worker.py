@@ -48,7 +48,8 @@ class DocumentWorker:
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` in a worker; LimitExceeded when it runs out of time or memory."""
-        future = self._running().schedule(function, args=args, timeout=self.limits.seconds)
+        pool = self._pool if self._pool is not None and self._pool.active else await asyncio.to_thread(self._running)
+        future = pool.schedule(function, args=args, timeout=self.limits.seconds)  # starting processes: off the loop
         try:
             return await asyncio.wrap_future(future)  # cancelling the turn cancels (kills) the job
         except TimeoutError:
