@@ -22,6 +22,7 @@ from bot.dispatch.builtin_commands import register_builtin_commands
 from bot.dispatch.commands import CommandRegistry
 from bot.dispatch.dispatcher import Dispatcher, Services
 from bot.dispatch.memory import DatabaseMemory, Memory, ProcessMemory
+from bot.documents import DocumentWorker
 from bot.gateway.factory import GatewayBundle, build_gateway
 from bot.gateway.pipeline import Gateway
 from bot.settings import Settings
@@ -48,6 +49,7 @@ class Runtime:
         return self.bundle.offline
 
     async def close(self) -> None:
+        self.bot.services.documents.close()
         await self.bundle.close()
         await self.store.close()
 
@@ -89,7 +91,8 @@ async def build_runtime(
     bundle = build_gateway(config, store, env, lease=timedelta(seconds=settings.quota_lease_seconds))
     # Everything dispatch needs is collected first, then Services is built once, complete.
     posters = PosterRegistry()
-    skills = build_skills(config, posters)
+    documents = DocumentWorker(settings.document_limits())  # one pool reads attachments and complaint lists
+    skills = build_skills(config, posters, documents)
     assistants = build_registry(config, store)
     commands = CommandRegistry()
     register_builtin_commands(commands)
@@ -107,6 +110,7 @@ async def build_runtime(
         actions=skill_actions(skills),
         interceptors=[dialogue],
         posters=posters,
+        documents=documents,
         max_message_chars=settings.max_message_chars,
     )
     return Runtime(settings, config, store, bundle, Dispatcher(services), posters)

@@ -14,6 +14,7 @@ from assistants.skills.base import Skill
 from assistants.skills.complaints import ComplaintTriageSkill
 from bot.config import AppConfig, load_config, parse_config, with_sections
 from bot.conversation import ChannelPoster
+from bot.documents import DocumentWorker
 
 if TYPE_CHECKING:
     from bot.dispatch.dispatcher import ActionHandler
@@ -21,13 +22,16 @@ if TYPE_CHECKING:
 
 class SkillClass(Protocol):
     """A skill's class: its name, its app.yaml section and that section's model, and a constructor taking
-    the office's config (the skill reads its section from it) and the channel posters."""
+    the office's config (the skill reads its section from it), the channel posters and the shared pool of
+    document-reading worker processes."""
 
     name: str
     section: str
     settings_model: type[BaseModel]
 
-    def __call__(self, config: AppConfig, posters: Mapping[str, ChannelPoster]) -> Skill: ...
+    def __call__(
+        self, config: AppConfig, *, posters: Mapping[str, ChannelPoster], documents: DocumentWorker | None
+    ) -> Skill: ...
 
 
 SKILLS: tuple[SkillClass, ...] = (ComplaintTriageSkill,)
@@ -46,9 +50,11 @@ def load_office_config(path: Path) -> AppConfig:
     return load_config(path, OfficeConfig)
 
 
-def build_skills(config: AppConfig, posters: Mapping[str, ChannelPoster] | None = None) -> dict[str, Skill]:
-    """Skills assistants may enable, by name."""
-    built = [skill(config, posters if posters is not None else {}) for skill in SKILLS]
+def build_skills(
+    config: AppConfig, posters: Mapping[str, ChannelPoster] | None = None, documents: DocumentWorker | None = None
+) -> dict[str, Skill]:
+    """Skills assistants may enable, by name (`documents`: the runtime's pool; None gives each its own)."""
+    built = [skill(config, posters=posters if posters is not None else {}, documents=documents) for skill in SKILLS]
     return {skill.name: skill for skill in built}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.conversation import Attachment, Reply
-from bot.documents import extract_text, readable
+from bot.documents import DocumentWorker, readable
 from bot.i18n import t
 
 
@@ -18,12 +18,14 @@ def unreadable_reply(attachments: Sequence[Attachment], locale: str) -> Reply | 
     return Reply("\n".join(lines), kind="error")
 
 
-def with_attachments(text: str, attachments: Sequence[Attachment], locale: str) -> tuple[str, list[str]]:
+async def with_attachments(
+    text: str, attachments: Sequence[Attachment], locale: str, documents: DocumentWorker
+) -> tuple[str, list[str]]:
     """Readable attachments join the question as text (the gateway masks it like the rest); others
-    get a note instead of silently vanishing."""
+    get a note instead of silently vanishing. Reading happens in a worker process, off the event loop."""
     pieces, notes = [text], []
     for attachment in attachments:
-        extracted = extract_text(attachment.name, attachment.content_type, attachment.data)
+        extracted = await documents.extract(attachment.name, attachment.content_type, attachment.data)
         if extracted.error is not None:
             key = (
                 "attachment_ignored"

@@ -35,6 +35,7 @@ from bot.dispatch.feedback import feedback_buttons, record_feedback
 from bot.dispatch.identity import Identity, resolve_identity
 from bot.dispatch.memory import Memory
 from bot.dispatch.prompt import build_messages, split_sections
+from bot.documents import DocumentLimits, DocumentWorker
 from bot.gateway.errors import GatewayError
 from bot.gateway.pipeline import Gateway
 from bot.gateway.types import ChatMessage, Completion, GatewayRequest
@@ -75,6 +76,7 @@ class Services:
     interceptors: Sequence[Interceptor] = ()
     posters: Mapping[str, ChannelPoster] = field(default_factory=dict)  # platform -> poster (a PosterRegistry)
     max_message_chars: int = 20_000  # longer messages are refused before quota (settings.max_message_chars)
+    documents: DocumentWorker = field(default_factory=lambda: DocumentWorker(DocumentLimits()))  # reads attachments
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +281,7 @@ async def ask_assistant(
 
     `one_off`: `spec` was named for this question only, so the thread's assistant (version) stays."""
     services, key = turn.services, turn.message.conversation_key
-    user_text, notes = with_attachments(text, turn.message.attachments, turn.locale)
+    user_text, notes = await with_attachments(text, turn.message.attachments, turn.locale, services.documents)
     history = await services.memory.load(key, turn.conversation.id)
     request = GatewayRequest(
         department_id=turn.identity.department.id,
