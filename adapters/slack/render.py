@@ -12,6 +12,7 @@ from typing import Any
 
 from adapters.slack.mrkdwn import escape, plain, split_text, to_mrkdwn, truncate
 from bot.conversation import Button, Buttons, FilePart, Reply, Section, Table
+from bot.i18n import t
 
 MAX_BLOCKS = 50
 SECTION_TEXT = 3000
@@ -95,9 +96,7 @@ def _button(button: Button, index: int, locale: str) -> Block:
     if button.style:
         element["style"] = button.style
     if button.confirm:
-        yes, no, title = (
-            ("Continue", "Cancel", "Please confirm") if locale == "en" else ("계속", "취소", "확인해 주세요")
-        )
+        yes, no, title = (t(key, locale) for key in ("slack_confirm_yes", "slack_confirm_no", "slack_confirm_title"))
         element["confirm"] = {
             "title": _plain(title, 100),
             "text": _plain(button.confirm, 300),
@@ -120,7 +119,7 @@ def _context_block(reply: Reply, locale: str) -> Block | None:
     if reply.notice:
         elements.append({"type": "mrkdwn", "text": truncate(escape(reply.notice), CONTEXT_TEXT)})
     if reply.sources:
-        label = "Sources" if locale == "en" else "출처"
+        label = t("slack_sources", locale)
         elements.append(
             {"type": "mrkdwn", "text": truncate(f"{label}: " + escape(", ".join(reply.sources)), CONTEXT_TEXT)}
         )

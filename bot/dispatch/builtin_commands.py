@@ -6,40 +6,30 @@ from bot.conversation import Reply, Table
 from bot.dispatch.commands import Command, CommandRegistry
 from bot.dispatch.dispatcher import Turn, default_assistant
 from bot.i18n import t
+from bot.quota.service import LimitStatus
 
 
 async def help_command(turn: Turn, args: str) -> Reply:
     services = turn.services
     current = await _current_assistant_name(turn)
-    if turn.locale == "en":
-        head = f"**govbot** for {services.config.organisation.name}. Current assistant: **{current}**.\n\nCommands:"
-        tail = "Anything else you type goes to the current assistant. Start with `@name` to ask another assistant."
-    else:
-        head = (
-            f"**govbot** — {services.config.organisation.name} 업무 도우미입니다. 현재 도우미: **{current}**\n\n명령:"
-        )
-        tail = "그 밖의 입력은 현재 도우미에게 전달됩니다. 다른 도우미에게 물으려면 `@이름`으로 시작하세요."
-    offline = ""
-    if services.offline:
-        offline = "\n\n" + (
-            "(Offline mode: no generative model is connected.)"
-            if turn.locale == "en"
-            else "(오프라인 모드: 생성형 모델이 연결되어 있지 않습니다.)"
-        )
+    head = t("help_head", turn.locale, organisation=services.config.organisation.name, current=current)
+    tail = t("help_tail", turn.locale)
+    offline = "\n\n" + t("help_offline", turn.locale) if services.offline else ""
     return Reply(f"{head}\n{services.commands.help_text(turn.locale)}\n\n{tail}{offline}")
 
 
 async def assistants_command(turn: Turn, args: str) -> Reply:
     visible = await turn.services.assistants.visible(turn.identity.department.id)
-    columns = ("Name", "Description", "Owner") if turn.locale == "en" else ("이름", "설명", "소속")
-    departments = {d.id: d.name for d in turn.services.config.departments}
-    office = "Office-wide" if turn.locale == "en" else "전체 공통"
-    rows = tuple((s.name, s.description, departments.get(s.department or "", office)) for s in visible)
-    intro = (
-        "Assistants you can use (`/use NAME`):"
-        if turn.locale == "en"
-        else "사용할 수 있는 도우미입니다(`/use 이름`으로 선택):"
+    locale = turn.locale
+    columns = (
+        t("assistants_col_name", locale),
+        t("assistants_col_description", locale),
+        t("assistants_col_owner", locale),
     )
+    departments = {d.id: d.name for d in turn.services.config.departments}
+    office = t("assistants_office_wide", locale)
+    rows = tuple((s.name, s.description, departments.get(s.department or "", office)) for s in visible)
+    intro = t("assistants_intro", locale)
     listing = "\n".join(f"- **{s.name}** — {s.description}" for s in visible)
     return Reply(f"{intro}\n{listing}", parts=[Table(columns, rows)])
 
@@ -53,7 +43,7 @@ async def use_command(turn: Turn, args: str) -> Reply:
     await turn.services.store.conversations.set_assistant(turn.message.conversation_key, spec.id, spec.version)
     reply = Reply(t("now_using", turn.locale, name=spec.name, description=spec.description), assistant=spec.name)
     if spec.starters:
-        label = "Try:" if turn.locale == "en" else "이렇게 물어보세요:"
+        label = t("use_starters", turn.locale)
         reply.text += f"\n\n{label}\n" + "\n".join(f"- {s}" for s in spec.starters)
     return reply
 
@@ -64,30 +54,25 @@ async def quota_command(turn: Turn, args: str) -> Reply:
     action, _, rest = args.partition(" ")
     if action in ("set", "grant", "reset"):
         return await _change_quota(turn, action, rest.split())
-    en = turn.locale == "en"
-    rows = []
-    for status in await quota.status(department.id):
-        limit = f"{status.value:,}" if status.value is not None else t("unlimited", turn.locale)
-        share = f"{100 * status.used / status.value:.0f}%" if status.value else "-"
-        rows.append(
-            (
-                status.label_en if en else status.label_ko,
-                f"{status.used:,}",
-                limit,
-                share,
-                f"{status.resets_at:%m-%d %H:%M}",
-            )
-        )
-    columns = (
-        ("Limit", "Used", "Limit value", "Share", "Resets") if en else ("한도", "사용", "한도값", "비율", "초기화")
-    )
-    month = next(r for r in rows if r[0] in ("부서 한 달 토큰 한도", "department monthly token limit"))
-    head = (
-        f"**{department.name}** this month: {month[1]} / {month[2]} tokens"
-        if en
-        else f"**{department.name}** 이번 달 사용량: {month[1]} / {month[2]} 토큰"
-    )
-    return Reply(head, parts=[Table(columns, tuple(rows))])
+    locale = turn.locale
+    statuses = await quota.status(department.id)
+    rows = tuple(_quota_row(status, locale) for status in statuses)
+    # The month's row is found by the limit's stable name, never by its translated label.
+    month = next(row for status, row in zip(statuses, rows) if status.name == "tokens_per_month")
+    columns = tuple(t(key, locale) for key in _QUOTA_COLUMNS)
+    head = t("quota_head", locale, department=department.name, used=month[1], limit=month[2])
+    return Reply(head, parts=[Table(columns, rows)])
+
+
+def _quota_row(status: LimitStatus, locale: str) -> tuple[str, ...]:
+    limit = f"{status.value:,}" if status.value is not None else t("unlimited", locale)
+    share = f"{100 * status.used / status.value:.0f}%" if status.value else "-"
+    # one catalog message per limit name: quota_limit_tokens_per_day, quota_limit_tokens_per_month, ...
+    label = t(f"quota_limit_{status.name}", locale)
+    return (label, f"{status.used:,}", limit, share, f"{status.resets_at:%m-%d %H:%M}")
+
+
+_QUOTA_COLUMNS = ("quota_col_limit", "quota_col_used", "quota_col_value", "quota_col_share", "quota_col_resets")
 
 
 async def _change_quota(turn: Turn, action: str, words: list[str]) -> Reply:
