@@ -71,3 +71,35 @@ def t(key: str, locale: str = "ko", **values: object) -> str:
     if sentence == key:
         raise KeyError(key)
     return sentence.format(**values)
+
+
+def add_missing(template: Path) -> dict[str, list[str]]:
+    """Adds the ids of `template` (from `pybabel extract`) that a .po file lacks, with an empty msgstr; never
+    removes one (ids built at run time, such as quota_limit_<name>, are not in the template). Returns what was
+    added per language. Used by `make messages`; not on the request path."""
+    from babel.messages.pofile import write_po
+
+    with template.open("rb") as source:
+        wanted = [message.id for message in read_po(source) if message.id]
+    added: dict[str, list[str]] = {}
+    for locale in LOCALES:
+        po = catalog_path(locale)
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=locale, domain=DOMAIN)
+        missing = [key for key in wanted if isinstance(key, str) and key not in catalog]
+        for key in missing:
+            catalog.add(key, "")
+        if missing:
+            with po.open("wb") as target:
+                write_po(target, catalog, width=120, no_location=True)
+        added[locale] = missing
+    return added
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] != "add-missing":
+        raise SystemExit("usage: python -m bot.i18n add-missing bot/locale/govbot.pot")
+    for language, ids in add_missing(Path(sys.argv[2])).items():
+        print(f"{language}: {len(ids)} new id(s) to translate" + (": " + ", ".join(ids) if ids else ""))

@@ -96,7 +96,8 @@ def _button(button: Button, index: int, locale: str) -> Block:
     if button.style:
         element["style"] = button.style
     if button.confirm:
-        yes, no, title = (t(key, locale) for key in ("slack_confirm_yes", "slack_confirm_no", "slack_confirm_title"))
+        yes, no = t("slack_confirm_yes", locale), t("slack_confirm_no", locale)
+        title = t("slack_confirm_title", locale)
         element["confirm"] = {
             "title": _plain(title, 100),
             "text": _plain(button.confirm, 300),

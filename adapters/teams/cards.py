@@ -273,7 +273,7 @@ def welcome_card(
             actions.append(
                 {"type": "Action.Submit", "title": starter, "data": {"msteams": {"type": "imBack", "value": starter}}}
             )
-    hint = t("teams_welcome_hint_personal" if personal else "teams_welcome_hint_channel", locale)
+    hint = t("teams_welcome_hint_personal", locale) if personal else t("teams_welcome_hint_channel", locale)
     body.append(_text_block(hint, size="Small", isSubtle=True, spacing="Medium"))
     card: dict[str, Any] = {"type": "AdaptiveCard", "version": CARD_VERSION, "body": body, "fallbackText": hint}
     if actions:

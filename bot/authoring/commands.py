@@ -166,7 +166,13 @@ class AssistantCommands:
     async def _history(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, versions = await self.studio.history(author, rest)
         locale = author.locale
-        columns = tuple(t(key, locale) for key in _HISTORY_COLUMNS)
+        columns = (
+            t("authoring_col_version", locale),
+            t("authoring_col_saved", locale),
+            t("authoring_col_by", locale),
+            t("authoring_col_note", locale),
+            t("authoring_col_state", locale),
+        )
         rows = []
         for info in versions:
             marks = []
@@ -227,7 +233,14 @@ class AssistantCommands:
         owned = await self.studio.owned(author.department_id)
         if not owned:
             return Reply(t("authoring_nothing_yet", author.locale) + "\n\n" + t("authoring_usage", author.locale))
-        columns = tuple(t(key, author.locale) for key in _LIST_COLUMNS)
+        locale = author.locale
+        columns = (
+            t("authoring_col_name", locale),
+            t("authoring_col_description", locale),
+            t("authoring_col_shared_with", locale),
+            t("authoring_col_latest", locale),
+            t("authoring_col_published", locale),
+        )
         rows = tuple(
             (
                 o.spec.name,
@@ -257,7 +270,11 @@ class AssistantCommands:
         if words in (["list"], ["목록"]):
             configured = [(m.user, m.role, "app.yaml") for m in department.members]
             granted = await turn.services.store.roles.all(department.id)
-            columns = tuple(t(key, author.locale) for key in _ROLE_COLUMNS)
+            columns = (
+                t("authoring_col_user", author.locale),
+                t("authoring_col_role", author.locale),
+                t("authoring_col_set_by", author.locale),
+            )
             return Reply(
                 t("authoring_role_is", author.locale, department=department.name, role=author.role),
                 parts=[Table(columns, tuple(configured + granted), title=department.name)],
@@ -271,23 +288,6 @@ class AssistantCommands:
             return Reply(t("authoring_role_cleared", author.locale, user=user))
         await roles.set(department.id, user, role, by=author.user_id)
         return Reply(t("authoring_role_set", author.locale, user=user, role=role))
-
-
-_HISTORY_COLUMNS = (
-    "authoring_col_version",
-    "authoring_col_saved",
-    "authoring_col_by",
-    "authoring_col_note",
-    "authoring_col_state",
-)
-_LIST_COLUMNS = (
-    "authoring_col_name",
-    "authoring_col_description",
-    "authoring_col_shared_with",
-    "authoring_col_latest",
-    "authoring_col_published",
-)
-_ROLE_COLUMNS = ("authoring_col_user", "authoring_col_role", "authoring_col_set_by")
 
 
 def _changes(body: str) -> dict[str, Any]:

@@ -250,7 +250,11 @@ class AssistantStudio:
 
     def audience(self, visibility: Visibility, locale: str) -> str:
         if isinstance(visibility, str):
-            return t(f"authoring_audience_{visibility}", locale)
+            return (
+                t("authoring_audience_org", locale)
+                if visibility == "org"
+                else t("authoring_audience_department", locale)
+            )
         names = {d.id: d.name for d in self._config.departments}
         return ", ".join(names.get(v, v) for v in visibility)
 

@@ -59,7 +59,13 @@ async def quota_command(turn: Turn, args: str) -> Reply:
     rows = tuple(_quota_row(status, locale) for status in statuses)
     # The month's row is found by the limit's stable name, never by its translated label.
     month = next(row for status, row in zip(statuses, rows) if status.name == "tokens_per_month")
-    columns = tuple(t(key, locale) for key in _QUOTA_COLUMNS)
+    columns = (
+        t("quota_col_limit", locale),
+        t("quota_col_used", locale),
+        t("quota_col_value", locale),
+        t("quota_col_share", locale),
+        t("quota_col_resets", locale),
+    )
     head = t("quota_head", locale, department=department.name, used=month[1], limit=month[2])
     return Reply(head, parts=[Table(columns, rows)])
 
@@ -70,9 +76,6 @@ def _quota_row(status: LimitStatus, locale: str) -> tuple[str, ...]:
     # one catalog message per limit name: quota_limit_tokens_per_day, quota_limit_tokens_per_month, ...
     label = t(f"quota_limit_{status.name}", locale)
     return (label, f"{status.used:,}", limit, share, f"{status.resets_at:%m-%d %H:%M}")
-
-
-_QUOTA_COLUMNS = ("quota_col_limit", "quota_col_used", "quota_col_value", "quota_col_share", "quota_col_resets")
 
 
 async def _change_quota(turn: Turn, action: str, words: list[str]) -> Reply:

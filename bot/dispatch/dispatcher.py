@@ -292,12 +292,10 @@ def _with_attachments(text: str, turn: Turn) -> tuple[str, list[str]]:
     for attachment in turn.message.attachments:
         extracted = extract_text(attachment.name, attachment.content_type, attachment.data)
         if extracted.error is not None:
-            key = (
-                "attachment_ignored"
-                if not readable(attachment.name, attachment.content_type)
-                else "attachment_unreadable"
-            )
-            notes.append(t(key, turn.locale, name=attachment.name, reason=extracted.error))
+            if not readable(attachment.name, attachment.content_type):
+                notes.append(t("attachment_ignored", turn.locale, name=attachment.name, reason=extracted.error))
+            else:
+                notes.append(t("attachment_unreadable", turn.locale, name=attachment.name, reason=extracted.error))
             continue
         if extracted.truncated:
             notes.append(t("attachment_truncated", turn.locale, name=attachment.name, chars=f"{len(extracted.text):,}"))
