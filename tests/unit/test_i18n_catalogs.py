@@ -29,8 +29,13 @@ def _catalog(locale: str) -> dict[str, str]:
 
 
 def _fields(sentence: str) -> set[tuple[str, str]]:
-    """The str.format fields of a sentence, with their format spec: ("used", ",") for "{used:,}"."""
-    return {(name, spec or "") for _, name, spec, _ in string.Formatter().parse(sentence) if name is not None}
+    """The str.format fields of a sentence, with their format spec: ("used", ",") for "{used:,}". A date's
+    strftime spec ("{resets_at:%Y-%m-%d}") is each language's own and is compared by name only."""
+    return {
+        (name, "" if "%" in (spec or "") else spec or "")
+        for _, name, spec, _ in string.Formatter().parse(sentence)
+        if name is not None
+    }
 
 
 def _ids_in_code() -> dict[str, list[str]]:

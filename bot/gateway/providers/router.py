@@ -88,8 +88,4 @@ async def _guard(events: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEven
         async for event in events:
             yield event
     except ProviderError as error:
-        raise AllProvidersFailed(
-            "답변을 받는 도중 AI 모델 연결이 끊어졌습니다. 다시 시도해 주세요.",
-            "The connection to the AI model broke while answering. Please try again.",
-            [error],
-        ) from error
+        raise AllProvidersFailed(t("gateway_stream_broken", "ko"), t("gateway_stream_broken", "en"), [error]) from error

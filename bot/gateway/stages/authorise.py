@@ -7,6 +7,7 @@ from bot.gateway.errors import NotAuthorised
 from bot.gateway.pipeline import Next
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import GatewayCall
+from bot.i18n import t
 
 
 class Authorise:
@@ -17,8 +18,9 @@ class Authorise:
 
     async def __call__(self, call: GatewayCall, next: Next) -> ReplyStream:
         if call.request.department_id not in self._departments:
+            department = call.request.department_id
             raise NotAuthorised(
-                f"등록되지 않은 부서({call.request.department_id})의 요청입니다.",
-                f"Unknown department '{call.request.department_id}'.",
+                t("gateway_unknown_department", "ko", department=department),
+                t("gateway_unknown_department", "en", department=department),
             )
         return await next(call)
