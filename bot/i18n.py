@@ -73,6 +73,12 @@ def t(key: str, locale: str = "ko", **values: object) -> str:
     return sentence.format(**values)
 
 
+def ko_en(key: str, **values: object) -> tuple[str, str]:
+    """(Korean, English) of message `key`, for objects made where the reader's language is not known yet and that
+    carry both (gateway refusals, problems in a complaint list that the XLSX export shows in both)."""
+    return t(key, "ko", **values), t(key, "en", **values)
+
+
 def add_missing(template: Path) -> dict[str, list[str]]:
     """Adds the ids of `template` (from `pybabel extract`) that a .po file lacks, with an empty msgstr; never
     removes one (ids built at run time, such as quota_limit_<name>, are not in the template). Returns what was

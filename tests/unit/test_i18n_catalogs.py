@@ -19,8 +19,8 @@ from bot.quota.limits import LABELS_KO as QUOTA_LIMIT_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("bot", "adapters", "assistants")
-# Calls whose first argument is a message id: t("id", locale, ...) and AuthoringRefused("id", ...).
-ID_CALLS = {"t", "_", "AuthoringRefused"}
+# Calls whose first argument is a message id: t("id", locale, ...), ko_en("id", ...), AuthoringRefused("id", ...).
+ID_CALLS = {"t", "_", "ko_en", "AuthoringRefused"}
 
 
 def _catalog(locale: str) -> dict[str, str]:
@@ -39,7 +39,7 @@ def _fields(sentence: str) -> set[tuple[str, str]]:
 
 
 def _ids_in_code() -> dict[str, list[str]]:
-    """Literal message ids of t("...")/AuthoringRefused("...") calls, with where each is used."""
+    """Literal message ids of t("..."), ko_en("...") and AuthoringRefused("...") calls, with where each is used."""
     found: dict[str, list[str]] = {}
     for package in SOURCES:
         for path in sorted((ROOT / package).rglob("*.py")):

@@ -13,7 +13,7 @@ from bot.gateway.errors import AllProvidersFailed, ProviderError
 from bot.gateway.providers.base import ModelProvider
 from bot.gateway.stream import ReplyStream, estimate_tokens
 from bot.gateway.types import GatewayCall, StreamEvent
-from bot.i18n import t
+from bot.i18n import ko_en
 
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
@@ -75,11 +75,7 @@ class ModelRouter:
                     continue
                 prompt_estimate = sum(estimate_tokens(m.content) for m in call.request.messages)
                 return ReplyStream(call, _guard(events), prompt_estimate)
-        raise AllProvidersFailed(
-            t("all_providers_failed", "ko", contact=self._contact),
-            t("all_providers_failed", "en", contact=self._contact),
-            failures,
-        )
+        raise AllProvidersFailed(*ko_en("all_providers_failed", contact=self._contact), failures)
 
 
 async def _guard(events: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
@@ -88,4 +84,4 @@ async def _guard(events: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEven
         async for event in events:
             yield event
     except ProviderError as error:
-        raise AllProvidersFailed(t("gateway_stream_broken", "ko"), t("gateway_stream_broken", "en"), [error]) from error
+        raise AllProvidersFailed(*ko_en("gateway_stream_broken"), [error]) from error

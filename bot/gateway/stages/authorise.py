@@ -7,7 +7,7 @@ from bot.gateway.errors import NotAuthorised
 from bot.gateway.pipeline import Next
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import GatewayCall
-from bot.i18n import t
+from bot.i18n import ko_en
 
 
 class Authorise:
@@ -18,9 +18,5 @@ class Authorise:
 
     async def __call__(self, call: GatewayCall, next: Next) -> ReplyStream:
         if call.request.department_id not in self._departments:
-            department = call.request.department_id
-            raise NotAuthorised(
-                t("gateway_unknown_department", "ko", department=department),
-                t("gateway_unknown_department", "en", department=department),
-            )
+            raise NotAuthorised(*ko_en("gateway_unknown_department", department=call.request.department_id))
         return await next(call)

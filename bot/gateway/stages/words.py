@@ -10,7 +10,7 @@ from bot.gateway.errors import PolicyBlocked
 from bot.gateway.pipeline import Next
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import GatewayCall
-from bot.i18n import t
+from bot.i18n import ko_en
 from bot.wordfilter import WordMatcher
 
 COVER = "○○"
@@ -95,7 +95,7 @@ class BlockProhibitedWords:
         hits = sum(len(matcher.find(m.content)) for m in call.request.messages)
         if hits:
             call.findings["prohibited_word"] += hits
-            raise PolicyBlocked(t("gateway_words_blocked", "ko"), t("gateway_words_blocked", "en"))
+            raise PolicyBlocked(*ko_en("gateway_words_blocked"))
         reply = await next(call)
 
         def count() -> None:
