@@ -79,6 +79,16 @@ def ko_en(key: str, **values: object) -> tuple[str, str]:
     return t(key, "ko", **values), t(key, "en", **values)
 
 
+class LocalizedValueError(ValueError):
+    """A ValueError that is catalog message `key`: `.ko` and `.en` for whoever shows it (the config checker, the
+    CLI), so nobody splits a joined "Korean / English" string apart; str() is both, for logs and pydantic."""
+
+    def __init__(self, key: str, **values: object):
+        self.key = key
+        self.ko, self.en = ko_en(key, **values)
+        super().__init__(f"{self.ko} / {self.en}")
+
+
 def add_missing(template: Path) -> dict[str, list[str]]:
     """Adds the ids of `template` (from `pybabel extract`) that a .po file lacks, with an empty msgstr; never
     removes one (ids built at run time, such as quota_limit_<name>, are not in the template). Returns what was

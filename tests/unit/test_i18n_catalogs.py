@@ -19,8 +19,8 @@ from bot.quota.limits import LABELS_KO as QUOTA_LIMIT_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("bot", "adapters", "assistants")
-# Calls whose first argument is a message id: t("id", locale, ...), ko_en("id", ...), AuthoringRefused("id", ...).
-ID_CALLS = {"t", "_", "ko_en", "AuthoringRefused"}
+# Calls whose first argument is a message id: t("id", locale, ...), ko_en("id", ...) and the exceptions made of one.
+ID_CALLS = {"t", "_", "ko_en", "AuthoringRefused", "LocalizedValueError", "PackageError"}
 
 
 def _catalog(locale: str) -> dict[str, str]:
@@ -68,9 +68,14 @@ def test_no_message_is_empty() -> None:
         assert [key for key, sentence in catalog.items() if not sentence.strip()] == [], locale
 
 
-# The one known difference, kept so behaviour stays unchanged: the Korean sentence shows an example prompt built
-# from the creator's answers, the English one does not (str.format ignores the unused values). Nothing else may differ.
-ONLY_IN_KOREAN = {"authoring_dlg_write_prompt": {("department", ""), ("purpose", "")}}
+# The known differences, kept so behaviour stays unchanged: the Korean sentence shows an example prompt built from
+# the creator's answers, or repeats the rejected value; the English one does not (str.format ignores unused values).
+# Nothing else may differ.
+ONLY_IN_KOREAN = {
+    "authoring_dlg_write_prompt": {("department", ""), ("purpose", "")},
+    "teams_package_bad_app_id": {("app_id", "")},
+    "teams_package_bad_domain": {("domain", "")},
+}
 
 
 def test_placeholders_match_between_languages() -> None:
