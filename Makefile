@@ -22,10 +22,13 @@ install: $(STAMP) $(MO)
 bot/locale/%/LC_MESSAGES/govbot.mo: bot/locale/%/LC_MESSAGES/govbot.po | $(STAMP)
 	$(BIN)/pybabel compile -D govbot -l $* -i $< -o $@
 
-# Refresh the template from the code (the literal ids in t, ko_en and the exceptions made of a message id), add ids missing from
-# the .po files with an empty msgstr (the i18n test fails until both languages are filled in), compile.
+# Where message ids are written in the code (tests/unit/test_i18n_catalogs.py reads the same calls).
+KEYWORDS := -k t -k _ -k ko_en -k AuthoringRefused -k LocalizedValueError -k PackageError -k Command:3
+
+# Refresh the template from the literal ids in the code, add ids missing from the .po files with an empty msgstr
+# (the i18n test fails until both languages are filled in), compile.
 messages: $(STAMP)
-	$(BIN)/pybabel extract --no-location --omit-header -k t -k _ -k ko_en -k AuthoringRefused -k LocalizedValueError -k PackageError -o bot/locale/govbot.pot bot adapters assistants
+	$(BIN)/pybabel extract --no-location --omit-header $(KEYWORDS) -o bot/locale/govbot.pot bot adapters assistants
 	$(BIN)/python -m bot.i18n add-missing bot/locale/govbot.pot
 	$(BIN)/pybabel compile -d bot/locale -D govbot
 

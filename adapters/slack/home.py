@@ -52,12 +52,14 @@ def home_view(
         quota += f"\n`{'█' * filled}{'░' * (20 - filled)}` {share:.0%}"
     blocks.append(_section(quota))
     blocks.append({"type": "divider"})
-    blocks.append(_section(f"*{t('slack_home_assistants', locale)}*"))
+    heading = t("slack_home_assistants", locale)
+    blocks.append(_section(f"*{heading}*"))
     for name, description in summary.assistants[:MAX_ASSISTANTS]:
         blocks.append(_section(f"*{escape(name)}* — {escape(description)}"))
     if summary.starters:
         blocks.append({"type": "divider"})
         lines = "\n".join(f"• {escape(s)}" for s in summary.starters)
-        blocks.append(_section(f"*{t('slack_home_starters', locale)}*\n{lines}"))
+        heading = t("slack_home_starters", locale)
+        blocks.append(_section(f"*{heading}*\n{lines}"))
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t("slack_home_howto", locale)}]})
     return {"type": "home", "blocks": blocks}

@@ -217,7 +217,8 @@ def _footer(reply: Reply, locale: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     if reply.sources:
         lines = "\n".join(f"- {s}" for s in reply.sources[:10])
-        items.append(_text_block(f"**{t('teams_sources', locale)}**\n{lines}", size="Small"))
+        heading = t("teams_sources", locale)
+        items.append(_text_block(f"**{heading}**\n{lines}", size="Small"))
     if reply.notice:
         items.append(_text_block(reply.notice, size="Small", isSubtle=True))
     return items
@@ -268,7 +269,8 @@ def welcome_card(
         )
         if summary.assistants:
             lines = "\n".join(f"- **{name}** — {description}" for name, description in summary.assistants[:8])
-            body.append(_text_block(f"**{t('teams_welcome_assistants', locale)}**\n{lines}", spacing="Medium"))
+            heading = t("teams_welcome_assistants", locale)
+            body.append(_text_block(f"**{heading}**\n{lines}", spacing="Medium"))
         for starter in summary.starters[:6]:
             actions.append(
                 {"type": "Action.Submit", "title": starter, "data": {"msteams": {"type": "imBack", "value": starter}}}

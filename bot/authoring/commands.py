@@ -351,8 +351,7 @@ def register_authoring(services: Services) -> AssistantStudio:
         Command(
             "assistant",
             commands.assistant,
-            "부서 도우미 만들기·시험·게시·수정 (`/assistant`로 도움말)",
-            "create, try, publish and edit department assistants (`/assistant` for help)",
+            "command_help_assistant",
             usage="new|create|try|publish|edit|show|history|rollback|delete|share|list",
             aliases=("도우미만들기",),
         )
@@ -361,8 +360,7 @@ def register_authoring(services: Services) -> AssistantStudio:
         Command(
             "role",
             commands.role,
-            "내 역할 보기 (관리자: 역할 지정)",
-            "show your role (admins: assign roles)",
+            "command_help_role",
             usage="[사용자 역할]",
             aliases=("역할",),
         )

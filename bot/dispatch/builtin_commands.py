@@ -121,13 +121,12 @@ async def _current_assistant_name(turn: Turn) -> str:
 
 
 def register_builtin_commands(registry: CommandRegistry) -> None:
-    registry.add(Command("help", help_command, "이 도움말", "this help", aliases=("도움말", "h")))
+    registry.add(Command("help", help_command, "command_help_help", aliases=("도움말", "h")))
     registry.add(
         Command(
             "assistants",
             assistants_command,
-            "사용할 수 있는 도우미 목록",
-            "list the assistants you can use",
+            "command_help_assistants",
             aliases=("도우미",),
         )
     )
@@ -135,8 +134,7 @@ def register_builtin_commands(registry: CommandRegistry) -> None:
         Command(
             "use",
             use_command,
-            "이 대화에서 쓸 도우미 선택",
-            "choose the assistant for this conversation",
+            "command_help_use",
             usage="이름",
             aliases=("사용",),
         )
@@ -145,11 +143,8 @@ def register_builtin_commands(registry: CommandRegistry) -> None:
         Command(
             "quota",
             quota_command,
-            "부서 사용량 보기 (관리자: set/grant/reset)",
-            "show your department's usage (admins: set/grant/reset)",
+            "command_help_quota",
             aliases=("사용량",),
         )
     )
-    registry.add(
-        Command("reset", reset_command, "대화 기억 지우기", "clear this conversation's memory", aliases=("초기화",))
-    )
+    registry.add(Command("reset", reset_command, "command_help_reset", aliases=("초기화",)))

@@ -11,6 +11,7 @@ import string
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot import i18n
@@ -19,8 +20,17 @@ from bot.quota.limits import LABELS_KO as QUOTA_LIMIT_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("bot", "adapters", "assistants")
-# Calls whose first argument is a message id: t("id", locale, ...), ko_en("id", ...) and the exceptions made of one.
-ID_CALLS = {"t", "_", "ko_en", "AuthoringRefused", "LocalizedValueError", "PackageError"}
+# Calls with a message id, and which positional argument it is: t("id", locale, ...), ko_en("id", ...), the
+# exceptions made of a message id, and a command's one-line help (the Makefile's `messages` extracts the same).
+ID_CALLS = {
+    "t": 0,
+    "_": 0,
+    "ko_en": 0,
+    "AuthoringRefused": 0,
+    "LocalizedValueError": 0,
+    "PackageError": 0,
+    "Command": 2,
+}
 
 
 def _catalog(locale: str) -> dict[str, str]:
@@ -45,12 +55,15 @@ def _ids_in_code() -> dict[str, list[str]]:
         for path in sorted((ROOT / package).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
             for node in ast.walk(tree):
-                if not isinstance(node, ast.Call) or not node.args:
+                if not isinstance(node, ast.Call):
                     continue
                 name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                first = node.args[0]
-                if name in ID_CALLS and isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    found.setdefault(first.value, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                index = ID_CALLS.get(name or "")
+                if index is None or len(node.args) <= index:
+                    continue
+                argument = node.args[index]
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    found.setdefault(argument.value, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
 
 
@@ -109,6 +122,20 @@ def test_every_message_in_the_catalogs_is_used() -> None:
 
 
 RUN_TIME_FAMILIES = ("quota_limit_", "pii_")
+
+
+def test_make_messages_extracts_what_the_code_uses() -> None:
+    """`make messages` (pybabel extract with the Makefile's keywords) sees the same ids as the AST walk: an id hidden
+    where extraction cannot see it (inside an f-string, behind a conditional) would never reach a new .po entry."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    keywords = dict.fromkeys(makefile.split("KEYWORDS :=", 1)[1].split("\n", 1)[0].split()[1::2])
+    specs = {k.split(":")[0]: ((int(k.split(":")[1]),) if ":" in k else None) for k in keywords}
+    assert set(specs) == set(ID_CALLS)
+    extracted: set[str] = set()
+    for package in SOURCES:
+        for _, _, message, _, _ in extract_from_dir(ROOT / package, keywords=specs, comment_tags=()):
+            extracted.add(message if isinstance(message, str) else message[0])
+    assert extracted == set(_ids_in_code())
 
 
 def test_ids_built_at_run_time_are_in_the_catalogs() -> None:
