@@ -28,9 +28,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import Literal
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 Locale = Literal["ko", "en"]
 LOCALES: tuple[Locale, ...] = ("ko", "en")
 DOMAIN = "govbot"
@@ -54,7 +51,11 @@ def translations(locale: str) -> gettext.GNUTranslations:
 
 
 def _compile(po: Path, locale: str) -> BytesIO:
-    """The .mo bytes of `po`, built in memory (what `pybabel compile` writes to disk)."""
+    """The .mo bytes of `po`, built in memory (what `pybabel compile` writes to disk). Babel is imported here, not
+    at start-up: with compiled catalogs the request path needs only the standard library's gettext."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po.open("rb") as source:
         catalog = read_po(source, locale=locale, domain=DOMAIN)
     compiled = BytesIO()
@@ -93,7 +94,7 @@ def add_missing(template: Path) -> dict[str, list[str]]:
     """Adds the ids of `template` (from `pybabel extract`) that a .po file lacks, with an empty msgstr; never
     removes one (ids built at run time, such as quota_limit_<name>, are not in the template). Returns what was
     added per language. Used by `make messages`; not on the request path."""
-    from babel.messages.pofile import write_po
+    from babel.messages.pofile import read_po, write_po
 
     with template.open("rb") as source:
         wanted = [message.id for message in read_po(source) if message.id]
