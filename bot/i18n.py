@@ -9,15 +9,20 @@ The msgid is the id ("unknown_user"), the msgstr the sentence; placeholders are 
 (`{name}`, `{count:,}`) and are the same in both languages (tests/unit/test_i18n_catalogs.py checks that, and
 that every id used in the code exists in both catalogs).
 
-How to add or change a message:
-1. Use it in the code as `t("new_id", locale, **values)` (a literal id, so extraction and the test find it).
-2. Add `msgid "new_id"` with its sentence to BOTH `bot/locale/ko/LC_MESSAGES/govbot.po` and
-   `bot/locale/en/LC_MESSAGES/govbot.po`, next to related messages. (`make messages` refreshes
-   `bot/locale/govbot.pot` from the code with `pybabel extract` and adds ids that are missing from the .po files
-   with an empty msgstr for you to fill in.)
-3. `make messages` also compiles the .mo files (`make install` and `make test` do that too). Without a compiled or
-   with an outdated .mo (e.g. after a plain `pip install -e .`), the .po is compiled in memory at first use, so
-   nothing breaks; it only costs a few milliseconds once per language.
+How to add or change a message (the old MESSAGES dict is gone: a dict entry from another branch moves here):
+1. Use it in the code with a literal id: `t("new_id", locale, **values)`; objects that carry both languages use
+   `ko_en("new_id", **values)`; a command's help is `Command(name, handler, "command_help_name")`. A literal
+   (not inside an f-string, not chosen by a conditional expression) lets `pybabel extract` and the test see it.
+2. Run `make messages`: `pybabel extract` writes the template `bot/locale/govbot.pot` (build output, not in git),
+   the ids the .po files lack are added to both with an empty msgstr (`python -m bot.i18n add-missing`; it never
+   removes an id), and the .mo files are compiled.
+3. Fill in the sentence in BOTH `bot/locale/ko/LC_MESSAGES/govbot.po` and `bot/locale/en/LC_MESSAGES/govbot.po`
+   (or add the `msgid "new_id"` / `msgstr "..."` pair to both by hand, next to related messages), then run
+   `make messages` (or `make test`) again to compile. The i18n test fails while a msgstr is empty.
+
+The .mo files are build output (`make install` runs `pybabel compile`; `make test`/`make run` recompile an outdated
+one). Without a compiled or with an outdated .mo (e.g. after a plain `pip install -e .`), the .po is compiled in
+memory at first use, once per language, so nothing breaks.
 """
 
 from __future__ import annotations
