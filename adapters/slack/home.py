@@ -8,7 +8,6 @@ from adapters.slack.mrkdwn import escape, truncate
 from bot.conversation import DepartmentSummary
 from bot.i18n import t
 
-_ROLES = {"ko": {"admin": "관리자", "editor": "편집자", "member": "구성원"}, "en": {}}
 MAX_ASSISTANTS = 20
 
 
@@ -32,7 +31,7 @@ def home_view(
     if summary is None:
         blocks.append(_section("⚠️ " + escape(unknown_text)))
         return {"type": "home", "blocks": blocks}
-    role = _ROLES.get(locale, {}).get(summary.role, summary.role)
+    role = _role_name(summary.role, locale)
     limit = f"{summary.tokens_limit_month:,}" if summary.tokens_limit_month is not None else t("unlimited", locale)
     blocks.append(
         _section(
@@ -63,3 +62,8 @@ def home_view(
         blocks.append(_section(f"*{heading}*\n{lines}"))
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t("slack_home_howto", locale)}]})
     return {"type": "home", "blocks": blocks}
+
+
+def _role_name(role: str, locale: str) -> str:
+    names = {"admin": t("role_admin", locale), "editor": t("role_editor", locale), "member": t("role_member", locale)}
+    return names.get(role, role)
