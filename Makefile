@@ -4,21 +4,39 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install clean
+# Compiled message catalogs (build output; bot/i18n.py compiles a missing or outdated one in memory).
+PO     := $(wildcard bot/locale/*/LC_MESSAGES/govbot.po)
+MO     := $(PO:.po=.mo)
+
+.PHONY: run test lint format install clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/pybabel compile -d bot/locale -D govbot
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(MO)
 
-run: $(STAMP)
+bot/locale/%/LC_MESSAGES/govbot.mo: bot/locale/%/LC_MESSAGES/govbot.po | $(STAMP)
+	$(BIN)/pybabel compile -D govbot -l $* -i $< -o $@
+
+# Where message ids are written in the code (tests/unit/test_i18n_catalogs.py reads the same calls).
+KEYWORDS := -k t -k _ -k ko_en -k AuthoringRefused -k LocalizedValueError -k PackageError -k both -k LimitExceeded -k Command:3
+
+# Refresh the template from the literal ids in the code, add ids missing from the .po files with an empty msgstr
+# (the i18n test fails until both languages are filled in), compile.
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location --omit-header $(KEYWORDS) -o bot/locale/govbot.pot bot adapters assistants
+	$(BIN)/python -m bot.i18n add-missing bot/locale/govbot.pot
+	$(BIN)/pybabel compile -d bot/locale -D govbot
+
+run: $(STAMP) $(MO)
 	$(BIN)/govbot db upgrade
 	$(BIN)/govbot serve
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -30,4 +48,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) govbot.db
+	rm -rf $(VENV) govbot.db $(MO)

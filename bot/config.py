@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from assistants.spec import AssistantSpec
+from bot.i18n import LocalizedValueError
 
 PiiAction = Literal["mask", "block", "allow"]
 Role = Literal["member", "editor", "admin"]
@@ -44,9 +45,7 @@ class Organisation(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(
-                f"알 수 없는 시간대 '{value}'입니다(예: Asia/Seoul). / Unknown time zone '{value}' (e.g. Asia/Seoul)."
-            ) from error
+            raise LocalizedValueError("config_unknown_timezone", value=value) from error
         return value
 
 
@@ -255,8 +254,8 @@ def _from_validation(error: ValidationError, root: yaml.Node | None) -> list[Con
         if kind == "literal_error":
             allowed = item.get("ctx", {}).get("expected", "")
             ko, en = f"허용된 값이 아닙니다. 다음 중 하나를 쓰세요: {allowed}", f"Not allowed; use one of: {allowed}"
-        elif kind == "value_error" and " / " in str(item.get("ctx", {}).get("error", "")):
-            ko, en = str(item["ctx"]["error"]).split(" / ", 1)
+        elif kind == "value_error" and isinstance(cause := item.get("ctx", {}).get("error"), LocalizedValueError):
+            ko, en = cause.ko, cause.en
         elif kind in _PYDANTIC_KO:
             ko, en = _PYDANTIC_KO[kind]
         else:

@@ -8,7 +8,6 @@ from adapters.slack.mrkdwn import escape, truncate
 from bot.conversation import DepartmentSummary
 from bot.i18n import t
 
-_ROLES = {"ko": {"admin": "관리자", "editor": "편집자", "member": "구성원"}, "en": {}}
 MAX_ASSISTANTS = 20
 
 
@@ -32,7 +31,7 @@ def home_view(
     if summary is None:
         blocks.append(_section("⚠️ " + escape(unknown_text)))
         return {"type": "home", "blocks": blocks}
-    role = _ROLES.get(locale, {}).get(summary.role, summary.role)
+    role = _role_name(summary.role, locale)
     limit = f"{summary.tokens_limit_month:,}" if summary.tokens_limit_month is not None else t("unlimited", locale)
     blocks.append(
         _section(
@@ -52,12 +51,19 @@ def home_view(
         quota += f"\n`{'█' * filled}{'░' * (20 - filled)}` {share:.0%}"
     blocks.append(_section(quota))
     blocks.append({"type": "divider"})
-    blocks.append(_section(f"*{t('slack_home_assistants', locale)}*"))
+    heading = t("slack_home_assistants", locale)
+    blocks.append(_section(f"*{heading}*"))
     for name, description in summary.assistants[:MAX_ASSISTANTS]:
         blocks.append(_section(f"*{escape(name)}* — {escape(description)}"))
     if summary.starters:
         blocks.append({"type": "divider"})
         lines = "\n".join(f"• {escape(s)}" for s in summary.starters)
-        blocks.append(_section(f"*{t('slack_home_starters', locale)}*\n{lines}"))
+        heading = t("slack_home_starters", locale)
+        blocks.append(_section(f"*{heading}*\n{lines}"))
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t("slack_home_howto", locale)}]})
     return {"type": "home", "blocks": blocks}
+
+
+def _role_name(role: str, locale: str) -> str:
+    names = {"admin": t("role_admin", locale), "editor": t("role_editor", locale), "member": t("role_member", locale)}
+    return names.get(role, role)

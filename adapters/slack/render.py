@@ -102,9 +102,8 @@ def _button(button: Button, index: int, locale: str) -> Block:
     if button.style:
         element["style"] = button.style
     if button.confirm:
-        yes, no, title = (
-            ("Continue", "Cancel", "Please confirm") if locale == "en" else ("계속", "취소", "확인해 주세요")
-        )
+        yes, no = t("slack_confirm_yes", locale), t("slack_confirm_no", locale)
+        title = t("slack_confirm_title", locale)
         element["confirm"] = {
             "title": _plain(title, 100),
             "text": _plain(button.confirm, 300),
@@ -127,7 +126,7 @@ def _context_block(reply: Reply, locale: str) -> Block | None:
     if reply.notice:
         elements.append({"type": "mrkdwn", "text": truncate(escape(reply.notice), CONTEXT_TEXT)})
     if reply.sources:
-        label = "Sources" if locale == "en" else "출처"
+        label = t("slack_sources", locale)
         elements.append(
             {"type": "mrkdwn", "text": truncate(f"{label}: " + escape(", ".join(reply.sources)), CONTEXT_TEXT)}
         )

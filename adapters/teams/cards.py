@@ -331,7 +331,8 @@ def _footer(reply: Reply, locale: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     if reply.sources:
         lines = "\n".join(f"- {s}" for s in reply.sources[:10])
-        items.append(_text_block(f"**{t('teams_sources', locale)}**\n{lines}", size="Small"))
+        heading = t("teams_sources", locale)
+        items.append(_text_block(f"**{heading}**\n{lines}", size="Small"))
     if reply.notice:
         items.append(_text_block(reply.notice, size="Small", isSubtle=True))
     return items
@@ -382,12 +383,13 @@ def welcome_card(
         )
         if summary.assistants:
             lines = "\n".join(f"- **{name}** — {description}" for name, description in summary.assistants[:8])
-            body.append(_text_block(f"**{t('teams_welcome_assistants', locale)}**\n{lines}", spacing="Medium"))
+            heading = t("teams_welcome_assistants", locale)
+            body.append(_text_block(f"**{heading}**\n{lines}", spacing="Medium"))
         for starter in summary.starters[:6]:
             actions.append(
                 {"type": "Action.Submit", "title": starter, "data": {"msteams": {"type": "imBack", "value": starter}}}
             )
-    hint = t("teams_welcome_hint_personal" if personal else "teams_welcome_hint_channel", locale)
+    hint = t("teams_welcome_hint_personal", locale) if personal else t("teams_welcome_hint_channel", locale)
     body.append(_text_block(hint, size="Small", isSubtle=True, spacing="Medium"))
     card: dict[str, Any] = {"type": "AdaptiveCard", "version": CARD_VERSION, "body": body, "fallbackText": hint}
     if actions:

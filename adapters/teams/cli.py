@@ -31,7 +31,7 @@ def package(
     try:
         data = build_package(app_id or os.environ.get("MicrosoftAppId", ""), domain, organisation)  # noqa: SIM112 - Bot Framework's own name
     except PackageError as error:
-        raise fail(*str(error).split(" / ", 1)) from error
+        raise fail(error.ko, error.en) from error
     out_path.write_bytes(data)
     out.print(
         f"{out_path} ({len(data):,} bytes): Teams 관리 센터 → 앱 관리 → 앱 업로드 / upload in Teams admin center → Manage apps"

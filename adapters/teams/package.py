@@ -14,24 +14,22 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from bot.i18n import LocalizedValueError
+
 MANIFEST = Path(__file__).parent / "manifest" / "manifest.json"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$")
 
 
-class PackageError(ValueError):
-    """What is wrong with the inputs, Korean / English."""
+class PackageError(LocalizedValueError):
+    """What is wrong with the inputs (`.ko`, `.en`)."""
 
 
 def build_manifest(app_id: str, domain: str, organisation: str) -> dict:
     if not _GUID.match(app_id or ""):
-        raise PackageError(
-            f"앱 id는 Azure Bot의 MicrosoftAppId(GUID)여야 합니다: {app_id!r} / The app id must be the bot's MicrosoftAppId (a GUID)."
-        )
+        raise PackageError("teams_package_bad_app_id", app_id=repr(app_id))
     if not _DOMAIN.match(domain or ""):
-        raise PackageError(
-            f"govbot에 접속하는 도메인(예: govbot.hanbit.go.kr)을 넣으세요: {domain!r} / Give the domain govbot is reached at."
-        )
+        raise PackageError("teams_package_bad_domain", domain=repr(domain))
     text = MANIFEST.read_text(encoding="utf-8")
     for key, value in (("MicrosoftAppId", app_id.lower()), ("domain", domain), ("organisation", organisation)):
         text = text.replace("{{" + key + "}}", json.dumps(value, ensure_ascii=False)[1:-1])

@@ -195,7 +195,7 @@ async def _plan(studio: AssistantStudio, config: AppConfig, store: Store, entry:
     author = await _author(config, store, str(entry["department"]), by)
     admins = ", ".join(config.department(author.department_id).admins)  # type: ignore[union-attr]
     if not author.can_edit:
-        raise AuthoringRefused("editors_only", role=author.role, admins=admins)
+        raise AuthoringRefused("authoring_editors_only", role=author.role, admins=admins)
     fields = {k: v for k, v in entry.items() if k in EDITABLE}
     owned = next(
         (o for o in await studio.owned(author.department_id) if o.spec.answers_to(str(entry.get("name", "")))), None
@@ -204,7 +204,7 @@ async def _plan(studio: AssistantStudio, config: AppConfig, store: Store, entry:
         fields.get("visibility", "department") != (owned.spec.visibility if owned else "department")
         and not author.is_admin
     ):
-        raise AuthoringRefused("admins_only", admins=admins)
+        raise AuthoringRefused("authoring_admins_only", admins=admins)
     if owned is None:
         await studio.check_name(author, str(fields.get("name", "")), exclude_id=None)
     studio.validated(

@@ -11,7 +11,6 @@ import yaml
 from assistants.naming import first_name
 from assistants.spec import AssistantSpec
 from bot.authoring.dialogue import GuidedCreation
-from bot.authoring.messages import say
 from bot.authoring.policy import ContentPolicy
 from bot.authoring.service import (
     EDITABLE,
@@ -25,6 +24,7 @@ from bot.authoring.service import (
 )
 from bot.conversation import Reply, Table
 from bot.dispatch.commands import Command, CommandRegistry
+from bot.i18n import t
 
 if TYPE_CHECKING:
     from assistants.registry import AssistantRegistry
@@ -76,7 +76,8 @@ class AssistantCommands:
         handler = self._subs.get(sub.casefold())
         if handler is None:
             return Reply(
-                say("unknown_sub", author.locale, sub=sub) + "\n\n" + say("usage", author.locale), kind="error"
+                t("authoring_unknown_sub", author.locale, sub=sub) + "\n\n" + t("authoring_usage", author.locale),
+                kind="error",
             )
         try:
             return await handler(turn, author, rest.strip())
@@ -94,24 +95,26 @@ class AssistantCommands:
     async def _create(self, turn: Turn, author: Author, rest: str) -> Reply:
         name, prompt = first_name(rest)
         if not name:
-            raise AuthoringRefused("need_name", usage="/assistant create 이름")
+            raise AuthoringRefused("authoring_need_name", usage="/assistant create 이름")
         if not prompt:
-            raise AuthoringRefused("prompt_missing")
+            raise AuthoringRefused("authoring_prompt_missing")
         spec, _ = await self.studio.create(
             author,
             {"name": name, "system_prompt": prompt, "description": prompt.splitlines()[0][:80]},
             note="한 번에 만듦",
         )
-        return Reply(say("created", author.locale, name=spec.name))
+        return Reply(t("authoring_created", author.locale, name=spec.name))
 
     async def _try(self, turn: Turn, author: Author, rest: str) -> Reply:
         from bot.dispatch.dispatcher import ask_assistant
 
         if not author.can_edit:
-            raise AuthoringRefused("editors_only", role=author.role, admins=", ".join(turn.identity.department.admins))
+            raise AuthoringRefused(
+                "authoring_editors_only", role=author.role, admins=", ".join(turn.identity.department.admins)
+            )
         owned, question = await self.studio.resolve(author, rest)
         if not question:
-            raise AuthoringRefused("try_usage", name=owned.spec.name)
+            raise AuthoringRefused("authoring_try_usage", name=owned.spec.name)
         message = dataclasses.replace(
             turn.message, thread_id=f"{turn.message.thread_id}#try:{owned.state.id}", text=question
         )
@@ -124,7 +127,9 @@ class AssistantCommands:
         trial = dataclasses.replace(turn, message=message, conversation=conversation)
         reply = await ask_assistant(trial, owned.spec, question)
         reply.text = (
-            say("try_header", author.locale, name=owned.spec.name, version=owned.spec.version) + "\n\n" + reply.text
+            t("authoring_try_header", author.locale, name=owned.spec.name, version=owned.spec.version)
+            + "\n\n"
+            + reply.text
         )
         return reply
 
@@ -132,21 +137,23 @@ class AssistantCommands:
         owned, _ = await self.studio.resolve(author, rest)
         spec = await self.studio.publish(author, owned)
         audience = self.studio.audience(spec.visibility, author.locale)
-        return Reply(say("published", author.locale, name=spec.name, version=spec.version, audience=audience))
+        return Reply(t("authoring_published", author.locale, name=spec.name, version=spec.version, audience=audience))
 
     async def _edit(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, body = await self.studio.resolve(author, rest)
         if not body:
             fields = ", ".join(EDITABLE)
             return Reply(
-                say("edit_usage", author.locale, name=owned.spec.name, fields=fields)
+                t("authoring_edit_usage", author.locale, name=owned.spec.name, fields=fields)
                 + "\n\n"
                 + _describe(self.studio, owned, author.locale)
             )
         spec = await self.studio.edit(author, owned, _changes(body), note="수정")
         published = owned.state.published_version
-        key = "edited_draft" if published else "edited_unpublished"
-        return Reply(say(key, author.locale, name=spec.name, version=spec.version, published=published))
+        values = {"name": spec.name, "version": spec.version, "published": published}
+        if published:
+            return Reply(t("authoring_edited_draft", author.locale, **values))
+        return Reply(t("authoring_edited_unpublished", author.locale, **values))
 
     async def _show(self, turn: Turn, author: Author, rest: str) -> Reply:
         try:
@@ -161,15 +168,21 @@ class AssistantCommands:
 
     async def _history(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, versions = await self.studio.history(author, rest)
-        en = author.locale == "en"
-        columns = ("Version", "Saved", "By", "Note", "State") if en else ("버전", "저장 시각", "작성자", "메모", "상태")
+        locale = author.locale
+        columns = (
+            t("authoring_col_version", locale),
+            t("authoring_col_saved", locale),
+            t("authoring_col_by", locale),
+            t("authoring_col_note", locale),
+            t("authoring_col_state", locale),
+        )
         rows = []
         for info in versions:
             marks = []
             if info.version == owned.state.published_version:
-                marks.append("published" if en else "게시 중")
+                marks.append(t("authoring_mark_published", locale))
             if info.version == owned.state.latest_version:
-                marks.append("latest" if en else "최신")
+                marks.append(t("authoring_mark_latest", locale))
             rows.append(
                 (str(info.version), f"{info.created_at:%Y-%m-%d %H:%M}", info.created_by, info.note, ", ".join(marks))
             )
@@ -179,34 +192,39 @@ class AssistantCommands:
         owned, tail = await self.studio.resolve(author, rest)
         digits = tail.strip().lstrip("vV")
         if not digits.isdigit():
-            raise AuthoringRefused("rollback_usage", name=owned.spec.name)
+            raise AuthoringRefused("authoring_rollback_usage", name=owned.spec.name)
         spec, published = await self.studio.rollback(author, owned, int(digits))
-        suffix = (", published" if author.locale == "en" else ", 게시됨") if published else ""
+        suffix = t("authoring_rolled_back_published", author.locale) if published else ""
         return Reply(
-            say(
-                "rolled_back", author.locale, name=spec.name, target=int(digits), version=spec.version, published=suffix
+            t(
+                "authoring_rolled_back",
+                author.locale,
+                name=spec.name,
+                target=int(digits),
+                version=spec.version,
+                published=suffix,
             )
         )
 
     async def _delete(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, _ = await self.studio.resolve(author, rest)
         await self.studio.delete(author, owned)
-        return Reply(say("deleted", author.locale, name=owned.spec.name))
+        return Reply(t("authoring_deleted", author.locale, name=owned.spec.name))
 
     async def _restore(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, _ = await self.studio.resolve(author, rest, include_deleted=True)
         await self.studio.restore(author, owned)
-        return Reply(say("restored", author.locale, name=owned.spec.name))
+        return Reply(t("authoring_restored", author.locale, name=owned.spec.name))
 
     async def _share(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned, tail = await self.studio.resolve(author, rest)
         if not tail:
-            raise AuthoringRefused("share_usage", name=owned.spec.name)
+            raise AuthoringRefused("authoring_share_usage", name=owned.spec.name)
         visibility = self.studio.parse_visibility(tail)
         spec = await self.studio.share(author, owned, visibility)
         return Reply(
-            say(
-                "shared",
+            t(
+                "authoring_shared",
                 author.locale,
                 name=spec.name,
                 audience=self.studio.audience(visibility, author.locale),
@@ -217,12 +235,14 @@ class AssistantCommands:
     async def _list(self, turn: Turn, author: Author, rest: str) -> Reply:
         owned = await self.studio.owned(author.department_id)
         if not owned:
-            return Reply(say("nothing_yet", author.locale) + "\n\n" + say("usage", author.locale))
-        en = author.locale == "en"
+            return Reply(t("authoring_nothing_yet", author.locale) + "\n\n" + t("authoring_usage", author.locale))
+        locale = author.locale
         columns = (
-            ("Name", "Description", "Shared with", "Latest", "Published")
-            if en
-            else ("이름", "설명", "공개 범위", "최신 버전", "게시 버전")
+            t("authoring_col_name", locale),
+            t("authoring_col_description", locale),
+            t("authoring_col_shared_with", locale),
+            t("authoring_col_latest", locale),
+            t("authoring_col_published", locale),
         )
         rows = tuple(
             (
@@ -230,11 +250,15 @@ class AssistantCommands:
                 o.spec.description,
                 self.studio.audience(o.spec.visibility, author.locale),
                 str(o.state.latest_version),
-                str(o.state.published_version) if o.state.published_version else ("draft" if en else "게시 전"),
+                str(o.state.published_version)
+                if o.state.published_version
+                else t("authoring_state_draft", author.locale),
             )
             for o in owned
         )
-        return Reply(say("usage", author.locale), parts=[Table(columns, rows, title=turn.identity.department.name)])
+        return Reply(
+            t("authoring_usage", author.locale), parts=[Table(columns, rows, title=turn.identity.department.name)]
+        )
 
     # ---- /role ----------------------------------------------------------------------------------
 
@@ -243,26 +267,30 @@ class AssistantCommands:
         department = turn.identity.department
         words = args.split()
         if not words:
-            return Reply(say("role_is", author.locale, department=department.name, role=author.role))
+            return Reply(t("authoring_role_is", author.locale, department=department.name, role=author.role))
         if not author.is_admin:
-            return Reply(say("admins_only", author.locale, admins=", ".join(department.admins)), kind="error")
+            return Reply(t("authoring_admins_only", author.locale, admins=", ".join(department.admins)), kind="error")
         if words in (["list"], ["목록"]):
             configured = [(m.user, m.role, "app.yaml") for m in department.members]
             granted = await turn.services.store.roles.all(department.id)
-            columns = ("User", "Role", "Set by") if author.locale == "en" else ("사용자", "역할", "지정")
+            columns = (
+                t("authoring_col_user", author.locale),
+                t("authoring_col_role", author.locale),
+                t("authoring_col_set_by", author.locale),
+            )
             return Reply(
-                say("role_is", author.locale, department=department.name, role=author.role),
+                t("authoring_role_is", author.locale, department=department.name, role=author.role),
                 parts=[Table(columns, tuple(configured + granted), title=department.name)],
             )
         if len(words) != 2 or words[1] not in (*ROLES, "reset"):
-            return Reply(say("role_usage", author.locale), kind="error")
+            return Reply(t("authoring_role_usage", author.locale), kind="error")
         user, role = words
         roles = turn.services.store.roles
         if role == "reset":
             await roles.clear(department.id, user)
-            return Reply(say("role_cleared", author.locale, user=user))
+            return Reply(t("authoring_role_cleared", author.locale, user=user))
         await roles.set(department.id, user, role, by=author.user_id)
-        return Reply(say("role_set", author.locale, user=user, role=role))
+        return Reply(t("authoring_role_set", author.locale, user=user, role=role))
 
 
 def _changes(body: str) -> dict[str, Any]:
@@ -278,34 +306,37 @@ def _changes(body: str) -> dict[str, Any]:
 
 def _describe(studio: AssistantStudio, owned: Owned, locale: str) -> str:
     state = owned.state
-    en = locale == "en"
     if state.deleted:
-        status = "deleted" if en else "삭제됨"
+        status = t("authoring_state_deleted", locale)
     elif state.published_version is None:
-        status = "draft" if en else "게시 전"
+        status = t("authoring_state_draft", locale)
     else:
-        status = f"published v{state.published_version}" if en else f"버전 {state.published_version} 게시 중"
-    head = f"_{'latest version' if en else '최신 버전'} {state.latest_version} · {status}_\n\n"
+        status = t("authoring_state_published", locale, version=state.published_version)
+    head = t("authoring_describe_head", locale, version=state.latest_version, status=status) + "\n\n"
     return head + _describe_spec(studio, owned.spec, locale)
 
 
 def _describe_spec(studio: AssistantStudio, spec: AssistantSpec, locale: str) -> str:
-    en = locale == "en"
     lines = [f"**{spec.name}** — {spec.description}".rstrip(" —")]
     lines.append(
-        ("Shared with: " if en else "공개 범위: ")
-        + studio.audience(spec.visibility, locale)
-        + f" · model `{spec.model}` · temperature {spec.temperature} · max {spec.max_output_tokens} tokens"
+        t(
+            "authoring_describe_settings",
+            locale,
+            audience=studio.audience(spec.visibility, locale),
+            model=spec.model,
+            temperature=spec.temperature,
+            max_tokens=spec.max_output_tokens,
+        )
     )
-    lines.append(("**Prompt**" if en else "**프롬프트**") + f"\n```\n{spec.system_prompt.strip()}\n```")
+    lines.append(t("authoring_describe_prompt", locale) + f"\n```\n{spec.system_prompt.strip()}\n```")
     if spec.style_guide:
-        lines.append(("**Style guide**" if en else "**문체 지침**") + f"\n{spec.style_guide.strip()}")
+        lines.append(t("authoring_describe_style_guide", locale) + f"\n{spec.style_guide.strip()}")
     if spec.template:
-        lines.append(("**Template**: " if en else "**답변 양식**: ") + " · ".join(s.heading for s in spec.template))
+        lines.append(t("authoring_describe_template", locale, headings=" · ".join(s.heading for s in spec.template)))
     if spec.examples:
-        lines.append(("**Examples**: " if en else "**예시 문답**: ") + f"{len(spec.examples)}")
+        lines.append(t("authoring_describe_examples", locale, count=len(spec.examples)))
     if spec.starters:
-        lines.append(("**Starters**" if en else "**시작 질문**") + "\n" + "\n".join(f"- {s}" for s in spec.starters))
+        lines.append(t("authoring_describe_starters", locale) + "\n" + "\n".join(f"- {s}" for s in spec.starters))
     return "\n\n".join(lines)
 
 
@@ -324,8 +355,7 @@ def register_authoring(
         Command(
             "assistant",
             handlers.assistant,
-            "부서 도우미 만들기·시험·게시·수정 (`/assistant`로 도움말)",
-            "create, try, publish and edit department assistants (`/assistant` for help)",
+            "command_help_assistant",
             usage="new|create|try|publish|edit|show|history|rollback|delete|share|list",
             aliases=("도우미만들기",),
         )
@@ -334,8 +364,7 @@ def register_authoring(
         Command(
             "role",
             handlers.role,
-            "내 역할 보기 (관리자: 역할 지정)",
-            "show your role (admins: assign roles)",
+            "command_help_role",
             usage="[사용자 역할]",
             aliases=("역할",),
         )

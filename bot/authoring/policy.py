@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from assistants.spec import AssistantSpec
 from bot.config import AppConfig
 from bot.gateway.stages.words import BlockProhibitedWords
-from bot.privacy import LABELS_EN, LABELS_KO, scan_pii
+from bot.i18n import t
+from bot.privacy import scan_pii
 from bot.privacy.policy import pii_actions
 
 
@@ -45,12 +46,12 @@ class ContentPolicy:
         kinds, words = self.problems(department_id, texts)
         if not kinds and not words:
             return None
-        if locale == "en":
-            what = ", ".join(LABELS_EN[k] for k in kinds)
-            found = " and ".join(
-                filter(None, [what and f"personal information ({what})", words and "a prohibited expression"])
+        # one catalog message per PII type: pii_rrn, pii_phone, ...
+        what = ", ".join(t(f"pii_{k}", locale) for k in kinds)
+        found = t("authoring_policy_and", locale).join(
+            filter(
+                None,
+                [what and t("authoring_policy_pii", locale, kinds=what), words and t("authoring_policy_words", locale)],
             )
-            return f"This cannot be saved: it contains {found}. Assistant prompts must hold neither. Remove it and send again."
-        what = ", ".join(LABELS_KO[k] for k in kinds)
-        found = "와 ".join(filter(None, [what and f"개인정보({what})", words and "금칙어"]))
-        return f"저장할 수 없습니다: {found}가 들어 있습니다. 도우미 프롬프트에는 개인정보나 금칙어를 넣을 수 없으니 지운 뒤 다시 보내 주세요."
+        )
+        return t("authoring_policy_refusal", locale, found=found)

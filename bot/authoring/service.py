@@ -15,9 +15,9 @@ from pydantic import ValidationError
 from assistants.naming import split_named
 from assistants.registry import AssistantRegistry
 from assistants.spec import AssistantSpec, Visibility, fold_name
-from bot.authoring.messages import AUDIENCE, say
 from bot.authoring.policy import ContentPolicy, spec_texts
 from bot.config import AppConfig, Department
+from bot.i18n import t
 from bot.store.assistants_repository import AssistantRepository, AssistantState, EditConflict, NameTaken, VersionInfo
 from bot.store.roles_repository import RoleRepository
 
@@ -60,7 +60,7 @@ class AuthoringRefused(Exception):
         self.key, self.values = key, values
 
     def message(self, locale: str) -> str:
-        return say(self.key, locale, **self.values)
+        return t(self.key, locale, **self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +127,8 @@ class AssistantStudio:
         if found is None:
             name = text.strip().split("\n")[0][:40]
             if not name:
-                raise AuthoringRefused("need_name", usage="/assistant show 이름")
-            raise AuthoringRefused("not_found", name=name)
+                raise AuthoringRefused("authoring_need_name", usage="/assistant show 이름")
+            raise AuthoringRefused("authoring_not_found", name=name)
         return found[0], found[2]
 
     async def history(self, author: Author, text: str) -> tuple[Owned, list[VersionInfo]]:
@@ -160,7 +160,7 @@ class AssistantStudio:
         try:
             created = await self._repository.create(spec, by=author.user_id, note=note or "만듦")
         except NameTaken:
-            raise AuthoringRefused("name_taken", name=spec.name) from None
+            raise AuthoringRefused("authoring_name_taken", name=spec.name) from None
         return created, narrowed
 
     async def edit(self, author: Author, owned: Owned, changes: dict[str, Any], *, note: str = "수정") -> AssistantSpec:
@@ -169,11 +169,13 @@ class AssistantStudio:
         unknown = sorted(set(changes) - set(EDITABLE))
         if unknown:
             raise AuthoringRefused(
-                "edit_invalid",
-                details=say("unknown_fields", author.locale, fields=", ".join(unknown), known=", ".join(EDITABLE)),
+                "authoring_edit_invalid",
+                details=t(
+                    "authoring_unknown_fields", author.locale, fields=", ".join(unknown), known=", ".join(EDITABLE)
+                ),
             )
         if "visibility" in changes and changes["visibility"] != owned.spec.visibility and not author.is_admin:
-            raise AuthoringRefused("admins_only", admins=self._admins(author.department_id))
+            raise AuthoringRefused("authoring_admins_only", admins=self._admins(author.department_id))
         if "template" in changes:
             changes["template"] = [{"heading": s} if isinstance(s, str) else s for s in changes["template"] or []]
         if "name" in changes and fold_name(str(changes["name"])) != fold_name(owned.spec.name):
@@ -184,7 +186,9 @@ class AssistantStudio:
     async def publish(self, author: Author, owned: Owned) -> AssistantSpec:
         self._require_editor(author)
         if owned.state.published_version == owned.state.latest_version:
-            raise AuthoringRefused("already_published", name=owned.spec.name, version=owned.state.latest_version)
+            raise AuthoringRefused(
+                "authoring_already_published", name=owned.spec.name, version=owned.state.latest_version
+            )
         await self._repository.publish(owned.state.id, owned.state.latest_version)
         return owned.spec
 
@@ -195,7 +199,7 @@ class AssistantStudio:
         old = await self._repository.spec(owned.state.id, target)
         if old is None:
             raise AuthoringRefused(
-                "no_such_version", name=owned.spec.name, version=target, latest=owned.state.latest_version
+                "authoring_no_such_version", name=owned.spec.name, version=target, latest=owned.state.latest_version
             )
         if fold_name(old.name) != fold_name(owned.spec.name):
             await self.check_name(author, old.name, exclude_id=owned.state.id)
@@ -205,7 +209,7 @@ class AssistantStudio:
 
     async def share(self, author: Author, owned: Owned, visibility: Visibility) -> AssistantSpec:
         if not author.is_admin:
-            raise AuthoringRefused("admins_only", admins=self._admins(author.department_id))
+            raise AuthoringRefused("authoring_admins_only", admins=self._admins(author.department_id))
         spec = owned.spec.model_copy(update={"visibility": visibility})
         published = owned.state.published_version == owned.state.latest_version
         return await self._save(owned, spec, author, f"공개 범위: {self.audience(visibility, 'ko')}", publish=published)
@@ -217,11 +221,11 @@ class AssistantStudio:
     async def restore(self, author: Author, owned: Owned) -> None:
         self._require_editor(author)
         if not owned.state.deleted:
-            raise AuthoringRefused("not_deleted", name=owned.spec.name)
+            raise AuthoringRefused("authoring_not_deleted", name=owned.spec.name)
         try:
             await self._repository.restore(owned.state.id)
         except NameTaken:
-            raise AuthoringRefused("name_taken", name=owned.spec.name) from None
+            raise AuthoringRefused("authoring_name_taken", name=owned.spec.name) from None
 
     # ---- helpers ----------------------------------------------------------------------------
 
@@ -238,15 +242,19 @@ class AssistantStudio:
                 (d for d in self._config.departments if fold_name(d.name) == fold_name(part) or d.id == part), None
             )
             if department is None:
-                raise AuthoringRefused("unknown_department", name=part)
+                raise AuthoringRefused("authoring_unknown_department", name=part)
             ids.append(department.id)
         if not ids:
-            raise AuthoringRefused("unknown_department", name=text.strip())
+            raise AuthoringRefused("authoring_unknown_department", name=text.strip())
         return ids
 
     def audience(self, visibility: Visibility, locale: str) -> str:
         if isinstance(visibility, str):
-            return AUDIENCE[visibility][locale if locale == "en" else "ko"]
+            return (
+                t("authoring_audience_org", locale)
+                if visibility == "org"
+                else t("authoring_audience_department", locale)
+            )
         names = {d.id: d.name for d in self._config.departments}
         return ", ".join(names.get(v, v) for v in visibility)
 
@@ -263,18 +271,20 @@ class AssistantStudio:
 
     def _require_editor(self, author: Author) -> None:
         if not author.can_edit:
-            raise AuthoringRefused("editors_only", role=author.role, admins=self._admins(author.department_id))
+            raise AuthoringRefused(
+                "authoring_editors_only", role=author.role, admins=self._admins(author.department_id)
+            )
 
     async def check_name(self, author: Author, name: str, *, exclude_id: str | None) -> None:
         name = name.strip()
         if not name or len(name) > 40 or name[0] in "/@" or ":" in name:
-            raise AuthoringRefused("name_invalid")
+            raise AuthoringRefused("authoring_name_invalid")
         official = await self._registry.official_named(name)
         if official is not None:
-            raise AuthoringRefused("name_official", name=name, official=official.name)
+            raise AuthoringRefused("authoring_name_official", name=name, official=official.name)
         for owned in await self.owned(author.department_id):
             if owned.state.id != exclude_id and owned.spec.answers_to(name):
-                raise AuthoringRefused("name_taken", name=name)
+                raise AuthoringRefused("authoring_name_taken", name=name)
 
     def validated(self, author: Author, data: dict[str, Any]) -> AssistantSpec:
         """`data` as a spec that may be stored: valid fields, a known model and skills, clean text."""
@@ -282,21 +292,24 @@ class AssistantStudio:
             spec = AssistantSpec.model_validate(data)
         except ValidationError as error:
             details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-            raise AuthoringRefused("edit_invalid", details=details) from None
+            raise AuthoringRefused("authoring_edit_invalid", details=details) from None
         if spec.model != "default" and spec.model not in self._config.models:
             known = ", ".join(["default", *self._config.models])
             raise AuthoringRefused(
-                "edit_invalid", details=say("unknown_model", author.locale, model=spec.model, known=known)
+                "authoring_edit_invalid",
+                details=t("authoring_unknown_model", author.locale, model=spec.model, known=known),
             )
         for skill in spec.skills:
             if skill not in self._skills:
                 raise AuthoringRefused(
-                    "edit_invalid",
-                    details=say("unknown_skill", author.locale, skill=skill, known=", ".join(self._skills) or "-"),
+                    "authoring_edit_invalid",
+                    details=t(
+                        "authoring_unknown_skill", author.locale, skill=skill, known=", ".join(self._skills) or "-"
+                    ),
                 )
         refusal = self._policy.refusal(author.department_id, list(spec_texts(spec)), author.locale)
         if refusal:
-            raise AuthoringRefused("policy", text=refusal)
+            raise AuthoringRefused("authoring_policy", text=refusal)
         return spec
 
     async def _save(
@@ -308,6 +321,6 @@ class AssistantStudio:
                 spec, after=owned.state.latest_version, by=author.user_id, note=note, publish=publish
             )
         except EditConflict:
-            raise AuthoringRefused("edit_conflict", name=owned.spec.name) from None
+            raise AuthoringRefused("authoring_edit_conflict", name=owned.spec.name) from None
         except NameTaken:
-            raise AuthoringRefused("name_taken", name=spec.name) from None
+            raise AuthoringRefused("authoring_name_taken", name=spec.name) from None

@@ -27,12 +27,10 @@ async def with_attachments(
     for attachment in attachments:
         extracted = await documents.extract(attachment.name, attachment.content_type, attachment.data)
         if extracted.error is not None:
-            key = (
-                "attachment_ignored"
-                if not readable(attachment.name, attachment.content_type)
-                else "attachment_unreadable"
-            )
-            notes.append(t(key, locale, name=attachment.name, reason=extracted.error))
+            if readable(attachment.name, attachment.content_type):
+                notes.append(t("attachment_unreadable", locale, name=attachment.name, reason=extracted.error))
+            else:
+                notes.append(t("attachment_ignored", locale, name=attachment.name, reason=extracted.error))
             continue
         if extracted.truncated:
             notes.append(t("attachment_truncated", locale, name=attachment.name, chars=f"{len(extracted.text):,}"))

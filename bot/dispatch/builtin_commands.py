@@ -6,40 +6,30 @@ from bot.conversation import Reply, Table
 from bot.dispatch.commands import Command, CommandRegistry
 from bot.dispatch.dispatcher import Turn, default_assistant
 from bot.i18n import t
+from bot.quota.service import LimitStatus
 
 
 async def help_command(turn: Turn, args: str) -> Reply:
     services = turn.services
     current = await _current_assistant_name(turn)
-    if turn.locale == "en":
-        head = f"**govbot** for {services.config.organisation.name}. Current assistant: **{current}**.\n\nCommands:"
-        tail = "Anything else you type goes to the current assistant. Start with `@name` to ask another assistant."
-    else:
-        head = (
-            f"**govbot** — {services.config.organisation.name} 업무 도우미입니다. 현재 도우미: **{current}**\n\n명령:"
-        )
-        tail = "그 밖의 입력은 현재 도우미에게 전달됩니다. 다른 도우미에게 물으려면 `@이름`으로 시작하세요."
-    offline = ""
-    if services.offline:
-        offline = "\n\n" + (
-            "(Offline mode: no generative model is connected.)"
-            if turn.locale == "en"
-            else "(오프라인 모드: 생성형 모델이 연결되어 있지 않습니다.)"
-        )
+    head = t("help_head", turn.locale, organisation=services.config.organisation.name, current=current)
+    tail = t("help_tail", turn.locale)
+    offline = "\n\n" + t("help_offline", turn.locale) if services.offline else ""
     return Reply(f"{head}\n{services.commands.help_text(turn.locale)}\n\n{tail}{offline}")
 
 
 async def assistants_command(turn: Turn, args: str) -> Reply:
     visible = await turn.services.assistants.visible(turn.identity.department.id)
-    columns = ("Name", "Description", "Owner") if turn.locale == "en" else ("이름", "설명", "소속")
-    departments = {d.id: d.name for d in turn.services.config.departments}
-    office = "Office-wide" if turn.locale == "en" else "전체 공통"
-    rows = tuple((s.name, s.description, departments.get(s.department or "", office)) for s in visible)
-    intro = (
-        "Assistants you can use (`/use NAME`):"
-        if turn.locale == "en"
-        else "사용할 수 있는 도우미입니다(`/use 이름`으로 선택):"
+    locale = turn.locale
+    columns = (
+        t("assistants_col_name", locale),
+        t("assistants_col_description", locale),
+        t("assistants_col_owner", locale),
     )
+    departments = {d.id: d.name for d in turn.services.config.departments}
+    office = t("assistants_office_wide", locale)
+    rows = tuple((s.name, s.description, departments.get(s.department or "", office)) for s in visible)
+    intro = t("assistants_intro", locale)
     return Reply(intro, parts=[Table(columns, rows)])  # the table is the list: every adapter renders it
 
 
@@ -53,7 +43,7 @@ async def use_command(turn: Turn, args: str) -> Reply:
     text = t("now_using", turn.locale, name=spec.name, description=spec.description)
     reply = Reply(text, assistant=spec.name, thread_assistant=spec.name)
     if spec.starters:
-        label = "Try:" if turn.locale == "en" else "이렇게 물어보세요:"
+        label = t("use_starters", turn.locale)
         reply.text += f"\n\n{label}\n" + "\n".join(f"- {s}" for s in spec.starters)
     return reply
 
@@ -64,30 +54,28 @@ async def quota_command(turn: Turn, args: str) -> Reply:
     action, _, rest = args.partition(" ")
     if action in ("set", "grant", "reset"):
         return await _change_quota(turn, action, rest.split())
-    en = turn.locale == "en"
-    rows = []
-    for status in await quota.status(department.id):
-        limit = f"{status.value:,}" if status.value is not None else t("unlimited", turn.locale)
-        share = f"{100 * status.used / status.value:.0f}%" if status.value else "-"
-        rows.append(
-            (
-                status.label_en if en else status.label_ko,
-                f"{status.used:,}",
-                limit,
-                share,
-                f"{status.resets_at:%m-%d %H:%M}",
-            )
-        )
+    locale = turn.locale
+    statuses = await quota.status(department.id)
+    rows = tuple(_quota_row(status, locale) for status in statuses)
+    # The month's row is found by the limit's stable name, never by its translated label.
+    month = next(row for status, row in zip(statuses, rows) if status.name == "tokens_per_month")
     columns = (
-        ("Limit", "Used", "Limit value", "Share", "Resets") if en else ("한도", "사용", "한도값", "비율", "초기화")
+        t("quota_col_limit", locale),
+        t("quota_col_used", locale),
+        t("quota_col_value", locale),
+        t("quota_col_share", locale),
+        t("quota_col_resets", locale),
     )
-    month = next(r for r in rows if r[0] in ("부서 한 달 토큰 한도", "department monthly token limit"))
-    head = (
-        f"**{department.name}** this month: {month[1]} / {month[2]} tokens"
-        if en
-        else f"**{department.name}** 이번 달 사용량: {month[1]} / {month[2]} 토큰"
-    )
-    return Reply(head, parts=[Table(columns, tuple(rows))])
+    head = t("quota_head", locale, department=department.name, used=month[1], limit=month[2])
+    return Reply(head, parts=[Table(columns, rows)])
+
+
+def _quota_row(status: LimitStatus, locale: str) -> tuple[str, ...]:
+    limit = f"{status.value:,}" if status.value is not None else t("unlimited", locale)
+    share = f"{100 * status.used / status.value:.0f}%" if status.value else "-"
+    # one catalog message per limit name: quota_limit_tokens_per_day, quota_limit_tokens_per_month, ...
+    label = t(f"quota_limit_{status.name}", locale)
+    return (label, f"{status.used:,}", limit, share, f"{status.resets_at:%m-%d %H:%M}")
 
 
 async def _change_quota(turn: Turn, action: str, words: list[str]) -> Reply:
@@ -133,13 +121,12 @@ async def _current_assistant_name(turn: Turn) -> str:
 
 
 def register_builtin_commands(registry: CommandRegistry) -> None:
-    registry.add(Command("help", help_command, "이 도움말", "this help", aliases=("도움말", "h")))
+    registry.add(Command("help", help_command, "command_help_help", aliases=("도움말", "h")))
     registry.add(
         Command(
             "assistants",
             assistants_command,
-            "사용할 수 있는 도우미 목록",
-            "list the assistants you can use",
+            "command_help_assistants",
             aliases=("도우미",),
         )
     )
@@ -147,8 +134,7 @@ def register_builtin_commands(registry: CommandRegistry) -> None:
         Command(
             "use",
             use_command,
-            "이 대화에서 쓸 도우미 선택",
-            "choose the assistant for this conversation",
+            "command_help_use",
             usage="이름",
             aliases=("사용",),
         )
@@ -157,11 +143,8 @@ def register_builtin_commands(registry: CommandRegistry) -> None:
         Command(
             "quota",
             quota_command,
-            "부서 사용량 보기 (관리자: set/grant/reset)",
-            "show your department's usage (admins: set/grant/reset)",
+            "command_help_quota",
             aliases=("사용량",),
         )
     )
-    registry.add(
-        Command("reset", reset_command, "대화 기억 지우기", "clear this conversation's memory", aliases=("초기화",))
-    )
+    registry.add(Command("reset", reset_command, "command_help_reset", aliases=("초기화",)))

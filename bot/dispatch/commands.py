@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.conversation import Reply
+from bot.i18n import t
 
 if TYPE_CHECKING:
     from bot.dispatch.dispatcher import Turn
@@ -18,8 +19,7 @@ CommandHandler = Callable[["Turn", str], Awaitable[Reply]]
 class Command:
     name: str
     handler: CommandHandler
-    help_ko: str
-    help_en: str
+    help: str  # message id of the one-line help, e.g. "command_help_quota"
     usage: str = ""
     aliases: tuple[str, ...] = ()
 
@@ -42,7 +42,7 @@ class CommandRegistry:
         lines = []
         for command in self._commands.values():
             usage = f"/{command.name}" + (f" {command.usage}" if command.usage else "")
-            lines.append(f"- `{usage}` — {command.help_en if locale == 'en' else command.help_ko}")
+            lines.append(f"- `{usage}` — {t(command.help, locale)}")
         return "\n".join(lines)
 
 

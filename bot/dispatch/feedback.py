@@ -9,7 +9,7 @@ from bot.store import Store
 
 
 def feedback_buttons(answer_id: str, locale: str) -> Buttons:
-    up, down = ("👍 Helpful", "👎 Not helpful") if locale == "en" else ("👍 도움이 됐어요", "👎 아쉬워요")
+    up, down = t("feedback_up", locale), t("feedback_down", locale)
     return Buttons((Button(up, "feedback", f"{answer_id}:up"), Button(down, "feedback", f"{answer_id}:down")))
 
 

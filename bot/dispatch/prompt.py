@@ -9,19 +9,17 @@ from collections.abc import Sequence
 from assistants.spec import AssistantSpec
 from bot.conversation import Section
 from bot.gateway.types import ChatMessage
+from bot.i18n import t
 
 
 def system_prompt(spec: AssistantSpec, locale: str = "ko") -> str:
     parts = [spec.system_prompt.strip()]
     if spec.style_guide.strip():
-        heading = "Style guide" if locale == "en" else "문체·표현 지침"
+        heading = t("prompt_style_guide", locale)
         parts.append(f"## {heading}\n{spec.style_guide.strip()}")
     if spec.template:
         lines = [f"- ## {s.heading}" + (f" — {s.guidance}" if s.guidance else "") for s in spec.template]
-        if locale == "en":
-            intro = "Write the answer in exactly these sections, in this order, each starting with a '## heading' line:"
-        else:
-            intro = "답변은 반드시 다음 절을 이 순서대로, 각 절을 '## 제목' 줄로 시작해 작성하세요:"
+        intro = t("prompt_template_intro", locale)
         parts.append(intro + "\n" + "\n".join(lines))
     return "\n\n".join(parts)
 

@@ -13,13 +13,17 @@ class GatewayError(Exception):
     code: str = "gateway_error"
 
     def __init__(self, message_ko: str, message_en: str, *, retry_after: int | None = None):
+        """Both languages, taken from the catalog where the error is raised: the gateway does not know who reads
+        it (a chat user in either language, or an API client that gets both)."""
         super().__init__(message_en)
         self.message_ko = message_ko
         self.message_en = message_en
+        self.messages = {"ko": message_ko, "en": message_en}
         self.retry_after = retry_after
 
     def message(self, locale: str = "ko") -> str:
-        return self.message_en if locale == "en" else self.message_ko
+        """The message in `locale`, Korean when the locale is unknown (as `bot.i18n.t`)."""
+        return self.messages.get(locale, self.message_ko)
 
 
 class PolicyBlocked(GatewayError):

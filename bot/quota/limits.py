@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.config import Quota
+from bot.i18n import t
 
 Kind = Literal["tokens", "requests"]
 LIMIT_NAMES = (
@@ -136,14 +137,16 @@ def limits_for(
 
 def refusal_text(limit: Limit, department_name: str, admins: str, locale: str) -> tuple[str, str]:
     """(Korean, English): which limit, when it resets, whom to ask."""
-    when_ko = f"{limit.resets_at:%m월 %d일 %H시 %M분}"
-    when_en = f"{limit.resets_at:%Y-%m-%d %H:%M}"
-    ko = (
-        f"{department_name}의 {LABELS_KO[limit.name]}({limit.value:,})에 도달해 요청을 처리할 수 없습니다. "
-        f"{when_ko}에 초기화됩니다. 더 필요하면 부서 관리자({admins})에게 한도 조정을 요청하세요."
-    )
-    en = (
-        f"The {LABELS_EN[limit.name]} of {department_name} ({limit.value:,}) has been reached. "
-        f"It resets at {when_en}. Ask your department admin ({admins}) to raise it if you need more."
+    ko, en = (
+        t(
+            "quota_refused",
+            language,
+            department=department_name,
+            label=t(f"quota_limit_{limit.name}", language),  # quota_limit_tokens_per_day, ...
+            value=limit.value,
+            resets_at=limit.resets_at,
+            admins=admins,
+        )
+        for language in ("ko", "en")
     )
     return ko, en

@@ -18,7 +18,7 @@ from itertools import islice
 
 from assistants.skills.complaints.records import Complaint, ComplaintList, RowProblem, UnreadableList
 from bot.documents.limits import DocumentLimits, check_archive
-from bot.i18n import t
+from bot.i18n import ko_en, t
 
 # Header names per field, compared after removing spaces, brackets and case.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -186,10 +186,7 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp949"), "cp949"
     except UnicodeDecodeError as error:
-        raise UnreadableList(
-            f"파일의 글자 인코딩을 알 수 없습니다({error.start}바이트 부근). UTF-8 또는 CP949(EUC-KR)로 저장한 CSV나 XLSX로 보내 주세요.",
-            f"Unknown text encoding (near byte {error.start}). Save the list as UTF-8 or CP949 (EUC-KR) CSV, or as XLSX.",
-        ) from None
+        raise UnreadableList(*ko_en("complaints_unknown_encoding", byte=error.start)) from None
 
 
 # ---- dates ----------------------------------------------------------------------------------
@@ -258,12 +255,7 @@ def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]]
 def _no_text_column(rows: Sequence[Sequence[object]]) -> UnreadableList:
     first = next((r for r in rows if any(_cell(c) for c in r)), [])
     seen = ", ".join(f"'{_cell(c)}'" for c in first if _cell(c))[:300] or "(없음)"
-    return UnreadableList(
-        "민원 내용이 든 열을 찾지 못했습니다. 첫 줄(머리글)에 '내용' 또는 '민원내용'(또는 제목) 열 이름이 있어야 합니다. "
-        f"첫 줄에서 찾은 값: {seen}. 머리글을 추가하거나, 민원을 한 줄에 하나씩 붙여 넣어 주세요.",
-        "No column with the complaint text was found. The first (header) row needs a column named '내용', '민원내용' or 'content' "
-        f"(or a title column). First row found: {seen}. Add a header row, or paste one complaint per line.",
-    )
+    return UnreadableList(*ko_en("complaints_no_text_column", seen=seen))
 
 
 def complaints_from_rows(
@@ -291,11 +283,7 @@ def complaints_from_rows(
             cells.pop()
         if len(cells) > width:
             result.problems.append(
-                RowProblem(
-                    number,
-                    f"값이 머리글보다 많습니다(열 {width}개, 이 행 {len(cells)}개). 내용 속 쉼표를 따옴표로 감쌌는지 확인하세요.",
-                    f"more values than header columns ({width} vs {len(cells)}); check that commas inside text are quoted.",
-                )
+                RowProblem(number, *ko_en("complaints_row_too_many_values", width=width, cells=len(cells)))
             )
             continue
         complaint = _complaint(number, cells, mapping, result)
@@ -313,20 +301,13 @@ def _complaint(number: int, cells: list[str], mapping: dict[str, int], result: C
     text = body if not title or title in body else f"{title}\n{body}" if body else title
     if not text.strip():
         missing = result.columns.get("text") or result.columns.get("title", "내용")
-        result.problems.append(
-            RowProblem(number, f"'{missing}' 값이 비어 있습니다.", f"the '{missing}' cell is empty.")
-        )
+        result.problems.append(RowProblem(number, *ko_en("complaints_row_empty_cell", column=missing)))
         return None
     received_text = get("received")
     received = parse_date(received_text) if received_text else None
     if received_text and received is None:
         result.problems.append(
-            RowProblem(
-                number,
-                f"접수일 '{received_text[:30]}'을(를) 읽을 수 없어 날짜 없이 분석합니다(예: 2026-11-20).",
-                f"received date '{received_text[:30]}' could not be read; analysed without a date (e.g. 2026-11-20).",
-                skipped=False,
-            )
+            RowProblem(number, *ko_en("complaints_row_bad_date", value=received_text[:30]), skipped=False)
         )
     return Complaint(
         row=number,
@@ -388,7 +369,7 @@ def read_delimited(text: str, source: str, encoding: str = "", max_rows: int | N
     try:
         rows = bounded_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), max_rows)
     except csv.Error as error:
-        raise UnreadableList(f"CSV 형식이 올바르지 않습니다: {error}", f"Malformed CSV: {error}") from None
+        raise UnreadableList(*ko_en("complaints_malformed_csv", error=error)) from None
     return complaints_from_rows(rows, source, encoding=encoding)
 
 
@@ -404,10 +385,7 @@ def read_xlsx(
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise UnreadableList(
-            f"XLSX 파일을 열 수 없습니다({type(error).__name__}). 엑셀에서 '다른 이름으로 저장 → Excel 통합 문서(.xlsx)'로 다시 저장해 주세요.",
-            f"The XLSX file cannot be opened ({type(error).__name__}). Re-save it in Excel as an .xlsx workbook.",
-        ) from None
+        raise UnreadableList(*ko_en("complaints_xlsx_unreadable", error=type(error).__name__)) from None
     try:
         chosen = next(
             (s for s in book.worksheets if _find_header(list(islice(s.iter_rows(values_only=True), HEADER_SCAN_ROWS)))),
@@ -465,10 +443,7 @@ def read_file(
     if is_workbook(name, data):
         return read_xlsx(data, name, max_rows, limits)
     if lower.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableList(
-            f"'{name}'은(는) 예전 엑셀 형식(.xls)이라 읽을 수 없습니다. 엑셀에서 .xlsx 또는 CSV로 저장해 보내 주세요.",
-            f"'{name}' is an old Excel (.xls) file; save it as .xlsx or CSV and send it again.",
-        )
+        raise UnreadableList(*ko_en("complaints_old_xls", name=name))
     text, encoding = decode(data)
     if lower.endswith(".txt"):
         return _with_encoding(read_text_list(text, name, max_rows), encoding)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.i18n import t
+
 # The fields govbot recognises in a complaint list, by role.
 FIELDS = ("id", "received", "title", "text", "location", "complainant", "contact", "department", "status")
 PERSONAL_FIELDS = ("complainant", "contact")  # never sent to a model, masked in output unless policy allows
@@ -36,8 +38,8 @@ class RowProblem:
     skipped: bool = True  # False: the row is kept, but a value in it was ignored
 
     def describe(self, locale: str = "ko") -> str:
-        reason = self.en if locale == "en" else self.ko
-        return f"{self.row}행: {reason}" if locale != "en" else f"row {self.row}: {reason}"
+        reason = {"ko": self.ko, "en": self.en}.get(locale, self.ko)
+        return t("complaints_row_problem", locale, row=self.row, reason=reason)
 
 
 @dataclass(slots=True)
@@ -66,4 +68,4 @@ class UnreadableList(ValueError):
         return (UnreadableList, (self.ko, self.en))  # raised in a worker process, shown in the chat
 
     def message(self, locale: str = "ko") -> str:
-        return self.en if locale == "en" else self.ko
+        return {"ko": self.ko, "en": self.en}.get(locale, self.ko)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bot.i18n import LocalizedValueError
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -35,7 +37,7 @@ class PriorityLevels(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> PriorityLevels:
         if not self.urgent >= self.high >= self.normal:
-            raise ValueError("urgent ≥ high ≥ normal 순서여야 합니다. / Levels must satisfy urgent ≥ high ≥ normal.")
+            raise LocalizedValueError("config_levels_order")
         return self
 
 

@@ -144,7 +144,7 @@ class ComplaintTriageSkill:
             skipped = "; ".join(p.describe(locale) for p in source.skipped[:10])
             return Reply(
                 t("triage_empty", locale)
-                + (f"\n\n{t('triage_skipped', locale, count=len(source.skipped), rows=skipped)}" if skipped else ""),
+                + ("\n\n" + t("triage_skipped", locale, count=len(source.skipped), rows=skipped) if skipped else ""),
                 kind="error",
             )
         helper = (

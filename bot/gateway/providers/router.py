@@ -13,7 +13,7 @@ from bot.gateway.errors import AllProvidersFailed, ProviderError
 from bot.gateway.providers.base import ModelProvider
 from bot.gateway.stream import ReplyStream, estimate_tokens
 from bot.gateway.types import GatewayCall, StreamEvent
-from bot.i18n import t
+from bot.i18n import ko_en
 
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
@@ -75,8 +75,9 @@ class ModelRouter:
                     continue
                 prompt_estimate = sum(estimate_tokens(m.content) for m in call.request.messages)
                 return ReplyStream(call, _guard(events, self._contact), prompt_estimate)
-        key = "upstream_malformed" if failures and all(_malformed(f) for f in failures) else "all_providers_failed"
-        raise AllProvidersFailed(t(key, "ko", contact=self._contact), t(key, "en", contact=self._contact), failures)
+        if failures and all(_malformed(f) for f in failures):
+            raise AllProvidersFailed(*ko_en("upstream_malformed", contact=self._contact), failures)
+        raise AllProvidersFailed(*ko_en("all_providers_failed", contact=self._contact), failures)
 
 
 async def _guard(events: AsyncIterator[StreamEvent], contact: str) -> AsyncIterator[StreamEvent]:
@@ -86,13 +87,8 @@ async def _guard(events: AsyncIterator[StreamEvent], contact: str) -> AsyncItera
             yield event
     except ProviderError as error:
         if _malformed(error):
-            ko, en = t("upstream_malformed", "ko", contact=contact), t("upstream_malformed", "en", contact=contact)
-            raise AllProvidersFailed(ko, en, [error]) from error
-        raise AllProvidersFailed(
-            "답변을 받는 도중 AI 모델 연결이 끊어졌습니다. 다시 시도해 주세요.",
-            "The connection to the AI model broke while answering. Please try again.",
-            [error],
-        ) from error
+            raise AllProvidersFailed(*ko_en("upstream_malformed", contact=contact), [error]) from error
+        raise AllProvidersFailed(*ko_en("gateway_stream_broken"), [error]) from error
     finally:  # closed early by the reader: free the upstream connection now, not at garbage collection
         aclose = getattr(events, "aclose", None)
         if aclose is not None:

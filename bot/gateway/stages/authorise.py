@@ -9,6 +9,7 @@ from bot.gateway.errors import ModelNotAllowed, NotAuthorised
 from bot.gateway.pipeline import Next
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import GatewayCall
+from bot.i18n import ko_en
 
 
 class Authorise:
@@ -22,16 +23,16 @@ class Authorise:
         request = call.request
         department = self._departments.get(request.department_id)
         if department is None:
-            raise NotAuthorised(
-                f"등록되지 않은 부서({request.department_id})의 요청입니다.",
-                f"Unknown department '{request.department_id}'.",
-            )
+            raise NotAuthorised(*ko_en("gateway_unknown_department", department=request.department_id))
         if not department.may_use(request.model):
             allowed = ", ".join(department.models or []) or "-"
             raise ModelNotAllowed(
-                f"{department.name}은(는) 모델 '{request.model}'을(를) 쓸 수 없습니다(허용: {allowed}). "
-                f"필요하면 {self._contact}에 app.yaml의 departments[].models 변경을 요청하세요.",
-                f"Department '{department.id}' may not use model '{request.model}' (allowed: {allowed}). "
-                f"Ask {self._contact} to change departments[].models in app.yaml if you need it.",
+                *ko_en(
+                    "gateway_model_not_allowed",
+                    name=department.name,
+                    model=request.model,
+                    allowed=allowed,
+                    contact=self._contact,
+                )
             )
         return await next(call)

@@ -12,7 +12,8 @@ from bot.gateway.errors import PolicyBlocked
 from bot.gateway.pipeline import Next
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import ChatMessage, GatewayCall
-from bot.privacy import LABELS_EN, LABELS_KO, PlaceholderVault, RestoreStream
+from bot.i18n import t
+from bot.privacy import PlaceholderVault, RestoreStream
 from bot.privacy.policy import pii_actions
 from bot.privacy.vault import MaskStream, find_split_values
 
@@ -69,11 +70,11 @@ class MaskPersonalInformation:
             masked.append(ChatMessage(message.role, result.text))
         request.messages = masked  # replaced before any refusal, so nothing downstream ever holds raw values
         if blocked:
-            kinds_ko = ", ".join(LABELS_KO[k] for k in sorted(blocked))
-            kinds_en = ", ".join(LABELS_EN[k] for k in sorted(blocked))
+            # one catalog message per PII type: pii_rrn, pii_phone, ...
+            kinds_ko = ", ".join(t(f"pii_{k}", "ko") for k in sorted(blocked))
+            kinds_en = ", ".join(t(f"pii_{k}", "en") for k in sorted(blocked))
             raise PolicyBlocked(
-                f"개인정보 보호 정책에 따라 {kinds_ko}가 포함된 내용은 보낼 수 없습니다. 해당 정보를 지우거나 가린 뒤 다시 보내 주세요.",
-                f"Under the personal-information policy, text containing a {kinds_en} cannot be sent. Remove it and try again.",
+                t("gateway_pii_blocked", "ko", kinds=kinds_ko), t("gateway_pii_blocked", "en", kinds=kinds_en)
             )
         if call.findings:
             call.decision = "masked"

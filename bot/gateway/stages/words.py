@@ -10,6 +10,7 @@ from bot.gateway.errors import PolicyBlocked
 from bot.gateway.pipeline import Next
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import GatewayCall
+from bot.i18n import ko_en
 from bot.wordfilter import WordMatcher
 
 COVER = "○○"
@@ -94,10 +95,7 @@ class BlockProhibitedWords:
         hits = sum(len(matcher.find(m.content)) for m in call.request.messages)
         if hits:
             call.findings["prohibited_word"] += hits
-            raise PolicyBlocked(
-                "금칙어 정책에 따라 부적절한 표현이 포함된 요청은 처리할 수 없습니다. 표현을 바꿔 다시 보내 주세요.",
-                "Under the prohibited-words policy this request cannot be processed. Please rephrase it.",
-            )
+            raise PolicyBlocked(*ko_en("gateway_words_blocked"))
         reply = await next(call)
 
         def count() -> None:
