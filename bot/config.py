@@ -190,6 +190,39 @@ class Complaints(_Strict):
     model_clusters: int = Field(12, ge=0, le=50, description="모델이 제목·요약·담당 부서를 다는 최대 묶음 수")
 
 
+# Words officials type → the statute's words (key: the statute's word, value: what people write instead).
+# app.yaml `knowledge.thesaurus` adds to and overrides these.
+DEFAULT_THESAURUS: dict[str, list[str]] = {
+    "현수막": ["플래카드", "플랭카드", "플랜카드", "펼침막", "걸개"],
+    "정당": ["당"],
+    "옥외광고물": ["간판광고", "옥외광고"],
+    "민원 처리에 관한 법률": ["민원처리법", "민원법"],
+    "옥외광고물 등의 관리와 옥외광고산업 진흥에 관한 법률": ["옥외광고물법", "옥외광고법", "광고물법"],
+    "여비": ["출장비", "출장여비"],
+}
+
+
+class KnowledgeCollection(_Strict):
+    """An office-wide collection loaded from files at start (`govbot knowledge add` does the same by hand)."""
+
+    name: str = Field(min_length=1, max_length=64)
+    paths: list[str] = Field(default_factory=list, description="Files or folders, relative to app.yaml")
+    department: str | None = None
+    visibility: Literal["department", "org"] = "org"
+
+
+class Knowledge(_Strict):
+    thesaurus: dict[str, list[str]] = Field(default_factory=dict)
+    collections: list[KnowledgeCollection] = Field(default_factory=list)
+    min_score: float | None = Field(None, ge=0, description="Override the calibrated relevance threshold")
+
+    def merged_thesaurus(self) -> dict[str, list[str]]:
+        merged = {key: list(values) for key, values in DEFAULT_THESAURUS.items()}
+        for key, values in self.thesaurus.items():
+            merged[key] = sorted({*merged.get(key, []), *values})
+        return merged
+
+
 class AppConfig(_Strict):
     organisation: Organisation
     providers: list[Provider] = Field(default_factory=list)
@@ -200,6 +233,7 @@ class AppConfig(_Strict):
     filters: Filters = Filters()
     retention: Retention = Retention()
     complaints: Complaints = Complaints()
+    knowledge: Knowledge = Knowledge()
 
     def department(self, department_id: str) -> Department | None:
         return next((d for d in self.departments if d.id == department_id), None)
