@@ -97,10 +97,12 @@ def main() -> None:
     dev = [r for r in rows if r["split"] == "dev"]
     heldout = [r for r in rows if r["split"] == "heldout"]
     if args.calibrate:
-        print("min_score recall@5 mrr oos (dev only)")
-        for tenth in range(0, 61, 2):
-            m = evaluate(dev, index, tokenizer, Thresholds(tenth / 10))
-            print(f"{tenth / 10:9} {m['recall@5']:.3f} {m['mrr']:.3f} {m['oos_nothing']:.3f}")
+        print("coord min_score recall@5 mrr oos (dev only)")
+        for power in (0.0, 1.0, 2.0, 3.0):
+            index._lexical.coord_power = power
+            for tenth in range(0, 61, 4):
+                m = evaluate(dev, index, tokenizer, Thresholds(tenth / 10))
+                print(f"{power:5} {tenth / 10:9} {m['recall@5']:.3f} {m['mrr']:.3f} {m['oos_nothing']:.3f}")
         return
     for name, split in (("dev", dev), ("heldout", heldout)):
         evaluate(split, index, tokenizer, Thresholds())  # warm-up
