@@ -7,7 +7,7 @@ effective date when the document states it). Pure: text in, chunks out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import yaml
@@ -16,7 +16,7 @@ import yaml
 # parentheses, so a sentence that starts with "제8조제1항에 따라" is never taken for an article.
 _ARTICLE = re.compile(
     r"^(?P<md>#{1,6}\s*)?제\s*(?P<num>\d+)\s*조(?:\s*의\s*(?P<branch>\d+))?"
-    r"\s*(?:[(（](?P<heading>[^)）\n]{0,80})[)）])?\s*(?P<rest>.*)$"
+    r"\s*(?:[(（](?P<heading>[^)）\n]{0,80})[)）])?(?P<rest>.*)$"
 )
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _ADDENDA = re.compile(r"^#{1,6}\s*부\s*칙\b")
@@ -94,14 +94,32 @@ def _first_heading(body: str) -> str | None:
     return None
 
 
-def article_lines(lines: Iterable[str]) -> int:
+_REFERENCE_TAIL = re.compile(r"^(?:\s*(?:및|또는|ㆍ|·|,|제\d)|(?:의|에|을|를|이|가|과|와|부터|까지))")
+
+
+def _article_match(line: str, markdown: bool) -> re.Match[str] | None:
+    """An article heading: a Markdown heading when the document uses them; otherwise "제N조(제목) 본문",
+    but not a sentence that starts by citing one ("제12조(…) 및 제13조(…)의 …")."""
+    match = _ARTICLE.match(line)
+    if match is None:
+        return None
+    if markdown:
+        return match if match.group("md") else None
+    if match.group("md"):
+        return match
+    if match.group("heading") is None or _REFERENCE_TAIL.match(match.group("rest")):
+        return None
+    return match
+
+
+def _uses_markdown_articles(lines: Sequence[str]) -> bool:
+    return sum(1 for line in lines if (m := _ARTICLE.match(line.strip())) and m.group("md")) >= 2
+
+
+def article_lines(lines: Sequence[str]) -> int:
     """How many lines look like article headings (a document with several is a law or decree)."""
-    count = 0
-    for line in lines:
-        match = _ARTICLE.match(line.strip())
-        if match and (match.group("md") or match.group("heading") is not None):
-            count += 1
-    return count
+    markdown = _uses_markdown_articles(lines)
+    return sum(1 for line in lines if _article_match(line.strip(), markdown))
 
 
 def parse_document(text: str, fallback_title: str) -> ParsedDocument:
@@ -149,20 +167,23 @@ def _clean(text: str) -> str:
 def chunk_law(doc: ParsedDocument) -> list[Chunk]:
     """One chunk per article (항/호/목 stay inside); chapter headings become the path."""
     sections: list[tuple[int, int | None, str | None, tuple[str, ...], list[str]]] = []
-    path: list[str] = []
+    path: list[tuple[int, str]] = []
     lines = doc.body.splitlines()
     addenda: list[str] = []
+    markdown = _uses_markdown_articles(lines)
     for index, raw in enumerate(lines):
         line = raw.strip()
         if _ADDENDA.match(line):  # 부칙: each amendment restarts at 제1조; kept as plain passages
             addenda = lines[index + 1 :]
             break
-        match = _ARTICLE.match(line)
-        if match and (match.group("md") or match.group("heading") is not None):
+        match = _article_match(line, markdown)
+        if match:
             branch = int(match.group("branch")) if match.group("branch") else None
             heading = (match.group("heading") or "").strip() or None
             rest = match.group("rest").strip()
-            sections.append((int(match.group("num")), branch, heading, tuple(path), [rest] if rest else []))
+            sections.append(
+                (int(match.group("num")), branch, heading, tuple(t for _, t in path), [rest] if rest else [])
+            )
             continue
         heading_match = _MD_HEADING.match(line)
         if heading_match:
@@ -172,8 +193,8 @@ def chunk_law(doc: ParsedDocument) -> list[Chunk]:
             text = heading_match.group("text").strip()
             if re.match(r"^제\s*\d+\s*[편장절관]", text) or level <= 4:
                 depth = _division_depth(text)
-                del path[depth:]
-                path.append(text)
+                path[:] = [(d, t) for d, t in path if d < depth]  # a new 장 ends the previous 장 and its 절
+                path.append((depth, text))
             continue
         if sections:
             sections[-1][4].append(raw)
@@ -210,9 +231,9 @@ def chunk_law(doc: ParsedDocument) -> list[Chunk]:
 
 def _division_depth(text: str) -> int:
     for depth, unit in enumerate("편장절관"):
-        if re.match(rf"^제\s*\d+\s*{unit}", text):
+        if re.match(rf"^제\s*\d+(?:\s*장의\s*\d+)?\s*{unit}", text):
             return depth
-    return 0
+    return 1  # an unnumbered division (e.g. "총칙") sits at chapter level
 
 
 def chunk_guideline(doc: ParsedDocument, max_chars: int = 1200) -> list[Chunk]:

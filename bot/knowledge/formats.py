@@ -36,9 +36,15 @@ def read_document(name: str, data: bytes) -> tuple[str, str | None]:
     """(text, None) or ("", reason in Korean / English)."""
     lowered = name.lower()
     if lowered.endswith(".hwp"):
-        return "", "HWP 5.0 파일은 아직 읽지 못합니다. 한글에서 HWPX나 PDF로 저장해 올려 주세요 / HWP 5.0 is not read yet; save it as HWPX or PDF"
+        return (
+            "",
+            "HWP 5.0 파일은 아직 읽지 못합니다. 한글에서 HWPX나 PDF로 저장해 올려 주세요 / HWP 5.0 is not read yet; save it as HWPX or PDF",
+        )
     if not supported(name):
-        return "", "지원하지 않는 형식입니다(PDF, DOCX, HWPX, TXT, MD, HTML) / unsupported format (PDF, DOCX, HWPX, TXT, MD, HTML)"
+        return (
+            "",
+            "지원하지 않는 형식입니다(PDF, DOCX, HWPX, TXT, MD, HTML) / unsupported format (PDF, DOCX, HWPX, TXT, MD, HTML)",
+        )
     if lowered.endswith((".md", ".markdown", ".txt")):
         text = decode_text(data)
     elif lowered.endswith((".html", ".htm")):

@@ -14,7 +14,24 @@ from collections.abc import Iterable, Mapping, Sequence
 # nouns, verb/adjective stems, roots, foreign words, numbers, hanja: what a passage is about
 _CONTENT = {"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "MAG"}
 # words of asking, not of the subject ("근거 조항이 뭐야?"): dropped from queries only
-_QUERY_STOP = {"근거", "조항", "법령", "법", "궁금하", "어떻게", "가능", "안", "좀", "꼭", "참고", "알리", "뭐", "맞", "같", "되"}
+_QUERY_STOP = {
+    "근거",
+    "조항",
+    "법령",
+    "법",
+    "궁금하",
+    "어떻게",
+    "가능",
+    "안",
+    "좀",
+    "꼭",
+    "참고",
+    "알리",
+    "뭐",
+    "맞",
+    "같",
+    "되",
+}
 _STOP = {"하", "되", "있", "없", "것", "수", "등", "및", "이", "그", "받", "때", "경우", "해당", "따르", "관하", "대하"}
 
 
