@@ -27,6 +27,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "'{name}' 도우미를 찾을 수 없습니다. `/assistants`로 사용할 수 있는 도우미를 확인하세요.",
         "en": "No assistant named '{name}'. Type `/assistants` to list the ones you can use.",
     },
+    "knowledge_nothing": {
+        "ko": "관련 조문을 찾지 못했습니다. 찾아본 모음: {collections}",
+        "en": "No relevant article found. Collections searched: {collections}",
+    },
+    "knowledge_no_collections": {
+        "ko": "찾아볼 법령·지침 모음이 없습니다. 관리자에게 `govbot knowledge add`로 넣어 달라고 요청하세요.",
+        "en": "There is no statute or guideline collection to search. Ask an admin to load one with `govbot knowledge add`.",
+    },
+    "knowledge_results_head": {
+        "ko": "관련 조문입니다(관련도 순). 인용 전 원문을 확인하세요.",
+        "en": "Relevant articles, best first. Check the official text before citing.",
+    },
+    "knowledge_search_usage": {
+        "ko": "찾을 내용을 함께 적어 주세요. 예: `/search 정당 현수막 게시 기간`",
+        "en": "Add what to look for, e.g. `/search 정당 현수막 게시 기간`.",
+    },
+    "knowledge_add_usage": {
+        "ko": "`/knowledge add 모음이름`과 함께 파일(PDF, DOCX, HWPX, TXT, MD, HTML)을 첨부해 주세요.",
+        "en": "Attach files (PDF, DOCX, HWPX, TXT, MD, HTML) to `/knowledge add COLLECTION`.",
+    },
+    "knowledge_add_denied": {
+        "ko": "부서 편집자나 관리자만 문서를 넣을 수 있습니다. 부서 관리자에게 `/role`로 편집자 지정을 요청하세요.",
+        "en": "Only department editors and admins may add documents; ask your department admin for the editor role.",
+    },
+    "knowledge_added": {
+        "ko": "'{collection}'(부서 전용)에 추가 {added}, 교체 {replaced}, 변경 없음 {unchanged}, 실패 {failed}.",
+        "en": "'{collection}' (department only): added {added}, replaced {replaced}, unchanged {unchanged}, failed {failed}.",
+    },
     "thread_assistant_unavailable": {
         "ko": "이 스레드는 소속 부서에서 쓸 수 없는 도우미로 진행 중입니다. 새 스레드에서 질문하거나 `@도우미이름 질문`으로 물어 주세요.",
         "en": "This thread uses an assistant your department cannot use. Ask in a new thread, or ask `@assistant question`.",

@@ -64,11 +64,15 @@ def build_registry(config: AppConfig, store: Store) -> AssistantRegistry:
     )
 
 
-def build_skills(config: AppConfig) -> dict[str, Skill]:
-    """Skills assistants may enable, by name."""
+def build_skills(config: AppConfig, store: Store | None = None) -> dict[str, Skill]:
+    """Skills assistants may enable, by name (knowledge search needs the store)."""
     from assistants.skills.complaints import ComplaintTriageSkill
 
     skills: list[Skill] = [ComplaintTriageSkill(config)]
+    if store is not None:
+        from assistants.skills.knowledge.skill import build_knowledge_skill
+
+        skills.append(build_knowledge_skill(config, store))
     return {skill.name: skill for skill in skills}
 
 
@@ -105,7 +109,7 @@ async def build_runtime(
         commands=commands,
         quota=bundle.quota,
         offline=bundle.offline,
-        skills=build_skills(config),
+        skills=build_skills(config, store),
         max_message_chars=settings.max_message_chars,
     )
     for skill in services.skills.values():  # skills with buttons handle their own actions (e.g. complaint_forward)
@@ -113,4 +117,9 @@ async def build_runtime(
         if register is not None:
             services.actions.update(register(services))
     register_authoring(services)
+    knowledge = services.skills.get("knowledge")
+    if knowledge is not None:
+        from assistants.skills.knowledge import register_knowledge
+
+        register_knowledge(services, knowledge)  # type: ignore[arg-type]
     return Runtime(settings, config, store, bundle, Dispatcher(services))

@@ -26,6 +26,9 @@ from bot.privacy import LABELS_KO, scan_pii
 from bot.store.knowledge_repository import OFFICE, CollectionInfo, KnowledgeRepository
 
 Progress = Callable[[str], None]
+# Part of every stored content hash: bump it when chunking or tokenising changes, so re-adding the same
+# files re-indexes them instead of skipping them as unchanged.
+INDEX_VERSION = b"knowledge-index-1\n"
 
 
 @dataclass
@@ -125,7 +128,7 @@ class KnowledgeService:
         actions = self._pii_actions(department_id)
         report = AddReport(info.name)
         for source, data in files:
-            digest = hashlib.sha256(data).hexdigest()
+            digest = hashlib.sha256(INDEX_VERSION + data).hexdigest()
             previous = await self._repository.document_hash(info.id, source)
             if previous == digest:
                 report.unchanged.append(source)
