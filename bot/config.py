@@ -202,18 +202,8 @@ DEFAULT_THESAURUS: dict[str, list[str]] = {
 }
 
 
-class KnowledgeCollection(_Strict):
-    """An office-wide collection loaded from files at start (`govbot knowledge add` does the same by hand)."""
-
-    name: str = Field(min_length=1, max_length=64)
-    paths: list[str] = Field(default_factory=list, description="Files or folders, relative to app.yaml")
-    department: str | None = None
-    visibility: Literal["department", "org"] = "org"
-
-
 class Knowledge(_Strict):
     thesaurus: dict[str, list[str]] = Field(default_factory=dict)
-    collections: list[KnowledgeCollection] = Field(default_factory=list)
     min_score: float | None = Field(None, ge=0, description="Override the calibrated relevance threshold")
 
     def merged_thesaurus(self) -> dict[str, list[str]]:
