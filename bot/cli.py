@@ -17,6 +17,7 @@ from bot.audit import cli as audit_cli
 from bot.authoring import cli as assistants_cli
 from bot.cli_support import err, out
 from bot.config import ConfigError, ConfigInvalid, credential_warnings
+from bot.knowledge import cli as knowledge_cli
 from bot.privacy import cli as filter_cli
 from bot.quota import cli as quota_cli
 from bot.settings import Settings
@@ -34,6 +35,7 @@ app.add_typer(keys_cli.app, name="keys")
 app.add_typer(assistants_cli.app, name="assistants")
 app.add_typer(teams_cli.app, name="teams")
 app.add_typer(complaints_cli.app, name="complaints")
+app.add_typer(knowledge_cli.app, name="knowledge")
 app.registered_commands += filter_cli.app.registered_commands
 
 

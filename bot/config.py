@@ -154,6 +154,29 @@ class Retention(_Strict):
     metadata_days: int = Field(365, ge=1)
 
 
+# Words officials type → the statute's words (key: the statute's word, value: what people write instead).
+# app.yaml `knowledge.thesaurus` adds to and overrides these.
+DEFAULT_THESAURUS: dict[str, list[str]] = {
+    "현수막": ["플래카드", "플랭카드", "플랜카드", "펼침막", "걸개"],
+    "정당": ["당"],
+    "옥외광고물": ["간판광고", "옥외광고"],
+    "민원 처리에 관한 법률": ["민원처리법", "민원법"],
+    "옥외광고물 등의 관리와 옥외광고산업 진흥에 관한 법률": ["옥외광고물법", "옥외광고법", "광고물법"],
+    "여비": ["출장비", "출장여비"],
+}
+
+
+class Knowledge(_Strict):
+    thesaurus: dict[str, list[str]] = Field(default_factory=dict)
+    min_score: float | None = Field(None, ge=0, description="Override the calibrated relevance threshold")
+
+    def merged_thesaurus(self) -> dict[str, list[str]]:
+        merged = {key: list(values) for key, values in DEFAULT_THESAURUS.items()}
+        for key, values in self.thesaurus.items():
+            merged[key] = sorted({*merged.get(key, []), *values})
+        return merged
+
+
 class AppConfig(_Strict):
     organisation: Organisation
     providers: list[Provider] = Field(default_factory=list)
@@ -164,6 +187,7 @@ class AppConfig(_Strict):
     filters: Filters = Filters()
     retention: Retention = Retention()
     # Each skill's own section (e.g. `complaints:`) is added by `with_sections`: see assistants/skills/registry.py.
+    knowledge: Knowledge = Knowledge()
 
     def department(self, department_id: str) -> Department | None:
         return next((d for d in self.departments if d.id == department_id), None)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
+from assistants.skills.knowledge.skill import build_knowledge_skill
 from assistants.skills.registry import build_skills, load_office_config, skill_actions
 from bot.audit.keys import load_audit_key
 from bot.authoring.commands import register_authoring
@@ -93,6 +94,7 @@ async def build_runtime(
     posters = PosterRegistry()
     documents = DocumentWorker(settings.document_limits())  # one pool reads attachments and complaint lists
     skills = build_skills(config, posters, documents)
+    skills["knowledge"] = build_knowledge_skill(config, store)  # needs the store: built here, not from the registry
     assistants = build_registry(config, store)
     commands = CommandRegistry()
     register_builtin_commands(commands)
@@ -113,4 +115,9 @@ async def build_runtime(
         documents=documents,
         max_message_chars=settings.max_message_chars,
     )
+    knowledge = skills.get("knowledge")
+    if knowledge is not None:  # its commands need the store-backed service the skill holds
+        from assistants.skills.knowledge import register_knowledge
+
+        register_knowledge(services, knowledge)  # type: ignore[arg-type]  # the registry's Skill is a KnowledgeSkill
     return Runtime(settings, config, store, bundle, Dispatcher(services), posters)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -248,3 +248,56 @@ class AuthoringDialogue(Base):
     step: Mapped[str] = mapped_column(String(24))
     data: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KnowledgeCollection(Base):
+    """A named collection of documents, owned by a department ("" = the whole office), visible like assistants."""
+
+    __tablename__ = "knowledge_collections"
+    __table_args__ = (UniqueConstraint("department_id", "name_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_key: Mapped[str] = mapped_column(String(64))
+    department_id: Mapped[str] = mapped_column(String(64), index=True)
+    visibility: Mapped[str] = mapped_column(String(16))  # "department" | "org"
+    # Bumped by every change: each process rebuilds its in-memory index when the revision it holds is old.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KnowledgeDocument(Base):
+    """One source file in a collection; its content hash lets an unchanged file be skipped."""
+
+    __tablename__ = "knowledge_documents"
+    __table_args__ = (UniqueConstraint("collection_id", "source"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    collection_id: Mapped[int] = mapped_column(Integer, ForeignKey("knowledge_collections.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    effective_date: Mapped[str | None] = mapped_column(String(10))
+    chunk_count: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(String(128))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KnowledgeChunk(Base):
+    """A citable passage, with its morpheme tokens stored so an index is rebuilt without re-analysis."""
+
+    __tablename__ = "knowledge_chunks"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("knowledge_documents.id", ondelete="CASCADE"), index=True
+    )
+    collection_id: Mapped[int] = mapped_column(Integer, index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    article: Mapped[str | None] = mapped_column(String(32))
+    heading: Mapped[str | None] = mapped_column(String(300))
+    path: Mapped[str] = mapped_column(Text)  # JSON list of headings above the passage
+    text: Mapped[str] = mapped_column(Text)
+    tokens: Mapped[str] = mapped_column(Text)  # space-separated morphemes
+    effective_date: Mapped[str | None] = mapped_column(String(10))

@@ -51,6 +51,7 @@ function renderReply(el, reply) {
     }
     if (part.type === "file") html += '<a class="file" href="' + part.url + '" download>📄 ' + escapeHtml(part.title) + " 내려받기</a>";
   }
+  if (reply.sources && reply.sources.length) html += '<div class="sources"><strong>출처 / Sources</strong><ul>' + reply.sources.map((s) => "<li>" + escapeHtml(s) + "</li>").join("") + "</ul></div>";
   if (reply.notice) html += '<div class="notice">' + escapeHtml(reply.notice) + "</div>";
   el.innerHTML = html;
   for (const part of reply.parts.filter((p) => p.type === "buttons")) {

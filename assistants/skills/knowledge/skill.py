@@ -1,0 +1,170 @@
+"""The knowledge skill: answers from an office's statutes and manuals with citations.
+
+Offline the answer is the ranked passages themselves; with a model, the passages go into the request and
+the citations come back as the reply's sources. When nothing is relevant enough, the answer says so and
+names the collections searched, and no model is asked (it would only guess a citation).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistants.skills.base import SkillTurn
+from assistants.skills.knowledge.render import citation, offline_answer, passages_prompt
+from bot.conversation import Reply
+from bot.dispatch.commands import Command
+from bot.gateway.types import ChatMessage, GatewayRequest
+from bot.i18n import t
+from bot.knowledge.service import KnowledgeService, SearchOutcome
+from bot.store.knowledge_repository import KnowledgeRepository
+
+if TYPE_CHECKING:
+    from bot.dispatch.dispatcher import Services, Turn
+
+EDITOR_ROLES = {"editor", "admin"}
+
+
+class KnowledgeSkill:
+    name = "knowledge"
+
+    def __init__(self, service: KnowledgeService):
+        self.service = service
+
+    async def run(self, turn: SkillTurn) -> Reply | None:
+        question = turn.text.strip()
+        if not question:
+            return None
+        outcome = await self.service.search(
+            question, department_id=turn.identity.department.id, collections=turn.assistant.knowledge or None
+        )
+        return await answer(self.service, outcome, question, turn)
+
+
+def _nothing(outcome: SearchOutcome, locale: str) -> Reply:
+    if not outcome.collections:
+        return Reply(t("knowledge_no_collections", locale), kind="info")
+    return Reply(t("knowledge_nothing", locale, collections=", ".join(outcome.collections)), kind="info")
+
+
+async def answer(service: KnowledgeService, outcome: SearchOutcome, question: str, turn: SkillTurn) -> Reply:
+    relevant = outcome.relevant
+    if not relevant:
+        return _nothing(outcome, turn.locale)
+    sources = [citation(r) for r in relevant]
+    if turn.offline:
+        tokens = service.tokenizer.tokens(question, query=True)
+        text = offline_answer(relevant, tokens, t("knowledge_results_head", turn.locale))
+        return Reply(text, sources=sources)
+    spec = turn.assistant
+    request = GatewayRequest(
+        department_id=turn.identity.department.id,
+        user_id=turn.identity.user_id,
+        messages=[
+            ChatMessage("system", spec.system_prompt),
+            ChatMessage("system", passages_prompt(relevant, turn.locale)),
+            ChatMessage("user", question),
+        ],
+        model=spec.model,
+        assistant_id=spec.id,
+        assistant_version=spec.version,
+        conversation_key=turn.message.conversation_key,
+        max_output_tokens=spec.max_output_tokens,
+        temperature=spec.temperature,
+        platform=turn.message.platform,
+        purpose="knowledge",
+    )
+    if turn.sink is None:
+        completion = await turn.gateway.complete(request)
+    else:
+        async with turn.gateway.stream(request) as stream:
+            async for delta in stream:
+                await turn.sink.delta(delta)
+        completion = stream.completion
+        assert completion is not None
+    model_written = completion.provider != "offline"
+    return Reply(
+        completion.text,
+        kind="incomplete" if completion.interrupted else "answer",
+        notice=turn.config.organisation.ai_notice if model_written else None,
+        sources=sources,
+    )
+
+
+def register_knowledge(services: Services, skill: KnowledgeSkill) -> None:
+    """Adds `/search` and `/knowledge add` to dispatch."""
+
+    async def search_command(turn: Turn, args: str) -> Reply:
+        if not args.strip():
+            return Reply(t("knowledge_search_usage", turn.locale), kind="error")
+        outcome = await skill.service.search(args, department_id=turn.identity.department.id)
+        skill_turn = SkillTurn(
+            turn.message,
+            args,
+            turn.identity,
+            await _search_spec(services, turn.identity.department.id),
+            services.config,
+            services.gateway,
+            True,  # /search shows the passages themselves, never a model's answer
+        )
+        return await answer(skill.service, outcome, args, skill_turn)
+
+    async def knowledge_command(turn: Turn, args: str) -> Reply:
+        action, _, rest = args.strip().partition(" ")
+        collection = rest.strip()
+        if action not in ("add", "추가") or not collection or not turn.message.attachments:
+            return Reply(t("knowledge_add_usage", turn.locale), kind="error")
+        from bot.authoring.commands import author_of
+
+        author = await author_of(turn)
+        if author.role not in EDITOR_ROLES and not turn.identity.is_admin:
+            return Reply(t("knowledge_add_denied", turn.locale), kind="refusal")
+        files = [(a.name, a.data) for a in turn.message.attachments if not a.error and a.data]
+        report = await skill.service.add(
+            collection,
+            files,
+            by=turn.identity.user_id,
+            department_id=turn.identity.department.id,
+            visibility="department",
+        )
+        lines = [
+            t(
+                "knowledge_added",
+                turn.locale,
+                collection=report.collection,
+                added=len(report.added),
+                replaced=len(report.replaced),
+                unchanged=len(report.unchanged),
+                failed=len(report.failed),
+            )
+        ]
+        lines += [f"- {source}: {reason}" for source, reason in report.failed]
+        return Reply("\n".join(lines), kind="error" if report.failed and not report.added else "info")
+
+    services.commands.add(
+        Command(
+            "search",
+            search_command,
+            "command_help_search",
+            usage="질문",
+            aliases=("검색",),
+        )
+    )
+    services.commands.add(
+        Command(
+            "knowledge",
+            knowledge_command,
+            "command_help_knowledge",
+            usage="add 모음이름",
+            aliases=("지식",),
+        )
+    )
+
+
+async def _search_spec(services: Services, department_id: str):  # type: ignore[no-untyped-def]
+    """The assistant /search answers as (only its name is used: /search never calls a model)."""
+    spec = await services.assistants.get("law_search", department_id)
+    return spec or (await services.assistants.visible(department_id))[0]
+
+
+def build_knowledge_skill(services_config, store) -> KnowledgeSkill:  # type: ignore[no-untyped-def]
+    return KnowledgeSkill(KnowledgeService(services_config, KnowledgeRepository(store.sessions)))

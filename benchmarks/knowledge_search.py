@@ -1,0 +1,118 @@
+"""Knowledge search quality and speed on the statutes in ../shared/laws, scored with
+tests/data/law_questions.csv (written by an independent writer; see tests/data/law_questions_README.md).
+
+Reports recall@5 and MRR on in-scope questions, the share of out-of-scope questions answered "nothing
+relevant", and query latency (p50/p95), separately for split=dev and split=heldout. Thresholds are
+calibrated on dev only (--calibrate prints the grid); heldout is reported, never tuned on.
+Targets: recall@5 >= 0.9, MRR >= 0.7, out-of-scope >= 0.8, p95 <= 100 ms (lexical, 2 cores).
+
+q001 (party banners) also accepts the decree's 제35조의2, as its note says.
+
+Rerun:  .venv/bin/python benchmarks/knowledge_search.py [--laws /work/shared/laws] [--calibrate]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.config import DEFAULT_THESAURUS  # noqa: E402
+from bot.knowledge.chunking import chunk_document  # noqa: E402
+from bot.knowledge.ranking import Thresholds  # noqa: E402
+from bot.knowledge.search import ChunkIndex, tokenise_chunks  # noqa: E402
+from bot.knowledge.tokens import Thesaurus, Tokenizer  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DECREE = "옥외광고물 등의 관리와 옥외광고산업 진흥에 관한 법률 시행령"
+
+
+def load_rows() -> list[dict]:
+    with open(ROOT / "tests" / "data" / "law_questions.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def accepted(row: dict) -> set[tuple[str, str]]:
+    answers = {(row["law"], article) for article in row["articles"].split("|") if article}
+    if row["id"] == "q001":
+        answers.add((DECREE, "제35조의2"))
+    return answers
+
+
+def build(laws: Path, tokenizer: Tokenizer) -> ChunkIndex:
+    chunks = []
+    for path in sorted(laws.rglob("*.md")):
+        if path.name == "SOURCE.md":
+            continue
+        _, parsed = chunk_document(path.read_text(encoding="utf-8"), path.stem)
+        for chunk, tokens in zip(parsed, tokenise_chunks(tokenizer, parsed), strict=True):
+            chunks.append(("laws", chunk, tokens))
+    return ChunkIndex(chunks)
+
+
+def evaluate(rows, index, tokenizer, thresholds, top=5):
+    ranks, oos, timings = [], [], []
+    for row in rows:
+        started = time.perf_counter()
+        results = index.search(tokenizer.tokens(row["question"], query=True), ["laws"], top=top, thresholds=thresholds)
+        timings.append((time.perf_counter() - started) * 1000)
+        if not row["law"]:
+            oos.append(not any(r.relevant for r in results))
+            continue
+        answers = accepted(row)
+        rank = next(
+            (i + 1 for i, r in enumerate(results) if (r.chunk.document, r.chunk.article) in answers and r.relevant),
+            None,
+        )
+        ranks.append(rank)
+    recall = sum(r is not None for r in ranks) / len(ranks) if ranks else 0.0
+    mrr = sum(1 / r for r in ranks if r) / len(ranks) if ranks else 0.0
+    return {
+        "in_scope": len(ranks),
+        "recall@5": recall,
+        "mrr": mrr,
+        "out_of_scope": len(oos),
+        "oos_nothing": sum(oos) / len(oos) if oos else 0.0,
+        "p50_ms": statistics.median(timings),
+        "p95_ms": sorted(timings)[int(0.95 * (len(timings) - 1))],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--laws", type=Path, default=ROOT.parent.parent / "shared" / "laws")
+    parser.add_argument("--calibrate", action="store_true")
+    args = parser.parse_args()
+    laws = args.laws if args.laws.exists() else Path("/work/shared/laws")
+    tokenizer = Tokenizer(Thesaurus(DEFAULT_THESAURUS))
+    started = time.perf_counter()
+    index = build(laws, tokenizer)
+    print(f"indexed {len(index)} passages from {laws} in {time.perf_counter() - started:.1f} s")
+    rows = load_rows()
+    dev = [r for r in rows if r["split"] == "dev"]
+    heldout = [r for r in rows if r["split"] == "heldout"]
+    if args.calibrate:
+        print("coord min_score recall@5 mrr oos (dev only)")
+        for power in (0.0, 1.0, 2.0, 3.0):
+            index._lexical.coord_power = power
+            for tenth in range(0, 61, 4):
+                m = evaluate(dev, index, tokenizer, Thresholds(tenth / 10))
+                print(f"{power:5} {tenth / 10:9} {m['recall@5']:.3f} {m['mrr']:.3f} {m['oos_nothing']:.3f}")
+        return
+    for name, split in (("dev", dev), ("heldout", heldout)):
+        evaluate(split, index, tokenizer, Thresholds())  # warm-up
+        m = evaluate(split, index, tokenizer, Thresholds())
+        print(
+            f"{name:8} in-scope {m['in_scope']:3} recall@5 {m['recall@5']:.3f} MRR {m['mrr']:.3f} | "
+            f"out-of-scope {m['out_of_scope']:2} answered nothing {m['oos_nothing']:.3f} | "
+            f"query p50 {m['p50_ms']:.1f} ms p95 {m['p95_ms']:.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

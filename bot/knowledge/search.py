@@ -1,0 +1,119 @@
+"""Search over chunks: what text of a passage is indexed, and ranked results with their citations.
+
+Pure: chunks and a tokenizer in, results out (the repository loads chunks; the caller keeps the index).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.knowledge.chunking import Chunk
+from bot.knowledge.ranking import LexicalIndex, Thresholds
+from bot.knowledge.tokens import Tokenizer
+
+# "법 제8조제1항제8호" in an enforcement decree points at its act's article
+_ACT_REFERENCE = re.compile(r"(?<![가-힣])법\s*(제\d+조(?:의\d+)?)(?![의\d])")
+DECREE_SUFFIX = " 시행령"
+
+
+def decree_references(chunks: Sequence[Chunk]) -> dict[tuple[str, str], list[int]]:
+    """(act title, article) → positions of decree articles that implement it ("법 제8조…에 따른")."""
+    references: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for position, chunk in enumerate(chunks):
+        if not chunk.article or not chunk.document.endswith(DECREE_SUFFIX):
+            continue
+        act = chunk.document[: -len(DECREE_SUFFIX)]
+        for article in dict.fromkeys(_ACT_REFERENCE.findall(chunk.text)):
+            references[(act, article)].append(position)
+    return references
+
+
+def indexed_text(chunk: Chunk) -> str:
+    """The document title and headings are indexed with the body: a query naming the act or the
+    article's subject ("이행강제금") should find it. The heading counts twice: it is the article's topic."""
+    heading = chunk.heading or ""
+    return "\n".join([chunk.document, " ".join(chunk.path), heading, heading, chunk.text])
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    chunk: Chunk
+    collection: str
+    score: float
+    relevant: bool
+
+    def as_json(self) -> dict:
+        return {
+            "document": self.chunk.document,
+            "article": self.chunk.article,
+            "heading": self.chunk.heading,
+            "text": self.chunk.text,
+            "score": round(self.score, 4),
+            "relevant": self.relevant,
+            "collection": self.collection,
+            "citation": self.chunk.citation,
+        }
+
+
+class ChunkIndex:
+    """Chunks of several collections in one BM25 index; a search is limited to the collections asked for."""
+
+    def __init__(self, chunks: Sequence[tuple[str, Chunk, Sequence[str]]]) -> None:
+        """`chunks`: (collection name, chunk, its indexed tokens) — tokens are stored at ingestion."""
+        self._collections = [collection for collection, _, _ in chunks]
+        self._chunks = [chunk for _, chunk, _ in chunks]
+        self._lexical = LexicalIndex([tokens for _, _, tokens in chunks])
+        self._implementing = decree_references(self._chunks)
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    def search(
+        self,
+        query_tokens: Sequence[str],
+        collections: Sequence[str],
+        *,
+        top: int = 5,
+        thresholds: Thresholds | None = None,
+    ) -> list[Result]:
+        wanted = set(collections)
+        allowed = np.fromiter((c in wanted for c in self._collections), dtype=bool, count=len(self._collections))
+        hits = self._lexical.search(query_tokens, top=max(top * 10, 50), allowed=allowed, thresholds=thresholds)
+        return self._with_decrees(hits, allowed, top)
+
+    def _with_decrees(self, hits, allowed: np.ndarray, top: int) -> list[Result]:  # type: ignore[no-untyped-def]
+        """The top hits, each relevant act article followed by the decree article that implements it and
+        matches the question best (its details: sizes, periods, places) — the decree rarely repeats the
+        act's words, so it would not be found on its own."""
+        score_of = {h.position: h for h in hits}
+        chosen: list[Result] = []
+        taken: set[int] = set()
+        for hit in hits:
+            if len(chosen) >= top:
+                break
+            if hit.position in taken:
+                continue
+            chunk = self._chunks[hit.position]
+            chosen.append(Result(chunk, self._collections[hit.position], hit.score, hit.relevant))
+            taken.add(hit.position)
+            if not hit.relevant or chunk.article is None:
+                continue
+            candidates = [
+                p
+                for p in self._implementing.get((chunk.document, chunk.article), [])
+                if allowed[p] and p not in taken and p in score_of
+            ]
+            if candidates and len(chosen) < top:
+                best = max(candidates, key=lambda p: score_of[p].score)
+                chosen.append(Result(self._chunks[best], self._collections[best], score_of[best].score, True))
+                taken.add(best)
+        return chosen
+
+
+def tokenise_chunks(tokenizer: Tokenizer, chunks: Sequence[Chunk]) -> list[list[str]]:
+    return tokenizer.many([indexed_text(chunk) for chunk in chunks])

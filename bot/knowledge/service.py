@@ -1,0 +1,204 @@
+"""Knowledge collections for the rest of govbot: add files, list, remove, search.
+
+The only module here that touches storage (through KnowledgeRepository). Parsing, PII masking, chunking
+and tokenising run in a worker thread, never on the event loop. Each process keeps the BM25 index of the
+collections it searched and rebuilds it when a collection's revision in the database moved (another
+process added a file), so several govbot processes share one knowledge base.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from cachetools import LRUCache
+
+from bot.config import AppConfig
+from bot.knowledge.chunking import Chunk, chunk_document
+from bot.knowledge.formats import read_document
+from bot.knowledge.ranking import DEFAULT_MIN_SCORE, Thresholds
+from bot.knowledge.search import ChunkIndex, Result, tokenise_chunks
+from bot.knowledge.tokens import Thesaurus, Tokenizer
+from bot.privacy import LABELS_KO, scan_pii
+from bot.store.knowledge_repository import OFFICE, CollectionInfo, KnowledgeRepository
+
+Progress = Callable[[str], None]
+# Part of every stored content hash: bump it when chunking or tokenising changes, so re-adding the same
+# files re-indexes them instead of skipping them as unchanged.
+INDEX_VERSION = b"knowledge-index-1\n"
+
+
+@dataclass
+class AddReport:
+    collection: str
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    chunks: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    results: list[Result]
+    collections: list[str]
+
+    @property
+    def relevant(self) -> list[Result]:
+        return [r for r in self.results if r.relevant]
+
+    def as_json(self) -> dict:
+        return {"results": [r.as_json() for r in self.results], "collections": self.collections}
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    title: str
+    kind: str
+    effective_date: str | None
+    chunks: list[tuple[Chunk, list[str]]]
+
+
+def mask_for_storage(text: str, actions: dict[str, str]) -> tuple[str, set[str]]:
+    """Apply the PII policy to text that will be kept: "mask" types become [유형], "block" types refuse
+    the document (returned), "allow" stays. Unlisted types are masked, as the gateway does."""
+    pieces, position, blocked = [], 0, set()
+    for finding in scan_pii(text):
+        action = actions.get(finding.type, "mask")
+        if action == "allow":
+            continue
+        if action == "block":
+            blocked.add(finding.type)
+        pieces += [text[position : finding.start], f"[{LABELS_KO[finding.type]}]"]
+        position = finding.end
+    pieces.append(text[position:])
+    return "".join(pieces), blocked
+
+
+class KnowledgeService:
+    def __init__(self, config: AppConfig, repository: KnowledgeRepository, tokenizer: Tokenizer | None = None):
+        self._config = config
+        self._repository = repository
+        self.tokenizer = tokenizer or Tokenizer(Thesaurus(config.knowledge.merged_thesaurus()))
+        self.thresholds = Thresholds(
+            config.knowledge.min_score if config.knowledge.min_score is not None else DEFAULT_MIN_SCORE
+        )
+        self._indexes: LRUCache = LRUCache(maxsize=8)
+        self._lock = threading.Lock()
+
+    @property
+    def repository(self) -> KnowledgeRepository:
+        return self._repository
+
+    # ---- ingestion ----
+
+    def _prepare(self, source: str, data: bytes, actions: dict[str, str]) -> Prepared | str:
+        """Worker thread: file → text → PII policy → chunks with tokens, or a reason."""
+        text, reason = read_document(source, data)
+        if reason:
+            return reason
+        text, blocked = mask_for_storage(text, actions)
+        if blocked:
+            kinds = ", ".join(sorted(LABELS_KO[k] for k in blocked))
+            return f"개인정보({kinds})가 있어 저장하지 않았습니다. 지우고 다시 올려 주세요 / personal data found; remove it and retry"
+        stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        parsed, chunks = chunk_document(text, stem)
+        if not chunks:
+            return "나눌 내용이 없습니다 / nothing to index"
+        tokens = tokenise_chunks(self.tokenizer, chunks)
+        return Prepared(parsed.title, parsed.kind, parsed.effective_date, list(zip(chunks, tokens, strict=True)))
+
+    async def add(
+        self,
+        collection: str,
+        files: Sequence[tuple[str, bytes]],
+        *,
+        by: str,
+        department_id: str | None = None,
+        visibility: str = "org",
+        progress: Progress | None = None,
+    ) -> AddReport:
+        """Add (source name, content) files; unchanged ones (same hash) are skipped, changed ones replaced."""
+        info = await self._repository.ensure_collection(
+            collection, department_id=department_id or OFFICE, visibility=visibility, by=by
+        )
+        actions = self._pii_actions(department_id)
+        report = AddReport(info.name)
+        for source, data in files:
+            digest = hashlib.sha256(INDEX_VERSION + data).hexdigest()
+            previous = await self._repository.document_hash(info.id, source)
+            if previous == digest:
+                report.unchanged.append(source)
+            else:
+                prepared = await asyncio.to_thread(self._prepare, source, data, actions)
+                if isinstance(prepared, str):
+                    report.failed.append((source, prepared))
+                else:
+                    await self._repository.replace_document(
+                        info.id,
+                        source=source,
+                        title=prepared.title,
+                        kind=prepared.kind,
+                        content_hash=digest,
+                        effective_date=prepared.effective_date,
+                        chunks=prepared.chunks,
+                        by=by,
+                    )
+                    report.chunks += len(prepared.chunks)
+                    (report.replaced if previous else report.added).append(source)
+            if progress:
+                progress(source)
+        return report
+
+    def _pii_actions(self, department_id: str | None) -> dict[str, str]:
+        department = self._config.department(department_id) if department_id else None
+        return {**self._config.filters.pii, **(department.pii if department else {})}
+
+    # ---- search ----
+
+    async def collections_for(self, department_id: str | None, names: Sequence[str] | None) -> list[CollectionInfo]:
+        """The visible collections named (all office-wide ones when none are named); unknown names are ignored."""
+        visible = await self._repository.visible(department_id)
+        if not names:
+            return [c for c in visible if c.department_id == OFFICE or c.department_id == department_id]
+        wanted = []
+        for name in names:
+            found = await self._repository.resolve(name, department_id)
+            if found is not None and found not in wanted:
+                wanted.append(found)
+        return wanted
+
+    async def search(
+        self,
+        query: str,
+        *,
+        department_id: str | None,
+        collections: Sequence[str] | None = None,
+        top: int = 5,
+    ) -> SearchOutcome:
+        infos = await self.collections_for(department_id, collections)
+        if not infos:
+            return SearchOutcome([], [])
+        index = await self._index(infos)
+        names = {c.id: c.name for c in infos}
+        results = await asyncio.to_thread(self._rank, index, query, [str(c.id) for c in infos], top)
+        renamed = [Result(r.chunk, names[int(r.collection)], r.score, r.relevant) for r in results]
+        return SearchOutcome(renamed, [c.name for c in infos])
+
+    def _rank(self, index: ChunkIndex, query: str, ids: list[str], top: int) -> list[Result]:
+        return index.search(self.tokenizer.tokens(query, query=True), ids, top=top, thresholds=self.thresholds)
+
+    async def _index(self, infos: Sequence[CollectionInfo]) -> ChunkIndex:
+        key = tuple(sorted((c.id, c.revision) for c in infos))
+        with self._lock:
+            cached = self._indexes.get(key)
+        if cached is not None:
+            return cached
+        rows = await self._repository.chunks([c.id for c in infos])
+        index = await asyncio.to_thread(ChunkIndex, [(str(cid), chunk, tokens) for cid, chunk, tokens in rows])
+        with self._lock:
+            self._indexes[key] = index
+        return index

@@ -1,0 +1,104 @@
+"""Morpheme tokens for BM25: content morphemes from kiwipiepy, with the office thesaurus applied.
+
+Officials type 플래카드, 당, 민원법; statutes say 현수막, 정당, 민원 처리에 관한 법률. The thesaurus
+rewrites the query's words to the statute's before tokenising, and maps single tokens too (so 당 → 정당
+without touching 해당 or 당장). The Kiwi model loads once per process on first use (about a second).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+
+# nouns, verb/adjective stems, roots, foreign words, numbers, hanja: what a passage is about
+_CONTENT = {"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "MAG"}
+# words of asking, not of the subject ("근거 조항이 뭐야?"): dropped from queries only
+_QUERY_STOP = {
+    "근거",
+    "조항",
+    "법령",
+    "법",
+    "궁금하",
+    "어떻게",
+    "가능",
+    "안",
+    "좀",
+    "꼭",
+    "참고",
+    "알리",
+    "뭐",
+    "맞",
+    "같",
+    "되",
+}
+_STOP = {"하", "되", "있", "없", "것", "수", "등", "및", "이", "그", "받", "때", "경우", "해당", "따르", "관하", "대하"}
+
+
+class Thesaurus:
+    """Office words → statute words. Multi-character entries are replaced in the text (longest first);
+    every entry also maps a whole token, so a one-syllable word like 당 only changes when it stands alone."""
+
+    def __init__(self, entries: Mapping[str, str | Sequence[str]] | None = None) -> None:
+        pairs: dict[str, str] = {}
+        for key, value in (entries or {}).items():
+            # app.yaml may say either "canonical: [variants]" or "variant: canonical"
+            if isinstance(value, str):
+                pairs[key.strip()] = value.strip()
+            else:
+                for variant in value:
+                    pairs[str(variant).strip()] = key.strip()
+        self.pairs = {k: v for k, v in pairs.items() if k and v and k != v}
+        long = sorted((k for k in self.pairs if len(k) >= 2), key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(k) for k in long)) if long else None
+
+    def rewrite(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: f" {self.pairs[m.group(0)]} ", text)
+
+    def token(self, token: str) -> str:
+        return self.pairs.get(token, token)
+
+
+class Tokenizer:
+    """Text → content morphemes (lemmas). Thread-safe lazy model; pure apart from loading it."""
+
+    def __init__(self, thesaurus: Thesaurus | None = None) -> None:
+        self.thesaurus = thesaurus or Thesaurus()
+        self._kiwi = None
+        self._lock = threading.Lock()
+
+    def _model(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._kiwi is None:
+                from kiwipiepy import Kiwi
+
+                kiwi = Kiwi(load_typo_dict=False, load_multi_dict=False)
+                kiwi.tokenize("정당 현수막")
+                self._kiwi = kiwi
+            return self._kiwi
+
+    def tokens(self, text: str, *, query: bool = False) -> list[str]:
+        """Content morphemes of `text`; a query is rewritten with the thesaurus first."""
+        return self.many([text], query=query)[0]
+
+    def many(self, texts: Iterable[str], *, query: bool = False) -> list[list[str]]:
+        texts = [self.thesaurus.rewrite(t) if query else t for t in texts]
+        if not texts:
+            return []
+        kiwi = self._model()
+        result: list[list[str]] = []
+        for analysed in kiwi.tokenize(texts):
+            words: list[str] = []
+            for token in analysed:
+                if token.tag not in _CONTENT:
+                    continue
+                form = token.form.lower() if token.tag == "SL" else token.form
+                if query:
+                    form = self.thesaurus.token(form)
+                if form in _STOP or (query and form in _QUERY_STOP):
+                    continue
+                words.extend(form.split())
+            result.append(words)
+        return result

@@ -1,0 +1,63 @@
+"""Pure parts of knowledge search: the thesaurus, relevance, decree articles following their act, and the
+offline answer's highlighted sentence."""
+
+from __future__ import annotations
+
+from assistants.skills.knowledge.render import best_sentence, offline_answer
+from bot.knowledge.chunking import Chunk
+from bot.knowledge.ranking import Thresholds
+from bot.knowledge.search import ChunkIndex, Result, decree_references
+from bot.knowledge.tokens import Thesaurus
+
+ACT = "옥외광고물 등의 관리와 옥외광고산업 진흥에 관한 법률"
+
+
+def test_thesaurus_rewrites_words_and_only_whole_one_syllable_tokens():
+    thesaurus = Thesaurus({"현수막": ["플래카드", "펼침막"], "정당": ["당"], "민원 처리에 관한 법률": ["민원법"]})
+    assert "현수막" in thesaurus.rewrite("플래카드 걸어도 돼?")
+    assert "민원 처리에 관한 법률" in thesaurus.rewrite("민원법 처리기간")
+    assert thesaurus.rewrite("해당 당장") == "해당 당장"  # one syllable: never replaced inside words
+    assert thesaurus.token("당") == "정당" and thesaurus.token("해당") == "해당"
+
+
+def test_a_query_of_unknown_words_is_not_relevant_even_when_one_word_matches():
+    index = ChunkIndex(
+        [
+            ("c", Chunk(ACT, "정당 현수막은 허가 없이 표시한다.", 0, "제8조"), ["정당", "현수막", "허가", "표시"]),
+            ("c", Chunk(ACT, "과태료를 부과한다.", 1, "제20조"), ["과태료", "부과"]),
+        ]
+    )
+    fitting = index.search(["정당", "현수막"], ["c"], thresholds=Thresholds(0.3))
+    unrelated = index.search(["건축법", "이행강제금", "횟수", "과태료"], ["c"], thresholds=Thresholds(0.3))
+    assert fitting[0].chunk.article == "제8조" and fitting[0].relevant
+    assert unrelated and not any(r.relevant for r in unrelated)
+    assert index.search(["정당"], ["other"]) == []  # only the collections asked for
+
+
+def test_decree_article_follows_the_act_article_it_implements():
+    decree = Chunk(
+        ACT + " 시행령", '법 제8조제1항제8호나목에서 "대통령령으로 정하는 장소"란 어린이 보호구역', 0, "제35조의2"
+    )
+    other = Chunk(ACT + " 시행령", "법 제80조에 따른 것", 1, "제50조")
+    assert decree_references([decree, other]) == {(ACT, "제8조"): [0], (ACT, "제80조"): [1]}
+    index = ChunkIndex(
+        [
+            ("c", Chunk(ACT, "정당 현수막", 0, "제8조"), ["정당", "현수막", "정당", "현수막"]),
+            ("c", Chunk("정당법", "정당", 0, "제1조"), ["정당"]),
+            ("c", decree, ["장소", "어린이", "현수막"]),
+        ]
+    )
+    results = index.search(["정당", "현수막"], ["c"], top=3, thresholds=Thresholds(0.1))
+    assert [(r.chunk.document, r.chunk.article) for r in results][:2] == [
+        (ACT, "제8조"),
+        (ACT + " 시행령", "제35조의2"),
+    ]
+
+
+def test_offline_answer_bolds_the_sentence_sharing_most_words():
+    text = "① 다음 각 호의 광고물에는 적용하지 아니한다.\n8. 정당이 표시하는 현수막\n② 설치자는 철거한다."
+    assert best_sentence(text, ["정당", "현수막"]) == "8. 정당이 표시하는 현수막"
+    answer = offline_answer(
+        [Result(Chunk(ACT, text, 0, "제8조", "적용 배제"), "법령", 3.0, True)], ["정당", "현수막"], "머리"
+    )
+    assert f"「{ACT}」 제8조(적용 배제)" in answer and "**8. 정당이 표시하는 현수막**" in answer
