@@ -11,7 +11,6 @@ import asyncio
 import logging
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes
 from botbuilder.schema import Attachment as BfAttachment
+from cachetools import LRUCache
 
 from adapters.teams import activities as acts
 from adapters.teams import cards
@@ -114,7 +114,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         self.poster = poster
         self.options = options
         self.actions = actions
-        self._emails: OrderedDict[str, str] = OrderedDict()
+        self._emails: LRUCache[str, str] = LRUCache(maxsize=options.member_cache_size)
 
     async def run(self, context: TurnContext, raw: dict[str, Any]) -> None:
         """The adapter's callback: keep the raw JSON (mentions, channelData) for the pure translators."""
@@ -277,9 +277,9 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         account_id = str((raw.get("from") or {}).get("id") or "")
         if not account_id:
             return ""
-        if account_id in self._emails:
-            self._emails.move_to_end(account_id)
-            return self._emails[account_id]
+        known = self._emails.get(account_id)
+        if known is not None:
+            return known
         try:
             member = await TeamsInfo.get_member(context, account_id)
             email = str(getattr(member, "user_principal_name", None) or getattr(member, "email", None) or "")
@@ -287,6 +287,4 @@ class GovbotTeamsHandler(TeamsActivityHandler):
             log.info("Teams member look-up failed: %s", status_of(error) or type(error).__name__)
             return ""
         self._emails[account_id] = email
-        while len(self._emails) > self.options.member_cache_size:
-            self._emails.popitem(last=False)
         return email
