@@ -63,7 +63,6 @@ class PlaceholderSink:
         self._text = ""
         self._last = time.monotonic()
         self._pending: asyncio.Task[None] | None = None
-        self.updates = 0
 
     async def delta(self, text: str) -> None:
         self._text += text
@@ -85,7 +84,6 @@ class PlaceholderSink:
         activity.id = self._id
         try:
             await self._context.update_activity(activity)
-            self.updates += 1
         except Exception as error:  # noqa: BLE001 - interim updates are best effort
             log.info("interim Teams update failed: %s", type(error).__name__)
 

@@ -27,15 +27,12 @@ class RetryPolicy:
     base_seconds: float = 0.5
     max_seconds: float = 8.0  # one wait never exceeds this, whatever Retry-After says
 
-    def backoff(self, attempt: int, jitter: float) -> float:
-        """Our own wait before retry number `attempt` (1-based); `jitter` in [0, 1)."""
-        return min(self.base_seconds * (2 ** (attempt - 1)) * (0.5 + jitter / 2), self.max_seconds)
-
     def delay(self, attempt: int, retry_after: float | None, jitter: float) -> float:
-        """Seconds to wait before retry number `attempt`: Retry-After (capped) when the server sent one."""
+        """Seconds to wait before retry number `attempt` (1-based); `jitter` in [0, 1)."""
         if retry_after is not None and retry_after >= 0:
             return min(retry_after, self.max_seconds)
-        return self.backoff(attempt, jitter)
+        backoff = self.base_seconds * (2 ** (attempt - 1))
+        return min(backoff * (0.5 + jitter / 2), self.max_seconds)
 
 
 def status_of(error: BaseException) -> int | None:
@@ -69,7 +66,7 @@ async def with_retry(
     retrying = AsyncRetrying(
         stop=stop_after_attempt(policy.attempts),
         retry=retry_if_exception(lambda error: is_transient(status_of(error))),
-        wait=WaitRetryAfter(lambda attempt: policy.backoff(attempt, rand()), cap=policy.max_seconds),
+        wait=WaitRetryAfter(lambda attempt, retry_after: policy.delay(attempt, retry_after, rand())),
         sleep=sleep,
         before_sleep=log_retry,
         reraise=True,

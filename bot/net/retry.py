@@ -29,16 +29,12 @@ def retry_after_of(error: BaseException | None) -> float | None:
 
 
 class WaitRetryAfter:
-    """A tenacity wait: the failed attempt's Retry-After, at most `cap` seconds; else `backoff(attempt)`,
-    where `attempt` is the 1-based number of the attempt that just failed."""
+    """A tenacity wait: `delay(attempt, retry_after)` with the 1-based number of the attempt that just
+    failed and the Retry-After its error carried (None when the server sent none); `delay` caps it."""
 
-    def __init__(self, backoff: Callable[[int], float], cap: float):
-        self._backoff = backoff
-        self._cap = cap
+    def __init__(self, delay: Callable[[int, float | None], float]):
+        self._delay = delay
 
     def __call__(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome is not None else None
-        retry_after = retry_after_of(error)
-        if retry_after is not None:
-            return min(retry_after, self._cap)
-        return self._backoff(state.attempt_number)
+        return self._delay(state.attempt_number, retry_after_of(error))

@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# The fields govbot recognises in a complaint list, by role.
-FIELDS = ("id", "received", "title", "text", "location", "complainant", "contact", "department", "status")
-PERSONAL_FIELDS = ("complainant", "contact")  # never sent to a model, masked in output unless policy allows
-
 
 @dataclass(frozen=True, slots=True)
 class Complaint:

@@ -78,6 +78,12 @@ class ModelRouter:
         key = "upstream_malformed" if failures and all(_malformed(f) for f in failures) else "all_providers_failed"
         raise AllProvidersFailed(t(key, "ko", contact=self._contact), t(key, "en", contact=self._contact), failures)
 
+    def _delay(self, failed_attempt: int, retry_after: float | None) -> float:
+        """The provider's Retry-After, capped like our backoff; otherwise full-jitter backoff."""
+        if retry_after is not None:
+            return min(retry_after, BACKOFF_CAP_SECONDS)
+        return backoff_delay(failed_attempt - 1, self._rng)
+
     async def _open(
         self, target: Target, call: GatewayCall, failures: list[ProviderError]
     ) -> AsyncIterator[StreamEvent]:
@@ -97,7 +103,7 @@ class ModelRouter:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(target.provider.max_retries + 1),
             retry=retry_if_exception(lambda error: isinstance(error, ProviderError) and error.retryable),
-            wait=WaitRetryAfter(lambda failed: backoff_delay(failed - 1, self._rng), cap=BACKOFF_CAP_SECONDS),
+            wait=WaitRetryAfter(self._delay),
             sleep=self._sleep,
             reraise=True,
         )
