@@ -188,6 +188,9 @@ class Complaints(_Strict):
     levels: PriorityLevels = PriorityLevels()
     handling_days: int = Field(7, ge=1, le=90, description="법정 처리기간(근무일): 고충민원 7일")
     model_clusters: int = Field(12, ge=0, le=50, description="모델이 제목·요약·담당 부서를 다는 최대 묶음 수")
+    max_rows: int = Field(
+        20_000, ge=1, le=1_000_000, description="채팅에서 한 번에 분석하는 최대 행 수(명령줄은 --max-rows로 조정)"
+    )
 
 
 class AppConfig(_Strict):

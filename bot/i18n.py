@@ -95,6 +95,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "첨부파일 '{name}'은(는) 이 도우미가 처리하지 않는 형식입니다. 내용을 붙여 넣거나 민원 목록(CSV/XLSX)은 `/use 민원 정리`로 보내 주세요.",
         "en": "This assistant does not process attachments like '{name}'. Paste the text, or send complaint lists (CSV/XLSX) to `/use 민원 정리`.",
     },
+    "limit_unpacked": {
+        "ko": "압축을 풀면 {size:,}MB로 한도({limit:,}MB)를 넘어 읽지 않았습니다. 파일을 나눠 보내 주세요.",
+        "en": "unpacked it would be {size:,} MB, over the {limit:,} MB limit, so it was not read. Split the file and send the parts.",
+    },
+    "limit_ratio": {
+        "ko": "압축률이 비정상적으로 높아({member}: {ratio:,}배, 한도 {limit:,}배) 읽지 않았습니다. 원본 프로그램에서 다시 저장해 보내 주세요.",
+        "en": "it is compressed abnormally far ({member}: {ratio:,}x, limit {limit:,}x), so it was not read. Save it again from the original program.",
+    },
+    "limit_members": {
+        "ko": "파일 안의 구성 요소가 {count:,}개로 한도({limit:,}개)를 넘어 읽지 않았습니다. 원본 프로그램에서 다시 저장해 보내 주세요.",
+        "en": "it holds {count:,} parts, over the {limit:,} limit, so it was not read. Save it again from the original program.",
+    },
+    "limit_pdf_pages": {
+        "ko": "PDF가 {pages:,}쪽으로 한도({limit:,}쪽)를 넘어 읽지 않았습니다. 필요한 쪽만 나눠 보내 주세요.",
+        "en": "the PDF has {pages:,} pages, over the {limit:,}-page limit, so it was not read. Send only the pages you need.",
+    },
+    "limit_time": {
+        "ko": "파일을 읽는 시간이 한도({seconds:g}초)를 넘어 중단했습니다. 파일을 나누거나 CSV·TXT로 저장해 보내 주세요.",
+        "en": "reading the file took longer than the {seconds:g}-second limit and was stopped. Split it or save it as CSV/TXT.",
+    },
+    "limit_memory": {
+        "ko": "파일을 읽는 데 메모리 한도({limit:,}MB)를 넘어 중단했습니다. 파일을 나눠 보내 주세요.",
+        "en": "reading the file needed more than the {limit:,} MB memory limit and was stopped. Split the file and send the parts.",
+    },
     "feedback_thanks": {"ko": "의견 감사합니다. 답변 품질 개선에 반영하겠습니다.", "en": "Thank you for the feedback."},
     "feedback_unknown": {
         "ko": "이 답변에 대한 의견을 기록할 수 없습니다(만료되었거나 잘못된 요청).",
@@ -154,6 +178,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "triage_empty": {
         "ko": "분석할 민원이 없습니다. 목록에 민원 내용이 있는지 확인해 주세요.",
         "en": "There are no complaints to analyse. Check that the list contains complaint text.",
+    },
+    "triage_too_many_rows": {
+        "ko": "민원 목록이 {limit:,}행을 넘어 읽지 않았습니다(한 번에 {limit:,}행까지). 기간이나 부서별로 나눠 보내 주세요. 더 큰 목록은 명령줄 `govbot complaints triage --max-rows`로 분석할 수 있습니다.",
+        "en": "The complaint list has more than {limit:,} rows, so it was not read (limit {limit:,} rows at a time). Split it by period or department; the command line `govbot complaints triage --max-rows` can analyse bigger lists.",
     },
     "triage_encoding": {"ko": "'{name}'을(를) {encoding} 인코딩으로 읽었습니다.", "en": "Read '{name}' as {encoding}."},
     "triage_skipped": {

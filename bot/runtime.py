@@ -21,6 +21,7 @@ from bot.dispatch.builtin_commands import register_builtin_commands
 from bot.dispatch.commands import CommandRegistry
 from bot.dispatch.dispatcher import Dispatcher, Services
 from bot.dispatch.memory import DatabaseMemory, Memory, ProcessMemory
+from bot.documents import DocumentLimits, DocumentWorker
 from bot.gateway.factory import GatewayBundle, build_gateway
 from bot.gateway.pipeline import Gateway
 from bot.settings import Settings
@@ -46,6 +47,7 @@ class Runtime:
         return self.bundle.offline
 
     async def close(self) -> None:
+        self.bot.services.documents.close()
         await self.bundle.close()
         await self.store.close()
 
@@ -64,11 +66,11 @@ def build_registry(config: AppConfig, store: Store) -> AssistantRegistry:
     )
 
 
-def build_skills(config: AppConfig) -> dict[str, Skill]:
+def build_skills(config: AppConfig, documents: DocumentWorker | None = None) -> dict[str, Skill]:
     """Skills assistants may enable, by name."""
     from assistants.skills.complaints import ComplaintTriageSkill
 
-    skills: list[Skill] = [ComplaintTriageSkill(config)]
+    skills: list[Skill] = [ComplaintTriageSkill(config, documents=documents or DocumentWorker(DocumentLimits()))]
     return {skill.name: skill for skill in skills}
 
 
@@ -96,6 +98,7 @@ async def build_runtime(
     commands = CommandRegistry()
     register_builtin_commands(commands)
     assistants = build_registry(config, store)
+    documents = DocumentWorker(settings.document_limits())  # one pool reads attachments and complaint lists
     services = Services(
         config=config,
         store=store,
@@ -105,7 +108,8 @@ async def build_runtime(
         commands=commands,
         quota=bundle.quota,
         offline=bundle.offline,
-        skills=build_skills(config),
+        skills=build_skills(config, documents),
+        documents=documents,
         max_message_chars=settings.max_message_chars,
     )
     for skill in services.skills.values():  # skills with buttons handle their own actions (e.g. complaint_forward)

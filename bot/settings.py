@@ -12,6 +12,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.documents.limits import DocumentLimits
+
 # Comma-separated in the environment: GOVBOT_TEAMS_ONPREM_FILE_HOSTS=files.intra.go.kr,127.0.0.1:9000
 HostPatterns = Annotated[tuple[str, ...], NoDecode]
 
@@ -47,6 +49,16 @@ class Settings(BaseSettings):
     quota_sweep_seconds: float = Field(15.0, gt=0)
     # Longest message text accepted (characters), checked before quota so a huge paste gets a clear answer.
     max_message_chars: int = Field(20_000, ge=100)
+    # Reading attachments and complaint lists (bot/documents/limits.py): what one file may cost.
+    document_unpacked_mb: int = Field(
+        100, ge=1, description="Max uncompressed size of all members of one XLSX/DOCX/HWPX"
+    )
+    document_ratio: int = Field(100, ge=2, description="Max compression ratio of one archive member (zip bombs)")
+    document_members: int = Field(2000, ge=1, description="Max files inside one XLSX/DOCX/HWPX")
+    document_pdf_pages: int = Field(500, ge=1, description="Max pages of one PDF")
+    document_memory_mb: int = Field(1024, ge=256, description="Address-space cap of one reading worker process")
+    document_seconds: float = Field(30.0, gt=0, description="Time one file may take in a worker before it is killed")
+    document_workers: int = Field(2, ge=1, le=16, description="Worker processes that read files")
     # Microsoft Teams (adapters/teams). Bot Framework credentials use Microsoft's own names (MicrosoftAppId, …).
     teams_public_url: str | None = Field(
         None, description="Base URL Teams users can open for result files (default: public_url)"
@@ -85,6 +97,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    def document_limits(self) -> DocumentLimits:
+        return DocumentLimits(
+            unpacked_mb=self.document_unpacked_mb,
+            ratio=self.document_ratio,
+            members=self.document_members,
+            pdf_pages=self.document_pdf_pages,
+            memory_mb=self.document_memory_mb,
+            seconds=self.document_seconds,
+            workers=self.document_workers,
+        )
 
     @property
     def public_url(self) -> str:

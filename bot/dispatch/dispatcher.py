@@ -31,7 +31,7 @@ from bot.dispatch.commands import CommandRegistry, parse_command
 from bot.dispatch.identity import Identity, resolve_identity
 from bot.dispatch.memory import Memory
 from bot.dispatch.prompt import build_messages, split_sections
-from bot.documents import extract_text, readable
+from bot.documents import DocumentLimits, DocumentWorker, readable
 from bot.gateway.errors import GatewayError
 from bot.gateway.pipeline import Gateway
 from bot.gateway.types import ChatMessage, Completion, GatewayRequest
@@ -72,6 +72,7 @@ class Services:
     interceptors: list[Interceptor] = field(default_factory=list)
     posters: dict[str, ChannelPoster] = field(default_factory=dict)  # platform -> poster, filled by adapters at mount
     max_message_chars: int = 20_000  # longer messages are refused before quota (settings.max_message_chars)
+    documents: DocumentWorker = field(default_factory=lambda: DocumentWorker(DocumentLimits()))  # reads attachments
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +261,7 @@ async def ask_assistant(
 
     `one_off`: `spec` was named for this question only, so the thread's assistant (version) stays."""
     services, key = turn.services, turn.message.conversation_key
-    user_text, notes = _with_attachments(text, turn)
+    user_text, notes = await _with_attachments(text, turn)
     history = await services.memory.load(key, turn.conversation.id)
     request = GatewayRequest(
         department_id=turn.identity.department.id,
@@ -343,12 +344,12 @@ async def _named_assistant(
     return None, text
 
 
-def _with_attachments(text: str, turn: Turn) -> tuple[str, list[str]]:
+async def _with_attachments(text: str, turn: Turn) -> tuple[str, list[str]]:
     """Readable attachments join the question as text (the gateway masks it like the rest); others
-    get a note instead of silently vanishing."""
+    get a note instead of silently vanishing. Reading happens in a worker process, off the event loop."""
     pieces, notes = [text], []
     for attachment in turn.message.attachments:
-        extracted = extract_text(attachment.name, attachment.content_type, attachment.data)
+        extracted = await turn.services.documents.extract(attachment.name, attachment.content_type, attachment.data)
         if extracted.error is not None:
             key = (
                 "attachment_ignored"

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from bot.documents.limits import DocumentLimits, LimitExceeded, check_archive, check_pages
+
 MAX_CHARS = 60_000  # what one attachment may add to a question
 _TEXT_SUFFIXES = (".txt", ".md", ".csv", ".json", ".log", ".tsv")
 
@@ -30,7 +32,7 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp949", errors="replace")
 
 
-def _xlsx(data: bytes) -> Iterator[str]:
+def _xlsx(data: bytes, limits: DocumentLimits) -> Iterator[str]:
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -45,7 +47,7 @@ def _xlsx(data: bytes) -> Iterator[str]:
         workbook.close()
 
 
-def _docx(data: bytes) -> Iterator[str]:
+def _docx(data: bytes, limits: DocumentLimits) -> Iterator[str]:
     from docx import Document
 
     document = Document(io.BytesIO(data))
@@ -57,7 +59,7 @@ def _docx(data: bytes) -> Iterator[str]:
             yield "\t".join(cell.text.strip() for cell in row.cells)
 
 
-def _hwpx(data: bytes) -> Iterator[str]:
+def _hwpx(data: bytes, limits: DocumentLimits) -> Iterator[str]:
     """HWPX (한글 OWPML) is a zip of XML sections; paragraphs are `p` elements holding `t` runs."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sections = sorted(n for n in archive.namelist() if n.startswith("Contents/section") and n.endswith(".xml"))
@@ -76,19 +78,25 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _pdf(data: bytes) -> Iterator[str]:
+def _pdf(data: bytes, limits: DocumentLimits) -> Iterator[str]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         raise PermissionError("encrypted")
+    check_pages(len(reader.pages), limits)
     for page in reader.pages:
         text = page.extract_text() or ""
         if text.strip():
             yield text
 
 
-_READERS: dict[str, Callable[[bytes], Iterator[str]]] = {".xlsx": _xlsx, ".docx": _docx, ".hwpx": _hwpx, ".pdf": _pdf}
+_READERS: dict[str, Callable[[bytes, DocumentLimits], Iterator[str]]] = {
+    ".xlsx": _xlsx,
+    ".docx": _docx,
+    ".hwpx": _hwpx,
+    ".pdf": _pdf,
+}
 _TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
@@ -110,12 +118,21 @@ def _kind(name: str, content_type: str) -> str | None:
     return None
 
 
+def is_archive_or_pdf(name: str, content_type: str = "") -> bool:
+    """Whether reading the file runs a parser that a hostile file can make costly (a worker's job);
+    plain text costs one decode of at most the upload size."""
+    return _kind(name, content_type) in _READERS
+
+
 def readable(name: str, content_type: str = "") -> bool:
     """Whether govbot can take text out of a file like this."""
     return _kind(name, content_type) is not None
 
 
-def extract_text(name: str, content_type: str, data: bytes, limit: int = MAX_CHARS) -> Extracted:
+def extract_text(
+    name: str, content_type: str, data: bytes, limit: int = MAX_CHARS, limits: DocumentLimits = DocumentLimits()
+) -> Extracted:
+    """The text of one attachment. Blocking and costly for hostile files: run it in a DocumentWorker."""
     kind = _kind(name, content_type)
     if kind is None:
         return Extracted(
@@ -126,7 +143,13 @@ def extract_text(name: str, content_type: str, data: bytes, limit: int = MAX_CHA
         text = decode_text(data)
     else:
         try:
-            text = "\n".join(_bounded(_READERS[kind](data), limit))
+            if kind != ".pdf":
+                check_archive(data, limits)  # before any member is read
+            text = "\n".join(_bounded(_READERS[kind](data, limits), limit))
+        except LimitExceeded as error:
+            return Extracted("", error.both())
+        except MemoryError:
+            return Extracted("", LimitExceeded("limit_memory", {"limit": limits.memory_mb}).both())
         except PermissionError:
             return Extracted(
                 "",

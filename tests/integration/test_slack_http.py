@@ -321,6 +321,20 @@ async def test_unknown_user_gets_a_clear_korean_message_and_display_name_is_fetc
         await send_event(gb.url, direct_message("첫 질문", user="U0NEWPARK1", channel="D0PARK"))
         await send_event(gb.url, direct_message("둘째 질문", user="U0NEWPARK1", channel="D0PARK"))
         await fake_slack.wait_for(lambda: len(fake_openai.requests) == 2)
+        # Both answers finished (their usage rows are written before the final update), not merely sent upstream.
+        await fake_slack.wait_for(
+            lambda: (
+                len(
+                    [
+                        c
+                        for c in fake_slack.called("chat.update")
+                        if c.args["channel"] == "D0PARK" and "작성 중" not in block_texts(c.args.get("blocks"))
+                    ]
+                )
+                >= 2
+            ),
+            timeout=60,
+        )
     text = block_texts(unknown[-1].args["blocks"])
     assert "등록되지 않은 사용자입니다(방문자)" in text and "스마트정보과(내선 2345)" in text
     lookups = [c.args["user"] for c in fake_slack.called("users.info")]
@@ -580,8 +594,10 @@ async def test_complaint_list_in_a_dm_is_triaged_and_the_xlsx_uploaded(slack_gov
     entry = fake_slack.add_file("F0CSV00002", "민원목록.csv", csv_text.encode("utf-8"))
     async with slack_govbot() as gb:
         await send_event(gb.url, direct_message("전동킥보드 관련 민원을 우선순위별로 정리해줘", files=[entry]))
-        await fake_slack.wait_for(lambda: fake_slack.called("files.completeUploadExternal"))
-        updates = await fake_slack.wait_for(final_update_with(fake_slack, "긴급"))
+        await fake_slack.wait_for(
+            lambda: fake_slack.called("files.completeUploadExternal"), timeout=60
+        )  # triage of a list: slow on a loaded CI machine
+        updates = await fake_slack.wait_for(final_update_with(fake_slack, "긴급"), timeout=60)
     text = block_texts(updates[-1].args["blocks"])
     assert "킥보드" in text and "가로등" not in text and "010-2345-6789" not in text
     assert any(data.startswith(b"PK") for data in fake_slack.uploads.values())  # the XLSX

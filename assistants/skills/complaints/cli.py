@@ -24,6 +24,7 @@ from assistants.skills.complaints.render import file_name, snippet
 from assistants.skills.complaints.topic import expand
 from bot.cli_support import err, fail, out
 from bot.config import AppConfig, ConfigInvalid, load_config
+from bot.documents import LimitExceeded
 from bot.gateway.stages.privacy import pii_actions
 from bot.settings import Settings
 
@@ -59,6 +60,9 @@ def triage_command(
         None, "--as-of", help="기준 시각(기본: 지금), 예: 2026-11-20T18:00 / reference time"
     ),
     config_path: Path | None = typer.Option(None, "--config", "-c", help="app.yaml 경로"),
+    max_rows: int = typer.Option(
+        1_000_000, "--max-rows", min=1, help="읽을 최대 행 수(채팅은 app.yaml complaints.max_rows) / row limit"
+    ),
 ) -> None:
     """민원 목록을 묶고 우선순위와 담당 부서를 정리합니다 / cluster, prioritise and route a complaint list."""
     try:
@@ -75,9 +79,11 @@ def triage_command(
             f"파일을 읽을 수 없습니다: {file} ({error.strerror})", f"Cannot read {file}: {error.strerror}"
         ) from None
     try:
-        source = read_file(file.name, data)
+        source = read_file(file.name, data, max_rows, Settings().document_limits())
     except UnreadableList as error:
         raise fail(error.ko, error.en) from None
+    except LimitExceeded as error:
+        raise fail(error.message("ko"), error.message("en")) from None
     for problem in source.problems:
         label = "[yellow]건너뜀 / skipped[/yellow]" if problem.skipped else "[cyan]참고 / note[/cyan]"
         err.print(f"{label} {problem.describe('ko')} / {problem.describe('en')}", highlight=False)

@@ -2,7 +2,9 @@
 
 Columns are found by their Korean or English header names; text encodings UTF-8 and CP949/EUC-KR are
 detected; a row that cannot be read is reported by its row number and skipped, never dropped silently.
-Pure functions: bytes or text in, a ComplaintList out.
+Pure functions: bytes or text in, a ComplaintList out. Rows are read as a stream and reading stops at
+`max_rows` (the list is refused, never half-analysed), so memory is bounded by the limit, not the file;
+XLSX archives are checked against the document limits before any member is opened.
 """
 
 from __future__ import annotations
@@ -10,10 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from itertools import islice
 
 from assistants.skills.complaints.records import Complaint, ComplaintList, RowProblem, UnreadableList
+from bot.documents.limits import DocumentLimits, check_archive
+from bot.i18n import t
 
 # Header names per field, compared after removing spaces, brackets and case.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -349,25 +354,53 @@ def _single_column(
     return result
 
 
+# ---- the row limit --------------------------------------------------------------------------
+
+
+def too_many_rows(max_rows: int) -> UnreadableList:
+    return UnreadableList(
+        t("triage_too_many_rows", "ko", limit=max_rows), t("triage_too_many_rows", "en", limit=max_rows)
+    )
+
+
+def bounded_rows(rows: Iterable[Sequence[object]], max_rows: int | None) -> list[Sequence[object]]:
+    """The header rows plus at most `max_rows` rows after the header; one row more refuses the list
+    without reading the rest (a million-row file costs what the limit costs)."""
+    stream = iter(rows)
+    top = list(islice(stream, HEADER_SCAN_ROWS))
+    if max_rows is None:
+        return top + list(stream)
+    found = _find_header(top)
+    allowed = (found[0] + 1 if found else 0) + max_rows
+    taken = top + list(islice(stream, max(0, allowed + 1 - len(top))))
+    if len(taken) > allowed:
+        raise too_many_rows(max_rows)
+    return taken
+
+
 # ---- file formats ---------------------------------------------------------------------------
 
 
-def read_delimited(text: str, source: str, encoding: str = "") -> ComplaintList:
+def read_delimited(text: str, source: str, encoding: str = "", max_rows: int | None = None) -> ComplaintList:
     """CSV or TSV text (the delimiter is whichever the header line uses more)."""
-    first_line = text.split("\n", 1)[0]
+    first_line = text[:65536].split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = bounded_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), max_rows)
     except csv.Error as error:
         raise UnreadableList(f"CSV 형식이 올바르지 않습니다: {error}", f"Malformed CSV: {error}") from None
     return complaints_from_rows(rows, source, encoding=encoding)
 
 
-def read_xlsx(data: bytes, source: str) -> ComplaintList:
-    """The first worksheet whose top rows hold a recognisable header (else the first sheet)."""
+def read_xlsx(
+    data: bytes, source: str, max_rows: int | None = None, limits: DocumentLimits = DocumentLimits()
+) -> ComplaintList:
+    """The first worksheet whose top rows hold a recognisable header (else the first sheet).
+    Raises LimitExceeded for an archive that would unpack too far (checked before reading)."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_archive(data, limits)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as error:
@@ -376,22 +409,23 @@ def read_xlsx(data: bytes, source: str) -> ComplaintList:
             f"The XLSX file cannot be opened ({type(error).__name__}). Re-save it in Excel as an .xlsx workbook.",
         ) from None
     try:
-        sheets = [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
+        chosen = next(
+            (s for s in book.worksheets if _find_header(list(islice(s.iter_rows(values_only=True), HEADER_SCAN_ROWS)))),
+            book.worksheets[0] if book.worksheets else None,
+        )
+        rows = bounded_rows(chosen.iter_rows(values_only=True), max_rows) if chosen is not None else []
     finally:
         book.close()
-    for rows in sheets:
-        if _find_header(rows) is not None:
-            return complaints_from_rows(rows, source)
-    return complaints_from_rows(sheets[0] if sheets else [], source)
+    return complaints_from_rows(rows, source)
 
 
-def read_text_list(text: str, source: str = "붙여넣은 목록") -> ComplaintList:
+def read_text_list(text: str, source: str = "붙여넣은 목록", max_rows: int | None = None) -> ComplaintList:
     """One complaint per line, or numbered items ("1. …", "2) …", "① …") that may run over several lines.
     A list pasted from a spreadsheet (tab-separated, with a header) is read as a table."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = next((line for line in lines if line.strip()), "")
     if "\t" in first and _find_header([first.split("\t")]) is not None:
-        return read_delimited("\n".join(lines), source)
+        return read_delimited("\n".join(lines), source, max_rows=max_rows)
     numbered = sum(1 for line in lines if _NUMBERED.match(line))
     result = ComplaintList([], source, "", ("내용",), {"text": "내용"})
     items: list[tuple[int, str]] = []
@@ -402,6 +436,8 @@ def read_text_list(text: str, source: str = "붙여넣은 목록") -> ComplaintL
             items[-1] = (items[-1][0], items[-1][1] + " " + line.strip())  # a numbered item running on
             continue
         items.append((number, _NUMBERED.sub("", line, count=1).strip()))
+        if max_rows is not None and len(items) > max_rows:
+            raise too_many_rows(max_rows)
     for number, item in items:
         if item:
             result.complaints.append(Complaint(row=number, text=item[:MAX_TEXT], original=(item,)))
@@ -415,11 +451,19 @@ def is_list_file(name: str) -> bool:
     return name.lower().endswith(SUPPORTED + (".xls",))
 
 
-def read_file(name: str, data: bytes) -> ComplaintList:
-    """Any supported file by its name (and, for XLSX, its content)."""
+def is_workbook(name: str, data: bytes) -> bool:
+    """An XLSX by content or name (read by openpyxl, so by a capped worker in the chat)."""
+    return data.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def read_file(
+    name: str, data: bytes, max_rows: int | None = None, limits: DocumentLimits = DocumentLimits()
+) -> ComplaintList:
+    """Any supported file by its name (and, for XLSX, its content). Blocking: the chat runs it in a
+    DocumentWorker process; UnreadableList past `max_rows`, LimitExceeded for a zip bomb."""
     lower = name.lower()
-    if data.startswith(b"PK\x03\x04") or lower.endswith((".xlsx", ".xlsm")):
-        return read_xlsx(data, name)
+    if is_workbook(name, data):
+        return read_xlsx(data, name, max_rows, limits)
     if lower.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableList(
             f"'{name}'은(는) 예전 엑셀 형식(.xls)이라 읽을 수 없습니다. 엑셀에서 .xlsx 또는 CSV로 저장해 보내 주세요.",
@@ -427,8 +471,8 @@ def read_file(name: str, data: bytes) -> ComplaintList:
         )
     text, encoding = decode(data)
     if lower.endswith(".txt"):
-        return _with_encoding(read_text_list(text, name), encoding)
-    return read_delimited(text, name, encoding)
+        return _with_encoding(read_text_list(text, name, max_rows), encoding)
+    return read_delimited(text, name, encoding, max_rows)
 
 
 def _with_encoding(result: ComplaintList, encoding: str) -> ComplaintList:

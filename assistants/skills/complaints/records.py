@@ -58,5 +58,8 @@ class UnreadableList(ValueError):
         self.ko = ko
         self.en = en
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (UnreadableList, (self.ko, self.en))  # raised in a worker process, shown in the chat
+
     def message(self, locale: str = "ko") -> str:
         return self.en if locale == "en" else self.ko

@@ -12,7 +12,7 @@ import asyncio
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -23,13 +23,14 @@ from assistants.skills.base import SkillTurn
 from assistants.skills.complaints.enrich import ModelHelper
 from assistants.skills.complaints.masking import mask_text
 from assistants.skills.complaints.nouns import KiwiNouns
-from assistants.skills.complaints.parsing import is_list_file, read_file, read_text_list
+from assistants.skills.complaints.parsing import is_list_file, is_workbook, read_file, read_text_list
 from assistants.skills.complaints.pipeline import TriageResult, analyse, mask_all, select
 from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import forward_message, to_reply
 from assistants.skills.complaints.topic import expand, extract_topic
 from bot.config import AppConfig
 from bot.conversation import Action, Reply, Table
+from bot.documents import DocumentLimits, DocumentWorker, LimitExceeded
 from bot.gateway.stages.privacy import pii_actions
 from bot.i18n import t
 
@@ -82,8 +83,12 @@ class ForwardStore:
 class ComplaintTriageSkill:
     name = "complaint_triage"
 
-    def __init__(self, config: AppConfig, clock: Callable[[], datetime] | None = None):
+    def __init__(
+        self, config: AppConfig, clock: Callable[[], datetime] | None = None, documents: DocumentWorker | None = None
+    ):
         self._config = config
+        # Lists are read in worker processes (time and memory capped); the runtime shares its pool.
+        self.documents = documents or DocumentWorker(DocumentLimits())
         self.forwards = ForwardStore()
         self.nouns = KiwiNouns()
         # The moment recency and handling deadlines are measured from (office time); tests fix it.
@@ -95,25 +100,31 @@ class ComplaintTriageSkill:
         dedicated = turn.assistant.id == DEDICATED_ASSISTANT
         files = [a for a in turn.message.attachments if is_list_file(a.name) and not a.error]
         asked = asks_for_triage(turn.text)
+        max_rows = self._config.complaints.max_rows
         if files and (asked or dedicated):
+            first, documents = files[0], self.documents
+            # XLSX runs openpyxl (a worker's job); CSV/TXT streams rows up to max_rows in a thread.
+            runner = documents.run if is_workbook(first.name, first.data) else asyncio.to_thread
             return await self._triage(
                 turn,
-                lambda: read_file(files[0].name, files[0].data),
-                [t("triage_more_files", turn.locale, name=files[0].name)] if len(files) > 1 else [],
+                lambda: runner(read_file, first.name, first.data, max_rows, documents.limits),
+                [t("triage_more_files", turn.locale, name=first.name)] if len(files) > 1 else [],
             )
         pasted = _pasted_list(turn.text, asked, dedicated)
         if pasted is not None:
-            return await self._triage(turn, lambda: read_text_list(pasted), [])
+            return await self._triage(
+                turn, lambda: asyncio.to_thread(read_text_list, pasted, "붙여넣은 목록", max_rows), []
+            )
         if dedicated:
             return Reply(t("triage_help", turn.locale), kind="info")
         return None
 
-    async def _triage(self, turn: SkillTurn, read, notes: list[str]) -> Reply:  # type: ignore[no-untyped-def]
+    async def _triage(self, turn: SkillTurn, read: Callable[[], Awaitable[ComplaintList]], notes: list[str]) -> Reply:
         config, locale = self._config, turn.locale
         await _progress(turn, t("triage_reading", locale))
         try:
-            source: ComplaintList = await asyncio.to_thread(read)
-        except UnreadableList as error:
+            source = await read()
+        except (UnreadableList, LimitExceeded) as error:
             return Reply(error.message(locale), kind="error")
         if not source.complaints:
             skipped = "; ".join(p.describe(locale) for p in source.skipped[:10])
