@@ -71,4 +71,8 @@ async def with_retry(
         before_sleep=log_retry,
         reraise=True,
     )
-    return await retrying(call)
+
+    async def attempt() -> T:  # `call` may be a lambda returning a coroutine: tenacity must see a coroutine function
+        return await call()
+
+    return await retrying(attempt)
