@@ -67,5 +67,5 @@ async def chat_loop(
         if not line.strip():
             continue
         sink = ConsoleSink(console)
-        reply = await bot.handle(Message("console", user_id, line, thread_id=thread, is_direct=True), sink)
+        reply = await bot.on_message(Message("console", user_id, line, thread_id=thread, is_direct=True), sink)
         render(console, reply, sink.streamed and reply.kind == "answer")

@@ -61,7 +61,7 @@ def evaluate(name: str, rows: list[dict[str, str]], data: bytes) -> list[tuple[s
     from assistants.skills.complaints.nouns import KiwiNouns
     from assistants.skills.complaints.parsing import read_file
     from assistants.skills.complaints.pipeline import triage
-    from bot.config import load_config
+    from assistants.skills.registry import load_office_config as load_config
 
     config = load_config(ROOT / "app.yaml")
     gold = [r["gold_cluster"] for r in rows]
@@ -199,7 +199,7 @@ def one_size(count: int) -> dict[str, float]:
     from assistants.skills.complaints.nouns import KiwiNouns
     from assistants.skills.complaints.parsing import read_file
     from assistants.skills.complaints.pipeline import triage
-    from bot.config import load_config
+    from assistants.skills.registry import load_office_config as load_config
     from tests.support.complaint_corpus import HEADER, scaled, to_csv
 
     config = load_config(ROOT / "app.yaml")

@@ -16,7 +16,7 @@ from assistants.skills.complaints import cli as complaints_cli
 from bot.audit import cli as audit_cli
 from bot.authoring import cli as assistants_cli
 from bot.cli_support import err, out
-from bot.config import ConfigError, ConfigInvalid, credential_warnings, load_config
+from bot.config import ConfigError, ConfigInvalid, credential_warnings
 from bot.privacy import cli as filter_cli
 from bot.quota import cli as quota_cli
 from bot.settings import Settings
@@ -44,7 +44,9 @@ def _settings(config: Path | None) -> Settings:
 
 def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]
     try:
-        return load_config(path)
+        from assistants.skills.registry import load_office_config
+
+        return load_office_config(path)
     except ConfigInvalid as error:
         _print_config_errors(error)
         raise typer.Exit(2) from None

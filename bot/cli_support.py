@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
 from rich.console import Console
 
 from bot.audit.keys import AuditKeyInvalid, load_audit_key
-from bot.config import AppConfig, ConfigInvalid, load_config
+from bot.config import AppConfig, ConfigInvalid
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import current_revision
@@ -25,10 +26,17 @@ def fail(ko: str, en: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def office_config(path: Path) -> AppConfig:
+    """app.yaml at `path` with every skill's section (raises ConfigInvalid)."""
+    from assistants.skills.registry import load_office_config
+
+    return load_office_config(path)
+
+
 def with_store(work: Callable[[AppConfig, Store], Awaitable[T]]) -> T:
     settings = Settings()
     try:
-        config = load_config(settings.config)
+        config = office_config(settings.config)
     except ConfigInvalid as error:
         raise fail(f"설정 오류가 있습니다: {error}", "app.yaml is invalid; run `govbot check-config`.") from None
     try:

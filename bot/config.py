@@ -6,15 +6,16 @@ English, because an admin editing YAML by hand must be told exactly what to fix.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from assistants.spec import AssistantSpec
 
@@ -23,6 +24,7 @@ Role = Literal["member", "editor", "admin"]
 # The largest limit we accept: exact in 64-bit counters and in every JSON client (2^53). A larger one
 # is a typo, and values past int32/int64 used to break every call on PostgreSQL.
 MAX_LIMIT = 2**53
+S = TypeVar("S", bound=BaseModel)
 
 
 class _Strict(BaseModel):
@@ -153,46 +155,6 @@ class Retention(_Strict):
     metadata_days: int = Field(365, ge=1)
 
 
-# ---- complaint triage (issue 7): priority weights and levels, with defaults an office can tune ----
-
-
-class PriorityWeights(_Strict):
-    """Points each signal adds to a complaint's priority score (defaults sum to 100)."""
-
-    safety: float = Field(40, ge=0, le=100, description="사고·부상·화재·붕괴·침수, 어린이·노인·장애인, 스쿨존")
-    urgency: float = Field(15, ge=0, le=100, description="긴급·당장·즉시 같은 표현")
-    repetition: float = Field(15, ge=0, le=100, description="같은 민원의 반복 접수, 묶음 크기")
-    location: float = Field(10, ge=0, le=100, description="같은 장소에 몰린 신고")
-    recency: float = Field(5, ge=0, le=100, description="최근 접수")
-    deadline: float = Field(10, ge=0, le=100, description="법정 처리기한 임박·경과")
-    tone: float = Field(5, ge=0, le=100, description="강한 불만 표현")
-
-
-class PriorityLevels(_Strict):
-    """Lowest score of each level; below `normal` is 낮음."""
-
-    urgent: float = Field(60, ge=0, le=100)
-    high: float = Field(33, ge=0, le=100)
-    normal: float = Field(13, ge=0, le=100)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> PriorityLevels:
-        if not self.urgent >= self.high >= self.normal:
-            raise ValueError("urgent ≥ high ≥ normal 순서여야 합니다. / Levels must satisfy urgent ≥ high ≥ normal.")
-        return self
-
-
-class Complaints(_Strict):
-    synonyms: dict[str, list[str]] = Field(default_factory=dict)
-    weights: PriorityWeights = PriorityWeights()
-    levels: PriorityLevels = PriorityLevels()
-    handling_days: int = Field(7, ge=1, le=90, description="법정 처리기간(근무일): 고충민원 7일")
-    model_clusters: int = Field(12, ge=0, le=50, description="모델이 제목·요약·담당 부서를 다는 최대 묶음 수")
-    max_rows: int = Field(
-        20_000, ge=1, le=1_000_000, description="채팅에서 한 번에 분석하는 최대 행 수(명령줄은 --max-rows로 조정)"
-    )
-
-
 class AppConfig(_Strict):
     organisation: Organisation
     providers: list[Provider] = Field(default_factory=list)
@@ -202,7 +164,7 @@ class AppConfig(_Strict):
     assistants: list[AssistantSpec] = Field(default_factory=list)
     filters: Filters = Filters()
     retention: Retention = Retention()
-    complaints: Complaints = Complaints()
+    # Each skill's own section (e.g. `complaints:`) is added by `with_sections`: see assistants/skills/registry.py.
 
     def department(self, department_id: str) -> Department | None:
         return next((d for d in self.departments if d.id == department_id), None)
@@ -405,8 +367,29 @@ def credential_warnings(config: AppConfig, environ: Mapping[str, str]) -> list[C
     return warnings
 
 
-def parse_config(text: str, source: str = "app.yaml") -> AppConfig:
-    """Parse app.yaml text; raise ConfigInvalid listing every problem with its path and line."""
+@functools.cache
+def _sectioned(sections: tuple[tuple[str, type[BaseModel]], ...]) -> type[AppConfig]:
+    fields: dict[str, Any] = {name: (model, Field(default_factory=model)) for name, model in sections}
+    return create_model("AppConfig", __base__=AppConfig, __module__=__name__, **fields)
+
+
+def with_sections(sections: Mapping[str, type[BaseModel]]) -> type[AppConfig]:
+    """AppConfig plus one top-level section per skill (name -> the skill's own settings model), so a skill
+    owns its settings while app.yaml stays one strict document: unknown keys and wrong values inside a
+    section are reported with their YAML path like any other."""
+    return _sectioned(tuple(sorted(sections.items())))
+
+
+def section(config: AppConfig, name: str, model: type[S]) -> S:
+    """A skill's settings from `config`; the defaults when the config was parsed without that section."""
+    value = getattr(config, name, None)
+    return value if isinstance(value, model) else model()
+
+
+def parse_config(text: str, source: str = "app.yaml", model: type[AppConfig] = AppConfig) -> AppConfig:
+    """Parse app.yaml text; raise ConfigInvalid listing every problem with its path and line.
+    `model`: AppConfig with the skills' sections (`with_sections`); the office's full document is parsed
+    through assistants.skills.registry."""
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
@@ -422,7 +405,7 @@ def parse_config(text: str, source: str = "app.yaml") -> AppConfig:
             source, [ConfigError("", 1, "최상위는 항목: 값 형태여야 합니다.", "The top level must be a mapping.")]
         )
     try:
-        config = AppConfig.model_validate(data)
+        config = model.model_validate(data)
     except ValidationError as error:
         raise ConfigInvalid(source, _from_validation(error, root)) from None
     problems = _cross_check(config)
@@ -433,15 +416,15 @@ def parse_config(text: str, source: str = "app.yaml") -> AppConfig:
     return config
 
 
-def load_config(path: Path) -> AppConfig:
-    """Read and parse app.yaml at `path`."""
+def load_config(path: Path, model: type[AppConfig] = AppConfig) -> AppConfig:
+    """Read and parse app.yaml at `path` (see parse_config for `model`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigInvalid(
             str(path), [ConfigError("", None, f"설정 파일이 없습니다: {path}", f"Config file not found: {path}")]
         ) from None
-    config = parse_config(text, str(path))
+    config = parse_config(text, str(path), model)
     words_file = config.filters.prohibited_words_file
     if words_file is not None and not words_file.is_absolute():
         words_file = path.parent / words_file  # relative to app.yaml, not to wherever govbot was started

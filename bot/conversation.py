@@ -7,8 +7,12 @@ Nothing in here knows about Slack, Teams or HTTP, so every adapter speaks the sa
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
+
+# The stores keep user ids in 128-character columns: longer ones are refused before any database work.
+MAX_USER_ID_CHARS = 128
 
 ReplyKind = Literal["answer", "incomplete", "info", "error", "refusal"]  # incomplete: a cut-off answer
 
@@ -143,6 +147,37 @@ class ReplySink(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Who:
+    """Who an adapter's user is to the bot (a read-only view of the dispatcher's identity)."""
+
+    user_id: str  # the official's stable id (intranet login), or "platform:id" for a guest placed by channel/group
+    name: str
+    department_id: str
+    department_name: str
+    role: str  # member, editor, admin
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantCard:
+    """An assistant as a menu shows it."""
+
+    id: str
+    name: str
+    description: str
+    starters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    """What a start page shows a known user (the web chat's session): who they are, the assistants they may
+    use and the one a new conversation starts with."""
+
+    who: Who
+    assistants: tuple[AssistantCard, ...]
+    default_assistant: str  # its name
+
+
+@dataclass(frozen=True, slots=True)
 class DepartmentSummary:
     """What an adapter's home screen shows a user (Slack App Home, Teams welcome)."""
 
@@ -159,7 +194,7 @@ class DepartmentSummary:
 class ChannelPoster(Protocol):
     """Posts into a channel without a user's message first (e.g. forwarding a complaint-triage summary
     to the responsible department's channel). Each messenger adapter that can do so registers one
-    in `Services.posters` under its platform name when it mounts."""
+    in the `PosterRegistry` under its platform name when it mounts."""
 
     def can_post(self, channel_id: str) -> bool:
         """Whether this adapter knows how to reach `channel_id` now (so a feature can say "not connected"
@@ -169,14 +204,57 @@ class ChannelPoster(Protocol):
         """Post `reply` into `channel_id`; the new message's id, or None when it could not be posted."""
 
 
-class Bot(Protocol):
-    """The bot as every adapter sees it (implemented by bot.dispatch.Dispatcher)."""
+class PosterRegistry(Mapping[str, ChannelPoster]):
+    """platform -> ChannelPoster. Created empty by the composition root before the bot, handed to the features
+    that post (read-only, as a Mapping); adapters fill it through `register` while they mount, since a
+    poster needs the adapter's own client. It is the one thing that changes after the bot is built, and only
+    by this method."""
 
-    async def handle(self, message: Message, sink: ReplySink | None = None) -> Reply:
+    def __init__(self) -> None:
+        self._posters: dict[str, ChannelPoster] = {}
+
+    def register(self, platform: str, poster: ChannelPoster) -> None:
+        self._posters[platform] = poster
+
+    def __getitem__(self, platform: str) -> ChannelPoster:
+        return self._posters[platform]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._posters)
+
+    def __len__(self) -> int:
+        return len(self._posters)
+
+
+class Bot(Protocol):
+    """The bot as every adapter sees it (implemented by bot.dispatch.Dispatcher): one method per event kind,
+    like botbuilder's ActivityHandler, plus the few questions an adapter must ask before it can translate."""
+
+    async def on_message(self, message: Message, sink: ReplySink | None = None) -> Reply:
         """Answer one message; stream text into `sink` when given."""
 
-    async def handle_action(self, action: Action) -> Reply | None:
+    async def on_action(self, action: Action) -> Reply | None:
         """React to a button press; `None` when there is nothing to say."""
 
-    async def summary(self, platform: str, user_id: str, user_email: str = "") -> DepartmentSummary | None:
-        """The user's department, quota and assistants; `None` for an unknown user."""
+    async def on_home(self, platform: str, user_id: str, user_email: str = "") -> DepartmentSummary | None:
+        """The user's department, quota and assistants (Slack App Home, Teams welcome); `None` for an unknown user."""
+
+    async def identify(
+        self,
+        platform: str,
+        user_id: str,
+        email: str = "",
+        groups: tuple[str, ...] = (),
+        channel_id: str = "",
+        user_name: str = "",
+    ) -> Who | None:
+        """Who the user is, by the same rules every message is placed with; `None` for an unknown user."""
+
+    async def home(self, platform: str, user_id: str, groups: tuple[str, ...] = ()) -> Home | None:
+        """The start page of a known user (assistants and the default one); `None` for an unknown user."""
+
+    def is_command(self, name: str) -> bool:
+        """Whether `/name` is a command the bot knows (Slack lets those through in shared channels)."""
+
+    def handles_action(self, action: str) -> bool:
+        """Whether a button verb is one the bot has a handler for (unknown ones are refused by the adapter)."""

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
-from assistants.skills.base import Skill
+from assistants.skills.registry import build_skills, load_office_config, skill_actions
 from bot.audit.keys import load_audit_key
 from bot.authoring.commands import register_authoring
-from bot.config import AppConfig, load_config
+from bot.config import AppConfig
+from bot.conversation import PosterRegistry
 from bot.dispatch.builtin_commands import register_builtin_commands
 from bot.dispatch.commands import CommandRegistry
 from bot.dispatch.dispatcher import Dispatcher, Services
 from bot.dispatch.memory import DatabaseMemory, Memory, ProcessMemory
-from bot.documents import DocumentLimits, DocumentWorker
+from bot.documents import DocumentWorker
 from bot.gateway.factory import GatewayBundle, build_gateway
 from bot.gateway.pipeline import Gateway
 from bot.settings import Settings
@@ -37,6 +38,7 @@ class Runtime:
     store: Store
     bundle: GatewayBundle
     bot: Dispatcher
+    posters: PosterRegistry  # adapters that can post into a channel register here while they mount
 
     @property
     def gateway(self) -> Gateway:
@@ -66,14 +68,6 @@ def build_registry(config: AppConfig, store: Store) -> AssistantRegistry:
     )
 
 
-def build_skills(config: AppConfig, documents: DocumentWorker | None = None) -> dict[str, Skill]:
-    """Skills assistants may enable, by name."""
-    from assistants.skills.complaints import ComplaintTriageSkill
-
-    skills: list[Skill] = [ComplaintTriageSkill(config, documents=documents or DocumentWorker(DocumentLimits()))]
-    return {skill.name: skill for skill in skills}
-
-
 async def build_runtime(
     settings: Settings,
     *,
@@ -83,7 +77,7 @@ async def build_runtime(
     schema: str | None = None,
 ) -> Runtime:
     env = os.environ if environ is None else environ
-    config = config or load_config(settings.config)
+    config = config or load_office_config(settings.config)
     audit_key = await asyncio.to_thread(load_audit_key, settings)
     if (warning := audit_key.warning()) is not None:
         log.warning("%s", warning[1])
@@ -95,10 +89,14 @@ async def build_runtime(
         audit_key=audit_key,
     )
     bundle = build_gateway(config, store, env, lease=timedelta(seconds=settings.quota_lease_seconds))
+    # Everything dispatch needs is collected first, then Services is built once, complete.
+    posters = PosterRegistry()
+    documents = DocumentWorker(settings.document_limits())  # one pool reads attachments and complaint lists
+    skills = build_skills(config, posters, documents)
+    assistants = build_registry(config, store)
     commands = CommandRegistry()
     register_builtin_commands(commands)
-    assistants = build_registry(config, store)
-    documents = DocumentWorker(settings.document_limits())  # one pool reads attachments and complaint lists
+    dialogue = register_authoring(commands, store, assistants, config, tuple(skills))
     services = Services(
         config=config,
         store=store,
@@ -108,13 +106,11 @@ async def build_runtime(
         commands=commands,
         quota=bundle.quota,
         offline=bundle.offline,
-        skills=build_skills(config, documents),
+        skills=skills,
+        actions=skill_actions(skills),
+        interceptors=[dialogue],
+        posters=posters,
         documents=documents,
         max_message_chars=settings.max_message_chars,
     )
-    for skill in services.skills.values():  # skills with buttons handle their own actions (e.g. complaint_forward)
-        register = getattr(skill, "actions", None)
-        if register is not None:
-            services.actions.update(register(services))
-    register_authoring(services)
-    return Runtime(settings, config, store, bundle, Dispatcher(services))
+    return Runtime(settings, config, store, bundle, Dispatcher(services), posters)

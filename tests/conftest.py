@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import AppConfig, parse_config
+from assistants.skills.registry import parse_office_config as parse_config
+from bot.config import AppConfig
 from bot.runtime import Runtime, build_runtime
 from bot.server import bound_port, start_server
 from bot.settings import Settings

@@ -34,7 +34,6 @@ def build_adapter(runtime: Runtime) -> SlackAdapter | None:
             "Slack: Socket Mode에는 SLACK_APP_TOKEN(xapp-…)이 필요합니다. / Socket Mode needs SLACK_APP_TOKEN (xapp-…)."
         )
         return None
-    services = runtime.bot.services
     config = runtime.config
 
     async def is_bot_thread(conversation_key: str) -> bool:
@@ -45,7 +44,7 @@ def build_adapter(runtime: Runtime) -> SlackAdapter | None:
         token=settings.slack_bot_token.get_secret_value(),
         signing_secret=secret,
         claim_event=runtime.store.claim_event,
-        is_command=lambda name: services.commands.lookup(name) is not None,
+        is_command=runtime.bot.is_command,
         is_bot_thread=is_bot_thread,
         locale=config.organisation.locale,
         organisation=config.organisation.name,
@@ -64,7 +63,7 @@ def mount(app: web.Application, runtime: Runtime) -> None:
     if adapter is None:
         return
     app[SLACK] = adapter
-    runtime.bot.services.posters["slack"] = adapter
+    runtime.posters.register("slack", adapter)
 
     async def verify(_: web.Application) -> None:
         await adapter.verify()

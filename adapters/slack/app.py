@@ -197,7 +197,7 @@ class SlackAdapter:
         sink = SlackProgress(
             self.progress_client, where.channel, placeholder, note, interval=self.update_seconds, pacer=self.pacer
         )
-        reply = await self.bot.handle(message, sink)
+        reply = await self.bot.on_message(message, sink)
         posted = await self.poster.send(where.channel, where.thread_ts, reply, replace_ts=placeholder)
         if posted.code in UNREACHABLE_CHANNEL and not message.is_direct and message.user_id:
             # The channel refuses the bot; the official still gets the answer, privately, with the reason.
@@ -211,7 +211,7 @@ class SlackAdapter:
             return
         user_id = str(event.get("user", ""))
         user = await self.users.get(user_id)
-        summary = await self.bot.summary(events.PLATFORM, user_id, user.email)
+        summary = await self.bot.on_home(events.PLATFORM, user_id, user.email)
         unknown = t("unknown_user", self.locale, user=user.name or user_id, contact=self.contact)
         view = home_view(summary, organisation=self.organisation, locale=self.locale, unknown_text=unknown)
         await client.views_publish(user_id=user_id, view=view)
@@ -229,7 +229,7 @@ class SlackAdapter:
             await ack(response_type="ephemeral", text=t("slack_working", self.locale))
         user = await self.users.get(str(command.get("user_id", "")))
         message = events.command_message(command, text, user_name=user.name, user_email=user.email)
-        reply = await self.bot.handle(message)
+        reply = await self.bot.on_message(message)
         await self._respond(
             respond, reply, user_id=message.user_id, channel=message.channel_id if message.is_direct else ""
         )
@@ -244,7 +244,7 @@ class SlackAdapter:
         await ack()
         user = await self.users.get(str((body.get("user") or {}).get("id", "")))
         translated = events.to_action(body, action, action_name(str(action.get("action_id", ""))), user.email)
-        reply = await self.bot.handle_action(translated)
+        reply = await self.bot.on_action(translated)
         if reply is None:
             return
         if body.get("response_url"):
@@ -314,7 +314,7 @@ class SlackAdapter:
         return True
 
     async def post(self, channel_id: str, reply: Reply) -> str | None:
-        """ChannelPoster (registered as services.posters["slack"])."""
+        """ChannelPoster (registered as runtime.posters["slack"])."""
         return await self.poster.post(channel_id, reply)
 
 

@@ -89,7 +89,6 @@ class TeamsEndpoint:
             self.links,
             self.poster,
             HandlerOptions(update_seconds=settings.teams_update_seconds),
-            actions=runtime.bot.services.actions,
         )
         self.store = runtime.store
         self._tasks: set[asyncio.Task[None]] = set()
@@ -217,4 +216,4 @@ def mount(app: web.Application, runtime: Runtime) -> None:
     endpoint.mount(app)
     app[TEAMS_KEY] = endpoint
     if endpoint.adapter is not None:
-        runtime.bot.services.posters["teams"] = endpoint.poster
+        runtime.posters.register("teams", endpoint.poster)

@@ -25,9 +25,9 @@ def package(
 ) -> None:
     """Teams 관리 센터에 올릴 앱 패키지(zip)를 만듭니다 / build the Teams app package."""
     if organisation is None:
-        from bot.config import load_config
+        from bot.cli_support import office_config
 
-        organisation = load_config(config).organisation.name
+        organisation = office_config(config).organisation.name
     try:
         data = build_package(app_id or os.environ.get("MicrosoftAppId", ""), domain, organisation)  # noqa: SIM112 - Bot Framework's own name
     except PackageError as error:

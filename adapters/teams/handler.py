@@ -11,7 +11,6 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +26,7 @@ from adapters.teams.files import AttachmentFetcher, FileLinks
 from adapters.teams.poster import TeamsPoster
 from adapters.teams.retry import status_of
 from bot.config import AppConfig
-from bot.conversation import Bot, Message, Reply
-from bot.dispatch.identity import find_member, resolve_identity
+from bot.conversation import Bot, Reply
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -101,9 +99,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         links: FileLinks,
         poster: TeamsPoster,
         options: HandlerOptions,
-        actions: Container[str] = frozenset(),
     ):
-        """`actions`: the verbs registered with the dispatcher (a live view: skills may add more after start)."""
         super().__init__()
         self.bot = bot
         self.config = config
@@ -111,7 +107,6 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         self.links = links
         self.poster = poster
         self.options = options
-        self.actions = actions
         self._emails: LRUCache[str, str] = LRUCache(maxsize=options.member_cache_size)
 
     async def run(self, context: TurnContext, raw: dict[str, Any]) -> None:
@@ -140,7 +135,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         message = acts.to_message(raw, attachments=attachments, email=email)
         placeholder_id = await self._best_effort(context, MessageFactory.text(t("teams_writing", locale)))
         sink = PlaceholderSink(context, placeholder_id, self.options.update_seconds)
-        reply = await self.bot.handle(message, sink)
+        reply = await self.bot.on_message(message, sink)
         await sink.settle()
         await self._deliver(context, placeholder_id, self._reply_activity(reply, message.locale or locale))
 
@@ -214,13 +209,13 @@ class GovbotTeamsHandler(TeamsActivityHandler):
     async def _act(self, context: TurnContext, raw: dict[str, Any], verb: str, value: str) -> Reply | None:
         """A button press: refused plainly when govbot has no such action or does not know the user."""
         locale = self._locale(raw)
-        if verb not in BUILTIN_ACTIONS and verb not in self.actions:
+        if verb not in BUILTIN_ACTIONS and not self.bot.handles_action(verb):
             log.info("Teams card action with an unknown verb refused")
             shown = verb if _VERB_SHOWN.fullmatch(verb) else "?"  # never echo Markdown or links the sender wrote
             return Reply(t("teams_action_unknown", locale, verb=shown), kind="error")
         email = await self._email(context, raw)
-        reply = await self.bot.handle_action(acts.to_action(raw, verb, value, email=email))
-        if reply is None and not self._known(raw, email):
+        reply = await self.bot.on_action(acts.to_action(raw, verb, value, email=email))
+        if reply is None and not await self._known(raw, email):
             user_id, user_name = acts.user_of(raw)
             return Reply(
                 t("unknown_user", locale, user=user_name or user_id, contact=self.config.organisation.support_contact),
@@ -228,11 +223,11 @@ class GovbotTeamsHandler(TeamsActivityHandler):
             )
         return reply
 
-    def _known(self, raw: dict[str, Any], email: str) -> bool:
-        """Whether the dispatcher could place the user (same rules; a None reply alone cannot tell)."""
+    async def _known(self, raw: dict[str, Any], email: str) -> bool:
+        """Whether the bot could place the user (same rules; a None reply alone cannot tell)."""
         user_id, user_name = acts.user_of(raw)
-        probe = Message("teams", user_id, "", channel_id=acts.channel_id_of(raw), user_name=user_name, user_email=email)
-        return resolve_identity(self.config, probe) is not None
+        who = await self.bot.identify("teams", user_id, email, channel_id=acts.channel_id_of(raw), user_name=user_name)
+        return who is not None
 
     # ---- being added ---------------------------------------------------------------------
 
@@ -247,7 +242,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         user_id, user_name = acts.user_of(raw)
         summary, unknown = None, ""
         if personal:  # in a team or group chat the installer's department and usage are nobody else's business
-            summary = await self.bot.summary("teams", user_id, await self._email(context, raw))
+            summary = await self.bot.on_home("teams", user_id, await self._email(context, raw))
             if summary is None:
                 unknown = t(
                     "unknown_user", locale, user=user_name or user_id, contact=self.config.organisation.support_contact
@@ -270,7 +265,8 @@ class GovbotTeamsHandler(TeamsActivityHandler):
     async def _email(self, context: TurnContext, raw: dict[str, Any]) -> str:
         """The user's UPN, asked of Teams only when app.yaml does not already list their AAD object id."""
         user_id, _ = acts.user_of(raw)
-        if find_member(self.config, "teams", user_id) is not None:
+        # Without e-mail, channel or groups only app.yaml's explicit membership by AAD id can place the user.
+        if await self.bot.identify("teams", user_id) is not None:
             return ""
         account_id = str((raw.get("from") or {}).get("id") or "")
         if not account_id:

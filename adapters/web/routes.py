@@ -13,9 +13,7 @@ from aiohttp import web
 
 from adapters.web import origin
 from adapters.web.render import reply_to_json
-from bot.conversation import Action, Attachment, ClientGone, Message
-from bot.dispatch.dispatcher import MAX_USER_ID_CHARS, default_assistant
-from bot.dispatch.identity import resolve_identity
+from bot.conversation import MAX_USER_ID_CHARS, Action, Attachment, ClientGone, Message
 from bot.downloads import Downloads
 from bot.i18n import both
 from bot.runtime import Runtime
@@ -128,25 +126,25 @@ class WebChat:
         if who is None:
             return web.json_response({**base, "user": None})
         user, groups = who
-        identity = resolve_identity(config, Message("web", user, "", directory_groups=groups))
-        if identity is None:
+        home = await runtime.bot.home("web", user, groups)
+        if home is None:
             return web.json_response({**base, "user": {"id": user, "registered": False}})
-        visible = await runtime.bot.services.assistants.visible(identity.department.id)
-        default = await default_assistant(runtime.bot.services, identity.department, "web")
+        person = home.who
         return web.json_response(
             {
                 **base,
                 "user": {
                     "id": user,
-                    "name": identity.name,
-                    "department": identity.department.name,
-                    "role": identity.role,
+                    "name": person.name,
+                    "department": person.department_name,
+                    "role": person.role,
                     "registered": True,
                 },
                 "assistants": [
-                    {"id": s.id, "name": s.name, "description": s.description, "starters": s.starters} for s in visible
+                    {"id": a.id, "name": a.name, "description": a.description, "starters": list(a.starters)}
+                    for a in home.assistants
                 ],
-                "default_assistant": default.name,
+                "default_assistant": home.default_assistant,
             }
         )
 
@@ -189,7 +187,7 @@ class WebChat:
         await response.prepare(request)
         sink = NdjsonSink(response)
         try:
-            reply = await self.runtime.bot.handle(message, sink)
+            reply = await self.runtime.bot.on_message(message, sink)
             await sink.finish(reply_to_json(reply, self.downloads, user))
             await response.write_eof()
         except ClientGone:  # what was delivered is billed (bot/gateway/stream.py); one line, no content
@@ -242,7 +240,7 @@ class WebChat:
             str(body.get("value", "")),
             thread_id=str(body.get("thread", "")),
         )
-        reply = await self.runtime.bot.handle_action(action)
+        reply = await self.runtime.bot.on_action(action)
         return web.json_response({"reply": reply_to_json(reply, self.downloads, who[0]) if reply else None})
 
     async def download(self, request: web.Request) -> web.Response:

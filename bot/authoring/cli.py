@@ -25,7 +25,8 @@ FORMAT = "govbot-assistants/1"
 
 
 def _studio(config: AppConfig, store: Store) -> AssistantStudio:
-    from bot.runtime import build_registry, build_skills
+    from assistants.skills.registry import build_skills
+    from bot.runtime import build_registry
 
     return AssistantStudio(
         store.assistants, build_registry(config, store), ContentPolicy(config), config, tuple(build_skills(config))

@@ -24,10 +24,13 @@ from bot.authoring.service import (
     effective_role,
 )
 from bot.conversation import Reply, Table
-from bot.dispatch.commands import Command
+from bot.dispatch.commands import Command, CommandRegistry
 
 if TYPE_CHECKING:
-    from bot.dispatch.dispatcher import Services, Turn
+    from assistants.registry import AssistantRegistry
+    from bot.config import AppConfig
+    from bot.dispatch.dispatcher import Interceptor, Turn
+    from bot.store import Store
 
 Sub = Callable[["Turn", Author, str], Awaitable[Reply]]
 
@@ -306,35 +309,35 @@ def _describe_spec(studio: AssistantStudio, spec: AssistantSpec, locale: str) ->
     return "\n\n".join(lines)
 
 
-def register_authoring(services: Services) -> AssistantStudio:
-    """Adds `/assistant` and `/role` and the guided dialogue to dispatch; returns the studio."""
-    studio = AssistantStudio(
-        services.store.assistants,
-        services.assistants,
-        ContentPolicy(services.config),
-        services.config,
-        tuple(services.skills),
-    )
-    commands = AssistantCommands(studio, GuidedCreation(studio, author_of))
-    services.commands.add(
+def register_authoring(
+    commands: CommandRegistry,
+    store: Store,
+    registry: AssistantRegistry,
+    config: AppConfig,
+    skill_names: tuple[str, ...],
+) -> Interceptor:
+    """Adds `/assistant` and `/role` to `commands`; returns the guided dialogue, an interceptor that dispatch
+    is built with (it gets every message first while a dialogue waits for its next answer)."""
+    studio = AssistantStudio(store.assistants, registry, ContentPolicy(config), config, skill_names)
+    handlers = AssistantCommands(studio, GuidedCreation(studio, author_of))
+    commands.add(
         Command(
             "assistant",
-            commands.assistant,
+            handlers.assistant,
             "부서 도우미 만들기·시험·게시·수정 (`/assistant`로 도움말)",
             "create, try, publish and edit department assistants (`/assistant` for help)",
             usage="new|create|try|publish|edit|show|history|rollback|delete|share|list",
             aliases=("도우미만들기",),
         )
     )
-    services.commands.add(
+    commands.add(
         Command(
             "role",
-            commands.role,
+            handlers.role,
             "내 역할 보기 (관리자: 역할 지정)",
             "show your role (admins: assign roles)",
             usage="[사용자 역할]",
             aliases=("역할",),
         )
     )
-    services.interceptors.append(commands.dialogue)
-    return studio
+    return handlers.dialogue

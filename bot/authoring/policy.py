@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from assistants.spec import AssistantSpec
 from bot.config import AppConfig
-from bot.gateway.stages.privacy import pii_actions
 from bot.gateway.stages.words import BlockProhibitedWords
 from bot.privacy import LABELS_EN, LABELS_KO, scan_pii
+from bot.privacy.policy import pii_actions
 
 
 def spec_texts(spec: AssistantSpec) -> Iterator[str]:

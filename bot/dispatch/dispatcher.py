@@ -1,37 +1,41 @@
 """Dispatch: who is asking, what they want (command, skill or assistant), and the thread's memory.
 
-The Dispatcher implements bot.conversation.Bot, so every messenger adapter talks to it the same way.
+The Dispatcher implements bot.conversation.Bot, so every messenger adapter talks to it the same way: one
+method per event kind (`on_message`, `on_action`, `on_home`), like botbuilder's ActivityHandler. Feedback,
+attachments, the choice of assistant and the home screens live in their own modules beside this one.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from assistants.naming import split_named
 from assistants.registry import AssistantRegistry
 from assistants.skills.base import Skill, SkillTurn
 from assistants.spec import AssistantSpec
 from bot.config import AppConfig, Department
 from bot.conversation import (
+    MAX_USER_ID_CHARS,
     Action,
-    Button,
-    Buttons,
     ChannelPoster,
     ClientGone,
     DepartmentSummary,
+    Home,
     Message,
     Reply,
     ReplySink,
+    Who,
 )
+from bot.dispatch import choice, home
+from bot.dispatch.attachments import unreadable_reply, with_attachments
 from bot.dispatch.commands import CommandRegistry, parse_command
+from bot.dispatch.feedback import feedback_buttons, record_feedback
 from bot.dispatch.identity import Identity, resolve_identity
 from bot.dispatch.memory import Memory
 from bot.dispatch.prompt import build_messages, split_sections
-from bot.documents import DocumentLimits, DocumentWorker, readable
+from bot.documents import DocumentLimits, DocumentWorker
 from bot.gateway.errors import GatewayError
 from bot.gateway.pipeline import Gateway
 from bot.gateway.types import ChatMessage, Completion, GatewayRequest
@@ -39,12 +43,10 @@ from bot.i18n import t
 from bot.quota.service import QuotaService
 from bot.store import Store
 from bot.store.repositories import ConversationState
-from bot.time import month_start
 
 log = logging.getLogger(__name__)
 
-# The stores keep user ids in 128-character columns: longer ones are refused before any database work.
-MAX_USER_ID_CHARS = 128
+__all__ = ["MAX_USER_ID_CHARS", "Dispatcher", "Services", "Turn", "ask_assistant", "feedback_buttons"]
 
 ActionHandler = Callable[[Action, Identity], Awaitable[Reply | None]]
 # Gets every message of a known user first (e.g. a guided dialogue waiting for its next answer).
@@ -55,9 +57,11 @@ class ThreadAssistantUnavailable(Exception):
     """The thread's assistant is not one the replying official's department may use."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
-    """Everything dispatch needs, passed in (no globals)."""
+    """Everything dispatch needs, passed in (no globals). Built once by the composition root (bot/runtime.py),
+    complete: skills' actions, authoring's interceptor and the poster registry are collected first. Nothing
+    here is reassigned or added to afterwards (the collections are read-only to dispatch)."""
 
     config: AppConfig
     store: Store
@@ -68,9 +72,9 @@ class Services:
     quota: QuotaService
     offline: bool = False
     skills: Mapping[str, Skill] = field(default_factory=dict)
-    actions: dict[str, ActionHandler] = field(default_factory=dict)
-    interceptors: list[Interceptor] = field(default_factory=list)
-    posters: dict[str, ChannelPoster] = field(default_factory=dict)  # platform -> poster, filled by adapters at mount
+    actions: Mapping[str, ActionHandler] = field(default_factory=dict)  # button verb -> handler ("feedback" built in)
+    interceptors: Sequence[Interceptor] = ()
+    posters: Mapping[str, ChannelPoster] = field(default_factory=dict)  # platform -> poster (a PosterRegistry)
     max_message_chars: int = 20_000  # longer messages are refused before quota (settings.max_message_chars)
     documents: DocumentWorker = field(default_factory=lambda: DocumentWorker(DocumentLimits()))  # reads attachments
 
@@ -93,9 +97,9 @@ class Dispatcher:
     def __init__(self, services: Services):
         self.services = services
 
-    # ---- Bot protocol -------------------------------------------------------------------
+    # ---- Bot protocol: one method per event kind -----------------------------------------
 
-    async def handle(self, message: Message, sink: ReplySink | None = None) -> Reply:
+    async def on_message(self, message: Message, sink: ReplySink | None = None) -> Reply:
         config = self.services.config
         if len(message.user_id) > MAX_USER_ID_CHARS:
             locale = message.locale or config.organisation.locale
@@ -130,37 +134,61 @@ class Dispatcher:
                 t("internal_error", identity.locale, contact=config.organisation.support_contact, ref=ref), kind="error"
             )
 
-    async def handle_action(self, action: Action) -> Reply | None:
-        message = Message(
-            action.platform, action.user_id, "", channel_id=action.channel_id, user_email=action.user_email
-        )
-        identity = resolve_identity(self.services.config, message)
+    async def on_action(self, action: Action) -> Reply | None:
+        identity = self._identity(action.platform, action.user_id, action.user_email, channel_id=action.channel_id)
         if identity is None:
             return None
         if action.action == "feedback":
-            return await self._feedback(action, identity)
+            return await record_feedback(self.services.store, action, identity)
         handler = self.services.actions.get(action.action)
         return await handler(action, identity) if handler else None
 
-    async def summary(self, platform: str, user_id: str, user_email: str = "") -> DepartmentSummary | None:
-        identity = resolve_identity(self.services.config, Message(platform, user_id, "", user_email=user_email))
+    async def on_home(self, platform: str, user_id: str, user_email: str = "") -> DepartmentSummary | None:
+        identity = self._identity(platform, user_id, user_email)
         if identity is None:
             return None
-        department = identity.department
-        since = month_start(datetime.now(self.services.config.zone))
-        used = await self.services.store.usage.totals(department.id, since)
-        visible = await self.services.assistants.visible(department.id)
-        starters = tuple(s for spec in visible for s in spec.starters)[:6]
-        return DepartmentSummary(
-            user_name=identity.name,
-            department_id=department.id,
-            department_name=department.name,
-            role=identity.role,
-            tokens_used_month=used.tokens,
-            tokens_limit_month=department.quota.tokens_per_month,
-            assistants=tuple((s.name, s.description) for s in visible),
-            starters=starters,
+        services = self.services
+        return await home.department_summary(services.config, services.store, services.assistants, identity)
+
+    # ---- Bot protocol: what an adapter asks before it translates --------------------------
+
+    async def identify(
+        self,
+        platform: str,
+        user_id: str,
+        email: str = "",
+        groups: tuple[str, ...] = (),
+        channel_id: str = "",
+        user_name: str = "",
+    ) -> Who | None:
+        identity = self._identity(platform, user_id, email, groups, channel_id, user_name)
+        return home.who(identity) if identity is not None else None
+
+    async def home(self, platform: str, user_id: str, groups: tuple[str, ...] = ()) -> Home | None:
+        identity = self._identity(platform, user_id, groups=groups)
+        if identity is None:
+            return None
+        return await home.start_page(self.services.config, self.services.assistants, identity, platform)
+
+    def is_command(self, name: str) -> bool:
+        return self.services.commands.lookup(name) is not None
+
+    def handles_action(self, action: str) -> bool:
+        return action == "feedback" or action in self.services.actions
+
+    def _identity(
+        self,
+        platform: str,
+        user_id: str,
+        email: str = "",
+        groups: tuple[str, ...] = (),
+        channel_id: str = "",
+        user_name: str = "",
+    ) -> Identity | None:
+        probe = Message(
+            platform, user_id, "", channel_id=channel_id, user_name=user_name, user_email=email, directory_groups=groups
         )
+        return resolve_identity(self.services.config, probe)
 
     # ---- the turn -----------------------------------------------------------------------
 
@@ -187,10 +215,9 @@ class Dispatcher:
             if command is None:
                 return Reply(t("unknown_command", turn.locale, command=f"/{name}"), kind="error")
             return await command.handler(turn, args)
-        broken = [a for a in message.attachments if a.error]
-        if broken:
-            lines = [t("attachment_unreadable", turn.locale, name=a.name, reason=a.error) for a in broken]
-            return Reply("\n".join(lines), kind="error")
+        unreadable = unreadable_reply(message.attachments, turn.locale)
+        if unreadable is not None:
+            return unreadable
         if not message.text.strip() and not message.attachments:
             return Reply(t("empty_message", turn.locale), kind="info")
         try:
@@ -219,7 +246,7 @@ class Dispatcher:
         conversation that starts by naming one takes it as its assistant (nothing to keep yet)."""
         registry, department_id = self.services.assistants, turn.identity.department.id
         text = turn.message.text.strip()
-        named, rest = await _named_assistant(registry, department_id, text)
+        named, rest = await choice.named_assistant(registry, department_id, text)
         if named is not None:
             conversation = turn.conversation
             if conversation.turns == 0 and conversation.assistant_id is None:
@@ -246,13 +273,6 @@ class Dispatcher:
             )
         return chosen, text, False
 
-    async def _feedback(self, action: Action, identity: Identity) -> Reply:
-        answer_id, _, value = action.value.partition(":")
-        if value not in ("up", "down") or not await self.services.store.usage.exists(answer_id):
-            return Reply(t("feedback_unknown", identity.locale), kind="error")
-        await self.services.store.feedback.record(answer_id, identity.user_id, action.platform, value)
-        return Reply(t("feedback_thanks", identity.locale))
-
 
 async def ask_assistant(
     turn: Turn, spec: AssistantSpec, text: str, sink: ReplySink | None = None, *, one_off: bool = False
@@ -261,7 +281,7 @@ async def ask_assistant(
 
     `one_off`: `spec` was named for this question only, so the thread's assistant (version) stays."""
     services, key = turn.services, turn.message.conversation_key
-    user_text, notes = await _with_attachments(text, turn)
+    user_text, notes = await with_attachments(text, turn.message.attachments, turn.locale, services.documents)
     history = await services.memory.load(key, turn.conversation.id)
     request = GatewayRequest(
         department_id=turn.identity.department.id,
@@ -313,57 +333,4 @@ async def default_assistant(
     services: Services, department: Department, platform: str = "", channel_id: str = ""
 ) -> AssistantSpec:
     """The channel's department default, then the user's department default, then the office default."""
-    registry = services.assistants
-    candidates = []
-    for other in services.config.departments:
-        if channel_id and channel_id in getattr(other.channels, platform, []):
-            candidates.append(other.default_assistant)
-    candidates += [department.default_assistant, services.config.default_assistant]
-    for assistant_id in filter(None, candidates):
-        spec = await registry.get(assistant_id, department.id)
-        if spec is not None:
-            return spec
-    visible = await registry.visible(department.id)
-    if not visible:
-        raise RuntimeError("no assistant is visible to department " + department.id)
-    return visible[0]
-
-
-async def _named_assistant(
-    registry: AssistantRegistry, department_id: str, text: str
-) -> tuple[AssistantSpec | None, str]:
-    if text.startswith("@"):
-        named = split_named(text[1:], [(spec, spec) for spec in await registry.visible(department_id)])
-        if named is not None:
-            return named[1], named[2]
-    head, colon, rest = text.partition(":")
-    if colon and 0 < len(head) <= 20 and "\n" not in head:
-        spec = await registry.find(head, department_id)
-        if spec is not None:
-            return spec, rest.strip()
-    return None, text
-
-
-async def _with_attachments(text: str, turn: Turn) -> tuple[str, list[str]]:
-    """Readable attachments join the question as text (the gateway masks it like the rest); others
-    get a note instead of silently vanishing. Reading happens in a worker process, off the event loop."""
-    pieces, notes = [text], []
-    for attachment in turn.message.attachments:
-        extracted = await turn.services.documents.extract(attachment.name, attachment.content_type, attachment.data)
-        if extracted.error is not None:
-            key = (
-                "attachment_ignored"
-                if not readable(attachment.name, attachment.content_type)
-                else "attachment_unreadable"
-            )
-            notes.append(t(key, turn.locale, name=attachment.name, reason=extracted.error))
-            continue
-        if extracted.truncated:
-            notes.append(t("attachment_truncated", turn.locale, name=attachment.name, chars=f"{len(extracted.text):,}"))
-        pieces.append(f"[첨부: {attachment.name}]\n{extracted.text}")
-    return "\n\n".join(p for p in pieces if p), notes
-
-
-def feedback_buttons(answer_id: str, locale: str) -> Buttons:
-    up, down = ("👍 Helpful", "👎 Not helpful") if locale == "en" else ("👍 도움이 됐어요", "👎 아쉬워요")
-    return Buttons((Button(up, "feedback", f"{answer_id}:up"), Button(down, "feedback", f"{answer_id}:down")))
+    return await choice.default_assistant(services.config, services.assistants, department, platform, channel_id)

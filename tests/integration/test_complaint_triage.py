@@ -303,7 +303,7 @@ async def test_forward_a_cluster_to_the_departments_channel_after_confirm(start_
         result = await send(gb.url, REQUEST, files=[("민원목록.csv", office_csv(rows).encode("utf-8"), CSV_TYPE)])
         button = parts_of(result.reply, "buttons")[0]["buttons"][0]
         not_connected = await act(gb.url, button["action"], button["value"])
-        gb.runtime.bot.services.posters["slack"] = poster
+        gb.runtime.posters.register("slack", poster)
         other_user = await act(gb.url, button["action"], button["value"], user="lee.seoyeon")
         forwarded = await act(gb.url, button["action"], button["value"])
         expired = await act(gb.url, "complaint_forward", "no-such-token")
@@ -324,7 +324,7 @@ async def test_forward_to_a_department_without_channels_says_so(start_govbot, fa
     pasted = "민원 정리해줘\n한빛로 23 도로에 포트홀이 생겼습니다.\n새솔대로 보도블록이 파손돼 걸려 넘어질 뻔했습니다.\n푸른길 맨홀 주변 도로가 패였습니다."
     async with start_govbot(offline=True) as gb:
         fix_clock(gb)
-        gb.runtime.bot.services.posters["slack"] = RecordingPoster()
+        gb.runtime.posters.register("slack", RecordingPoster())
         result = await send(gb.url, pasted)
         button = parts_of(result.reply, "buttons")[0]["buttons"][0]
         forwarded = await act(gb.url, button["action"], button["value"])

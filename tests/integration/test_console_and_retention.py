@@ -6,8 +6,8 @@ import yaml
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from assistants.skills.registry import parse_office_config as parse_config
 from bot.cli import app
-from bot.config import parse_config
 from bot.store.models import AuditRecord, ConversationMessage
 from tests.conftest import APP_YAML, config_for_upstreams
 from tests.integration.webchat import send

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 from sqlalchemy import func, select
 
-from bot.config import parse_config
+from assistants.skills.registry import parse_office_config as parse_config
 from bot.gateway.errors import AllProvidersFailed
 from bot.gateway.types import ChatMessage, GatewayRequest
 from bot.store.models import UsageRecord

@@ -15,8 +15,8 @@ from openai import AsyncOpenAI
 from sqlalchemy import MetaData, func, select
 from typer.testing import CliRunner
 
+from assistants.skills.registry import parse_office_config as parse_config
 from bot.cli import app
-from bot.config import parse_config
 from bot.store.models import Base, ConversationMessage
 from tests.conftest import APP_YAML, config_for_upstreams
 from tests.integration.webchat import send

@@ -10,7 +10,7 @@ import openai
 import yaml
 from openai import AsyncOpenAI
 
-from bot.config import parse_config
+from assistants.skills.registry import parse_office_config as parse_config
 from bot.gateway.errors import QuotaExceeded
 from bot.gateway.stream import estimate_tokens
 from bot.gateway.types import ChatMessage, GatewayRequest

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import aiohttp
 import yaml
 
-from bot.config import parse_config
+from assistants.skills.registry import parse_office_config as parse_config
 from tests.conftest import FAKE_KEY_ENV, PG_URL, config_for_upstreams, postgres_schema, shipped_config_data
 from tests.integration.test_quota import config_with_quota
 from tests.integration.webchat import send

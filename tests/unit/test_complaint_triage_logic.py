@@ -16,9 +16,10 @@ from assistants.skills.complaints.parsing import read_file
 from assistants.skills.complaints.pipeline import triage
 from assistants.skills.complaints.priority import Context, level_of, score_complaint
 from assistants.skills.complaints.routing import route
+from assistants.skills.complaints.settings import PriorityLevels, PriorityWeights
 from assistants.skills.complaints.skill import asks_for_triage
 from assistants.skills.complaints.topic import expand, extract_topic, matcher
-from bot.config import AppConfig, PriorityLevels, PriorityWeights
+from assistants.skills.registry import OfficeConfig as AppConfig
 from tests.conftest import shipped_config_data
 from tests.support.complaint_files import AS_OF, mixed, office_csv
 
@@ -187,7 +188,8 @@ def test_priority_levels_out_of_order_are_a_config_error():
     import pytest
     import yaml
 
-    from bot.config import ConfigInvalid, parse_config
+    from assistants.skills.registry import parse_office_config as parse_config
+    from bot.config import ConfigInvalid
 
     data = shipped_config_data()
     data["complaints"]["levels"] = {"urgent": 20, "high": 40, "normal": 10}

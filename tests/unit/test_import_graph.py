@@ -18,6 +18,8 @@ COMPOSITION_ROOT = {"bot.server", "bot.cli", "bot.runtime"}
 # Layers below dispatch: they serve every caller and must not reach up into who calls them.
 FOUNDATION = ("bot.conversation", "bot.gateway", "bot.privacy", "bot.store", "bot.quota", "bot.audit", "bot.wordfilter")
 UPPER = ("bot.dispatch", "bot.authoring", "assistants.skills", "adapters")
+# An adapter is a translator: it talks to the bot only through bot.conversation.Bot, never to its insides.
+BEHIND_THE_BOT = ("bot.dispatch", "bot.authoring", "assistants")
 
 
 def module_name(path: Path) -> str:
@@ -63,6 +65,8 @@ def wrong_way_edges() -> list[str]:
                 edges.append(f"core/skill -> adapter: {where}")
             if within(source, FOUNDATION) and within(target, UPPER):
                 edges.append(f"foundation -> upper layer: {where}")
+            if within(source, ("adapters",)) and within(target, BEHIND_THE_BOT):
+                edges.append(f"adapter -> behind the Bot protocol: {where}")
             if within(source, ("adapters",)):
                 own = ".".join(source.split(".")[:2])
                 if within(target, ("adapters",)) and not within(target, (own,)) and target != "adapters":
@@ -84,3 +88,17 @@ def test_the_checker_sees_a_wrong_way_edge(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", fake_root)
     found = wrong_way_edges()
     assert any("bot/gateway/leak.py:1 imports adapters.web" in edge for edge in found)
+
+
+def test_the_checker_sees_an_adapter_reaching_behind_the_bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An adapter importing dispatch (instead of asking `Bot`) is reported."""
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "assistants").mkdir()
+    (tmp_path / "adapters" / "web").mkdir(parents=True)
+    (tmp_path / "adapters" / "web" / "routes.py").write_text(
+        "from bot.dispatch.identity import resolve_identity\nimport assistants.registry\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    found = wrong_way_edges()
+    assert "adapter -> behind the Bot protocol: adapters/web/routes.py:1 imports bot.dispatch.identity" in found
+    assert "adapter -> behind the Bot protocol: adapters/web/routes.py:2 imports assistants.registry" in found

@@ -21,11 +21,14 @@ from assistants.skills.complaints.parsing import parse_date, read_file
 from assistants.skills.complaints.pipeline import TriageResult, triage
 from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import file_name, snippet
+from assistants.skills.complaints.settings import ComplaintSettings
+from assistants.skills.complaints.skill import ComplaintTriageSkill
 from assistants.skills.complaints.topic import expand
+from assistants.skills.registry import load_office_config
 from bot.cli_support import err, fail, out
-from bot.config import AppConfig, ConfigInvalid, load_config
+from bot.config import AppConfig, ConfigInvalid, section
 from bot.documents import LimitExceeded
-from bot.gateway.stages.privacy import pii_actions
+from bot.privacy.policy import pii_actions
 from bot.settings import Settings
 
 app = typer.Typer(help="민원 목록 정리 / complaint triage", no_args_is_help=True)
@@ -66,7 +69,7 @@ def triage_command(
 ) -> None:
     """민원 목록을 묶고 우선순위와 담당 부서를 정리합니다 / cluster, prioritise and route a complaint list."""
     try:
-        config = load_config(config_path or Settings().config)
+        config = load_office_config(config_path or Settings().config)
     except ConfigInvalid as error:
         raise fail(f"설정 오류가 있습니다: {error}", "app.yaml is invalid; run `govbot check-config`.") from None
     if department and config.department(department) is None:
@@ -92,7 +95,8 @@ def triage_command(
             "분석할 민원이 없습니다. 목록에 민원 내용이 있는지 확인해 주세요.",
             "No complaints to analyse; check that the list has complaint text.",
         )
-    terms = expand(topic, config.complaints.synonyms) if topic else []
+    settings = section(config, ComplaintTriageSkill.section, ComplaintSettings)
+    terms = expand(topic, settings.synonyms) if topic else []
     actions = pii_actions(config, department) if department else dict(config.filters.pii)
     gc.disable()  # collection passes over 10^5 live complaints cost more than they free; back on when done
     try:
@@ -126,7 +130,7 @@ def _run(
 
         result = triage(
             source,
-            settings=config.complaints,
+            settings=section(config, ComplaintTriageSkill.section, ComplaintSettings),
             departments=config.departments,
             actions=actions,
             as_of=moment,

@@ -28,8 +28,8 @@ from assistants.skills.complaints.priority import (
 )
 from assistants.skills.complaints.records import Complaint, ComplaintList
 from assistants.skills.complaints.routing import Route, route
+from assistants.skills.complaints.settings import ComplaintSettings as TriageSettings
 from assistants.skills.complaints.topic import matcher
-from bot.config import Complaints as TriageSettings
 from bot.config import Department
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from bot.config import PriorityLevels, PriorityWeights
+from assistants.skills.complaints.settings import PriorityLevels, PriorityWeights
 
 LEVELS = ("긴급", "높음", "보통", "낮음")
 LEVELS_EN = {"긴급": "urgent", "높음": "high", "보통": "normal", "낮음": "low"}

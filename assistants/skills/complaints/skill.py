@@ -12,7 +12,7 @@ import asyncio
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -27,15 +27,16 @@ from assistants.skills.complaints.parsing import is_list_file, is_workbook, read
 from assistants.skills.complaints.pipeline import TriageResult, analyse, mask_all, select
 from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import forward_message, to_reply
+from assistants.skills.complaints.settings import ComplaintSettings
 from assistants.skills.complaints.topic import expand, extract_topic
-from bot.config import AppConfig
-from bot.conversation import Action, Reply, Table
+from bot.config import AppConfig, section
+from bot.conversation import Action, ChannelPoster, Reply, Table
 from bot.documents import DocumentLimits, DocumentWorker, LimitExceeded
-from bot.gateway.stages.privacy import pii_actions
 from bot.i18n import t
+from bot.privacy.policy import pii_actions
 
 if TYPE_CHECKING:
-    from bot.dispatch.dispatcher import ActionHandler, Services
+    from bot.dispatch.dispatcher import ActionHandler
     from bot.dispatch.identity import Identity
 
 DEDICATED_ASSISTANT = "complaints"
@@ -82,11 +83,20 @@ class ForwardStore:
 
 class ComplaintTriageSkill:
     name = "complaint_triage"
+    section = "complaints"  # its app.yaml section, parsed into `settings_model`
+    settings_model = ComplaintSettings
 
     def __init__(
-        self, config: AppConfig, clock: Callable[[], datetime] | None = None, documents: DocumentWorker | None = None
+        self,
+        config: AppConfig,
+        posters: Mapping[str, ChannelPoster] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        documents: DocumentWorker | None = None,
     ):
+        """`posters`: platform -> ChannelPoster, for forwarding a cluster to the responsible department."""
         self._config = config
+        self.settings = section(config, self.section, ComplaintSettings)
+        self._posters: Mapping[str, ChannelPoster] = posters if posters is not None else {}
         # Lists are read in worker processes (time and memory capped); the runtime shares its pool.
         self.documents = documents or DocumentWorker(DocumentLimits())
         self.forwards = ForwardStore()
@@ -100,7 +110,7 @@ class ComplaintTriageSkill:
         dedicated = turn.assistant.id == DEDICATED_ASSISTANT
         files = [a for a in turn.message.attachments if is_list_file(a.name) and not a.error]
         asked = asks_for_triage(turn.text)
-        max_rows = self._config.complaints.max_rows
+        max_rows = self.settings.max_rows
         if files and (asked or dedicated):
             first, documents = files[0], self.documents
             # XLSX runs openpyxl (a worker's job); CSV/TXT streams rows up to max_rows in a thread.
@@ -153,7 +163,7 @@ class ComplaintTriageSkill:
             if helper is not None:
                 extra, note = await helper.expand_topic(topic)
                 notes += [note] if note else []
-            terms = expand(topic, config.complaints.synonyms, extra)
+            terms = expand(topic, self.settings.synonyms, extra)
         chosen = select(source.complaints, terms)
         if not chosen:
             return Reply(
@@ -168,7 +178,7 @@ class ComplaintTriageSkill:
             return analyse(
                 source,
                 masked,
-                settings=config.complaints,
+                settings=self.settings,
                 departments=config.departments,
                 as_of=as_of,
                 nouns=self.nouns,
@@ -176,8 +186,8 @@ class ComplaintTriageSkill:
 
         result = await asyncio.to_thread(work)
         result.topic, result.terms, result.total, result.notes = topic, terms, len(source.complaints), notes
-        if helper is not None and config.complaints.model_clusters and result.clusters:
-            count = min(len(result.clusters), config.complaints.model_clusters)
+        if helper is not None and self.settings.model_clusters and result.clusters:
+            count = min(len(result.clusters), self.settings.model_clusters)
             await _progress(turn, t("triage_describing", locale, count=count))
             result.notes += await helper.describe(result, config.departments, count)
             result.model_calls = helper.calls
@@ -198,33 +208,31 @@ class ComplaintTriageSkill:
 
     # ---- forwarding -----------------------------------------------------------------------
 
-    def actions(self, services: Services) -> dict[str, ActionHandler]:
-        async def forward(action: Action, identity: Identity) -> Reply:
-            return await self.forward(action, identity, services)
+    def actions(self) -> dict[str, ActionHandler]:
+        """The button verbs this skill handles (collected by the runtime before dispatch is built)."""
+        return {"complaint_forward": self.forward}
 
-        return {"complaint_forward": forward}
-
-    async def forward(self, action: Action, identity: Identity, services: Services) -> Reply:
-        locale = identity.locale
+    async def forward(self, action: Action, identity: Identity) -> Reply:
+        locale, config, posters = identity.locale, self._config, self._posters
         item = self.forwards.get(action.value)
         if item is None:
             return Reply(t("forward_expired", locale), kind="error")
         if item.owner != identity.user_id:
             return Reply(t("forward_not_owner", locale), kind="refusal")
-        department = services.config.department(item.department_id)
+        department = config.department(item.department_id)
         if department is None:
             return Reply(t("forward_expired", locale), kind="error")
         platforms = [action.platform] + [p for p in ("slack", "teams", "web") if p != action.platform]
         channels = [(p, c) for p in platforms for c in getattr(department.channels, p, [])]
         if not channels:
             return Reply(t("forward_no_channel", locale, department=department.name), kind="error")
-        reachable = [(p, c) for p, c in channels if p in services.posters and services.posters[p].can_post(c)]
+        reachable = [(p, c) for p, c in channels if p in posters and posters[p].can_post(c)]
         if not reachable:
             listed = ", ".join(f"{p}: {c}" for p, c in channels)
             return Reply(t("forward_no_poster", locale, department=department.name, channels=listed), kind="error")
-        message = _masked_for(item.reply, pii_actions(services.config, department.id))
+        message = _masked_for(item.reply, pii_actions(config, department.id))
         for platform, channel in reachable:  # the next channel when one refuses (bot removed, rate limit exhausted)
-            if await services.posters[platform].post(channel, message) is not None:
+            if await posters[platform].post(channel, message) is not None:
                 return Reply(
                     t(
                         "forward_done",

@@ -15,6 +15,7 @@ from bot.gateway.pipeline import Next
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import ChatMessage, GatewayCall
 from bot.privacy import LABELS_EN, LABELS_KO, PlaceholderVault, RestoreStream
+from bot.privacy.policy import pii_actions
 from bot.privacy.vault import MaskStream, find_split_values
 
 
@@ -36,11 +37,6 @@ class VaultStore:
             vault = PlaceholderVault()
         self._vaults[key] = vault
         return vault
-
-
-def pii_actions(config: AppConfig, department_id: str) -> dict[str, str]:
-    department = config.department(department_id)
-    return {**config.filters.pii, **(department.pii if department else {})}
 
 
 class MaskPersonalInformation:

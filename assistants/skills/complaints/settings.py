@@ -1,0 +1,52 @@
+"""The complaint-triage skill's own settings: app.yaml's `complaints:` section.
+
+Declared here, next to the code that uses them; assistants/skills/registry.py adds the section to app.yaml's
+model, so `govbot check-config` reports a wrong value with its YAML path (e.g. `complaints.levels`).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PriorityWeights(Strict):
+    """Points each signal adds to a complaint's priority score (defaults sum to 100)."""
+
+    safety: float = Field(40, ge=0, le=100, description="사고·부상·화재·붕괴·침수, 어린이·노인·장애인, 스쿨존")
+    urgency: float = Field(15, ge=0, le=100, description="긴급·당장·즉시 같은 표현")
+    repetition: float = Field(15, ge=0, le=100, description="같은 민원의 반복 접수, 묶음 크기")
+    location: float = Field(10, ge=0, le=100, description="같은 장소에 몰린 신고")
+    recency: float = Field(5, ge=0, le=100, description="최근 접수")
+    deadline: float = Field(10, ge=0, le=100, description="법정 처리기한 임박·경과")
+    tone: float = Field(5, ge=0, le=100, description="강한 불만 표현")
+
+
+class PriorityLevels(Strict):
+    """Lowest score of each level; below `normal` is 낮음."""
+
+    urgent: float = Field(60, ge=0, le=100)
+    high: float = Field(33, ge=0, le=100)
+    normal: float = Field(13, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PriorityLevels:
+        if not self.urgent >= self.high >= self.normal:
+            raise ValueError("urgent ≥ high ≥ normal 순서여야 합니다. / Levels must satisfy urgent ≥ high ≥ normal.")
+        return self
+
+
+class ComplaintSettings(Strict):
+    """app.yaml `complaints:` (issue 7): synonyms, priority weights and levels, with defaults an office can tune."""
+
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    weights: PriorityWeights = PriorityWeights()
+    levels: PriorityLevels = PriorityLevels()
+    handling_days: int = Field(7, ge=1, le=90, description="법정 처리기간(근무일): 고충민원 7일")
+    model_clusters: int = Field(12, ge=0, le=50, description="모델이 제목·요약·담당 부서를 다는 최대 묶음 수")
+    max_rows: int = Field(
+        20_000, ge=1, le=1_000_000, description="채팅에서 한 번에 분석하는 최대 행 수(명령줄은 --max-rows로 조정)"
+    )
