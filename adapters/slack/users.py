@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cachetools import TLRUCache
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -40,18 +40,18 @@ class UserDirectory:
         self.ttl = ttl_seconds
         self.failed_ttl = failed_ttl_seconds
         self.max_entries = max_entries
-        self._clock = clock
-        self._cache: OrderedDict[str, tuple[float, SlackUser]] = OrderedDict()
+        # Each entry carries its own time-to-live (a failed look-up is kept for a shorter while).
+        self._cache: TLRUCache[str, tuple[SlackUser, float]] = TLRUCache(
+            maxsize=max_entries, ttu=lambda _key, entry, now: now + entry[1], timer=clock
+        )
         self._pending: dict[str, asyncio.Future[tuple[SlackUser, float]]] = {}
 
     async def get(self, user_id: str) -> SlackUser:
         if not user_id:
             return SlackUser()
-        now = self._clock()
         cached = self._cache.get(user_id)
-        if cached and cached[0] > now:
-            self._cache.move_to_end(user_id)
-            return cached[1]
+        if cached is not None:
+            return cached[0]
         pending = self._pending.get(user_id)
         if pending is not None:  # the same new user sent several messages at once: one users.info call
             return (await asyncio.shield(pending))[0]
@@ -61,10 +61,7 @@ class UserDirectory:
             user, ttl = await asyncio.shield(task)
         finally:
             self._pending.pop(user_id, None)
-        self._cache[user_id] = (now + ttl, user)
-        self._cache.move_to_end(user_id)
-        while len(self._cache) > self.max_entries:
-            self._cache.popitem(last=False)
+        self._cache[user_id] = (user, ttl)
         return user
 
     async def _fetch(self, user_id: str) -> tuple[SlackUser, float]:

@@ -11,7 +11,6 @@ import asyncio
 import logging
 import re
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes
 from botbuilder.schema import Attachment as BfAttachment
+from cachetools import LRUCache
 
 from adapters.teams import activities as acts
 from adapters.teams import cards
@@ -61,7 +61,6 @@ class PlaceholderSink:
         self._text = ""
         self._last = time.monotonic()
         self._pending: asyncio.Task[None] | None = None
-        self.updates = 0
 
     async def delta(self, text: str) -> None:
         self._text += text
@@ -83,7 +82,6 @@ class PlaceholderSink:
         activity.id = self._id
         try:
             await self._context.update_activity(activity)
-            self.updates += 1
         except Exception as error:  # noqa: BLE001 - interim updates are best effort
             log.info("interim Teams update failed: %s", type(error).__name__)
 
@@ -109,7 +107,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         self.links = links
         self.poster = poster
         self.options = options
-        self._emails: OrderedDict[str, str] = OrderedDict()
+        self._emails: LRUCache[str, str] = LRUCache(maxsize=options.member_cache_size)
 
     async def run(self, context: TurnContext, raw: dict[str, Any]) -> None:
         """The adapter's callback: keep the raw JSON (mentions, channelData) for the pure translators."""
@@ -273,9 +271,9 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         account_id = str((raw.get("from") or {}).get("id") or "")
         if not account_id:
             return ""
-        if account_id in self._emails:
-            self._emails.move_to_end(account_id)
-            return self._emails[account_id]
+        known = self._emails.get(account_id)
+        if known is not None:
+            return known
         try:
             member = await TeamsInfo.get_member(context, account_id)
             email = str(getattr(member, "user_principal_name", None) or getattr(member, "email", None) or "")
@@ -283,6 +281,4 @@ class GovbotTeamsHandler(TeamsActivityHandler):
             log.info("Teams member look-up failed: %s", status_of(error) or type(error).__name__)
             return ""
         self._emails[account_id] = email
-        while len(self._emails) > self.options.member_cache_size:
-            self._emails.popitem(last=False)
         return email

@@ -17,6 +17,7 @@ from botbuilder.core import MessageFactory
 from botbuilder.schema import Attachment as BfAttachment
 from botbuilder.schema import ChannelAccount, ConversationParameters
 from botframework.connector.aio import ConnectorClient
+from cachetools import LRUCache
 
 from adapters.teams import activities as acts
 from adapters.teams import cards
@@ -57,8 +58,7 @@ class TeamsPoster:
         self._locale = locale
         self._fallback = (fallback_service_url, fallback_tenant_id)
         self._bot_id = bot_id
-        self._max = max_channels
-        self._references: dict[str, ChannelReference] = {}
+        self._references: LRUCache[str, ChannelReference] = LRUCache(maxsize=max_channels)
 
     def remember(self, raw: dict[str, Any]) -> None:
         """Keep where a channel can be reached (called for every incoming activity)."""
@@ -74,10 +74,7 @@ class TeamsPoster:
             or ""
         )
         bot_id = str((raw.get("recipient") or {}).get("id") or self._bot_id)
-        self._references.pop(channel, None)
         self._references[channel] = ChannelReference(service_url, tenant, bot_id)
-        while len(self._references) > self._max:
-            self._references.pop(next(iter(self._references)))
 
     def reference(self, channel_id: str) -> ChannelReference | None:
         known = self._references.get(channel_id)

@@ -13,6 +13,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from bot.net.retry import WaitRetryAfter
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -38,16 +42,6 @@ def status_of(error: BaseException) -> int | None:
     return int(status) if isinstance(status, int) else None
 
 
-def retry_after_of(error: BaseException) -> float | None:
-    response = getattr(error, "response", None)
-    headers = getattr(response, "headers", None) or {}
-    value = headers.get("Retry-After") if hasattr(headers, "get") else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: fall back to our own backoff
-
-
 def is_transient(status: int | None) -> bool:
     return status is not None and (status == 429 or status >= 500)
 
@@ -61,15 +55,24 @@ async def with_retry(
     rand: Callable[[], float] = random.random,
 ) -> T:
     """Run `call`, retrying transient connector failures; the last failure is raised."""
-    attempt = 1
-    while True:
-        try:
-            return await call()
-        except Exception as error:  # noqa: BLE001 - classified below, re-raised unless transient
-            status = status_of(error)
-            if not is_transient(status) or attempt >= policy.attempts:
-                raise
-            wait = policy.delay(attempt, retry_after_of(error), rand())
-            log.warning("Teams connector %s answered %s; retry %d in %.2fs", what, status, attempt, wait)
-            await sleep(wait)
-            attempt += 1
+
+    def log_retry(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome is not None else None
+        wait = state.next_action.sleep if state.next_action is not None else 0.0
+        log.warning(
+            "Teams connector %s answered %s; retry %d in %.2fs", what, status_of(error), state.attempt_number, wait
+        )
+
+    retrying = AsyncRetrying(
+        stop=stop_after_attempt(policy.attempts),
+        retry=retry_if_exception(lambda error: is_transient(status_of(error))),
+        wait=WaitRetryAfter(lambda attempt, retry_after: policy.delay(attempt, retry_after, rand())),
+        sleep=sleep,
+        before_sleep=log_retry,
+        reraise=True,
+    )
+
+    async def attempt() -> T:  # `call` may be a lambda returning a coroutine: tenacity must see a coroutine function
+        return await call()
+
+    return await retrying(attempt)

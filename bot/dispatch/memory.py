@@ -8,9 +8,10 @@ personal information replaced by its type.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
+
+from cachetools import TTLCache
 
 from bot.gateway.stream import estimate_tokens
 from bot.gateway.types import ChatMessage
@@ -46,27 +47,24 @@ class Memory(Protocol):
 class ProcessMemory:
     """Ephemeral memory: per thread, least-recently-used eviction, idle expiry."""
 
-    def __init__(self, budget_tokens: int, ttl_seconds: float, max_threads: int = 10_000, clock=time.monotonic):  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        budget_tokens: int,
+        ttl_seconds: float,
+        max_threads: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._budget = budget_tokens
-        self._ttl = ttl_seconds
-        self._max = max_threads
-        self._clock = clock
-        self._threads: OrderedDict[str, tuple[float, list[ChatMessage]]] = OrderedDict()
+        # Idle expiry: every append stores the thread again, which restarts its time-to-live.
+        self._threads: TTLCache[str, list[ChatMessage]] = TTLCache(maxsize=max_threads, ttl=ttl_seconds, timer=clock)
 
     async def load(self, key: str, conversation_id: int) -> list[ChatMessage]:
-        entry = self._threads.get(key)
-        if entry is None or self._clock() - entry[0] > self._ttl:
-            self._threads.pop(key, None)
-            return []
-        return trim_to_budget(entry[1], self._budget)
+        return trim_to_budget(self._threads.get(key, []), self._budget)
 
     async def append(self, key: str, conversation_id: int, message: ChatMessage) -> None:
         history = await self.load(key, conversation_id)
         history.append(message)
-        self._threads[key] = (self._clock(), trim_to_budget(history, self._budget * 2))
-        self._threads.move_to_end(key)
-        while len(self._threads) > self._max:
-            self._threads.popitem(last=False)
+        self._threads[key] = trim_to_budget(history, self._budget * 2)
 
     async def clear(self, key: str, conversation_id: int) -> None:
         self._threads.pop(key, None)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from bot.documents.decode import decode_bytes
 from bot.documents.limits import DocumentLimits, LimitExceeded, check_archive, check_pages
 
 MAX_CHARS = 60_000  # what one attachment may add to a question
@@ -23,13 +24,8 @@ class Extracted:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else CP949/EUC-KR as Korean office exports often are."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp949", errors="replace")
+    """Lenient: an attachment with a few broken bytes is still worth reading (they become U+FFFD)."""
+    return decode_bytes(data, errors="replace")[0]
 
 
 def _xlsx(data: bytes, limits: DocumentLimits) -> Iterator[str]:

@@ -55,13 +55,23 @@ class ModelNotAllowed(NotAuthorised):
 class ProviderError(Exception):
     """One provider attempt failed; `retryable` says whether trying the same target again may help."""
 
-    def __init__(self, provider: str, model: str, reason: str, *, retryable: bool, status: int | None = None):
+    def __init__(
+        self,
+        provider: str,
+        model: str,
+        reason: str,
+        *,
+        retryable: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ):
         super().__init__(f"{provider}/{model}: {reason}")
         self.provider = provider
         self.model = model
         self.reason = reason
         self.retryable = retryable
         self.status = status
+        self.retry_after = retry_after  # seconds the provider asked us to wait (its Retry-After), if any
 
 
 class AllProvidersFailed(GatewayError):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from bot.privacy.findings import LABELS_KO, Finding
 from bot.privacy.normalise import normalise
 from bot.privacy.scanner import scan_pii
+from bot.spans import apply_spans
 
 _LABEL_TO_TYPE = {label: kind for kind, label in LABELS_KO.items()}
 PLACEHOLDER = re.compile(r"\[(" + "|".join(map(re.escape, LABELS_KO.values())) + r")#(\d{1,4})\]")
@@ -91,16 +92,13 @@ class PlaceholderVault:
             if not part.first:
                 continued.add(merged)
         found.sort(key=lambda f: f.start)
-        pieces: list[str] = []
-        position = 0
-        for finding in found:
-            pieces.append(text[position : finding.start])
-            value = values.get(finding, text[finding.start : finding.end])
-            pieces.append(self.placeholder(finding.type, value))
-            position = finding.end
-        pieces.append(text[position:])
+        masked = apply_spans(
+            text,
+            ((f.start, f.end, f) for f in found),
+            lambda f: self.placeholder(f.type, values.get(f, text[f.start : f.end])),
+        )
         blocked = frozenset(f.type for f in found if actions.get(f.type, default) == "block")
-        return MaskResult("".join(pieces), found, blocked, frozenset(continued))
+        return MaskResult(masked, found, blocked, frozenset(continued))
 
     def restore(self, text: str) -> str:
         """Put back the values this vault issued placeholders for; other bracketed text is left alone."""
@@ -146,12 +144,11 @@ def find_split_values(texts: Sequence[str]) -> dict[int, list[SplitPart]]:
 def redact(text: str) -> str:
     """Every finding replaced by its type ("[전화번호]"): for text kept beyond the conversation (stored
     thread memory), where a numbered placeholder could later be restored to a different value."""
-    pieces, position = [], 0
-    for finding in scan_pii(text):
-        pieces += [text[position : finding.start], f"[{LABELS_KO[finding.type]}]"]
-        position = finding.end
-    pieces.append(text[position:])
-    return "".join(pieces)
+    return apply_spans(text, ((f.start, f.end, f.type) for f in scan_pii(text)), _type_label)
+
+
+def _type_label(kind: str) -> str:
+    return f"[{LABELS_KO[kind]}]"
 
 
 class RestoreStream:
@@ -197,16 +194,13 @@ class MaskStream:
         self._on_finding = on_finding
 
     def _mask(self, text: str, findings: list[Finding]) -> str:
-        pieces, position = [], 0
-        for finding in findings:
-            if self._actions.get(finding.type, "mask") == "allow":
-                continue
+        def label(kind: str) -> str:
             if self._on_finding:
-                self._on_finding(finding.type)
-            pieces += [text[position : finding.start], f"[{LABELS_KO[finding.type]}]"]
-            position = finding.end
-        pieces.append(text[position:])
-        return "".join(pieces)
+                self._on_finding(kind)
+            return _type_label(kind)
+
+        masked = [f for f in findings if self._actions.get(f.type, "mask") != "allow"]
+        return apply_spans(text, ((f.start, f.end, f.type) for f in masked), label)
 
     def feed(self, text: str) -> str:
         self._pending += text

@@ -16,13 +16,30 @@ from bot.config import Quota
 from bot.i18n import t
 
 Kind = Literal["tokens", "requests"]
-LIMIT_NAMES = (
-    "tokens_per_day",
-    "tokens_per_month",
-    "requests_per_day",
-    "user_tokens_per_day",
-    "user_requests_per_minute",
+Scope = Literal["dept", "user"]
+Period = Literal["minute", "day", "month"]
+
+
+@dataclass(frozen=True, slots=True)
+class LimitSpec:
+    """One limit an admin can set: whose counter (the department's or one user's), what it counts, per what."""
+
+    name: str
+    scope: Scope
+    kind: Kind
+    period: Period
+
+
+# The one table of settable limits: app.yaml's Quota fields, the CLI, /quota and the service all read it.
+LIMITS = (
+    LimitSpec("tokens_per_day", "dept", "tokens", "day"),
+    LimitSpec("tokens_per_month", "dept", "tokens", "month"),
+    LimitSpec("requests_per_day", "dept", "requests", "day"),
+    LimitSpec("user_tokens_per_day", "user", "tokens", "day"),
+    LimitSpec("user_requests_per_minute", "user", "requests", "minute"),
 )
+LIMIT_NAMES = tuple(spec.name for spec in LIMITS)
+_BY_NAME = {spec.name: spec for spec in LIMITS}
 
 LABELS_KO = {
     "tokens_per_day": "부서 하루 토큰 한도",
@@ -83,6 +100,18 @@ def periods(now_local: datetime) -> Periods:
     )
 
 
+def period_key(name: str, p: Periods) -> str:
+    """The period key a named limit counts in (a day for names outside the table)."""
+    spec = _BY_NAME.get(name)
+    return getattr(p, spec.period) if spec else p.day
+
+
+def counter_of(spec: LimitSpec, department_id: str, user_id: str, p: Periods) -> tuple[CounterKey, datetime]:
+    """The counter a limit is checked against in these periods, and when that period ends."""
+    subject = department_id if spec.scope == "dept" else f"{department_id}:{user_id}"
+    return CounterKey(spec.scope, subject, getattr(p, spec.period)), getattr(p, f"{spec.period}_end")
+
+
 def counters_for(department_id: str, user_id: str, assistant_id: str | None, p: Periods) -> list[CounterKey]:
     """The counters every call moves, limited or not, so a limit set mid-period starts from real usage."""
     keys = [
@@ -116,19 +145,12 @@ def limits_for(
     assistant_limits: Mapping[str, int],
     p: Periods,
 ) -> list[Limit]:
-    user = f"{department_id}:{user_id}"
-    table: list[tuple[str, CounterKey, Kind, datetime]] = [
-        ("tokens_per_day", CounterKey("dept", department_id, p.day), "tokens", p.day_end),
-        ("tokens_per_month", CounterKey("dept", department_id, p.month), "tokens", p.month_end),
-        ("requests_per_day", CounterKey("dept", department_id, p.day), "requests", p.day_end),
-        ("user_tokens_per_day", CounterKey("user", user, p.day), "tokens", p.day_end),
-        ("user_requests_per_minute", CounterKey("user", user, p.minute), "requests", p.minute_end),
-    ]
-    out = [
-        Limit(name, key, kind, int(values[name]), ends)
-        for name, key, kind, ends in table
-        if values.get(name) is not None
-    ]
+    out = []
+    for spec in LIMITS:
+        value = values.get(spec.name)
+        if value is not None:
+            key, ends = counter_of(spec, department_id, user_id, p)
+            out.append(Limit(spec.name, key, spec.kind, int(value), ends))
     if assistant_id and assistant_id in assistant_limits:
         key = CounterKey("assistant", f"{department_id}:{assistant_id}", p.day)
         out.append(Limit("assistant_tokens_per_day", key, "tokens", assistant_limits[assistant_id], p.day_end))

@@ -19,12 +19,15 @@ from bot.quota.limits import (
     LABELS_EN,
     LABELS_KO,
     LIMIT_NAMES,
+    LIMITS,
     CounterKey,
     Limit,
     Periods,
+    counter_of,
     counters_for,
     effective_values,
     limits_for,
+    period_key,
     periods,
     refusal_text,
 )
@@ -88,12 +91,8 @@ class QuotaService:
             raise KeyError(department_id)
         return department
 
-    @staticmethod
-    def _period_of(name: str, p: Periods) -> str:
-        return {"tokens_per_month": p.month, "user_requests_per_minute": p.minute}.get(name, p.day)
-
     async def _limits(self, department: Department, user_id: str, assistant_id: str | None, p: Periods) -> list[Limit]:
-        overrides, grants = await self._repo.overrides(department.id, {n: self._period_of(n, p) for n in LIMIT_NAMES})
+        overrides, grants = await self._repo.overrides(department.id, {n: period_key(n, p) for n in LIMIT_NAMES})
         values = effective_values(department.quota, overrides, grants)
         return limits_for(department.id, user_id, assistant_id, values, department.quota.assistant_tokens_per_day, p)
 
@@ -175,17 +174,15 @@ class QuotaService:
         """Department-wide limits with their current use (for /quota and `govbot quota show`)."""
         department = self._department(department_id)
         p = self._periods()
-        overrides, grants = await self._repo.overrides(department.id, {n: self._period_of(n, p) for n in LIMIT_NAMES})
+        overrides, grants = await self._repo.overrides(department.id, {n: period_key(n, p) for n in LIMIT_NAMES})
         values = effective_values(department.quota, overrides, grants)
         out = []
-        for name, key, kind, ends in (
-            ("tokens_per_day", CounterKey("dept", department.id, p.day), "tokens", p.day_end),
-            ("tokens_per_month", CounterKey("dept", department.id, p.month), "tokens", p.month_end),
-            ("requests_per_day", CounterKey("dept", department.id, p.day), "requests", p.day_end),
-        ):
+        for spec in (spec for spec in LIMITS if spec.scope == "dept"):
+            key, ends = counter_of(spec, department.id, "", p)
             state = await self._repo.state(key)
-            used = state.used_tokens if kind == "tokens" else state.requests
-            reserved = state.reserved_tokens if kind == "tokens" else 0
+            used = state.used_tokens if spec.kind == "tokens" else state.requests
+            reserved = state.reserved_tokens if spec.kind == "tokens" else 0
+            name = spec.name
             out.append(LimitStatus(name, LABELS_KO[name], LABELS_EN[name], used, values[name], ends, reserved))
         return out
 
@@ -210,7 +207,7 @@ class QuotaService:
         self._department(department_id)
         _check_name(name)
         check_limit_value(amount)
-        return await self._repo.add_grant(department_id, name, amount, self._period_of(name, self._periods()), by)
+        return await self._repo.add_grant(department_id, name, amount, period_key(name, self._periods()), by)
 
     async def reset(self, department_id: str) -> int:
         self._department(department_id)

@@ -13,32 +13,12 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
-from bot.audit.chain import Head, Problem, Signer, head_mac, record_hash, verify_chain
+from bot.audit.chain import HASHED_FIELDS, Head, Problem, Signer, head_mac, record_hash, verify_chain
 from bot.audit.checkpoint import Checkpoint, check_against, make_checkpoint
 from bot.audit.keys import AuditKey
 from bot.store.models import AuditHead, AuditRecord
 
-EXPORT_FIELDS = (
-    "seq",
-    "created_at",
-    "call_id",
-    "user_id",
-    "department_id",
-    "platform",
-    "purpose",
-    "assistant_id",
-    "model_alias",
-    "provider",
-    "model",
-    "prompt_tokens",
-    "completion_tokens",
-    "latency_ms",
-    "findings",
-    "decision",
-    "error_code",
-    "content",
-    "hash",
-)
+EXPORT_FIELDS = (*HASHED_FIELDS, "hash")
 
 
 # Built once: statements with bound parameters skip SQLAlchemy's per-call construction and cache-key work.

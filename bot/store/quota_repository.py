@@ -337,16 +337,6 @@ class QuotaRepository:
                 swept.append(item)
         return swept
 
-    async def reserved_for(self, department_id: str) -> int:
-        """Tokens currently held by in-flight calls of a department (for `govbot quota show`)."""
-        async with self._engine.connect() as connection:
-            rows = (
-                await connection.execute(
-                    select(QuotaReservation.tokens).where(QuotaReservation.department_id == department_id)
-                )
-            ).scalars()
-            return sum(int(tokens) for tokens in rows)
-
     async def state(self, key: CounterKey) -> CounterState:
         async with self._engine.connect() as connection:
             row = (

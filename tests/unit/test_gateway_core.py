@@ -151,3 +151,12 @@ async def test_a_stream_without_a_finish_reason_is_interrupted():
     assert reply.completion.usage.estimated and reply.completion.usage.completion_tokens > 0
     whole = await Gateway([], router(Target(ScriptedProvider("a", ["a|b"]), "m"))).complete(request())
     assert not whole.interrupted and whole.finish_reason == "stop"
+
+
+async def test_a_providers_retry_after_is_honoured_and_capped():
+    sleeps: list[float] = []
+    asked = [ProviderError("a", "m", "HTTP 429", retryable=True, retry_after=r) for r in (2.0, 600.0)]
+    only = ScriptedProvider("a", [*asked, "답변"])
+    completion = await Gateway([], router(Target(only, "m"), sleeps=sleeps)).complete(request())
+    assert completion.text == "답변" and only.calls == 3
+    assert sleeps == [2.0, 4.0]  # as asked, then capped at the backoff ceiling

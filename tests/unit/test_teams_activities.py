@@ -230,3 +230,20 @@ def test_credentials_from_microsofts_environment_names():
 def test_missing_credentials_are_named(env, expected):
     problems = BotFrameworkConfig.from_env(env).problems()
     assert any(expected in p for p in problems)
+
+
+def test_a_lambda_returning_a_coroutine_is_awaited_and_retried():
+    # The connector passes `lambda: CloudAdapter.send_activities(...)`: not a coroutine function itself.
+    failures = [Failure(503)]
+    waits: list[float] = []
+
+    async def send() -> str:
+        if failures:
+            raise failures.pop(0)
+        return "보냄"
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    result = asyncio.run(with_retry(lambda: send(), RetryPolicy(), what="test", sleep=sleep, rand=lambda: 0.5))
+    assert result == "보냄" and waits == [0.375]

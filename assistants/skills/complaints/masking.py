@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from assistants.skills.complaints.records import Complaint
 from bot.privacy import LABELS_KO, scan_pii
+from bot.spans import apply_spans
 
 _DIGITS = re.compile(r"\D")
 
@@ -34,16 +35,8 @@ def mask_text(text: str, actions: Mapping[str, str], known: Mapping[str, str] | 
             start = text.find(value, start + len(value))
     if not spans:
         return text
-    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-    pieces, position = [], 0
-    for start, end, kind in spans:
-        if start < position:
-            continue  # inside a span already masked
-        pieces.append(text[position:start])
-        pieces.append(f"[{LABELS_KO[kind]}]")
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))  # at one start the longest wins; spans inside it are skipped
+    return apply_spans(text, spans, lambda kind: f"[{LABELS_KO[kind]}]")
 
 
 def _known_values(complaint: Complaint) -> dict[str, str]:

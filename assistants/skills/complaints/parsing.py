@@ -17,6 +17,7 @@ from datetime import date, datetime
 from itertools import islice
 
 from assistants.skills.complaints.records import Complaint, ComplaintList, RowProblem, UnreadableList
+from bot.documents.decode import Undecodable, decode_bytes
 from bot.documents.limits import DocumentLimits, check_archive
 from bot.i18n import ko_en, t
 
@@ -165,28 +166,14 @@ def map_header(cells: Sequence[str]) -> dict[str, int]:
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name): UTF-8 (with or without BOM), UTF-16 with BOM, or CP949 (a superset of EUC-KR)."""
-    # A byte-order mark names the encoding: bytes that break it are a damaged file, not another encoding.
-    for bom, encoding, codec in (
-        (b"\xef\xbb\xbf", "utf-8-sig", "utf-8-sig"),
-        (b"\xff\xfe", "utf-16", "utf-16"),
-        (b"\xfe\xff", "utf-16", "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data.decode(codec), encoding
-            except UnicodeDecodeError as error:
-                raise UnreadableList(
-                    f"파일이 {encoding.upper()} 표시(BOM)로 시작하지만 {error.start}바이트 부근이 깨져 있습니다. 원본 프로그램에서 다시 저장해 보내 주세요.",
-                    f"The file starts with a {encoding.upper()} byte-order mark but is damaged near byte {error.start}. Save it again from the original program.",
-                ) from None
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp949"), "cp949"
-    except UnicodeDecodeError as error:
-        raise UnreadableList(*ko_en("complaints_unknown_encoding", byte=error.start)) from None
+        return decode_bytes(data)
+    except Undecodable as error:
+        if error.marked:  # a byte-order mark names the encoding: bytes that break it are a damaged file
+            raise UnreadableList(
+                *ko_en("complaints_damaged_bom", encoding=error.encoding.upper(), byte=error.position)
+            ) from None
+        raise UnreadableList(*ko_en("complaints_unknown_encoding", byte=error.position)) from None
 
 
 # ---- dates ----------------------------------------------------------------------------------

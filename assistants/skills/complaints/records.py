@@ -7,10 +7,6 @@ from datetime import datetime
 
 from bot.i18n import t
 
-# The fields govbot recognises in a complaint list, by role.
-FIELDS = ("id", "received", "title", "text", "location", "complainant", "contact", "department", "status")
-PERSONAL_FIELDS = ("complainant", "contact")  # never sent to a model, masked in output unless policy allows
-
 
 @dataclass(frozen=True, slots=True)
 class Complaint:

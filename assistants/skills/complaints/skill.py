@@ -12,11 +12,12 @@ import asyncio
 import re
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from cachetools import TTLCache
 
 from assistants.skills.base import SkillTurn
 from assistants.skills.complaints.enrich import ModelHelper
@@ -66,23 +67,18 @@ class Forward:
 class ForwardStore:
     """Cluster summaries waiting for a confirm button, in process memory, expiring after a day."""
 
-    def __init__(self, ttl: float = FORWARD_TTL_SECONDS, limit: int = 2000, clock=time.monotonic):  # type: ignore[no-untyped-def]
-        self._ttl, self._limit, self._clock = ttl, limit, clock
-        self._items: OrderedDict[str, tuple[float, Forward]] = OrderedDict()
+    def __init__(
+        self, ttl: float = FORWARD_TTL_SECONDS, limit: int = 2000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._items: TTLCache[str, Forward] = TTLCache(maxsize=limit, ttl=ttl, timer=clock)
 
     def put(self, forward: Forward) -> str:
         token = secrets.token_urlsafe(12)
-        self._items[token] = (self._clock(), forward)
-        while len(self._items) > self._limit:
-            self._items.popitem(last=False)
+        self._items[token] = forward
         return token
 
     def get(self, token: str) -> Forward | None:
-        entry = self._items.get(token)
-        if entry is None or self._clock() - entry[0] > self._ttl:
-            self._items.pop(token, None)
-            return None
-        return entry[1]
+        return self._items.get(token)
 
 
 class ComplaintTriageSkill:

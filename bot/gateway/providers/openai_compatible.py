@@ -10,6 +10,7 @@ from openai import AsyncOpenAI
 
 from bot.gateway.errors import ProviderError
 from bot.gateway.types import Finished, GatewayCall, StreamEvent, TextDelta, Usage
+from bot.net.retry import retry_after_of
 
 _RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
@@ -58,6 +59,7 @@ class OpenAICompatibleProvider:
                 f"HTTP {error.status_code}",
                 retryable=error.status_code in _RETRYABLE_STATUS,
                 status=error.status_code,
+                retry_after=retry_after_of(error),
             ) from error
         except (openai.APITimeoutError, openai.APIConnectionError) as error:
             raise ProviderError(self.id, model, type(error).__name__, retryable=True) from error

@@ -9,11 +9,14 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
 from bot.gateway.errors import AllProvidersFailed, ProviderError
 from bot.gateway.providers.base import ModelProvider
 from bot.gateway.stream import ReplyStream, estimate_tokens
 from bot.gateway.types import GatewayCall, StreamEvent
 from bot.i18n import ko_en
+from bot.net.retry import WaitRetryAfter
 
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
@@ -25,8 +28,11 @@ class Target:
     model: str
 
 
-def backoff_delay(attempt: int, rng: random.Random, base: float = 0.25, cap: float = 4.0) -> float:
-    """Full-jitter exponential backoff: spreads retries from many processes apart."""
+BACKOFF_CAP_SECONDS = 4.0  # also the most a provider's Retry-After can make one call wait
+
+
+def backoff_delay(attempt: int, rng: random.Random, base: float = 0.25, cap: float = BACKOFF_CAP_SECONDS) -> float:
+    """Full-jitter exponential backoff (`attempt` 0-based): spreads retries from many processes apart."""
     return rng.uniform(0, min(cap, base * (2**attempt)))
 
 
@@ -63,21 +69,46 @@ class ModelRouter:
     async def __call__(self, call: GatewayCall) -> ReplyStream:
         failures: list[ProviderError] = []
         for target in self.targets(call.request.model):
-            for attempt in range(target.provider.max_retries + 1):
-                try:
-                    events = await target.provider.open(target.model, call)
-                except ProviderError as error:
-                    failures.append(error)
-                    log.warning("provider attempt failed: %s (attempt %d)", error, attempt + 1)
-                    if not error.retryable or attempt == target.provider.max_retries:
-                        break
-                    await self._sleep(backoff_delay(attempt, self._rng))
-                    continue
-                prompt_estimate = sum(estimate_tokens(m.content) for m in call.request.messages)
-                return ReplyStream(call, _guard(events, self._contact), prompt_estimate)
+            try:
+                events = await self._open(target, call, failures)
+            except ProviderError:
+                continue  # retries used up, or not worth retrying: fail over to the next target
+            prompt_estimate = sum(estimate_tokens(m.content) for m in call.request.messages)
+            return ReplyStream(call, _guard(events, self._contact), prompt_estimate)
         if failures and all(_malformed(f) for f in failures):
             raise AllProvidersFailed(*ko_en("upstream_malformed", contact=self._contact), failures)
         raise AllProvidersFailed(*ko_en("all_providers_failed", contact=self._contact), failures)
+
+    def _delay(self, failed_attempt: int, retry_after: float | None) -> float:
+        """The provider's Retry-After, capped like our backoff; otherwise full-jitter backoff."""
+        if retry_after is not None:
+            return min(retry_after, BACKOFF_CAP_SECONDS)
+        return backoff_delay(failed_attempt - 1, self._rng)
+
+    async def _open(
+        self, target: Target, call: GatewayCall, failures: list[ProviderError]
+    ) -> AsyncIterator[StreamEvent]:
+        """One target, retried on transient errors; every failed attempt is recorded in `failures`."""
+        attempt = 0
+
+        async def once() -> AsyncIterator[StreamEvent]:
+            nonlocal attempt
+            attempt += 1
+            try:
+                return await target.provider.open(target.model, call)
+            except ProviderError as error:
+                failures.append(error)
+                log.warning("provider attempt failed: %s (attempt %d)", error, attempt)
+                raise
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(target.provider.max_retries + 1),
+            retry=retry_if_exception(lambda error: isinstance(error, ProviderError) and error.retryable),
+            wait=WaitRetryAfter(self._delay),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        return await retrying(once)
 
 
 async def _guard(events: AsyncIterator[StreamEvent], contact: str) -> AsyncIterator[StreamEvent]:

@@ -5,7 +5,9 @@ back and has any new personal information it invents masked."""
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections.abc import Callable
+
+from cachetools import TTLCache
 
 from bot.config import AppConfig
 from bot.gateway.errors import PolicyBlocked
@@ -21,21 +23,20 @@ from bot.privacy.vault import MaskStream, find_split_values
 class VaultStore:
     """Vaults per (conversation, user), in process memory only, expiring when idle."""
 
-    def __init__(self, ttl_seconds: float = 4 * 3600, max_vaults: int = 20_000, clock=time.monotonic):  # type: ignore[no-untyped-def]
-        self._ttl = ttl_seconds
-        self._max = max_vaults
-        self._clock = clock
-        self._vaults: OrderedDict[tuple[str, str], tuple[float, PlaceholderVault]] = OrderedDict()
+    def __init__(
+        self, ttl_seconds: float = 4 * 3600, max_vaults: int = 20_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        # Idle expiry: every get stores the vault again, which restarts its time-to-live.
+        self._vaults: TTLCache[tuple[str, str], PlaceholderVault] = TTLCache(
+            maxsize=max_vaults, ttl=ttl_seconds, timer=clock
+        )
 
     def get(self, conversation_key: str, user_id: str) -> PlaceholderVault:
         key = (conversation_key, user_id)
-        entry = self._vaults.get(key)
-        now = self._clock()
-        vault = entry[1] if entry and now - entry[0] <= self._ttl else PlaceholderVault()
-        self._vaults[key] = (now, vault)
-        self._vaults.move_to_end(key)
-        while len(self._vaults) > self._max:
-            self._vaults.popitem(last=False)
+        vault = self._vaults.get(key)
+        if vault is None:
+            vault = PlaceholderVault()
+        self._vaults[key] = vault
         return vault
 
 

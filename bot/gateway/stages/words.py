@@ -11,6 +11,7 @@ from bot.gateway.pipeline import Next
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import GatewayCall
 from bot.i18n import ko_en
+from bot.spans import apply_spans
 from bot.wordfilter import WordMatcher
 
 COVER = "○○"
@@ -45,15 +46,14 @@ class WordStream:
         for hit in hits:
             if hit.start < cut < hit.end:
                 cut = hit.start
-        pieces, position = [], 0
-        for hit in sorted(h for h in ((h.start, h.end) for h in hits) if h[1] <= cut):
-            if hit[0] < position:
-                continue
+
+        def cover(_: None) -> str:
             self._on_hit()
-            pieces += [text[position : hit[0]], COVER]
-            position = hit[1]
-        pieces.append(text[position:cut])
-        return "".join(pieces), cut
+            return COVER
+
+        # By start, the shortest first at one start; a hit inside one already covered is skipped.
+        spans = sorted((h.start, h.end) for h in hits if h.end <= cut)
+        return apply_spans(text[:cut], ((start, end, None) for start, end in spans), cover), cut
 
     def feed(self, text: str) -> str:
         self._pending += text
