@@ -9,7 +9,7 @@ Speed: parse a CSV, mask, cluster, score, route and write the XLSX with no model
   process (peak memory = that process's max RSS). Also the throughput of kiwipiepy against the n-gram
   features, which is why the triage does not tokenise morphemes.
 
-Rerun:  .venv/bin/pip install 'scikit-learn>=1.5,<2'   # benchmark only, not a govbot dependency
+Rerun:  (scikit-learn is a govbot dependency now)
         .venv/bin/python benchmarks/complaint_triage.py [--quality-only] [--sizes 10000 100000]
 """
 

@@ -13,7 +13,8 @@ from itertools import repeat
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from assistants.skills.complaints.cluster import cluster, embed, near_duplicates
+from assistants.skills.complaints.cleaning import clean
+from assistants.skills.complaints.cluster import Morphemes, cluster, embed, features, near_duplicates
 from assistants.skills.complaints.features import normalise, tfidf_matrix
 from assistants.skills.complaints.keywords import NounFilter, cluster_keywords
 from assistants.skills.complaints.masking import mask_complaint
@@ -167,8 +168,8 @@ def analyse(
     nouns: NounFilter | None = None,
 ) -> TriageResult:
     """Cluster, deduplicate, score and route already-masked complaints."""
-    # Small matrix products: BLAS threads only contend with each other (20× slower on a busy 2-core host).
-    with threadpool_limits(limits=1, user_api="blas"):
+    # Small matrix products and k-means: BLAS/OpenMP threads only contend with each other (20× slower on a busy 2-core host).
+    with threadpool_limits(limits=1):
         return _analyse(
             source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
         )
@@ -190,10 +191,10 @@ def _analyse(
         return result
     texts = [c.text for c in masked]
     progress("features", 0, n)
-    normalised = [normalise(t) for t in texts]
-    flat = [t.replace(" ", "") for t in normalised]
-    matrix = tfidf_matrix(normalised, normalised=True)
-    vectors = embed(matrix)
+    cleaned = [clean(t) for t in texts]  # greetings, signatures and file names say nothing of the topic
+    flat = [normalise(t).replace(" ", "") for t in texts]
+    matrix = tfidf_matrix([normalise(t) for t in cleaned], normalised=True)
+    vectors = embed(features(cleaned, matrix, nouns if isinstance(nouns, Morphemes) else None))
     progress("cluster", 0, n)
     clustering = cluster(vectors)
     labels = clustering.labels
@@ -225,7 +226,7 @@ def _analyse(
                 handling_days=settings.handling_days,
             )
         )
-    keywords = cluster_keywords(texts, labels.tolist(), clustering.k, nouns=nouns)
+    keywords = cluster_keywords(cleaned, labels.tolist(), clustering.k, nouns=nouns)
     drafts = []
     for label in range(clustering.k):
         members = np.flatnonzero(labels == label)
