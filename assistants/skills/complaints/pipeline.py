@@ -55,7 +55,7 @@ class ClusterResult:
     keywords: list[str]
     priority: ClusterPriority
     route: Route
-    representative: int  # index of the complaint closest to the cluster's centre
+    representative: int  # index of the group's most urgent first report (why the group ranks there)
     duplicates: int  # complaints that repeat another one in the cluster
     title: str = ""
     summary: str = ""
@@ -241,12 +241,11 @@ def _analyse(
             weights=settings.weights,
             levels=settings.levels,
         )
-        closeness = vectors[members] @ clustering.centroids[label]
-        unique = [i for i in range(len(members)) if groups[members[i]] == members[i]]
-        representative = int(members[max(unique or range(len(members)), key=lambda i: (closeness[i], -i))])
         ordered = sorted(
             members.tolist(), key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score, masked[i].row)
         )
+        # The member that shows why the group ranks where it does: its most urgent first report (not a copy).
+        representative = next((i for i in ordered if groups[i] == i), ordered[0])
         department = route([flat[i] for i in members], departments, compacted=True)
         drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
     drafts.sort(
