@@ -40,7 +40,12 @@ GRAVE = (
             r"붕괴\s?(?:위험|직전|우려)|무너질|무너지기|금이\s?(?:가|간)\s?(?:벽|옹벽|축대)|옹벽|축대.{0,10}(?:기울|갈라)"
         ),
     ),
-    ("싱크홀", re.compile(r"싱크홀|땅(?:이|바닥이)\s?(?:꺼|내려앉)|지반\s?침하")),
+    (
+        "싱크홀",
+        re.compile(
+            r"싱크홀이?\s?(?:생겼|생겨|났|발생|있)|땅(?:이|바닥이)\s?(?:꺼|내려앉)|지반\s?침하(?:가|로)?\s?(?:생|발생|진행)"
+        ),
+    ),
     ("맨홀", re.compile(r"맨홀\s?(?:뚜껑)?.{0,6}(?:열려|없어|빠져|사라)")),
     (
         "침수",
@@ -77,6 +82,9 @@ REPEAT = re.compile(
     r"(?:지난|저번|전에|예전에|작년에|몇\s?번|여러\s?번|이미|벌써)\s?(?:주|달|번|해)?(?:에도|에|도)?\s?(?:신고|민원|접수|연락)"
     r"|아직(?:도)?\s?그대로|또\s?(?:신고|민원)|다시\s?신고|재(?:신고|민원)|두\s?번째|세\s?번째|몇\s?번째|여전히\s?그대로"
 )
+# "다치셨다는 이야기", "잠겼던": told or long past; "허리를 다쳐서", "일을 하다가": the writer's own story.
+_HEARSAY = re.compile(r"^[가-힣]{0,2}\s?(?:던|다는|다고\s?(?:들|하))")
+_OWN_OR_PAST = re.compile(r"허리|무릎|손목|발목|어깨|몸이|일을\s?하다|작년|예전|몇\s?년\s?전")
 _FEAR = re.compile(r"걱정|불안|무섭|무서워|큰일|식겁")  # a feeling, not a named danger: no floor by itself
 # "다치지는 않았지만", "사고 날 뻔", "사고가 나기 전에": harm words that say no harm happened.
 NEGATED = re.compile(r"^[가-힣]{0,3}\s?(?:지는|지도|진)?\s?(?:않|안\s?(?:났|다쳤)|없었|아니)")
@@ -119,7 +127,14 @@ def _harm(text: str) -> str | None:
     """The first mention of actual harm that is not a near miss, a fear or a denial."""
     for match in HARM.finditer(text):
         after = text[match.end() : match.end() + 12]
-        if not (_NEAR_MISS.match(after) or NEGATED.match(after) or _BEFORE.match(after)):
+        before = text[max(0, match.start() - 10) : match.start()]
+        if not (
+            _NEAR_MISS.match(after)
+            or NEGATED.match(after)
+            or _BEFORE.match(after)
+            or _HEARSAY.match(after)
+            or _OWN_OR_PAST.search(before)
+        ):
             return match.group(0).strip()
     return None
 
