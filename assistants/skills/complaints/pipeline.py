@@ -226,6 +226,8 @@ def _analyse(
                 handling_days=settings.handling_days,
             )
         )
+    whole = route(flat, departments, compacted=True)  # where the list as a whole goes breaks a group's near-ties
+    background = {whole.department_id: whole.share} if whole.department_id else None
     keywords = cluster_keywords(cleaned, labels.tolist(), clustering.k, nouns=nouns)
     drafts = []
     for label in range(clustering.k):
@@ -246,7 +248,7 @@ def _analyse(
         )
         # The member that shows why the group ranks where it does: its most urgent first report (not a copy).
         representative = next((i for i in ordered if groups[i] == i), ordered[0])
-        department = route([flat[i] for i in members], departments, compacted=True)
+        department = route([flat[i] for i in members], departments, compacted=True, background=background)
         drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
     drafts.sort(
         key=lambda c: (
