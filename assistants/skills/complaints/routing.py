@@ -32,7 +32,8 @@ def route(
 ) -> Route:
     """The department whose keywords appear in the most complaints of the cluster (`compacted`: the
     texts are already in features.compact form). `background` (department id → share of the whole
-    list) breaks near-ties: a small group of a one-topic list goes where the list goes."""
+    list) counts when most of the list is one department's: a small group of a one-topic list goes
+    where the list goes; a mixed list (no department above half) routes each group on its own."""
     flat = list(texts) if compacted else [compact(t) for t in texts]
     best: tuple[float, int, Department, tuple[str, ...]] | None = None
     for order, department in enumerate(departments):
@@ -40,7 +41,9 @@ def route(
         if not keywords:
             continue
         hits = [any(c in text for _, c in keywords) for text in flat]
-        count = sum(hits) + (0.5 * len(flat) * background.get(department.id, 0.0) if background and any(hits) else 0.0)
+        count = sum(hits) + (
+            len(flat) * max(0.0, background.get(department.id, 0.0) - 0.5) if background and any(hits) else 0.0
+        )
         matched = tuple(k for k, c in keywords if any(c in text for text in flat))
         if count and (best is None or count > best[0]):
             best = (count, order, department, matched)
