@@ -9,7 +9,7 @@ Speed: parse a CSV, mask, cluster, score, route and write the XLSX with no model
   process (peak memory = that process's max RSS). Also the throughput of kiwipiepy against the n-gram
   features, which is why the triage does not tokenise morphemes.
 
-Rerun:  .venv/bin/pip install 'scikit-learn>=1.5,<2'   # benchmark only, not a govbot dependency
+Rerun:  (scikit-learn is a govbot dependency now)
         .venv/bin/python benchmarks/complaint_triage.py [--quality-only] [--sizes 10000 100000]
 """
 
@@ -24,6 +24,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -136,6 +137,137 @@ def evaluate(name: str, rows: list[dict[str, str]], data: bytes) -> list[tuple[s
             "",
         ),
     ]
+
+
+SHARED_AS_OF = datetime(2026, 3, 2, 9, 0)  # after the set's last complaint; its rubric ignores dates anyway
+RANK = {"긴급": 3, "높음": 2, "보통": 1, "낮음": 0}
+
+
+def shared_quality() -> list[tuple[str, ...]] | None:
+    """govbot's triage of the whole 420-complaint list in ../shared/complaints, scored separately on the
+    development rows and the held-back rows (row % 5 == 0), beside character TF-IDF + k-means at the same k."""
+    from scipy.stats import spearmanr
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from assistants.skills.complaints.nouns import KiwiNouns
+    from assistants.skills.complaints.parsing import read_file
+    from assistants.skills.complaints.pipeline import triage
+    from bot.config import load_config
+    from tests.support.shared_complaints import find, load
+
+    folder = find()
+    if folder is None:
+        return None
+    data, labels = load(folder)
+    config = load_config(ROOT / "app.yaml")
+    source = read_file("complaints.csv", data)
+    started = time.process_time()
+    result = triage(
+        source,
+        settings=config.complaints,
+        departments=config.departments,
+        actions=dict(config.filters.pii),
+        as_of=SHARED_AS_OF,
+        nouns=KiwiNouns(),
+    )
+    cpu = time.process_time() - started
+    predicted = [c.cluster for c in result.complaints]
+    texts = [c.text for c in source.complaints]
+    baseline = KMeans(n_clusters=max(2, result.k), n_init=10, random_state=0).fit_predict(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True).fit_transform(texts)
+    )
+    first_row = source.complaints[0].row  # the file's row number of data row 0
+    gold_group = [label.duplicate_of if label.duplicate_of is not None else label.row for label in labels]
+    found_group = [
+        (c.duplicate_of - first_row) if c.duplicate_of is not None else c.complaint.row - first_row
+        for c in result.complaints
+    ]
+    levels = [c.priority.level for c in result.complaints]
+    order = [RANK[c.priority.level] * 1000 + c.priority.score for c in result.complaints]
+    k_sizes = sorted(Counter(predicted).values(), reverse=True)
+    table = [
+        (
+            "part",
+            "method",
+            "clusters (largest)",
+            "NMI topic",
+            "ARI topic",
+            "NMI dept",
+            "Spearman priority",
+            "긴급+높음 P",
+            "긴급+높음 R",
+            "낮음→긴급",
+            "dup-link P",
+            "dup-link R",
+            "CPU s",
+        )
+    ]
+    for part, keep in (("dev (336)", lambda r: r % 5 != 0), ("held-back (84)", lambda r: r % 5 == 0)):
+        rows = [label.row for label in labels if keep(label.row)]
+        topics = [labels[r].topic for r in rows]
+        departments = [labels[r].department for r in rows]
+        gold_high = {r for r in rows if labels[r].urgency in ("긴급", "높음")}
+        found_high = {r for r in rows if levels[r] in ("긴급", "높음")}
+        low_urgent = sum(1 for r in rows if labels[r].urgency == "낮음" and levels[r] == "긴급")
+        gold_pairs = {(a, b) for a in rows for b in range(len(labels)) if a != b and gold_group[a] == gold_group[b]}
+        found_pairs = {(a, b) for a in rows for b in range(len(labels)) if a != b and found_group[a] == found_group[b]}
+        hits = len(gold_pairs & found_pairs)
+        table.append(
+            (
+                part,
+                "govbot triage",
+                f"{result.k} ({k_sizes[0] if k_sizes else 0})",
+                f"{normalized_mutual_info_score(topics, [predicted[r] for r in rows]):.3f}",
+                f"{adjusted_rand_score(topics, [predicted[r] for r in rows]):.3f}",
+                f"{normalized_mutual_info_score(departments, [predicted[r] for r in rows]):.3f}",
+                f"{spearmanr([RANK[labels[r].urgency] for r in rows], [order[r] for r in rows])[0]:.3f}",
+                f"{len(gold_high & found_high) / max(1, len(found_high)):.3f}",
+                f"{len(gold_high & found_high) / max(1, len(gold_high)):.3f}",
+                str(low_urgent),
+                f"{hits / len(found_pairs):.3f}" if found_pairs else "—",
+                f"{hits / len(gold_pairs):.3f}" if gold_pairs else "—",
+                f"{cpu:.2f} (all 420)",
+            )
+        )
+        table.append(
+            (
+                part,
+                f"char TF-IDF + k-means, k={max(2, result.k)}",
+                str(max(2, result.k)),
+                f"{normalized_mutual_info_score(topics, [baseline[r] for r in rows]):.3f}",
+                f"{adjusted_rand_score(topics, [baseline[r] for r in rows]):.3f}",
+                f"{normalized_mutual_info_score(departments, [baseline[r] for r in rows]):.3f}",
+                *("—",) * 6,
+                "",
+            )
+        )
+    # Speed at the issue's size: the set three times over (1,260 complaints of real length), tokenizer loaded.
+    header, _, body = data.decode("utf-8").partition("\n")
+    tripled = read_file(
+        "complaints3.csv",
+        (header + "\n" + body.rstrip("\n") + "\n").encode("utf-8") + (body.rstrip("\n") + "\n").encode("utf-8") * 2,
+    )
+    started = time.process_time()
+    bigger = triage(
+        tripled,
+        settings=config.complaints,
+        departments=config.departments,
+        actions=dict(config.filters.pii),
+        as_of=SHARED_AS_OF,
+        nouns=KiwiNouns(),
+    )
+    table.append(
+        (
+            "speed",
+            f"govbot triage of {len(tripled.complaints):,} complaints (the set ×3)",
+            str(bigger.k),
+            *("",) * 9,
+            f"{time.process_time() - started:.2f}",
+        )
+    )
+    return table
 
 
 def quality() -> list[tuple[str, ...]]:
@@ -280,11 +412,21 @@ def print_table(rows: list[tuple[str, ...]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--shared-only", action="store_true", help="only the ../shared/complaints evaluation")
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(one_size(args.child)))
+        return
+    shared = shared_quality()
+    if shared is None:
+        print("../shared/complaints not found: the hand-written set is skipped\n")
+    else:
+        print("Quality on ../shared/complaints (420 hand-written complaints; k chosen by govbot)\n")
+        print_table(shared)
+        print()
+    if args.shared_only:
         return
     print(f"Quality on {EVAL.relative_to(ROOT)}\n")
     print_table(quality())

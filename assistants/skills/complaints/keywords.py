@@ -142,6 +142,19 @@ _STOP = {
     "전화번호",
     "이메일",
     "상세주소",
+    # signatures and attachments (cleaning.py removes most; these never name a topic)
+    "드림",
+    "올림",
+    "첨부",
+    "첨부파일",
+    "파일",
+    "사진",
+    "jpg",
+    "jpeg",
+    "png",
+    "pdf",
+    "hwp",
+    "img",
 }
 
 

@@ -6,10 +6,11 @@ it in a background thread does not help, as the load holds the GIL."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _NOUNISH = {"NNG", "NNP", "NNB", "SL", "SN", "XPN", "XSN"}
 _CORE = {"NNG", "NNP", "SL"}
+_CONTENT = {"NNG", "NNP", "XR", "VV", "VA", "SL"}
 
 
 class KiwiNouns:
@@ -46,3 +47,12 @@ class KiwiNouns:
             else:
                 result[word] = None
         return result
+
+    def morphemes(self, texts: Sequence[str]) -> list[str]:
+        """Each text as its content morphemes (nouns, roots, verb and adjective stems, Latin words),
+        space-separated: "킥보드가 세워져" and "킥보드를 세웠" read the same."""
+        kiwi = self._tokenizer()
+        return [
+            " ".join(t.form for t in tokens if t.tag in _CONTENT and (len(t.form) >= 2 or t.tag != "SL"))
+            for tokens in kiwi.tokenize(list(texts))
+        ]

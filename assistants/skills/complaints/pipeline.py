@@ -13,7 +13,8 @@ from itertools import repeat
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from assistants.skills.complaints.cluster import cluster, embed, near_duplicates
+from assistants.skills.complaints.cleaning import clean
+from assistants.skills.complaints.cluster import Morphemes, cluster, embed, features, near_duplicates
 from assistants.skills.complaints.features import normalise, tfidf_matrix
 from assistants.skills.complaints.keywords import NounFilter, cluster_keywords
 from assistants.skills.complaints.masking import mask_complaint
@@ -54,7 +55,7 @@ class ClusterResult:
     keywords: list[str]
     priority: ClusterPriority
     route: Route
-    representative: int  # index of the complaint closest to the cluster's centre
+    representative: int  # index of the group's most urgent first report (why the group ranks there)
     duplicates: int  # complaints that repeat another one in the cluster
     title: str = ""
     summary: str = ""
@@ -167,8 +168,8 @@ def analyse(
     nouns: NounFilter | None = None,
 ) -> TriageResult:
     """Cluster, deduplicate, score and route already-masked complaints."""
-    # Small matrix products: BLAS threads only contend with each other (20× slower on a busy 2-core host).
-    with threadpool_limits(limits=1, user_api="blas"):
+    # Small matrix products and k-means: BLAS/OpenMP threads only contend with each other (20× slower on a busy 2-core host).
+    with threadpool_limits(limits=1):
         return _analyse(
             source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
         )
@@ -190,10 +191,10 @@ def _analyse(
         return result
     texts = [c.text for c in masked]
     progress("features", 0, n)
-    normalised = [normalise(t) for t in texts]
-    flat = [t.replace(" ", "") for t in normalised]
-    matrix = tfidf_matrix(normalised, normalised=True)
-    vectors = embed(matrix)
+    cleaned = [clean(t) for t in texts]  # greetings, signatures and file names say nothing of the topic
+    flat = [normalise(t).replace(" ", "") for t in texts]
+    matrix = tfidf_matrix([normalise(t) for t in cleaned], normalised=True)
+    vectors = embed(features(cleaned, matrix, nouns if isinstance(nouns, Morphemes) else None))
     progress("cluster", 0, n)
     clustering = cluster(vectors)
     labels = clustering.labels
@@ -225,7 +226,9 @@ def _analyse(
                 handling_days=settings.handling_days,
             )
         )
-    keywords = cluster_keywords(texts, labels.tolist(), clustering.k, nouns=nouns)
+    whole = route(flat, departments, compacted=True)  # where the list as a whole goes breaks a group's near-ties
+    background = {whole.department_id: whole.share} if whole.department_id else None
+    keywords = cluster_keywords(cleaned, labels.tolist(), clustering.k, nouns=nouns)
     drafts = []
     for label in range(clustering.k):
         members = np.flatnonzero(labels == label)
@@ -240,13 +243,12 @@ def _analyse(
             weights=settings.weights,
             levels=settings.levels,
         )
-        closeness = vectors[members] @ clustering.centroids[label]
-        unique = [i for i in range(len(members)) if groups[members[i]] == members[i]]
-        representative = int(members[max(unique or range(len(members)), key=lambda i: (closeness[i], -i))])
         ordered = sorted(
             members.tolist(), key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score, masked[i].row)
         )
-        department = route([flat[i] for i in members], departments, compacted=True)
+        # The member that shows why the group ranks where it does: its most urgent first report (not a copy).
+        representative = next((i for i in ordered if groups[i] == i), ordered[0])
+        department = route([flat[i] for i in members], departments, compacted=True, background=background)
         drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
     drafts.sort(
         key=lambda c: (

@@ -26,15 +26,69 @@ LEVELS_EN = {"긴급": "urgent", "높음": "high", "보통": "normal", "낮음":
 
 HARM = re.compile(
     r"다쳤|다치셨|다쳐서|부상|골절|부러[졌지]|피[를가]?\s?(?:흘|났)|출혈|병원에\s?(?:실려|이송|옮겨)|입원|응급실|응급\s?환자|119(?:가|에|를|\s?구급)|구급차가\s?(?:왔|출동)"
-    r"|사고가\s?(?:났|나서|발생)|사고\s?발생|충돌(?:해|했)|치였|치여|치고|깔려|화재|불이\s?(?:났|나|붙)|불꽃|연기가|탄\s?냄새|타는\s?냄새|붕괴|무너[져지]"
-    r"|꺼져서|싱크홀이?\s?생|침수[돼되됐]|물에\s?잠|물이\s?(?:들어차|차오|넘쳐)|역류|감전됐|가스\s?(?:냄새|누출)|쓰러지셔|의식을?\s?잃|들이받"
+    r"|사고가\s?(?:났|나서|발생)|사고\s?발생|충돌(?:해|했)|(?:차|차량|오토바이|킥보드)에\s?치였|치여서|들이받"
+    r"|화재가?\s?(?:났|발생)|불이\s?(?:났|붙었)|불길|붕괴(?:됐|되었|했)|무너졌|싱크홀이?\s?생|땅이\s?꺼졌"
+    r"|침수[돼됐]|물에\s?잠[겼기]|물이\s?(?:들어차|차오)|감전됐|쓰러지셔|의식을?\s?잃"
+)
+# Immediate dangers by kind (the dataset's rubric: 긴급 without an injury yet), strongest first.
+GRAVE = (
+    ("가스", re.compile(r"가스\s?(?:냄새|누출|새)")),
+    ("전기", re.compile(r"전선이?\s?(?:끊어|늘어져|늘어진|걸쳐|걸침|바닥|내려)|감전(?:될|위험)|누전|스파크")),
+    (
+        "붕괴",
+        re.compile(
+            r"붕괴\s?(?:위험|직전|우려)|무너질|무너지기|금이\s?(?:가|간)\s?(?:벽|옹벽|축대)|옹벽|축대.{0,10}(?:기울|갈라)"
+        ),
+    ),
+    (
+        "싱크홀",
+        re.compile(
+            r"싱크홀이?\s?(?:생겼|생겨|났|발생|있)|땅(?:이|바닥이)\s?(?:꺼|내려앉)|지반\s?침하(?:가|로)?\s?(?:생|발생|진행)"
+        ),
+    ),
+    ("맨홀", re.compile(r"맨홀\s?(?:뚜껑)?.{0,6}(?:열려|없어|빠져|사라)")),
+    (
+        "침수",
+        re.compile(
+            r"침수(?:가|되고|되는|\s?진행|\s?중)|물이\s?(?:차오르|불어나|들어오고)|잠기고|지하차도.{0,15}(?:물|침수)"
+        ),
+    ),
+    (
+        "신호 고장",
+        re.compile(
+            r"신호(?:등|기)?(?:이|가)?\s?(?:다\s?)?(?:꺼져|꺼졌|먹통|고장|점멸|안\s?들어|동시에?\s?(?:녹색|초록|파란))"
+        ),
+    ),
+    ("쓰러짐", re.compile(r"(?:나무|가로수|전봇대|전신주|간판|담장)(?:가|이)?\s?(?:쓰러|넘어져|넘어졌|기울어)")),
+    ("연락두절", re.compile(r"연락(?:이)?\s?(?:두절|안\s?(?:되|닿))|며칠째\s?(?:안\s?보이|인기척)")),
+    ("아이 위험", re.compile(r"아이(?:가|들이)?\s?(?:혼자\s?)?(?:갇혀|고립|물에|난간)")),
+)
+# Serious but not immediate by itself: smoke, fire risk, a leak — at most 높음 without harm or urgency.
+SERIOUS = re.compile(
+    r"(?<!담배\s)(?<!담배)연기가?\s?(?:나|올라|새|피어)|타는\s?냄새|탄\s?냄새|불꽃|화재\s?위험|불이\s?날|누수|물이\s?샌"
 )
 HAZARD = re.compile(
     r"위험|아찔|뻔했|뻔\s?했|사고가?\s?날|다칠|걱정|불안|무섭|무서워|위협|식겁|감전될|빠질까|빠질\s?것|넘어질|미끄러|튀어나|큰일|시야를?\s?가"
 )
 VULNERABLE = re.compile(
-    r"어린이|아이들|아이가|아이를|아이\s|초등학생|중학생|학생들?|유모차|아기|노인|어르신|할머니|할아버지|장애인|휠체어|시각장애|임산부|스쿨존|어린이보호구역|등굣길|하굣길"
+    r"어린이|아이들|아이가|아이를|아이\s|초등학생|중학생|학생들?|유모차|아기|노인|어르신|할머니|할아버지|독거"
+    r"|장애인|휠체어|시각장애|점자\s?블록|임산부|스쿨존|어린이보호구역|통학로|등굣길|하굣길"
 )
+# Something in the way of people who cannot go round it: a hazard for them even when nobody says "위험".
+BLOCKED = re.compile(r"점자\s?블록|휠체어|유모차")
+BLOCKING = re.compile(r"위에|막[고아혀는]|가로막|지나가기\s?(?:어렵|힘들)|지나갈\s?수\s?없|다닐\s?수\s?없|통행")
+# A second report of the same thing: the office has not fixed it yet.
+REPEAT = re.compile(
+    r"(?:지난|저번|전에|예전에|작년에|몇\s?번|여러\s?번|이미|벌써)\s?(?:주|달|번|해)?(?:에도|에|도)?\s?(?:신고|민원|접수|연락)"
+    r"|아직(?:도)?\s?그대로|또\s?(?:신고|민원)|다시\s?신고|재(?:신고|민원)|두\s?번째|세\s?번째|몇\s?번째|여전히\s?그대로"
+)
+# "다치셨다는 이야기", "잠겼던": told or long past; "허리를 다쳐서", "일을 하다가": the writer's own story.
+_HEARSAY = re.compile(r"^[가-힣]{0,2}\s?(?:던|다는|다고\s?(?:들|하))")
+_OWN_OR_PAST = re.compile(r"허리|무릎|손목|발목|어깨|몸이|일을\s?하다|작년|예전|몇\s?년\s?전")
+_FEAR = re.compile(r"걱정|불안|무섭|무서워|큰일|식겁")  # a feeling, not a named danger: no floor by itself
+# "다치지는 않았지만", "사고 날 뻔", "사고가 나기 전에": harm words that say no harm happened.
+NEGATED = re.compile(r"^[가-힣]{0,3}\s?(?:지는|지도|진)?\s?(?:않|안\s?(?:났|다쳤)|없었|아니)")
+_BEFORE = re.compile(r"^[가-힣]{0,2}\s?(?:기\s?전|지\s?않도록|지\s?않게|ㄹ까)")
 URGENT_WORDS = re.compile(r"긴급|당장|즉시|지금\s?바로|오늘\s?(?:안|중)|시급|급합니다")
 SOON_WORDS = re.compile(r"빨리|하루빨리|조속|서둘러|신속")
 TONE = re.compile(
@@ -70,10 +124,27 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
 
 
 def _harm(text: str) -> str | None:
-    """The first mention of actual harm that is not a near miss."""
+    """The first mention of actual harm that is not a near miss, a fear or a denial."""
     for match in HARM.finditer(text):
-        if not _NEAR_MISS.match(text[match.end() : match.end() + 8]):
+        after = text[match.end() : match.end() + 12]
+        before = text[max(0, match.start() - 10) : match.start()]
+        if not (
+            _NEAR_MISS.match(after)
+            or NEGATED.match(after)
+            or _BEFORE.match(after)
+            or _HEARSAY.match(after)
+            or _OWN_OR_PAST.search(before)
+        ):
             return match.group(0).strip()
+    return None
+
+
+def grave_hazard(text: str) -> tuple[str, str] | None:
+    """(kind, words) of the first immediate danger named in the text, by the order of GRAVE."""
+    for kind, pattern in GRAVE:
+        match = pattern.search(text)
+        if match and not NEGATED.match(text[match.end() : match.end() + 12]):
+            return kind, match.group(0).strip()
     return None
 
 
@@ -108,17 +179,27 @@ def score_complaint(
 ) -> Priority:
     signals: dict[str, float] = {}
     reasons: list[str] = []
-    harm, hazard, vulnerable = _harm(text), _first(HAZARD, text) or _first(HARM, text), _first(VULNERABLE, text)
-    safety = 1.0 if harm else 0.5 if hazard else 0.0
+    harm, grave = _harm(text), grave_hazard(text)
+    serious = _first(SERIOUS, text)
+    hazard, vulnerable = _first(HAZARD, text) or serious, _first(VULNERABLE, text)
+    blocked = bool(BLOCKED.search(text) and BLOCKING.search(text))
+    concrete = any(not _FEAR.fullmatch(m.group(0)) for m in HAZARD.finditer(text)) or bool(serious)
+    safety = 1.0 if harm or grave else 0.7 if serious else 0.5 if hazard or blocked else 0.0
     if vulnerable:
         safety = min(1.0, safety + (0.3 if safety else 0.15))
     signals["safety"] = safety
     if harm:
         reasons.append(f"실제 피해·사고 언급('{harm}')")
-    elif hazard:
+    if grave:
+        reasons.append(f"즉각적 위험: {grave[0]}('{grave[1]}')")
+    elif serious and not harm:
+        reasons.append(f"안전 위험('{serious}')")
+    elif hazard and not harm:
         reasons.append(f"안전 위험('{hazard}')")
-    if vulnerable and safety >= 0.5:
+    if vulnerable:
         reasons.append(f"취약 대상·구역('{vulnerable}')")
+    if blocked:
+        reasons.append("보행 약자 통행 방해")
     urgent, soon = _first(URGENT_WORDS, text), _first(SOON_WORDS, text)
     signals["urgency"] = 1.0 if urgent else 0.5 if soon else 0.0
     if urgent or soon:
@@ -128,6 +209,10 @@ def score_complaint(
         + min(1.0, math.log(max(context.cluster_size, 1)) / math.log(100)) * 0.4
     )
     signals["repetition"] = repeated
+    repeat = _first(REPEAT, text)
+    if repeat:
+        signals["repetition"] = repeated = max(repeated, 0.8)
+        reasons.append(f"재신고·미해결('{repeat}')")
     if context.duplicates > 1:
         reasons.append(f"같은 내용 반복 접수 {context.duplicates}건")
     signals["location"] = min(1.0, (context.same_place - 1) / 4)
@@ -164,17 +249,21 @@ def score_complaint(
         reasons.append("강한 불만 표현")
     score = sum(getattr(weights, name) * value for name, value in signals.items())
     inquiry = _first(INQUIRY, text)
-    if inquiry and not harm and not hazard and not urgent:
+    if inquiry and not harm and not grave and not hazard and not urgent:
         score *= 0.6
         reasons.append("문의·건의 성격")
     score = round(min(100.0, max(0.0, score)), 1)
     level = level_of(score, levels)
-    if harm and level != "긴급":
+    if (harm or grave) and level != "긴급":
         level = "긴급"
-    elif level == "긴급" and not harm and not urgent:
-        level = "높음"  # 긴급 needs actual harm, or a hazard the complainant calls urgent
-    elif hazard and vulnerable and LEVELS.index(level) > 1:
-        level = "높음"
+    elif level == "긴급" and not (harm or grave):
+        level = "높음"  # 긴급 needs actual harm or an immediate danger (rubric); smoke or a fear is at most 높음
+    elif ((concrete or blocked) and vulnerable or repeat and concrete) and LEVELS.index(level) > 1:
+        level = "높음"  # vulnerable people at risk, or a safety problem reported again and still there
+    if not reasons:
+        reasons.append(
+            "안전 위험·긴급 표현 없음(일반 민원)" if level != "낮음" else "위험·긴급·반복 신호 없음(의견·문의)"
+        )
     return Priority(score, level, tuple(reasons), signals)
 
 

@@ -3,7 +3,7 @@ the cluster's complaints (spacing ignored). A model, when connected, may classif
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistants.skills.complaints.features import compact
@@ -23,21 +23,32 @@ class Route:
     share: float = 0.0  # share of the cluster's complaints that mention them
 
 
-def route(texts: Sequence[str], departments: Sequence[Department], *, compacted: bool = False) -> Route:
+def route(
+    texts: Sequence[str],
+    departments: Sequence[Department],
+    *,
+    compacted: bool = False,
+    background: Mapping[str, float] | None = None,
+) -> Route:
     """The department whose keywords appear in the most complaints of the cluster (`compacted`: the
-    texts are already in features.compact form)."""
+    texts are already in features.compact form). `background` (department id → share of the whole
+    list) counts when most of the list is one department's: a small group of a one-topic list goes
+    where the list goes; a mixed list (no department above half) routes each group on its own."""
     flat = list(texts) if compacted else [compact(t) for t in texts]
-    best: tuple[int, int, Department, tuple[str, ...]] | None = None
+    best: tuple[float, int, Department, tuple[str, ...]] | None = None
     for order, department in enumerate(departments):
         keywords = [(k, compact(k)) for k in department.responsibilities if compact(k) and compact(k) not in GENERIC]
         if not keywords:
             continue
         hits = [any(c in text for _, c in keywords) for text in flat]
-        count = sum(hits)
+        count = sum(hits) + (
+            len(flat) * max(0.0, background.get(department.id, 0.0) - 0.5) if background and any(hits) else 0.0
+        )
         matched = tuple(k for k, c in keywords if any(c in text for text in flat))
         if count and (best is None or count > best[0]):
             best = (count, order, department, matched)
     if best is None or best[0] < max(1, MIN_SHARE * len(texts)):
         return Route(None, "담당 부서 확인 필요", "none")
     count, _, department, matched = best
-    return Route(department.id, department.name, "keywords", matched, round(count / max(1, len(texts)), 2))
+    share = sum(1 for text in flat if any(compact(k) in text for k in matched)) / max(1, len(texts))
+    return Route(department.id, department.name, "keywords", matched, round(share, 2))
