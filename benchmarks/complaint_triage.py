@@ -154,7 +154,7 @@ def shared_quality() -> list[tuple[str, ...]] | None:
     from assistants.skills.complaints.nouns import KiwiNouns
     from assistants.skills.complaints.parsing import read_file
     from assistants.skills.complaints.pipeline import triage
-    from bot.config import load_config
+    from assistants.skills.registry import load_office_config as load_config
     from tests.support.shared_complaints import find, load
 
     folder = find()

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from assistants.skills.complaints.priority import LEVELS, Context, Priority, score_complaint
-from bot.config import PriorityLevels, PriorityWeights
+from assistants.skills.complaints.settings import PriorityLevels, PriorityWeights
 
 AS_OF = datetime(2026, 3, 2, 9, 0)
 

@@ -17,7 +17,7 @@ from sklearn.metrics import normalized_mutual_info_score
 from assistants.skills.complaints.nouns import KiwiNouns
 from assistants.skills.complaints.parsing import read_file
 from assistants.skills.complaints.pipeline import TriageResult, triage
-from bot.config import load_config
+from assistants.skills.registry import load_office_config as load_config
 from tests.support.shared_complaints import Labelled, find, load
 
 FOLDER = find()
