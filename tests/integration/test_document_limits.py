@@ -9,8 +9,8 @@ processes with their own address-space cap.
 
 from __future__ import annotations
 
-import threading
 import gc
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
