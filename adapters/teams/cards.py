@@ -8,6 +8,7 @@ A TextBlock shows Markdown tables as raw pipes, so tables the model writes becom
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +31,17 @@ _LIMITS: tuple[tuple[int | None, int | None], ...] = (
     (300, 3),
 )
 FileLink = Callable[[FilePart], str]
+
+
+# Above this many characters of Markdown a reply is parsed in a worker thread before its card is built.
+OFF_LOOP_CHARS = 4_000
+
+
+async def parse_off_loop(reply: Reply) -> None:
+    """Parse a long reply's Markdown in a worker thread, so building its card on the event loop stays cheap."""
+    sections = [p for p in reply.parts if isinstance(p, Section)]
+    if len(reply.text) + sum(len(p.body) for p in sections) >= OFF_LOOP_CHARS:
+        await asyncio.to_thread(lambda: [reply.document, *(p.document for p in sections)])
 
 
 def card_size(card: dict[str, Any]) -> int:
