@@ -93,9 +93,11 @@ class Section:
     @property
     def document(self) -> Document:
         """The body as a document, parsed at most once."""
-        if self.parsed is None:
-            object.__setattr__(self, "parsed", parse(self.body))  # a cache on a frozen value: same meaning
-        return self.parsed  # type: ignore[return-value]  # set just above
+        parsed = self.parsed
+        if parsed is None:
+            parsed = parse(self.body)
+            object.__setattr__(self, "parsed", parsed)  # a cache on a frozen value: its meaning does not change
+        return parsed
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,8 +144,8 @@ class Document:
     blocks: tuple[Block, ...]
     source: tuple[str, ...]  # the text's lines (line endings normalised to \n)
 
-    def blank_lines_before(self, block: Block) -> int:
-        """How many blank source lines lie right before `block` (what a renderer keeps between blocks)."""
+    def blank_lines_before(self, block: Block | ListItem) -> int:
+        """How many blank source lines lie right before `block` (or list item) (what a renderer keeps between blocks)."""
         count, line = 0, block.lines[0] - 1
         while line >= 0 and not self.source[line].strip():
             count, line = count + 1, line - 1
