@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from bot.markdown import Document, parse
+
 # The stores keep user ids in 128-character columns: longer ones are refused before any database work.
 MAX_USER_ID_CHARS = 128
 
@@ -85,6 +87,17 @@ class Section:
 
     heading: str
     body: str
+    # The body parsed (set by whoever split the answer, so it is parsed once); parsed on first use otherwise.
+    parsed: Document | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def document(self) -> Document:
+        """The body as a document, parsed at most once."""
+        parsed = self.parsed
+        if parsed is None:
+            parsed = parse(self.body)
+            object.__setattr__(self, "parsed", parsed)  # a cache on a frozen value: its meaning does not change
+        return parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +142,14 @@ class Reply:
     answer_id: str | None = None
     # Set when this reply changed the conversation's assistant (`/use`): menus showing it follow this.
     thread_assistant: str | None = None
+    _parsed: tuple[str, Document] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def document(self) -> Document:
+        """`text` parsed once, when an adapter first renders it (parsed again only if `text` was changed)."""
+        if self._parsed is None or self._parsed[0] != self.text:
+            self._parsed = (self.text, parse(self.text))
+        return self._parsed[1]
 
 
 class ClientGone(Exception):

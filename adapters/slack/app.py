@@ -31,7 +31,7 @@ from adapters.slack.logfilter import WithholdContent
 from adapters.slack.pacing import UpdatePacer
 from adapters.slack.poster import UNREACHABLE_CHANNEL, ReplyPoster, explain
 from adapters.slack.progress import SlackProgress
-from adapters.slack.render import ACTION_PREFIX, action_name, progress_message, render, render_reply
+from adapters.slack.render import ACTION_PREFIX, action_name, progress_message, render_reply_async
 from adapters.slack.users import UserDirectory
 from bot.conversation import Bot, Reply, Section
 from bot.i18n import t
@@ -255,7 +255,7 @@ class SlackAdapter:
                 channel=translated.channel_id if translated.channel_id.startswith("D") else "",
             )
         elif translated.channel_id:
-            for message in render(reply, self.locale):
+            for message in (await render_reply_async(reply, self.locale)).messages:
                 await self.client.chat_postEphemeral(
                     channel=translated.channel_id, user=translated.user_id, text=message.text, blocks=message.blocks
                 )
@@ -265,7 +265,7 @@ class SlackAdapter:
     ) -> None:
         """Ephemeral answers through response_url (only the official sees them). Files cannot be ephemeral,
         so they go to the official's direct chat with govbot (`channel` when the command came from there)."""
-        rendered = render_reply(reply, self.locale)
+        rendered = await render_reply_async(reply, self.locale)
         for message in rendered.messages:
             await respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
         parts = rendered.files

@@ -1,4 +1,4 @@
-"""Markdown (what models write) → Slack mrkdwn, and splitting long text within Slack's limits.
+"""A parsed reply (bot.markdown) → Slack mrkdwn, and splitting long text within Slack's limits.
 
 Pure functions: no Slack client, no I/O, so they are unit- and property-tested on their own.
 Slack's mrkdwn differs from Markdown: *bold*, _italic_, ~strike~, <url|label> links, no headings,
@@ -9,20 +9,30 @@ from __future__ import annotations
 
 import re
 
-FENCE = "```"
-_BOLD = "\x01"  # placeholder so bold markers survive the italic rule
+from bot.markdown import Document, parse
+from bot.markdown import plain as text_of
+from bot.markdown.model import (
+    Block,
+    Break,
+    Code,
+    CodeBlock,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Strike,
+    Strong,
+    TableBlock,
+    Text,
+)
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^(\s*)[-*+]\s+(?=\S)")
-_QUOTE = re.compile(r"^\s{0,3}>\s?")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-_BOLD_STARS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_BOLD_UNDERSCORES = re.compile(r"__(?=\S)(.+?)(?<=\S)__")
-_ITALIC_STAR = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+FENCE = "```"
 _MARKERS = re.compile(r"(?<![\w*_~])([*_~])(?=\S)([^\n]+?)(?<=\S)\1(?![\w*_~])")
-_INLINE_CODE = re.compile(r"(`[^`\n]+`)")
+_WORD = re.compile(r"\w")
+_ZERO_WIDTH = "\u200b"  # put before text that would otherwise read as a code fence
 
 
 def escape(text: str) -> str:
@@ -30,94 +40,109 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _link_label(label: str) -> str:
-    # A label may not contain '|' or '>' (already escaped) inside <url|label>.
-    return label.replace("|", "¦")
-
-
-def _inline(segment: str) -> str:
-    """Convert one piece of a line that is not inline code."""
-    links: list[str] = []
-
-    def keep(rendered: str) -> str:
-        links.append(rendered)
-        return f"\x02{len(links) - 1}\x03"
-
-    segment = _IMAGE.sub(
-        lambda m: keep(f"<{escape(m.group(2))}|{_link_label(escape(m.group(1)) or 'image')}>"), segment
-    )
-    segment = _LINK.sub(lambda m: keep(f"<{escape(m.group(2))}|{_link_label(escape(m.group(1)))}>"), segment)
-    segment = escape(segment)
-    segment = _BOLD_STARS.sub(lambda m: f"{_BOLD}{m.group(1)}{_BOLD}", segment)
-    segment = _BOLD_UNDERSCORES.sub(lambda m: f"{_BOLD}{m.group(1)}{_BOLD}", segment)
-    segment = _ITALIC_STAR.sub(lambda m: f"_{m.group(1)}_", segment)
-    segment = _STRIKE.sub(lambda m: f"~{m.group(1)}~", segment)
-    segment = segment.replace(_BOLD, "*")
-    return re.sub(r"\x02(\d+)\x03", lambda m: links[int(m.group(1))], segment)
-
-
-def _line(line: str) -> str:
-    heading = _HEADING.match(line)
-    if heading:
-        inner = heading.group(1).replace("**", "").replace("__", "")
-        return f"*{_inline(inner)}*" if inner else ""
-    prefix = ""
-    quote = _QUOTE.match(line)
-    if quote:
-        prefix, line = ">", line[quote.end() :]
-        prefix += " " if line else ""
-    bullet = _BULLET.match(line)
-    if bullet:
-        prefix += bullet.group(1) + "• "
-        line = line[bullet.end() :]
-    pieces = _INLINE_CODE.split(line)
-    body = "".join(escape(piece) if index % 2 else _inline(piece) for index, piece in enumerate(pieces))
-    return prefix + body
-
-
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-
-
-def _tables_as_code(lines: list[str]) -> list[str]:
-    """Slack has no Markdown tables: a pipe table becomes a monospaced block (its |---| rule dropped)."""
-    out: list[str] = []
-    index = 0
-    in_code = False
-    while index < len(lines):
-        line = lines[index]
-        if line.strip().startswith(FENCE):
-            in_code = not in_code
-        is_table = (
-            not in_code and _TABLE_ROW.match(line) and index + 1 < len(lines) and _TABLE_RULE.match(lines[index + 1])
-        )
-        if not is_table:
-            out.append(line)
-            index += 1
-            continue
-        block = [line.strip()]
-        index += 2
-        while index < len(lines) and _TABLE_ROW.match(lines[index]):
-            block.append(lines[index].strip())
-            index += 1
-        out += [FENCE, *block, FENCE]
-    return out
-
-
 def to_mrkdwn(markdown: str) -> str:
-    """Markdown → Slack mrkdwn. Code (fenced and inline) is kept verbatim apart from escaping."""
+    """Markdown → Slack mrkdwn (parsed here; a reply's own document is rendered with `document_mrkdwn`)."""
+    return document_mrkdwn(parse(markdown))
+
+
+def document_mrkdwn(document: Document) -> str:
+    """A parsed document as Slack mrkdwn: headings as bold lines, bullets as •, tables and code as monospaced
+    blocks, links as <url|label>; every text escaped, code verbatim; the writer's blank lines kept."""
+    return _join(document, document.blocks, 0)
+
+
+def _join(document: Document, blocks: tuple[Block, ...], depth: int) -> str:
     out: list[str] = []
-    in_code = False
-    for line in _tables_as_code(markdown.replace("\r\n", "\n").split("\n")):
-        if line.strip().startswith(FENCE):
-            # Slack ignores the language after the fence; keep just the fence.
-            in_code = not in_code
-            out.append(FENCE)
+    for index, block in enumerate(blocks):
+        if index:
+            out.append("\n" * (1 + document.blank_lines_before(block)))
+        out.append(_block(document, block, depth))
+    return "".join(out)
+
+
+def _block(document: Document, block: Block, depth: int) -> str:
+    if isinstance(block, Paragraph):
+        return _unfenced(_inlines(block.children))
+    if isinstance(block, Heading):
+        return f"*{_inlines(block.children, in_bold=True)}*" if block.children else ""
+    if isinstance(block, ListBlock):
+        return _list(document, block, depth)
+    if isinstance(block, CodeBlock):
+        return _code(block.text)
+    if isinstance(block, Quote):
+        inner = _join(document, block.blocks, depth).split("\n")
+        # Slack has one level of quote: a quote inside a quote is shown inside the outer one.
+        return "\n".join(f"> {line}" if line.strip() else ">" for line in (_unquote(x) for x in inner))
+    if isinstance(block, TableBlock):
+        rows = [block.header, *block.rows]
+        return _code("".join("| " + " | ".join(text_of(cell.children) for cell in row) + " |\n" for row in rows))
+    return "---"  # Rule: Slack has no rule; keep the writer's line
+
+
+def _unquote(line: str) -> str:
+    return line[2:] if line.startswith("> ") else line[1:] if line == ">" else line
+
+
+def _unfenced(text: str) -> str:
+    """Text whose line starts with ``` would open a code block in Slack: keep it text."""
+    if FENCE not in text:
+        return text
+    return "\n".join(_ZERO_WIDTH + line if line.lstrip().startswith(FENCE) else line for line in text.split("\n"))
+
+
+def _code(text: str) -> str:
+    body = _unfenced(escape(text.rstrip("\n")))
+    return f"{FENCE}\n{body}\n{FENCE}" if body else f"{FENCE}\n{FENCE}"
+
+
+def _list(document: Document, block: ListBlock, depth: int) -> str:
+    out: list[str] = []
+    indent = "  " * depth
+    for number, item in enumerate(block.items, start=block.start):
+        if out:
+            out.append("\n" * (1 + document.blank_lines_before(item)))
+        marker = f"{number}. " if block.ordered else "• "
+        body = _join(document, item.blocks, depth + 1) if item.blocks else ""
+        first, _, rest = body.partition("\n")
+        if item.blocks and isinstance(item.blocks[0], ListBlock):
+            out.append(indent + marker.rstrip() + "\n" + body)
             continue
-        out.append(escape(line) if in_code else _line(line))
-    if in_code:
-        out.append(FENCE)
-    return "\n".join(out)
+        out.append(indent + marker + first + ("\n" + rest if rest else ""))
+    return "".join(out)
+
+
+def _inlines(nodes: tuple[Inline, ...], in_bold: bool = False) -> str:
+    out: list[str] = []
+    for index, node in enumerate(nodes):
+        if isinstance(node, Text):
+            out.append(escape(node.text))
+        elif isinstance(node, Break):
+            out.append("\n")
+        elif isinstance(node, Code):
+            out.append("`" + escape(node.text.replace("`", "ˋ")) + "`" if node.text.strip() else escape(node.text))
+        elif isinstance(node, Link | Image):
+            label = text_of(node.children) if isinstance(node, Link) else (node.alt or "image")
+            href = node.href if isinstance(node, Link) else node.src
+            out.append(f"<{escape(href)}|{escape(' '.join(label.split())).replace('|', '¦') or escape(href)}>")
+        else:
+            inner = _inlines(node.children, in_bold or isinstance(node, Strong))
+            marker = "~" if isinstance(node, Strike) else "*" if isinstance(node, Strong) else "_"
+            if in_bold and isinstance(node, Strong):
+                out.append(inner)
+            elif _inside_word(nodes, index):  # Slack formats only at word boundaries: keep what was written
+                written = "~~" if isinstance(node, Strike) else node.markup
+                out.append(written + inner + written)
+            else:
+                out.append(marker + inner + marker)
+    return "".join(out)
+
+
+def _inside_word(nodes: tuple[Inline, ...], index: int) -> bool:
+    before = nodes[index - 1] if index else None
+    after = nodes[index + 1] if index + 1 < len(nodes) else None
+    return (isinstance(before, Text) and bool(_WORD.match(before.text[-1:]))) or (
+        isinstance(after, Text) and bool(_WORD.match(after.text[:1]))
+    )
 
 
 def plain(mrkdwn: str) -> str:

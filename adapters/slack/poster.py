@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.files import FileTransfer
 from adapters.slack.pacing import UpdatePacer, retry_after
-from adapters.slack.render import FALLBACK_TEXT, SlackMessage, render_reply, whole_answer_file
+from adapters.slack.render import FALLBACK_TEXT, SlackMessage, render_reply_async, whole_answer_file
 from bot.conversation import Reply
 from bot.i18n import t
 
@@ -89,7 +89,7 @@ class ReplyPoster:
         `message_not_found`; too long; rate limited after retries) it is posted as a new message and the
         placeholder removed; when Slack refuses the blocks themselves, the plain text goes with the whole
         answer as a file."""
-        rendered = render_reply(reply, self.locale)
+        rendered = await render_reply_async(reply, self.locale)
         files = list(rendered.files)
         if not rendered.messages and replace_ts:
             # Nothing to show (e.g. an empty answer): remove the "작성 중…" message rather than leave it hanging.

@@ -11,12 +11,14 @@ along as a text file.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.slack.mrkdwn import escape, plain, split_text, to_mrkdwn, truncate
+from adapters.slack.mrkdwn import document_mrkdwn, escape, plain, split_text, to_mrkdwn, truncate
 from bot.conversation import Button, Buttons, FilePart, Reply, Section, Table
 from bot.i18n import t
+from bot.markdown import Document
 
 MAX_BLOCKS = 50
 SECTION_TEXT = 3000
@@ -61,8 +63,9 @@ def _section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def _text_blocks(markdown: str) -> list[Block]:
-    converted = to_mrkdwn(markdown).strip()
+def _text_blocks(document: Document, prefix: str = "") -> list[Block]:
+    converted = document_mrkdwn(document).strip()
+    converted = prefix + converted if converted else ""
     return [_section(chunk) for chunk in split_text(converted, SECTION_TEXT)] if converted else []
 
 
@@ -139,17 +142,14 @@ def reply_blocks(reply: Reply, locale: str = "ko") -> list[Block]:
     """Every block of `reply` in order: text (or its sections), tables, buttons, then the notice line."""
     blocks: list[Block] = []
     sections = [p for p in reply.parts if isinstance(p, Section)]
-    text = reply.text
-    if reply.kind in ("error", "refusal") and text:
-        text = "⚠️ " + text
-    if not sections:
-        blocks += _text_blocks(text)
+    if not sections and reply.text:
+        blocks += _text_blocks(reply.document, "⚠️ " if reply.kind in ("error", "refusal") else "")
     button_index = 0
     for part in reply.parts:
         if isinstance(part, Section):
             if part.heading:
                 blocks.append({"type": "header", "text": _plain(part.heading, HEADER_TEXT)})
-            blocks += _text_blocks(part.body)
+            blocks += _text_blocks(part.document)
         elif isinstance(part, Table):
             blocks += _table_blocks(part)
         elif isinstance(part, Buttons):
@@ -259,6 +259,22 @@ def render_reply(reply: Reply, locale: str = "ko") -> Rendered:
     room = MESSAGE_CHARS - block_chars(tail) - block_chars(notice)
     kept = [*_greedy(body, MAX_BLOCKS - len(tail) - 1, room), notice, *tail]
     return Rendered([SlackMessage(_fallback(kept), kept)], [whole, *files], cut=True)
+
+
+# Above this many characters of Markdown a reply is parsed and rendered in a worker thread, off the event loop
+# (benchmarks/markdown_render.py: a 20,000-character answer takes tens of milliseconds of CPU).
+OFF_LOOP_CHARS = 4_000
+
+
+def markdown_chars(reply: Reply) -> int:
+    return len(reply.text) + sum(len(p.body) for p in reply.parts if isinstance(p, Section))
+
+
+async def render_reply_async(reply: Reply, locale: str = "ko") -> Rendered:
+    """`render_reply`, in a worker thread when the reply is long, so other events are not held up."""
+    if markdown_chars(reply) < OFF_LOOP_CHARS:
+        return render_reply(reply, locale)
+    return await asyncio.to_thread(render_reply, reply, locale)
 
 
 def render(reply: Reply, locale: str = "ko") -> list[SlackMessage]:

@@ -8,14 +8,15 @@ A TextBlock shows Markdown tables as raw pipes, so tables the model writes becom
 
 from __future__ import annotations
 
+import asyncio
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from adapters.teams.activities import ACTION_KEY
+from adapters.teams.markdown import card_pieces
+from adapters.teams.markdown import markdown_for_card as markdown_for_card  # re-exported: callers know it here
+from adapters.teams.markdown import split_markdown_tables as split_markdown_tables
 from bot.conversation import Button, Buttons, DepartmentSummary, FilePart, Reply, Section, Table
 from bot.i18n import t
 
@@ -29,12 +30,18 @@ _LIMITS: tuple[tuple[int | None, int | None], ...] = (
     (900, 6),
     (300, 3),
 )
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
-_MARKDOWN = MarkdownIt("commonmark").enable("table")  # GFM tables, parsed as GitHub does (pipes in code stay text)
-_DELIMITER_ROW = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.MULTILINE)
-_MAX_TABLE_COLUMNS = 12  # wider tables are unreadable in Teams (and each cell costs ~100 bytes): left as text
-
 FileLink = Callable[[FilePart], str]
+
+
+# Above this many characters of Markdown a reply is parsed in a worker thread before its card is built.
+OFF_LOOP_CHARS = 4_000
+
+
+async def parse_off_loop(reply: Reply) -> None:
+    """Parse a long reply's Markdown in a worker thread, so building its card on the event loop stays cheap."""
+    sections = [p for p in reply.parts if isinstance(p, Section)]
+    if len(reply.text) + sum(len(p.body) for p in sections) >= OFF_LOOP_CHARS:
+        await asyncio.to_thread(lambda: [reply.document, *(p.document for p in sections)])
 
 
 def card_size(card: dict[str, Any]) -> int:
@@ -46,9 +53,11 @@ def reply_card(
 ) -> dict[str, Any]:
     """The reply as one Adaptive Card within `max_bytes` (tables as Table elements, notice and sources as footer)."""
     card: dict[str, Any] = {}
-    pieces = _Pieces()  # Markdown parsed once per text, whatever the limits tried
+    # The reply's parsed Markdown as TextBlock runs and tables, once, whatever the limits tried.
+    sections = [(p.heading, card_pieces(p.document)) for p in reply.parts if isinstance(p, Section)]
+    pieces = card_pieces(reply.document) if reply.text and not sections else []
     for text_limit, row_limit in _LIMITS:
-        card = _build(reply, locale, file_link, text_limit, row_limit, pieces)
+        card = _build(reply, locale, file_link, text_limit, row_limit, sections, pieces)
         if card_size(card) <= max_bytes:
             return card
     return card  # the tightest rendering; only pathological inputs (hundreds of buttons) get here
@@ -68,69 +77,6 @@ def _clip(text: str, limit: int | None) -> str:
     return text[:limit].rstrip() + "…"
 
 
-def markdown_for_card(text: str) -> str:
-    """Adaptive Cards render bold, italics, lists and links, but not headings: headings become bold lines."""
-    return _HEADING.sub(lambda m: f"**{m.group(1)}**", text)
-
-
-def split_markdown_tables(text: str) -> list[str | Table]:
-    """The text as Markdown runs and the top-level GFM tables between them, in order (cells keep inline Markdown).
-
-    Tables inside lists, quotes or code blocks stay text: cutting them out would break the surrounding block.
-    """
-    if not _DELIMITER_ROW.search(text):
-        return [text]  # no `|---|` row, no table: most answers never reach the (pure-Python) parser
-    normalised = text.replace("\r\n", "\n").replace("\r", "\n")  # the line numbering markdown-it's maps use
-    lines = normalised.split("\n")
-    pieces: list[str | Table] = []
-    tokens = _MARKDOWN.parse(normalised)
-    start = 0
-    for index, token in enumerate(tokens):
-        if token.type != "table_open" or token.level != 0 or token.map is None:
-            continue
-        first, end = token.map
-        table = _table_from_tokens(tokens, index)
-        if table is None:
-            continue
-        before = "\n".join(lines[start:first]).strip("\n")
-        if before.strip():
-            pieces.append(before)
-        pieces.append(table)
-        start = end
-    rest = "\n".join(lines[start:]).strip("\n")
-    if rest.strip() or not pieces:
-        pieces.append(rest if pieces else text)
-    return pieces
-
-
-def _table_from_tokens(tokens: list[Any], start: int) -> Table | None:
-    header: list[str] = []
-    rows: list[list[str]] = []
-    current: list[str] | None = None
-    in_head = False
-    for token in tokens[start + 1 :]:
-        if token.type == "table_close":
-            break
-        if token.type == "thead_open":
-            in_head = True
-        elif token.type == "thead_close":
-            in_head = False
-        elif token.type == "tr_open":
-            current = []
-        elif token.type == "tr_close" and current is not None:
-            if in_head:
-                header = current
-            else:
-                rows.append(current)
-            current = None
-        elif token.type == "inline" and current is not None:
-            current.append(token.content.strip())
-    if not header or len(header) > _MAX_TABLE_COLUMNS:
-        return None
-    width = len(header)
-    return Table(tuple(header), tuple(tuple((r + [""] * width)[:width]) for r in rows))
-
-
 def _text_block(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
@@ -141,26 +87,26 @@ def _build(
     file_link: FileLink | None,
     text_limit: int | None,
     row_limit: int | None,
-    pieces: _Pieces,
+    sections: list[tuple[str, list[str | Table]]],
+    pieces: list[str | Table],
 ) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
     truncated = False
     if reply.assistant and reply.kind == "answer":
         body.append(_text_block(f"🤖 {reply.assistant}", size="Small", isSubtle=True, spacing="None"))
-    sections = [p for p in reply.parts if isinstance(p, Section)]
     if sections:
         # The sections are the answer split by the assistant's output template: show them instead of the raw text.
         budget = None if text_limit is None else max(text_limit // len(sections), 200)
-        for section in sections:
-            body.append(_text_block(section.heading, weight="Bolder", size="Medium", spacing="Medium"))
-            elements, cut = _markdown_elements(pieces.of(section.body), row_limit, budget)
+        for heading, section_pieces in sections:
+            body.append(_text_block(heading, weight="Bolder", size="Medium", spacing="Medium"))
+            elements, cut = _markdown_elements(section_pieces, row_limit, budget)
             truncated |= cut
             if elements:
                 elements[0]["spacing"] = "Small"
             body.extend(elements)
     elif reply.text:
-        elements, cut = _markdown_elements(pieces.of(reply.text), row_limit, text_limit)
+        elements, cut = _markdown_elements(pieces, row_limit, text_limit)
         truncated |= cut
         if reply.kind in ("error", "refusal"):
             body.append(
@@ -203,18 +149,6 @@ def _build(
     return card
 
 
-class _Pieces:
-    """split_markdown_tables, remembered for the texts of one reply (a card is built up to six times)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, list[str | Table]] = {}
-
-    def of(self, text: str) -> list[str | Table]:
-        if text not in self._seen:
-            self._seen[text] = split_markdown_tables(text)
-        return self._seen[text]
-
-
 _TABLE_CELL_COST = 20  # characters of text budget a table cell is charged besides its own text (its JSON weight)
 
 
@@ -238,7 +172,7 @@ def _markdown_elements(
                 return elements, True
         else:
             clipped = _clip(piece, budget)
-            elements.append(_text_block(markdown_for_card(clipped)))
+            elements.append(_text_block(clipped))
             if clipped != piece:
                 return elements, True
             if budget is not None:
@@ -339,16 +273,6 @@ def _footer(reply: Reply, locale: str) -> list[dict[str, Any]]:
 
 
 # ---- other cards -----------------------------------------------------------------------------
-
-
-def message_card(text: str) -> dict[str, Any]:
-    """A plain card around one text (e.g. progress notes while an answer is written)."""
-    return {
-        "type": "AdaptiveCard",
-        "version": CARD_VERSION,
-        "body": [_text_block(markdown_for_card(text))],
-        "fallbackText": text,
-    }
 
 
 def welcome_card(

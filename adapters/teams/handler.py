@@ -124,6 +124,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
             locale = self._locale(raw)
             reply = await self._act(context, raw, *submitted)
             if reply is not None:
+                await cards.parse_off_loop(reply)
                 await context.send_activity(self._reply_activity(reply, locale))
             return
         if not acts.is_addressed_to_bot(raw):
@@ -137,6 +138,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         sink = PlaceholderSink(context, placeholder_id, self.options.update_seconds)
         reply = await self.bot.on_message(message, sink)
         await sink.settle()
+        await cards.parse_off_loop(reply)
         await self._deliver(context, placeholder_id, self._reply_activity(reply, message.locale or locale))
 
     async def _best_effort(self, context: TurnContext, activity: Activity) -> str | None:
@@ -199,6 +201,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
             text = reply.text if reply is not None else t("teams_action_done", locale)
             body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
         else:
+            await cards.parse_off_loop(reply)
             body = {
                 "statusCode": 200,
                 "type": "application/vnd.microsoft.card.adaptive",

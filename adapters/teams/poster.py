@@ -102,6 +102,7 @@ class TeamsPoster:
                 channel_id,
             )
             return None
+        await cards.parse_off_loop(reply)
         card = cards.reply_card(reply, locale=self._locale, file_link=self._links.link)
         activity = MessageFactory.attachment(BfAttachment(content_type=acts.CARD_CONTENT_TYPE, content=card))
         activity.summary = cards.plain_text(reply, 200)

@@ -1,16 +1,38 @@
-"""Reply → JSON for the web chat page. Files become short-lived download links."""
+"""Reply → JSON for the web chat page: its Markdown as safe HTML, files as short-lived download links."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from adapters.web.html import document_html
 from bot.conversation import Buttons, FilePart, Reply, Section, Table
 from bot.downloads import Downloads
 
+# Above this many characters of Markdown the HTML is made in a worker thread, off the event loop.
+OFF_LOOP_CHARS = 4_000
 
-def reply_to_json(reply: Reply, downloads: Downloads, owner: str) -> dict[str, Any]:
-    """`owner` is the only user who may download the reply's files."""
+
+def markdown_html(reply: Reply) -> tuple[str, list[str]]:
+    """The reply's text and its sections' bodies as HTML (the text is not shown when there are sections)."""
+    sections = [document_html(p.document) for p in reply.parts if isinstance(p, Section)]
+    return ("" if sections else document_html(reply.document)), sections
+
+
+async def reply_to_json_async(reply: Reply, downloads: Downloads, owner: str) -> dict[str, Any]:
+    """`reply_to_json`, with a long reply's Markdown parsed and rendered in a worker thread."""
+    size = len(reply.text) + sum(len(p.body) for p in reply.parts if isinstance(p, Section))
+    html = await asyncio.to_thread(markdown_html, reply) if size >= OFF_LOOP_CHARS else markdown_html(reply)
+    return reply_to_json(reply, downloads, owner, html)
+
+
+def reply_to_json(
+    reply: Reply, downloads: Downloads, owner: str, html: tuple[str, list[str]] | None = None
+) -> dict[str, Any]:
+    """`owner` is the only user who may download the reply's files; `html` is `markdown_html(reply)` if made."""
+    text_html, section_html = html if html is not None else markdown_html(reply)
     parts: list[dict[str, Any]] = []
+    sections = iter(section_html)
     for part in reply.parts:
         if isinstance(part, Table):
             parts.append(
@@ -22,7 +44,7 @@ def reply_to_json(reply: Reply, downloads: Downloads, owner: str) -> dict[str, A
                 }
             )
         elif isinstance(part, Section):
-            parts.append({"type": "section", "heading": part.heading, "body": part.body})
+            parts.append({"type": "section", "heading": part.heading, "body": part.body, "html": next(sections)})
         elif isinstance(part, FilePart):
             token = downloads.put(part, owner)
             parts.append(
@@ -46,6 +68,7 @@ def reply_to_json(reply: Reply, downloads: Downloads, owner: str) -> dict[str, A
             )
     return {
         "text": reply.text,
+        "html": text_html,  # the text as safe HTML (adapters/web/html.py), what the page shows
         "kind": reply.kind,
         "notice": reply.notice,
         "sources": reply.sources,

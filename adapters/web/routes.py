@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 from aiohttp import web
 
 from adapters.web import origin
-from adapters.web.render import reply_to_json
+from adapters.web.render import reply_to_json_async
 from bot.conversation import MAX_USER_ID_CHARS, Action, Attachment, ClientGone, Message
 from bot.downloads import Downloads
 from bot.i18n import both
@@ -188,7 +188,7 @@ class WebChat:
         sink = NdjsonSink(response)
         try:
             reply = await self.runtime.bot.on_message(message, sink)
-            await sink.finish(reply_to_json(reply, self.downloads, user))
+            await sink.finish(await reply_to_json_async(reply, self.downloads, user))
             await response.write_eof()
         except ClientGone:  # what was delivered is billed (bot/gateway/stream.py); one line, no content
             log.info("web chat: the page went away before the answer was complete")
@@ -241,7 +241,8 @@ class WebChat:
             thread_id=str(body.get("thread", "")),
         )
         reply = await self.runtime.bot.on_action(action)
-        return web.json_response({"reply": reply_to_json(reply, self.downloads, who[0]) if reply else None})
+        payload = await reply_to_json_async(reply, self.downloads, who[0]) if reply else None
+        return web.json_response({"reply": payload})
 
     async def download(self, request: web.Request) -> web.Response:
         who = self._user(request)

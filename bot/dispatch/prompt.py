@@ -3,13 +3,13 @@ back into named sections. Pure functions."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from assistants.spec import AssistantSpec
 from bot.conversation import Section
 from bot.gateway.types import ChatMessage
 from bot.i18n import t
+from bot.markdown import parse, sections
 
 
 def system_prompt(spec: AssistantSpec, locale: str = "ko") -> str:
@@ -36,24 +36,8 @@ def build_messages(
     return messages
 
 
-_HEADING = re.compile(r"^\s{0,3}(?:#{1,4}\s*|\*\*)(?P<title>[^*#\n]+?)(?:\*\*)?\s*:?\s*$")
-
-
 def split_sections(text: str, headings: Sequence[str]) -> list[Section] | None:
-    """The answer's sections when it follows the template's headings (at least half of them), else None."""
-    wanted = {"".join(h.split()): h for h in headings}
-    sections: list[Section] = []
-    current: str | None = None
-    body: list[str] = []
-    for line in text.splitlines():
-        match = _HEADING.match(line)
-        key = "".join(match.group("title").split()) if match else None
-        if key in wanted:
-            if current is not None:
-                sections.append(Section(current, "\n".join(body).strip()))
-            current, body = wanted[key], []
-        elif current is not None:
-            body.append(line)
-    if current is not None:
-        sections.append(Section(current, "\n".join(body).strip()))
-    return sections if len(sections) * 2 >= len(headings) and sections else None
+    """The answer's sections when it follows the template's headings (at least half of them), else None.
+    Each section carries its part of the one parse (`bot.markdown.sections`)."""
+    found = sections.split(parse(text), headings)
+    return None if found is None else [Section(s.heading, s.body, s.document) for s in found]

@@ -7,30 +7,16 @@ function newThreadId() { return (crypto.randomUUID ? crypto.randomUUID() : Strin
 
 function escapeHtml(s) { return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); }
 
-// A small, safe Markdown subset: escape first, then format.
-function markdown(src) {
-  const blocks = String(src || "").split(/```/);
-  return blocks.map((block, i) => {
-    if (i % 2 === 1) return "<pre><code>" + escapeHtml(block.replace(/^[a-z]*\n/, "")) + "</code></pre>";
-    const lines = escapeHtml(block).split("\n");
-    let html = "", inList = false;
-    for (const line of lines) {
-      const item = line.match(/^\s*(?:[-*]|\d+[.)])\s+(.*)$/);
-      if (item) { if (!inList) { html += "<ul>"; inList = true; } html += "<li>" + inline(item[1]) + "</li>"; continue; }
-      if (inList) { html += "</ul>"; inList = false; }
-      const heading = line.match(/^#{1,4}\s+(.*)$/);
-      if (heading) { html += "<h4>" + inline(heading[1]) + "</h4>"; continue; }
-      html += line.trim() ? "<p>" + inline(line) + "</p>" : "";
-    }
-    return html + (inList ? "</ul>" : "");
-  }).join("");
+// Replies arrive as safe HTML made by the server from the parsed Markdown (adapters/web/html.py). Text that has
+// not been through it (the user's own, a streaming preview, an error) is shown escaped, line breaks kept.
+function plainHtml(src) {
+  return String(src || "").split(/\n{2,}/).filter((p) => p.trim()).map((p) => "<p>" + escapeHtml(p).replace(/\n/g, "<br>") + "</p>").join("");
 }
-function inline(s) { return s.replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>").replace(/`([^`]+)`/g, "<code>$1</code>"); }
 
 function addMessage(kind, text) {
   const el = document.createElement("div");
   el.className = "msg " + kind;
-  el.innerHTML = kind === "user" ? "<p>" + escapeHtml(text).replace(/\n/g, "<br>") + "</p>" : markdown(text);
+  el.innerHTML = kind === "user" ? "<p>" + escapeHtml(text).replace(/\n/g, "<br>") + "</p>" : plainHtml(text);
   $("log").appendChild(el);
   $("log").scrollTop = $("log").scrollHeight;
   return el;
@@ -42,9 +28,9 @@ function renderReply(el, reply) {
   if (reply.thread_assistant) selectAssistant(reply.thread_assistant);
   let html = reply.assistant ? '<div class="who-line">' + escapeHtml(reply.assistant) + "</div>" : "";
   const sections = reply.parts.filter((p) => p.type === "section");
-  html += sections.length ? "" : markdown(reply.text);
+  html += sections.length ? "" : reply.html;
   for (const part of reply.parts) {
-    if (part.type === "section") html += '<div class="section"><h4>' + escapeHtml(part.heading) + "</h4>" + markdown(part.body) + "</div>";
+    if (part.type === "section") html += '<div class="section"><h4>' + escapeHtml(part.heading) + "</h4>" + part.html + "</div>";
     if (part.type === "table") {
       html += (part.title ? "<h4>" + escapeHtml(part.title) + "</h4>" : "") + "<table><thead><tr>" + part.columns.map((c) => "<th>" + escapeHtml(c) + "</th>").join("") + "</tr></thead><tbody>"
         + part.rows.map((r) => "<tr>" + r.map((c) => "<td>" + escapeHtml(String(c)) + "</td>").join("") + "</tr>").join("") + "</tbody></table>";
@@ -96,7 +82,7 @@ async function send(text) {
   $("send").disabled = true;
   try {
     const res = await fetch("/api/chat", { method: "POST", headers: headers, body: body });
-    if (!res.ok) { const err = await res.json().catch(() => ({})); el.className = "msg bot error"; el.innerHTML = markdown(err.message || "요청을 처리할 수 없습니다."); return; }
+    if (!res.ok) { const err = await res.json().catch(() => ({})); el.className = "msg bot error"; el.innerHTML = plainHtml(err.message || "요청을 처리할 수 없습니다."); return; }
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
     let buffer = "", streamed = "";
@@ -108,8 +94,8 @@ async function send(text) {
       while ((nl = buffer.indexOf("\n")) >= 0) {
         const event = JSON.parse(buffer.slice(0, nl));
         buffer = buffer.slice(nl + 1);
-        if (event.type === "delta") { streamed += event.text; el.innerHTML = markdown(streamed); }
-        if (event.type === "progress") el.innerHTML = markdown(streamed) + '<span class="progress">' + escapeHtml(event.text) + "</span>";
+        if (event.type === "delta") { streamed += event.text; el.innerHTML = plainHtml(streamed); }
+        if (event.type === "progress") el.innerHTML = plainHtml(streamed) + '<span class="progress">' + escapeHtml(event.text) + "</span>";
         if (event.type === "reply") renderReply(el, event.reply);
       }
       $("log").scrollTop = $("log").scrollHeight;
