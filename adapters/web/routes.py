@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from adapters.web import origin
 from adapters.web.render import reply_to_json
@@ -205,6 +205,8 @@ class WebChat:
         text, thread, attachments = "", "", []
         reader = await request.multipart()
         async for part in reader:
+            if not isinstance(part, BodyPartReader):  # a nested multipart: the chat form never sends one
+                continue
             if part.name == "text":
                 text = await part.text()
             elif part.name == "thread":
