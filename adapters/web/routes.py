@@ -215,7 +215,7 @@ class WebChat:
                 data = await part.read()
                 error = None
                 if len(data) > limit:
-                    error = f"파일이 너무 큽니다(최대 {self.runtime.settings.max_upload_mb}MB). / File too large."
+                    error = both("web_file_too_large", limit=self.runtime.settings.max_upload_mb)
                     data = b""
                 content_type = part.headers.get("Content-Type", "application/octet-stream")
                 # Browsers send UTF-8 names as-is; some clients percent-encode them (RFC 5987).
