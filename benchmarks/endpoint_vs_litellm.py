@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.store import Store  # noqa: E402
 from tests.conftest import FAKE_KEY_ENV, shipped_config_data  # noqa: E402
-from tests.support.quota_race import _wait_healthy, free_port  # noqa: E402
+from tests.support.serve import free_port, start_govbot_process, wait_healthy  # noqa: E402
 
 LITELLM = Path(os.environ.get("LITELLM_VENV", "/tmp/litellm-venv")) / "bin" / "litellm"
 PHONE, EMAIL, RRN = "010-2345-6789", "kim.minsu@hanbit.go.kr", "900101-1234568"
@@ -117,21 +117,9 @@ async def main() -> None:
             "GOVBOT_LOG_LEVEL": "WARNING",
             FAKE_KEY_ENV: "sk-bench",
         }
-        govbot_port = free_port()
-        processes.append(
-            await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "serve",
-                env={**env, "GOVBOT_PORT": str(govbot_port)},
-                cwd=ROOT,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
-        )
-        govbot_url = f"http://127.0.0.1:{govbot_port}"
-        await _wait_healthy(govbot_url, processes[-1])
+        govbot_url, govbot = await start_govbot_process(env, cwd=ROOT)
+        processes.append(govbot)
+        await wait_healthy(govbot_url, govbot)
         store = await Store.open(db)
         key, _ = await store.keys.create("traffic", "bench", "park.jiyoung")
         await store.close()
@@ -199,7 +187,7 @@ async def main() -> None:
             )
             litellm_url = f"http://127.0.0.1:{litellm_port}"
             try:
-                await _wait_healthy_any(litellm_url, processes[-1])
+                await wait_healthy(litellm_url, processes[-1], 120, path="/health/liveliness")
                 targets.append(("LiteLLM proxy", litellm_url, "sk-litellm-bench", "default"))
             except Exception as error:  # noqa: BLE001
                 print(f"LiteLLM did not start: {error}\n{(work / 'litellm.err').read_text()[-2000:]}")
@@ -235,22 +223,6 @@ async def main() -> None:
     for name, (statuses, leaked) in leaks.items():
         print(f"| {name} | {statuses} | {', '.join(leaked) or 'none'} |")
     print("rerun: .venv/bin/python benchmarks/endpoint_vs_litellm.py --requests 1000 --concurrency 20")
-
-
-async def _wait_healthy_any(url: str, process: asyncio.subprocess.Process, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            if process.returncode is not None:
-                raise RuntimeError(f"exited with {process.returncode}")
-            try:
-                async with session.get(url + "/health/liveliness") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.5)
-    raise TimeoutError(url)
 
 
 if __name__ == "__main__":

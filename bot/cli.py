@@ -44,7 +44,7 @@ def _settings(config: Path | None) -> Settings:
     return settings.model_copy(update={"config": config}) if config else settings
 
 
-def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]
+def _load_or_exit(path: Path):
     try:
         from assistants.skills.registry import load_office_config
 
@@ -162,7 +162,7 @@ def serve(
     asyncio.run(_serve(settings, app_config))
 
 
-def _audit_key_or_exit(settings: Settings):  # type: ignore[no-untyped-def]
+def _audit_key_or_exit(settings: Settings):
     """Loaded before start so a bad key stops the server and a missing one is said loudly, not just logged."""
     from bot.audit.keys import AuditKeyInvalid, load_audit_key
 
@@ -176,7 +176,7 @@ def _audit_key_or_exit(settings: Settings):  # type: ignore[no-untyped-def]
     return key
 
 
-async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-untyped-def]
+async def _serve(settings: Settings, app_config) -> None:
     from adapters.slack import SLACK
     from bot.runtime import build_runtime
     from bot.server import start_server
@@ -216,7 +216,7 @@ async def _serve(settings: Settings, app_config) -> None:  # type: ignore[no-unt
         await runtime.close()
 
 
-def _print_teams_status(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def _print_teams_status(app, settings: Settings) -> None:
     from adapters.teams.app import TEAMS_KEY
 
     endpoint = app.get(TEAMS_KEY)

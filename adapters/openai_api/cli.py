@@ -18,7 +18,7 @@ def create(
 ) -> None:
     """키를 만듭니다. 키는 이때 한 번만 보여 줍니다 / create a key (shown once)."""
 
-    async def work(config, store):  # type: ignore[no-untyped-def]
+    async def work(config, store):
         await require_admin(config, store, department, by)
         return await store.keys.create(department, name, by)
 
@@ -31,7 +31,7 @@ def create(
 def list_keys(department: str | None = typer.Option(None, "--department", "-d")) -> None:
     """키 목록(키 값은 보여 주지 않음) / list keys."""
 
-    async def work(config, store):  # type: ignore[no-untyped-def]
+    async def work(config, store):
         return await store.keys.list(department)
 
     table = Table("접두사", "부서", "이름", "발급자", "발급일", "상태", "마지막 사용")
@@ -53,7 +53,7 @@ def list_keys(department: str | None = typer.Option(None, "--department", "-d"))
 def revoke(prefix: str, by: str = typer.Option(..., "--by")) -> None:
     """키를 폐기합니다 / revoke a key by its prefix."""
 
-    async def work(config, store):  # type: ignore[no-untyped-def]
+    async def work(config, store):
         keys = [k for k in await store.keys.list() if k.prefix == prefix]
         if not keys:
             raise fail(f"없는 키입니다: {prefix}", f"No key with prefix {prefix}")

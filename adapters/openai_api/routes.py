@@ -13,7 +13,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.gateway.errors import GatewayError
-from bot.gateway.types import ChatMessage, Completion, GatewayRequest
+from bot.gateway.types import ChatMessage, Completion, GatewayRequest, as_role
 from bot.i18n import both
 from bot.runtime import Runtime
 from bot.store.keys_repository import KeyInfo
@@ -109,11 +109,10 @@ class OpenAIEndpoint:
         if longest > self.runtime.settings.max_message_chars:  # before quota: "too long", not "limit reached"
             limit = self.runtime.settings.max_message_chars
             return openai_error(400, both("message_too_long", length=longest, limit=limit), "message_too_long")
-        roles = {"system", "user", "assistant"}
         gateway_request = GatewayRequest(
             department_id=auth.department_id,
             user_id=f"apikey:{auth.prefix}",
-            messages=[ChatMessage(m.role if m.role in roles else "user", m.text()) for m in body.messages],  # type: ignore[arg-type]
+            messages=[ChatMessage(as_role(m.role), m.text()) for m in body.messages],
             model=body.model,
             # No conversation_key: the client sends the whole history every time, so placeholders live for
             # this one call. A key is shared by many callers and `user` is whatever they claim, so neither

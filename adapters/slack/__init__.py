@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from aiohttp import web
 
@@ -72,7 +73,9 @@ def mount(app: web.Application, runtime: Runtime) -> None:
     if runtime.settings.slack_socket_mode:
         from adapters.slack.socket_mode import socket_mode_context
 
-        app.cleanup_ctx.append(socket_mode_context(adapter, runtime.settings.slack_app_token.get_secret_value()))  # type: ignore[union-attr]
+        token = runtime.settings.slack_app_token
+        assert token is not None  # build_adapter refused Socket Mode without an app token
+        app.cleanup_ctx.append(socket_mode_context(adapter, token.get_secret_value()))
         log.info("Slack: Socket Mode")
         return
     from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -95,7 +98,8 @@ def mount(app: web.Application, runtime: Runtime) -> None:
         if verdict.status != 200:
             log.warning("slack request refused (%s, %d bytes): %d", verdict.reason, len(body), verdict.status)
             return web.json_response({"error": "invalid request"}, status=verdict.status)
-        bolt_request = AsyncBoltRequest(body=verdict.text, query=request.query_string, headers=request.headers)  # type: ignore[arg-type]
+        headers: dict[str, str | Sequence[str]] = {name: request.headers.getall(name) for name in request.headers}
+        bolt_request = AsyncBoltRequest(body=verdict.text, query=request.query_string, headers=headers)
         bolt_response = await adapter.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 

@@ -150,7 +150,8 @@ class SlackAdapter:
         return None
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        raw = body.get("event")
+        event = raw if isinstance(raw, dict) else {}
         kind = event.get("type") or body.get("type") or "?"
         log.error("slack %s handling failed: %s", kind, type(error).__name__, exc_info=error)
 

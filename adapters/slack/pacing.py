@@ -76,7 +76,7 @@ def retry_after(headers: object) -> float:
     """Retry-After of a 429 in seconds (Slack sends whole seconds); 1 when absent or unreadable."""
     value = None
     if hasattr(headers, "get"):
-        value = headers.get("Retry-After") or headers.get("retry-after")  # type: ignore[union-attr]
+        value = headers.get("Retry-After") or headers.get("retry-after")
     if isinstance(value, list):
         value = value[0] if value else None
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from functools import partial
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -35,7 +36,7 @@ class GovbotCloudAdapter(CloudAdapter):
             # A typing indicator is only worth sending now: never retried (Microsoft's guidance as well).
             policy = RetryPolicy(attempts=1) if activity.type == ActivityTypes.typing else self.retry
             sent = await with_retry(
-                lambda a=activity: CloudAdapter.send_activities(self, context, [a]),
+                partial(CloudAdapter.send_activities, self, context, [activity]),
                 policy,
                 what=f"send {getattr(activity.type, 'value', activity.type)}",
             )

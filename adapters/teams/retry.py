@@ -35,7 +35,7 @@ class RetryPolicy:
         return min(backoff * (0.5 + jitter / 2), self.max_seconds)
 
 
-def status_of(error: BaseException) -> int | None:
+def status_of(error: BaseException | None) -> int | None:
     """The HTTP status of a failed connector call (msrest's HttpOperationError carries the response)."""
     response = getattr(error, "response", None)
     status = getattr(response, "status_code", None) or getattr(response, "status", None)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from adapters.web import origin
 from adapters.web.render import reply_to_json_async
@@ -205,6 +205,8 @@ class WebChat:
         text, thread, attachments = "", "", []
         reader = await request.multipart()
         async for part in reader:
+            if not isinstance(part, BodyPartReader):  # a nested multipart: the chat form never sends one
+                continue
             if part.name == "text":
                 text = await part.text()
             elif part.name == "thread":
@@ -213,7 +215,7 @@ class WebChat:
                 data = await part.read()
                 error = None
                 if len(data) > limit:
-                    error = f"파일이 너무 큽니다(최대 {self.runtime.settings.max_upload_mb}MB). / File too large."
+                    error = both("web_file_too_large", limit=self.runtime.settings.max_upload_mb)
                     data = b""
                 content_type = part.headers.get("Content-Type", "application/octet-stream")
                 # Browsers send UTF-8 names as-is; some clients percent-encode them (RFC 5987).

@@ -25,9 +25,15 @@ class SkillClass(Protocol):
     the office's config (the skill reads its section from it), the channel posters and the shared pool of
     document-reading worker processes."""
 
-    name: str
-    section: str
-    settings_model: type[BaseModel]
+    # Read-only (properties): a skill's class declares them as class attributes of narrower types.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def section(self) -> str: ...
+
+    @property
+    def settings_model(self) -> type[BaseModel]: ...
 
     def __call__(
         self, config: AppConfig, *, posters: Mapping[str, ChannelPoster], documents: DocumentWorker | None

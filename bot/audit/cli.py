@@ -34,7 +34,7 @@ def verify(
     """키로 서명된 체인을 검사해 수정·삭제·잘린 기록을 찾습니다 (문제가 있으면 종료 코드 1) / verify the chain."""
     checkpoint = _read_checkpoint(against) if against is not None else None
 
-    async def work(config, store):  # type: ignore[no-untyped-def]
+    async def work(config, store):
         return await store.audit.verify(checkpoint)
 
     checked, problems = with_store(work)
@@ -57,7 +57,7 @@ def checkpoint(
 ) -> None:
     """서명된 확인점(기록 수·머리 해시·시각)을 JSON 파일로 내보냅니다. 데이터베이스 밖에 보관하세요 / export a signed checkpoint."""
 
-    async def work(config, store):  # type: ignore[no-untyped-def]
+    async def work(config, store):
         return await store.audit.checkpoint()
 
     made, checked, problems = with_store(work)
@@ -133,7 +133,7 @@ def export(
         except ValueError:
             raise fail(f"날짜 형식이 아닙니다: {since} (예: 2026-11-01)", f"Not a date: {since}") from None
 
-    async def work(config, store) -> int:  # type: ignore[no-untyped-def]
+    async def work(config, store) -> int:
         handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         count = 0
         try:

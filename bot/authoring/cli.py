@@ -186,12 +186,14 @@ def import_assistants(
     with_store(work)
 
 
-async def _plan(studio: AssistantStudio, config: AppConfig, store: Store, entry: Any, by: str):  # type: ignore[no-untyped-def]
+async def _plan(studio: AssistantStudio, config: AppConfig, store: Store, entry: Any, by: str):
     """Check one entry completely before anything is written: (author, existing assistant or None, fields)."""
     if not isinstance(entry, dict) or not entry.get("department"):
         raise ValueError("department(부서 id)가 있어야 합니다 / needs a department")
     author = await _author(config, store, str(entry["department"]), by)
-    admins = ", ".join(config.department(author.department_id).admins)  # type: ignore[union-attr]
+    department = config.department(author.department_id)
+    assert department is not None  # _author refused an unknown department
+    admins = ", ".join(department.admins)
     if not author.can_edit:
         raise AuthoringRefused("authoring_editors_only", role=author.role, admins=admins)
     fields = {k: v for k, v in entry.items() if k in EDITABLE}

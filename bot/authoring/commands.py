@@ -269,7 +269,7 @@ class AssistantCommands:
         if not author.is_admin:
             return Reply(t("authoring_admins_only", author.locale, admins=", ".join(department.admins)), kind="error")
         if words in (["list"], ["목록"]):
-            configured = [(m.user, m.role, "app.yaml") for m in department.members]
+            configured: list[tuple[str, str, str]] = [(m.user, m.role, "app.yaml") for m in department.members]
             granted = await turn.services.store.roles.all(department.id)
             columns = (
                 t("authoring_col_user", author.locale),

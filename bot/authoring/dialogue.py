@@ -32,7 +32,7 @@ def _word(text: str) -> str:
 
 
 class GuidedCreation:
-    def __init__(self, studio: AssistantStudio, author_of):  # type: ignore[no-untyped-def]
+    def __init__(self, studio: AssistantStudio, author_of):
         self._studio = studio
         self._author_of = author_of
 

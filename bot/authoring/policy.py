@@ -47,11 +47,11 @@ class ContentPolicy:
         if not kinds and not words:
             return None
         # one catalog message per PII type: pii_rrn, pii_phone, ...
-        what = ", ".join(t(f"pii_{k}", locale) for k in kinds)
-        found = t("authoring_policy_and", locale).join(
-            filter(
-                None,
-                [what and t("authoring_policy_pii", locale, kinds=what), words and t("authoring_policy_words", locale)],
-            )
-        )
+        found_parts: list[str] = []
+        if kinds:
+            what = ", ".join(t(f"pii_{k}", locale) for k in kinds)
+            found_parts.append(t("authoring_policy_pii", locale, kinds=what))
+        if words:
+            found_parts.append(t("authoring_policy_words", locale))
+        found = t("authoring_policy_and", locale).join(found_parts)
         return t("authoring_policy_refusal", locale, found=found)

@@ -14,7 +14,7 @@ from typing import Protocol
 from cachetools import TTLCache
 
 from bot.gateway.stream import estimate_tokens
-from bot.gateway.types import ChatMessage
+from bot.gateway.types import ChatMessage, as_role
 from bot.privacy import redact
 from bot.store.repositories import ConversationRepository
 
@@ -79,7 +79,7 @@ class DatabaseMemory:
 
     async def load(self, key: str, conversation_id: int) -> list[ChatMessage]:
         rows = await self._conversations.content(conversation_id)
-        return trim_to_budget([ChatMessage(role, content) for role, content, _ in rows], self._budget)  # type: ignore[arg-type]
+        return trim_to_budget([ChatMessage(as_role(role), content) for role, content, _ in rows], self._budget)
 
     async def append(self, key: str, conversation_id: int, message: ChatMessage) -> None:
         content = redact(message.content)  # raw personal information never reaches the database

@@ -42,7 +42,7 @@ class LimitExceeded(Exception):
         self.key = key
         self.values = dict(values or {})
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self):
         return (LimitExceeded, (self.key, self.values))  # crosses the worker process boundary intact
 
     def message(self, locale: str = "ko") -> str:

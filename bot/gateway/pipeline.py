@@ -7,7 +7,7 @@ never changes.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Protocol
 
@@ -35,14 +35,14 @@ class Gateway:
         return handler
 
     @asynccontextmanager
-    async def stream(self, request: GatewayRequest) -> AsyncIterator[ReplyStream]:
-        """Open a streamed call: iterate the yielded ReplyStream for text; its hooks run even if you stop early."""
+    async def stream(self, request: GatewayRequest) -> AsyncIterator[OpenStream]:
+        """Open a streamed call: iterate the yielded stream for text; its hooks run even if you stop early."""
         call = GatewayCall(request=request, stream=True)
         reply = await self._entry(call)
         iterator = reply.__aiter__()
-        owned = _Owned(reply, iterator)
+        owned = OpenStream(reply, iterator)
         try:
-            yield owned  # type: ignore[misc]
+            yield owned
         finally:
             await iterator.aclose()
 
@@ -63,10 +63,10 @@ def _bind(stage: Stage, inner: Next) -> Next:
     return handler
 
 
-class _Owned:
+class OpenStream:
     """The stream as handed to a caller: one iterator, so an early exit closes it (and runs its hooks)."""
 
-    def __init__(self, reply: ReplyStream, iterator: AsyncIterator[str]):
+    def __init__(self, reply: ReplyStream, iterator: AsyncGenerator[str, None]):
         self._reply = reply
         self._iterator = iterator
 

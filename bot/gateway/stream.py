@@ -8,7 +8,7 @@ ends (settle quota, record usage, audit), so streamed and non-streamed replies o
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Protocol
 
 from bot.gateway.types import Completion, Finished, GatewayCall, StreamEvent, TextDelta, Usage
@@ -64,7 +64,7 @@ class ReplyStream:
                 text += text_filter.flush()
         return text
 
-    async def __aiter__(self) -> AsyncIterator[str]:
+    async def __aiter__(self) -> AsyncGenerator[str, None]:
         pieces: list[str] = []
         finished: Finished | None = None
         try:

@@ -8,6 +8,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Role = Literal["system", "user", "assistant"]
+ROLES: tuple[Role, ...] = ("system", "user", "assistant")
+
+
+def as_role(value: str) -> Role:
+    """A role read from outside (a stored row, a client's request) as a Role; anything else is the user's."""
+    for role in ROLES:
+        if value == role:
+            return role
+    return "user"
+
+
 # interrupted: the process serving the call stopped mid-call (written later by the reservation sweeper).
 Decision = Literal["allowed", "masked", "blocked", "refused_quota", "failed", "interrupted"]
 

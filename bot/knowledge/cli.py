@@ -33,7 +33,7 @@ def _files(paths: list[Path]) -> list[tuple[str, Path]]:
     return found
 
 
-def _department(config, department: str | None) -> str | None:  # type: ignore[no-untyped-def]
+def _department(config, department: str | None) -> str | None:
     if department is not None and config.department(department) is None:
         raise fail(f"없는 부서입니다: {department}", f"Unknown department: {department}")
     return department
@@ -52,7 +52,7 @@ def add(
     if not files:
         raise fail("넣을 파일이 없습니다(PDF, DOCX, HWPX, TXT, MD, HTML)", "No supported files found.")
 
-    async def work(config, store) -> None:  # type: ignore[no-untyped-def]
+    async def work(config, store) -> None:
         dept = _department(config, department)
         service = KnowledgeService(config, KnowledgeRepository(store.sessions))
         with Progress(
@@ -89,14 +89,14 @@ def list_collections(
 ) -> None:
     """모음과 문서 목록 / collections and their documents."""
 
-    async def work(config, store) -> None:  # type: ignore[no-untyped-def]
+    async def work(config, store) -> None:
         repository = KnowledgeRepository(store.sessions)
         dept = _department(config, department)
         if collection is None:
             table = Table("모음", "소유", "공개", "문서", "조각")
-            for info in await repository.visible(dept):
-                owner = "기관 전체" if info.department_id == OFFICE else info.department_id
-                table.add_row(info.name, owner, info.visibility, str(info.documents), str(info.chunks))
+            for row in await repository.visible(dept):
+                owner = "기관 전체" if row.department_id == OFFICE else row.department_id
+                table.add_row(row.name, owner, row.visibility, str(row.documents), str(row.chunks))
             out.print(table)
             return
         info = await repository.resolve(collection, dept)
@@ -118,7 +118,7 @@ def remove(
 ) -> None:
     """문서나 모음을 지웁니다 / remove a document or a whole collection."""
 
-    async def work(config, store) -> None:  # type: ignore[no-untyped-def]
+    async def work(config, store) -> None:
         repository = KnowledgeRepository(store.sessions)
         dept = _department(config, department)
         info = await repository.resolve(collection, dept)
@@ -145,7 +145,7 @@ def search(
 ) -> None:
     """조문·지침을 찾습니다 / search the collections."""
 
-    async def work(config, store) -> None:  # type: ignore[no-untyped-def]
+    async def work(config, store) -> None:
         dept = _department(config, department)
         service = KnowledgeService(config, KnowledgeRepository(store.sessions))
         outcome = await service.search(query, department_id=dept, collections=collection or None, top=top)

@@ -86,7 +86,7 @@ class ChunkIndex:
         hits = self._lexical.search(query_tokens, top=max(top * 10, 50), allowed=allowed, thresholds=thresholds)
         return self._with_decrees(hits, allowed, top)
 
-    def _with_decrees(self, hits, allowed: np.ndarray, top: int) -> list[Result]:  # type: ignore[no-untyped-def]
+    def _with_decrees(self, hits, allowed: np.ndarray, top: int) -> list[Result]:
         """The top hits, each relevant act article followed by the decree article that implements it and
         matches the question best (its details: sizes, periods, places) — the decree rarely repeats the
         act's words, so it would not be found on its own."""

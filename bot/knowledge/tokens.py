@@ -69,7 +69,7 @@ class Tokenizer:
         self._kiwi = None
         self._lock = threading.Lock()
 
-    def _model(self):  # type: ignore[no-untyped-def]
+    def _model(self):
         with self._lock:
             if self._kiwi is None:
                 from kiwipiepy import Kiwi

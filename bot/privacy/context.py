@@ -128,8 +128,8 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> Iterator[Fi
     at = text.find("씨", start, stop)
     floor = start
     while at != -1:
-        match = _ending_at(MR_NAME, text, at, _MR_REACH, floor, stop)
-        if match is not None:
-            yield Finding("name", match.start(1), match.end(1), 0.8)
-            floor = match.end()
+        named = _ending_at(MR_NAME, text, at, _MR_REACH, floor, stop)
+        if named is not None:
+            yield Finding("name", named.start(1), named.end(1), 0.8)
+            floor = named.end()
         at = text.find("씨", at + 1, stop)

@@ -188,7 +188,7 @@ class MaskStream:
 
     HOLD = 48
 
-    def __init__(self, actions: Mapping[str, str], on_finding=None):  # type: ignore[no-untyped-def]
+    def __init__(self, actions: Mapping[str, str], on_finding=None):
         self._actions = actions
         self._pending = ""
         self._on_finding = on_finding

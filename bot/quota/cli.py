@@ -17,7 +17,7 @@ app = typer.Typer(help="부서 사용 한도 / department quotas", no_args_is_he
 def show(department: str | None = typer.Argument(None, help="부서 id (생략하면 전체)")) -> None:
     """부서별 사용량과 한도 / usage and limits."""
 
-    async def work(config, store) -> None:  # type: ignore[no-untyped-def]
+    async def work(config, store) -> None:
         service = QuotaService(config, store.quota)
         table = Table("부서", "한도", "사용", "예약(진행 중)", "한도값", "초기화")
         for dept in config.departments:
@@ -57,7 +57,7 @@ def set_limit(
     _check(name)
     parsed = None if value.lower() in ("none", "없음", "unlimited") else _number(value)
 
-    async def work(config, store) -> None:  # type: ignore[no-untyped-def]
+    async def work(config, store) -> None:
         await require_admin(config, store, department, by)
         await QuotaService(config, store.quota).set_limit(department, name, parsed, by)
         out.print(f"{department} {name} = {parsed if parsed is not None else '제한 없음'}")
@@ -71,7 +71,7 @@ def grant(department: str, name: str, amount: str, by: str = typer.Option(..., "
     _check(name)
     extra = _number(amount)
 
-    async def work(config, store) -> None:  # type: ignore[no-untyped-def]
+    async def work(config, store) -> None:
         await require_admin(config, store, department, by)
         total = await QuotaService(config, store.quota).grant(department, name, extra, by)
         out.print(f"{department} {name}: 이번 기간 추가 {total:,} / extra this period")
@@ -83,7 +83,7 @@ def grant(department: str, name: str, amount: str, by: str = typer.Option(..., "
 def reset(department: str, by: str = typer.Option(..., "--by")) -> None:
     """관리자 변경을 지우고 app.yaml 한도로 되돌립니다(사용량은 그대로) / back to app.yaml limits."""
 
-    async def work(config, store) -> None:  # type: ignore[no-untyped-def]
+    async def work(config, store) -> None:
         await require_admin(config, store, department, by)
         removed = await QuotaService(config, store.quota).reset(department)
         out.print(f"{department}: 변경 {removed}건을 지웠습니다 / removed {removed} override(s)")
@@ -96,7 +96,7 @@ def sweep() -> None:
     """멈춘 프로세스가 남긴 만료된 예약을 지금 돌려줍니다(실행 중인 serve도 주기적으로 합니다) /
     give back expired reservations of stopped processes now (running servers also do this periodically)."""
 
-    async def work(config, store) -> int:  # type: ignore[no-untyped-def]
+    async def work(config, store) -> int:
         from bot.quota.sweeper import ReservationSweeper
 
         return len(await ReservationSweeper(QuotaService(config, store.quota), store.audit, 1).run_once())

@@ -132,8 +132,9 @@ def effective_values(
     values: dict[str, int | None] = {name: getattr(quota, name) for name in LIMIT_NAMES}
     values.update({k: v for k, v in overrides.items() if k in values})
     for name, extra in grants.items():
-        if values.get(name) is not None:
-            values[name] = int(values[name]) + extra  # type: ignore[arg-type]
+        current = values.get(name)
+        if current is not None:
+            values[name] = current + extra
     return values
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -24,6 +25,9 @@ from bot.store.repositories import (
 )
 from bot.store.roles_repository import RoleRepository
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
 
 @dataclass
 class Store:
@@ -39,10 +43,10 @@ class Store:
     assistants: AssistantRepository
     roles: RoleRepository
     dialogues: DialogueRepository
-    _redis: object | None = None
+    _redis: Redis | None = None
 
     @classmethod
-    def from_engine(cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: object | None = None) -> Store:
+    def from_engine(cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: Redis | None = None) -> Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
         return cls(
@@ -77,7 +81,7 @@ class Store:
         engine = make_engine(database_url, schema=schema)
         if migrate:
             await upgrade(engine)
-        redis_client = None
+        redis_client: Redis | None = None
         if redis_url:
             from redis.asyncio import Redis
 
@@ -90,5 +94,5 @@ class Store:
 
     async def close(self) -> None:
         if self._redis is not None:
-            await self._redis.aclose()  # type: ignore[attr-defined]
+            await self._redis.aclose()
         await self.engine.dispose()

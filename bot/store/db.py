@@ -30,7 +30,7 @@ def make_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
     return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True, hide_parameters=True)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers and one writer work at once; busy_timeout makes concurrent writers wait, not fail.
     # synchronous=NORMAL is WAL's recommended pairing: no fsync per commit, and still no corruption;
     # a power cut may lose the last commits, never the consistency of the ones kept.

@@ -185,7 +185,7 @@ class KnowledgeRepository:
             )
             await self._bump(session, collection_id)
 
-    async def _bump(self, session, collection_id: int) -> None:  # type: ignore[no-untyped-def]
+    async def _bump(self, session, collection_id: int) -> None:
         await session.execute(
             update(KnowledgeCollection)
             .where(KnowledgeCollection.id == collection_id)

@@ -66,11 +66,11 @@ class _Exceeded(Exception):
         self.limit = limit
 
 
-def _insert(dialect: str):  # type: ignore[no-untyped-def]
+def _insert(dialect: str):
     return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
-def _where(key: CounterKey):  # type: ignore[no-untyped-def]
+def _where(key: CounterKey):
     return and_(QuotaCounter.scope == key.scope, QuotaCounter.subject == key.subject, QuotaCounter.period == key.period)
 
 
@@ -150,7 +150,7 @@ class QuotaRepository:
         ]
         await connection.execute(self._insert_missing, rows)
 
-    def _reserve_statement(self, kinds: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    def _reserve_statement(self, kinds: tuple[str, ...]):
         """The conditional UPDATE for a counter with limits of these kinds, built once per shape with
         bound parameters (building and caching a new statement per call cost more than running it)."""
         statement = self._reserve_statements.get(kinds)

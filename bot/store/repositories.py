@@ -186,7 +186,7 @@ class EventClaims:
 class RedisEventClaims:
     """The same promise on Redis (SET NX EX), for offices that run Redis beside several processes."""
 
-    def __init__(self, client):  # type: ignore[no-untyped-def]
+    def __init__(self, client):
         self._client = client
 
     async def claim(self, key: str, ttl_seconds: int = 86_400) -> bool:

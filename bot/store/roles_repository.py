@@ -51,4 +51,4 @@ class RoleRepository:
                 .where(DepartmentRole.department_id == department_id)
                 .order_by(DepartmentRole.user_id)
             )
-            return [tuple(r) for r in rows]  # type: ignore[misc]
+            return [tuple(r) for r in rows]

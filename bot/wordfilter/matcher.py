@@ -75,7 +75,7 @@ class WordMatcher:
         self._skeletons = SkeletonTable()
 
     @staticmethod
-    def _automaton(words: Iterable[str], forms_of) -> ahocorasick.Automaton | None:  # type: ignore[no-untyped-def]
+    def _automaton(words: Iterable[str], forms_of) -> ahocorasick.Automaton | None:
         automaton = ahocorasick.Automaton()
         for word in words:
             for form in forms_of(word):

@@ -11,17 +11,67 @@ import hmac
 import itertools
 import json
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
+import pytest
 
-from tests.fakes.slack_server import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID
+from tests.fakes.slack_server import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID, FakeSlack
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SLACK_ENV_NAMES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
 _ids = itertools.count(1)
+
+
+# Slack users the fake Web API knows (users.info), matched to app.yaml's officials by id or e-mail.
+USERS = {
+    "U0TRAF0002": {
+        "id": "U0TRAF0002",
+        "name": "kim.minsu",
+        "real_name": "김민수",
+        "profile": {"display_name": "김민수", "email": "kim.minsu@hanbit.go.kr"},
+    },
+    "U0PRES0002": {
+        "id": "U0PRES0002",
+        "name": "jung.eunji",
+        "profile": {"display_name": "정은지", "email": "jung.eunji@hanbit.go.kr"},
+    },
+    # Not listed by Slack id in app.yaml, but by e-mail: mapped through the address users.info returns.
+    "U0NEWPARK1": {
+        "id": "U0NEWPARK1",
+        "name": "park",
+        "profile": {"display_name": "박지영", "email": "Park.Jiyoung@hanbit.go.kr"},
+    },
+    "U0STRANGER": {
+        "id": "U0STRANGER",
+        "name": "visitor",
+        "profile": {"display_name": "방문자", "email": "visitor@example.com"},
+    },
+}
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """The fake Slack Web API on 127.0.0.1, knowing the test users."""
+    server = await FakeSlack().start()
+    server.users.update(USERS)
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def slack_govbot(start_govbot: Any, fake_slack: FakeSlack) -> Any:
+    """Starts govbot with Slack over HTTP pointed at the fake (keyword overrides go to start_govbot)."""
+
+    def start(**overrides: Any) -> Any:
+        # The fake Slack serves files from 127.0.0.1: an on-premises/test host that must be named explicitly.
+        overrides.setdefault("slack_onprem_file_hosts", [f"127.0.0.1:{fake_slack.port}"])
+        return start_govbot(env=slack_env(), slack_api_url=fake_slack.api_url, slack_update_seconds=0.2, **overrides)
+
+    return start
 
 
 def slack_env(**extra: str) -> dict[str, str]:

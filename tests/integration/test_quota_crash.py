@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from bot.quota.limits import CounterKey, periods
 from bot.store import Store
 from tests.conftest import FAKE_KEY_ENV, shipped_config_data
 from tests.fakes.openai_server import FakeOpenAI
-from tests.support.quota_race import _wait_healthy, free_port
+from tests.support.serve import serve_govbot
 
 IN_FLIGHT = 5
 MAX_TOKENS = 200
@@ -61,22 +60,6 @@ async def _govbot(env: dict[str, str], *args: str) -> str:
     return result.output
 
 
-async def _serve(env: dict[str, str]) -> tuple[str, asyncio.subprocess.Process]:
-    port = free_port()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "serve",
-        env={**env, "GOVBOT_PORT": str(port)},
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    await _wait_healthy(url, process)
-    return url, process
-
-
 def _show_row(output: str, label: str) -> str:
     return next(line for line in output.splitlines() if label in line)
 
@@ -103,7 +86,7 @@ async def test_kill_9_with_calls_in_flight_gives_the_quota_back_and_audits_them_
     day = CounterKey("dept", "traffic", periods(datetime.now(ZoneInfo("Asia/Seoul"))).day)
     processes: list[asyncio.subprocess.Process] = []
     try:
-        first_url, first = await _serve(env)
+        first_url, first = await serve_govbot(env)
         processes.append(first)
         client = AsyncOpenAI(base_url=first_url + "/v1", api_key=key, max_retries=0, timeout=60)
 
@@ -133,7 +116,7 @@ async def test_kill_9_with_calls_in_flight_gives_the_quota_back_and_audits_them_
         held = await store.quota.state(day)
         assert (held.reserved_tokens, held.used_tokens) == (IN_FLIGHT * RESERVE, 0)
 
-        second_url, second = await _serve(env)
+        second_url, second = await serve_govbot(env)
         processes.append(second)
         deadline = time.monotonic() + 30  # lease 3 s after the last renewal, swept every 0.5 s
         while (await store.quota.state(day)).reserved_tokens and time.monotonic() < deadline:

@@ -16,7 +16,7 @@ from assistants.skills.registry import parse_office_config as parse_config
 from tests.conftest import FAKE_KEY_ENV, PG_URL, config_for_upstreams, postgres_schema, shipped_config_data
 from tests.integration.test_quota import config_with_quota
 from tests.integration.webchat import send
-from tests.support.quota_race import free_port
+from tests.support.serve import free_port
 
 PROMPT = "주정차 단속 시간을 알려 주세요"
 

@@ -9,8 +9,6 @@ import logging
 import time
 from urllib.parse import quote
 
-import pytest
-
 from tests.fakes.slack_server import FakeSlack
 from tests.integration.slack_support import (
     block_texts,
@@ -20,26 +18,7 @@ from tests.integration.slack_support import (
     send_event,
     send_raw,
     sign,
-    slack_env,
 )
-from tests.integration.test_slack_http import USERS
-
-
-@pytest.fixture
-async def fake_slack():
-    server = await FakeSlack().start()
-    server.users.update(USERS)
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def slack_govbot(start_govbot, fake_slack):
-    def start(**overrides):
-        return start_govbot(env=slack_env(), slack_api_url=fake_slack.api_url, slack_update_seconds=0.2, **overrides)
-
-    return start
-
 
 # ---- 14: malformed bodies, signature first, no content in the log -------------------------------------------
 

@@ -7,7 +7,6 @@ import asyncio
 import json
 import time
 
-import pytest
 from sqlalchemy import select
 
 from bot.store.models import Feedback, UsageRecord
@@ -25,49 +24,6 @@ from tests.integration.slack_support import (
     slack_env,
     slash_command,
 )
-
-USERS = {
-    "U0TRAF0002": {
-        "id": "U0TRAF0002",
-        "name": "kim.minsu",
-        "real_name": "김민수",
-        "profile": {"display_name": "김민수", "email": "kim.minsu@hanbit.go.kr"},
-    },
-    "U0PRES0002": {
-        "id": "U0PRES0002",
-        "name": "jung.eunji",
-        "profile": {"display_name": "정은지", "email": "jung.eunji@hanbit.go.kr"},
-    },
-    # Not listed by Slack id in app.yaml, but by e-mail: mapped through the address users.info returns.
-    "U0NEWPARK1": {
-        "id": "U0NEWPARK1",
-        "name": "park",
-        "profile": {"display_name": "박지영", "email": "Park.Jiyoung@hanbit.go.kr"},
-    },
-    "U0STRANGER": {
-        "id": "U0STRANGER",
-        "name": "visitor",
-        "profile": {"display_name": "방문자", "email": "visitor@example.com"},
-    },
-}
-
-
-@pytest.fixture
-async def fake_slack():
-    server = await FakeSlack().start()
-    server.users.update(USERS)
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def slack_govbot(start_govbot, fake_slack):
-    def start(**overrides):
-        # The fake Slack serves files from 127.0.0.1: an on-premises/test host that must be named explicitly.
-        overrides.setdefault("slack_onprem_file_hosts", [f"127.0.0.1:{fake_slack.port}"])
-        return start_govbot(env=slack_env(), slack_api_url=fake_slack.api_url, slack_update_seconds=0.2, **overrides)
-
-    return start
 
 
 def posts_in(fake: FakeSlack, channel: str, thread_ts: str | None = None) -> list:

@@ -16,7 +16,7 @@ from tests.conftest import FAKE_KEY_ENV, shipped_config_data
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_server import FakeSlack
 from tests.integration.slack_support import block_texts, envelope, mention, send_event, slack_env, socket_env
-from tests.support.quota_race import _wait_healthy, free_port
+from tests.support.serve import serve_govbot
 
 USERS = {
     "U0TRAF0002": {
@@ -59,20 +59,7 @@ def _environment(
 
 
 async def _serve(env: dict[str, str], *args: str) -> tuple[str, asyncio.subprocess.Process]:
-    port = free_port()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "serve",
-        *args,
-        env={**env, "GOVBOT_PORT": str(port)},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    await _wait_healthy(url, process)
-    return url, process
+    return await serve_govbot(env, *args, stdout=asyncio.subprocess.PIPE)  # _stop reads what it printed
 
 
 async def _stop(process: asyncio.subprocess.Process) -> bytes:

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
 import openai
 import yaml
 from openai import AsyncOpenAI
@@ -23,6 +21,7 @@ from bot.quota.limits import CounterKey, periods
 from bot.store import Store
 from tests.conftest import FAKE_KEY_ENV, shipped_config_data
 from tests.fakes.openai_server import FakeOpenAI
+from tests.support.serve import start_govbot_process, wait_healthy
 
 
 @dataclass(frozen=True)
@@ -41,28 +40,6 @@ class RaceResult:
     @property
     def tokens_over_budget(self) -> int:
         return max(0, self.tokens_used - self.budget_tokens) if self.budget_tokens is not None else 0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _wait_healthy(url: str, process: asyncio.subprocess.Process, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            if process.returncode is not None:
-                raise RuntimeError(f"govbot exited with {process.returncode}")
-            try:
-                async with session.get(url + "/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    raise TimeoutError(f"{url} did not become healthy")
 
 
 async def race(
@@ -105,19 +82,9 @@ async def race(
     servers: list[tuple[str, asyncio.subprocess.Process]] = []
     try:
         for _ in range(processes):
-            port = free_port()
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "serve",
-                env={**env, "GOVBOT_PORT": str(port)},
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
-            servers.append((f"http://127.0.0.1:{port}", process))
+            servers.append(await start_govbot_process(env))
         for url, process in servers:
-            await _wait_healthy(url, process)
+            await wait_healthy(url, process)
         outcomes: list[str] = []
 
         async def one(client: AsyncOpenAI, i: int) -> None:

@@ -97,7 +97,7 @@ def triage_command(
         )
     settings = section(config, ComplaintTriageSkill.section, ComplaintSettings)
     terms = expand(topic, settings.synonyms) if topic else []
-    actions = pii_actions(config, department) if department else dict(config.filters.pii)
+    actions: dict[str, str] = pii_actions(config, department) if department else dict(config.filters.pii)
     gc.disable()  # collection passes over 10^5 live complaints cost more than they free; back on when done
     try:
         _run(source, config, actions, moment, terms, topic, format, out_path)
@@ -149,7 +149,7 @@ def _run(
     _write(result, format, out_path)
 
 
-def _as_of(text: str | None, config) -> datetime:  # type: ignore[no-untyped-def]
+def _as_of(text: str | None, config) -> datetime:
     if not text:
         return datetime.now(config.zone).replace(tzinfo=None, second=0, microsecond=0)
     try:

@@ -18,7 +18,7 @@ class KiwiNouns:
         self._kiwi = None
         self._lock = threading.Lock()
 
-    def _tokenizer(self):  # type: ignore[no-untyped-def]
+    def _tokenizer(self):
         with self._lock:
             if self._kiwi is None:
                 from kiwipiepy import Kiwi

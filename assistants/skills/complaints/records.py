@@ -60,7 +60,7 @@ class UnreadableList(ValueError):
         self.ko = ko
         self.en = en
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self):
         return (UnreadableList, (self.ko, self.en))  # raised in a worker process, shown in the chat
 
     def message(self, locale: str = "ko") -> str:

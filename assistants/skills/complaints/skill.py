@@ -198,7 +198,7 @@ class ComplaintTriageSkill:
         )
 
     def _forward_tokens(self, result: TriageResult, identity: Identity) -> dict[int, str]:
-        tokens = {}
+        tokens: dict[int, str] = {}
         for rank, cluster in enumerate(result.clusters, start=1):
             if cluster.route.department_id is None or len(tokens) >= 3:
                 continue

@@ -97,7 +97,7 @@ def expand(topic: str, synonyms: Mapping[str, Sequence[str]], extra: Iterable[st
     return unique
 
 
-def matcher(terms: Sequence[str]):  # type: ignore[no-untyped-def]
+def matcher(terms: Sequence[str]):
     """A predicate: does a complaint mention any of `terms`? Spacing is ignored; short Latin terms
     ("PM") must stand alone and match case, so "3pm" or "RPM" do not count."""
     words = [compact(t) for t in terms if not _SHORT_ASCII.match(t.strip()) and compact(t)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.i18n import t
 from bot.knowledge.search import Result
 
 MAX_PASSAGE_CHARS = 1500  # per passage sent to the model: a long article is cut, its citation kept
@@ -54,14 +55,4 @@ def passages_prompt(results: Sequence[Result], locale: str) -> str:
         if len(text) > MAX_PASSAGE_CHARS:
             text = text[:MAX_PASSAGE_CHARS] + " …"
         blocks.append(f"[{index}] {citation(result)}\n{text}")
-    if locale == "en":
-        rule = (
-            "Answer only from the passages below. After each claim cite its source as 「act name」 제N조(제N항). "
-            "If the passages do not answer the question, say so."
-        )
-    else:
-        rule = (
-            "아래 조문만 근거로 답하세요. 각 주장 뒤에 「법령명」 제N조(제N항) 형식으로 출처를 밝히세요. "
-            "조문에 답이 없으면 없다고 말하세요."
-        )
-    return rule + "\n\n" + "\n\n".join(blocks)
+    return t("knowledge_passages_rule", locale) + "\n\n" + "\n\n".join(blocks)

@@ -79,8 +79,9 @@ async def answer(service: KnowledgeService, outcome: SearchOutcome, question: st
         async with turn.gateway.stream(request) as stream:
             async for delta in stream:
                 await turn.sink.delta(delta)
-        completion = stream.completion
-        assert completion is not None
+        streamed = stream.completion
+        assert streamed is not None  # the stream was read to its end, so it has its completion
+        completion = streamed
     model_written = completion.provider != "offline"
     return Reply(
         completion.text,
@@ -160,11 +161,11 @@ def register_knowledge(services: Services, skill: KnowledgeSkill) -> None:
     )
 
 
-async def _search_spec(services: Services, department_id: str):  # type: ignore[no-untyped-def]
+async def _search_spec(services: Services, department_id: str):
     """The assistant /search answers as (only its name is used: /search never calls a model)."""
     spec = await services.assistants.get("law_search", department_id)
     return spec or (await services.assistants.visible(department_id))[0]
 
 
-def build_knowledge_skill(services_config, store) -> KnowledgeSkill:  # type: ignore[no-untyped-def]
+def build_knowledge_skill(services_config, store) -> KnowledgeSkill:
     return KnowledgeSkill(KnowledgeService(services_config, KnowledgeRepository(store.sessions)))

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import openai
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, AsyncStream
+from openai.types import CompletionUsage
+from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
 
 from bot.gateway.errors import ProviderError
-from bot.gateway.types import Finished, GatewayCall, StreamEvent, TextDelta, Usage
+from bot.gateway.types import ChatMessage, Finished, GatewayCall, StreamEvent, TextDelta, Usage
 from bot.net.retry import retry_after_of
 
 _RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
@@ -34,12 +36,12 @@ class OpenAICompatibleProvider:
 
     async def open(self, model: str, call: GatewayCall) -> AsyncIterator[StreamEvent]:
         request = call.request
-        messages = [{"role": m.role, "content": m.content} for m in request.messages]
+        messages = [_message(m) for m in request.messages]
         try:
             if call.stream:
                 chunks = await self._client.chat.completions.create(
                     model=model,
-                    messages=messages,  # type: ignore[arg-type]
+                    messages=messages,
                     temperature=request.temperature,
                     max_tokens=request.max_output_tokens,
                     stream=True,
@@ -48,7 +50,7 @@ class OpenAICompatibleProvider:
                 return self._from_chunks(model, chunks)
             response = await self._client.chat.completions.create(
                 model=model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=messages,
                 temperature=request.temperature,
                 max_tokens=request.max_output_tokens,
             )
@@ -73,7 +75,7 @@ class OpenAICompatibleProvider:
             raise ProviderError(self.id, model, "malformed response: not JSON", retryable=True)
         return self._from_response(model, response)
 
-    async def _from_response(self, model: str, response) -> AsyncIterator[StreamEvent]:  # type: ignore[no-untyped-def]
+    async def _from_response(self, model: str, response: ChatCompletion) -> AsyncIterator[StreamEvent]:
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "") if choice else ""
         if text:
@@ -82,8 +84,10 @@ class OpenAICompatibleProvider:
             _usage(response.usage), self.id, response.model or model, choice.finish_reason if choice else None
         )
 
-    async def _from_chunks(self, model: str, chunks) -> AsyncIterator[StreamEvent]:  # type: ignore[no-untyped-def]
-        usage, finish_reason, served_model = None, None, model
+    async def _from_chunks(self, model: str, chunks: AsyncStream[ChatCompletionChunk]) -> AsyncIterator[StreamEvent]:
+        usage: Usage | None = None
+        finish_reason: str | None = None
+        served_model = model
         try:
             async for chunk in chunks:
                 served_model = chunk.model or served_model
@@ -104,7 +108,16 @@ class OpenAICompatibleProvider:
         yield Finished(usage, self.id, served_model, finish_reason)
 
 
-def _usage(raw) -> Usage | None:  # type: ignore[no-untyped-def]
+def _message(message: ChatMessage) -> ChatCompletionMessageParam:
+    """One message in the client's typed shape (its parameter types are one TypedDict per role)."""
+    if message.role == "system":
+        return {"role": "system", "content": message.content}
+    if message.role == "assistant":
+        return {"role": "assistant", "content": message.content}
+    return {"role": "user", "content": message.content}
+
+
+def _usage(raw: CompletionUsage | None) -> Usage | None:
     if raw is None:
         return None
     return Usage(prompt_tokens=raw.prompt_tokens or 0, completion_tokens=raw.completion_tokens or 0)

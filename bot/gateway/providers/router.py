@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
@@ -41,7 +41,7 @@ class ModelRouter:
 
     def __init__(
         self,
-        aliases: dict[str, Sequence[Target]],
+        aliases: Mapping[str, Sequence[Target]],
         fallback_alias: str = "default",
         *,
         support_contact: str = "",

@@ -35,7 +35,7 @@ class WordStream:
 
     HOLD = 24
 
-    def __init__(self, matcher: WordMatcher, on_hit):  # type: ignore[no-untyped-def]
+    def __init__(self, matcher: WordMatcher, on_hit):
         self._matcher = matcher
         self._on_hit = on_hit
         self._pending = ""

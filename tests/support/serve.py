@@ -1,0 +1,66 @@
+"""Real `govbot serve` processes for tests and benchmarks: one way to start one on a free loopback port and to
+know it is up (its /healthz answers), so a change to how govbot is served is made here once."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def start_govbot_process(
+    env: dict[str, str], *args: str, stdout: int = asyncio.subprocess.DEVNULL, cwd: Path | None = None
+) -> tuple[str, asyncio.subprocess.Process]:
+    """`python -m bot.cli serve ARGS` on a free port (not yet waited for: see `wait_healthy`); its URL and process."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "serve",
+        *args,
+        env={**env, "GOVBOT_PORT": str(port)},
+        cwd=cwd,
+        stdout=stdout,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    return f"http://127.0.0.1:{port}", process
+
+
+async def wait_healthy(
+    url: str, process: asyncio.subprocess.Process, seconds: float = 60, *, path: str = "/healthz"
+) -> None:
+    """Return once `url` + `path` answers 200; fail at once if the process exits, or after `seconds`."""
+    deadline = time.monotonic() + seconds
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            if process.returncode is not None:
+                raise RuntimeError(f"{url}: the process exited with {process.returncode}")
+            try:
+                async with session.get(url + path) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise TimeoutError(f"{url} did not become healthy")
+
+
+async def serve_govbot(
+    env: dict[str, str], *args: str, stdout: int = asyncio.subprocess.DEVNULL
+) -> tuple[str, asyncio.subprocess.Process]:
+    """Start `govbot serve` and wait until it answers; its URL and process (the caller stops it)."""
+    url, process = await start_govbot_process(env, *args, stdout=stdout)
+    await wait_healthy(url, process)
+    return url, process
