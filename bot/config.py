@@ -159,7 +159,7 @@ class Retention(_Strict):
 DEFAULT_THESAURUS: dict[str, list[str]] = {
     "현수막": ["플래카드", "플랭카드", "플랜카드", "펼침막", "걸개"],
     "정당": ["당"],
-    "옥외광고물": ["간판광고", "옥외광고"],
+    "옥외광고물": ["간판광고"],
     "민원 처리에 관한 법률": ["민원처리법", "민원법"],
     "옥외광고물 등의 관리와 옥외광고산업 진흥에 관한 법률": ["옥외광고물법", "옥외광고법", "광고물법"],
     "여비": ["출장비", "출장여비"],
@@ -168,7 +168,9 @@ DEFAULT_THESAURUS: dict[str, list[str]] = {
 
 class Knowledge(_Strict):
     thesaurus: dict[str, list[str]] = Field(default_factory=dict)
-    min_score: float | None = Field(None, ge=0, description="Override the calibrated relevance threshold")
+    min_ratio: float | None = Field(
+        None, ge=0, le=1, description="Override the calibrated relevance threshold (top score / ideal score)"
+    )
 
     def merged_thesaurus(self) -> dict[str, list[str]]:
         merged = {key: list(values) for key, values in DEFAULT_THESAURUS.items()}

@@ -19,7 +19,7 @@ from cachetools import LRUCache
 from bot.config import AppConfig
 from bot.knowledge.chunking import Chunk, chunk_document
 from bot.knowledge.formats import read_document
-from bot.knowledge.ranking import DEFAULT_MIN_SCORE, Thresholds
+from bot.knowledge.ranking import Thresholds
 from bot.knowledge.search import ChunkIndex, Result, tokenise_chunks
 from bot.knowledge.tokens import Thesaurus, Tokenizer
 from bot.privacy import LABELS_KO, scan_pii
@@ -28,7 +28,7 @@ from bot.store.knowledge_repository import OFFICE, CollectionInfo, KnowledgeRepo
 Progress = Callable[[str], None]
 # Part of every stored content hash: bump it when chunking or tokenising changes, so re-adding the same
 # files re-indexes them instead of skipping them as unchanged.
-INDEX_VERSION = b"knowledge-index-1\n"
+INDEX_VERSION = b"knowledge-index-2\n"
 
 
 @dataclass
@@ -83,9 +83,8 @@ class KnowledgeService:
         self._config = config
         self._repository = repository
         self.tokenizer = tokenizer or Tokenizer(Thesaurus(config.knowledge.merged_thesaurus()))
-        self.thresholds = Thresholds(
-            config.knowledge.min_score if config.knowledge.min_score is not None else DEFAULT_MIN_SCORE
-        )
+        minimum = config.knowledge.min_ratio
+        self.thresholds = Thresholds() if minimum is None else Thresholds(min_ratio=minimum)
         self._indexes: LRUCache = LRUCache(maxsize=8)
         self._lock = threading.Lock()
 
