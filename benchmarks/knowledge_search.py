@@ -100,7 +100,7 @@ def ingest_speed(laws: Path, tokenizer: Tokenizer, pages: int) -> None:
     import asyncio
     import tempfile
 
-    from bot.config import load_office_config
+    from assistants.skills.registry import load_office_config
     from bot.knowledge.service import KnowledgeService
     from bot.store import Store
     from bot.store.knowledge_repository import KnowledgeRepository

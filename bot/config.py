@@ -166,8 +166,18 @@ DEFAULT_THESAURUS: dict[str, list[str]] = {
 }
 
 
+class KnowledgeSource(_Strict):
+    """A collection app.yaml keeps loaded: ingested at start-up and by `govbot knowledge sync`."""
+
+    name: str = Field(min_length=1)
+    paths: list[str] = Field(min_length=1, description="Files or folders; relative ones from app.yaml's folder")
+    department: str | None = Field(None, description="Owning department (absent: the whole office)")
+    private: bool = Field(False, description="Visible to the owning department only")
+
+
 class Knowledge(_Strict):
     thesaurus: dict[str, list[str]] = Field(default_factory=dict)
+    collections: list[KnowledgeSource] = Field(default_factory=list)
     min_ratio: float | None = Field(
         None, ge=0, le=1, description="Override the calibrated relevance threshold (top score / ideal score)"
     )
@@ -349,6 +359,15 @@ def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
                         f"Admin '{admin}' is not among this department's members.",
                     )
                 )
+    for i, source in enumerate(config.knowledge.collections):
+        if source.department is not None and source.department not in dept_ids:
+            problems.append(
+                (
+                    ("knowledge", "collections", i, "department"),
+                    f"없는 부서 '{source.department}'입니다.",
+                    f"Unknown department '{source.department}'.",
+                )
+            )
     for i, spec in enumerate(config.assistants):
         if spec.department is not None and spec.department not in dept_ids:
             problems.append(

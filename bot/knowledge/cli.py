@@ -10,8 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from bot.cli_support import err, fail, out, with_store
-from bot.knowledge.formats import supported
-from bot.knowledge.service import KnowledgeService
+from bot.knowledge.service import AddReport, KnowledgeService
+from bot.knowledge.sources import files_of
 from bot.store.knowledge_repository import OFFICE, KnowledgeRepository
 
 app = typer.Typer(help="법령·지침 모음 / knowledge collections", no_args_is_help=True)
@@ -19,18 +19,22 @@ app = typer.Typer(help="법령·지침 모음 / knowledge collections", no_args_
 
 def _files(paths: list[Path]) -> list[tuple[str, Path]]:
     """(source name, path) for every supported file; a folder's files are named relative to the folder."""
-    found: list[tuple[str, Path]] = []
-    for path in paths:
-        if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file() and (supported(p.name) or p.suffix == ".hwp")):
-                if file.name.upper() in {"SOURCE.MD", "README.MD"}:
-                    continue  # notes about a folder, not documents of it
-                found.append((f"{path.name}/{file.relative_to(path).as_posix()}", file))
-        elif path.is_file():
-            found.append((path.name, path))
-        else:
-            raise fail(f"파일이나 폴더가 없습니다: {path}", f"No such file or folder: {path}")
+    found, missing = files_of(paths)
+    if missing:
+        raise fail(f"파일이나 폴더가 없습니다: {missing[0]}", f"No such file or folder: {missing[0]}")
     return found
+
+
+def _summary(report: AddReport) -> None:
+    out.print(
+        f"{report.collection}: 추가 {len(report.added)}, 교체 {len(report.replaced)}, "
+        f"변경 없음 {len(report.unchanged)}, 실패 {len(report.failed)} (조각 {report.chunks}개)\n"
+        f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.unchanged)}, "
+        f"failed {len(report.failed)}",
+        highlight=False,
+    )
+    for source, reason in report.failed:
+        err.print(f"[yellow]{source}[/yellow]: {reason}", highlight=False)
 
 
 def _department(config, department: str | None) -> str | None:  # type: ignore[no-untyped-def]
@@ -67,17 +71,27 @@ def add(
                 visibility="department" if private and dept else "org",
                 progress=lambda _source: bar.advance(task),
             )
-        out.print(
-            f"{report.collection}: 추가 {len(report.added)}, 교체 {len(report.replaced)}, "
-            f"변경 없음 {len(report.unchanged)}, 실패 {len(report.failed)} (조각 {report.chunks}개)\n"
-            f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.unchanged)}, "
-            f"failed {len(report.failed)}",
-            highlight=False,
-        )
-        for source, reason in report.failed:
-            err.print(f"[yellow]{source}[/yellow]: {reason}", highlight=False)
+        _summary(report)
         if report.failed and not (report.added or report.replaced or report.unchanged):
             raise typer.Exit(1)
+
+    with_store(work)
+
+
+@app.command()
+def sync() -> None:
+    """app.yaml의 knowledge.collections를 다시 읽습니다(바뀐 파일만) / ingest app.yaml's collections (changed files only)."""
+    from bot.settings import Settings
+
+    base = Path(Settings().config).resolve().parent
+
+    async def work(config, store) -> None:  # type: ignore[no-untyped-def]
+        if not config.knowledge.collections:
+            out.print("app.yaml에 knowledge.collections가 없습니다 / no collections in app.yaml", highlight=False)
+            return
+        service = KnowledgeService(config, KnowledgeRepository(store.sessions))
+        for report in await service.sync(base):
+            _summary(report)
 
     with_store(work)
 

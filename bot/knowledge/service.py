@@ -13,6 +13,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cachetools import LRUCache
 
@@ -21,6 +22,7 @@ from bot.knowledge.chunking import Chunk, chunk_document
 from bot.knowledge.formats import read_document
 from bot.knowledge.ranking import Thresholds
 from bot.knowledge.search import ChunkIndex, Result, tokenise_chunks
+from bot.knowledge.sources import files_of, resolve
 from bot.knowledge.tokens import Thesaurus, Tokenizer
 from bot.privacy import LABELS_KO, scan_pii
 from bot.store.knowledge_repository import OFFICE, CollectionInfo, KnowledgeRepository
@@ -151,6 +153,25 @@ class KnowledgeService:
             if progress:
                 progress(source)
         return report
+
+    async def sync(self, base: Path, *, by: str = "app.yaml", progress: Progress | None = None) -> list[AddReport]:
+        """Ingest the collections app.yaml lists (paths relative to `base`, the folder of app.yaml);
+        unchanged files are skipped by their content hash, so a restart costs only the hashing."""
+        reports: list[AddReport] = []
+        for source in self._config.knowledge.collections:
+            found, missing = await asyncio.to_thread(files_of, resolve(source.paths, base))
+            files = await asyncio.to_thread(lambda found=found: [(name, path.read_bytes()) for name, path in found])
+            report = await self.add(
+                source.name,
+                files,
+                by=by,
+                department_id=source.department,
+                visibility="department" if source.private and source.department else "org",
+                progress=progress,
+            )
+            report.failed += [(str(path), "파일이나 폴더가 없습니다 / no such file or folder") for path in missing]
+            reports.append(report)
+        return reports
 
     def _pii_actions(self, department_id: str | None) -> dict[str, str]:
         department = self._config.department(department_id) if department_id else None
