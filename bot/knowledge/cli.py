@@ -54,7 +54,7 @@ def add(
     """문서를 모음에 넣습니다(바뀌지 않은 파일은 건너뜀) / add files; unchanged ones are skipped."""
     files = _files(paths)
     if not files:
-        raise fail("넣을 파일이 없습니다(PDF, DOCX, HWPX, TXT, MD, HTML)", "No supported files found.")
+        raise fail("넣을 파일이 없습니다(PDF, DOCX, HWPX, HWP, TXT, MD, HTML)", "No supported files found.")
 
     async def work(config, store) -> None:  # type: ignore[no-untyped-def]
         dept = _department(config, department)
