@@ -25,23 +25,24 @@ class HwpUnreadable(Exception):
 
 def _paragraph_text(payload: bytes) -> str:
     units = struct.unpack(f"<{len(payload) // 2}H", payload[: len(payload) // 2 * 2])
-    chars: list[str] = []
+    kept: list[int] = []
     index = 0
     while index < len(units):
         code = units[index]
         if code in _WIDE_CONTROLS:
             if code == 9:
-                chars.append("\t")
+                kept.append(9)
             index += 8
             continue
         if code in (10, 13):
-            chars.append("\n")
-        elif code == 24 or code == 30 or code == 31:  # hyphen, non-breaking and fixed-width spaces
-            chars.append("-" if code == 24 else " ")
+            kept.append(10)
+        elif code in (24, 30, 31):  # hyphen, non-breaking and fixed-width spaces
+            kept.append(0x2D if code == 24 else 0x20)
         elif code >= 32:
-            chars.append(chr(code))
+            kept.append(code)
         index += 1
-    return "".join(chars)
+    # decoded as a whole so surrogate pairs (characters beyond the BMP) join; a lone half becomes U+FFFD
+    return struct.pack(f"<{len(kept)}H", *kept).decode("utf-16-le", errors="replace")
 
 
 def _records(data: bytes):  # type: ignore[no-untyped-def]
@@ -59,20 +60,48 @@ def _records(data: bytes):  # type: ignore[no-untyped-def]
         position += size
 
 
+NOT_HWP = (
+    "HWP 5.0 파일이 아닙니다. 한글에서 HWPX나 PDF로 저장해 올려 주세요 / not a HWP 5.0 file; save it as HWPX or PDF"
+)
+
+
+def section_text(stream: bytes, compressed: bool) -> list[str]:
+    """Paragraphs of one BodyText/SectionN stream (raw deflate when the header says compressed)."""
+    raw = stream
+    if compressed:
+        try:
+            raw = zlib.decompressobj(-15).decompress(stream, MAX_SECTION_BYTES)
+        except zlib.error as error:
+            raise HwpUnreadable(NOT_HWP) from error
+    return [_paragraph_text(payload).rstrip("\n") for tag, payload in _records(raw) if tag == PARA_TEXT]
+
+
+def _section_number(entry: list[str]) -> int:
+    digits = entry[1].removeprefix("Section")
+    return int(digits) if digits.isdigit() else 0
+
+
 def hwp_text(data: bytes) -> str:
-    """All paragraph text of the document's sections, in order; raises HwpUnreadable."""
+    """All paragraph text of the document's sections, in order; raises HwpUnreadable for anything else."""
     import olefile
 
+    try:
+        return _container_text(olefile, data)
+    except HwpUnreadable:
+        raise
+    except Exception as error:  # olefile raises OSError, struct.error, IndexError... on damaged containers
+        raise HwpUnreadable(NOT_HWP) from error
+
+
+def _container_text(olefile, data: bytes) -> str:  # type: ignore[no-untyped-def]
     if not olefile.isOleFile(io.BytesIO(data)):
-        raise HwpUnreadable(
-            "HWP 5.0 파일이 아닙니다. 한글에서 HWPX나 PDF로 저장해 올려 주세요 / not a HWP 5.0 file; save it as HWPX or PDF"
-        )
+        raise HwpUnreadable(NOT_HWP)
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
         if not ole.exists("FileHeader"):
-            raise HwpUnreadable("HWP 5.0 파일이 아닙니다 / not a HWP 5.0 file")
+            raise HwpUnreadable(NOT_HWP)
         header = ole.openstream("FileHeader").read()
-        if not header.startswith(b"HWP Document File"):
-            raise HwpUnreadable("HWP 5.0 파일이 아닙니다 / not a HWP 5.0 file")
+        if not header.startswith(b"HWP Document File") or len(header) < 40:
+            raise HwpUnreadable(NOT_HWP)
         (flags,) = struct.unpack_from("<I", header, 36)
         compressed, encrypted, distributed = bool(flags & 1), bool(flags & 2), bool(flags & 4)
         if encrypted or distributed:
@@ -81,16 +110,9 @@ def hwp_text(data: bytes) -> str:
                 " / password-protected or distribution HWP files cannot be read; save as HWPX or PDF"
             )
         sections = sorted(
-            (entry for entry in ole.listdir() if len(entry) == 2 and entry[0] == "BodyText"),
-            key=lambda entry: int(entry[1].removeprefix("Section") or 0),
+            (entry for entry in ole.listdir() if len(entry) == 2 and entry[0] == "BodyText"), key=_section_number
         )
         paragraphs: list[str] = []
         for entry in sections:
-            raw = ole.openstream(entry).read()
-            if compressed:
-                inflater = zlib.decompressobj(-15)
-                raw = inflater.decompress(raw, MAX_SECTION_BYTES)
-            for tag, payload in _records(raw):
-                if tag == PARA_TEXT:
-                    paragraphs.append(_paragraph_text(payload).rstrip("\n"))
+            paragraphs.extend(section_text(ole.openstream(entry).read(), compressed))
     return "\n".join(paragraphs)

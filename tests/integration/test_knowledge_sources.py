@@ -1,9 +1,8 @@
-"""app.yaml collections and HWP 5.0 files, checked the way an office uses them: through `govbot knowledge`."""
+"""app.yaml collections and unreadable HWP files, checked the way an office uses them: through `govbot knowledge`."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import yaml
@@ -13,7 +12,6 @@ from bot.cli import app
 from tests.conftest import APP_YAML
 
 runner = CliRunner()
-HWP = Path(__file__).resolve().parents[1] / "data" / "hwp" / "headerfooter.hwp"  # a real HWP 5.0 file
 
 
 async def cli(gb, config: Path, *args: str):  # type: ignore[no-untyped-def]
@@ -33,7 +31,7 @@ async def test_sync_ingests_app_yaml_collections_and_skips_unchanged_files(start
     manuals = tmp_path / "지침"
     manuals.mkdir()
     (manuals / "현수막.md").write_text("# 현수막 정비\n\n불법 현수막은 매주 화요일에 수거한다.\n", encoding="utf-8")
-    shutil.copy(HWP, manuals / "머리말.hwp")
+    (manuals / "안내.txt").write_text("현수막 게시대 신청은 동 주민센터에서 받는다.", encoding="utf-8")
     (manuals / "SOURCE.md").write_text("출처 메모", encoding="utf-8")
     config = office_with_collections(
         tmp_path, [{"name": "정비지침", "paths": ["지침"], "department": "traffic", "private": True}]
@@ -44,13 +42,13 @@ async def test_sync_ingests_app_yaml_collections_and_skips_unchanged_files(start
         (manuals / "현수막.md").write_text("# 현수막 정비\n\n불법 현수막은 매주 목요일에 수거한다.\n", encoding="utf-8")
         changed = await cli(gb, config, "knowledge", "sync")
         own = await cli(gb, config, "knowledge", "search", "현수막 수거 요일", "--department", "traffic", "--json")
-        hwp = await cli(gb, config, "knowledge", "search", "머리말", "--department", "traffic", "--json")
+        text = await cli(gb, config, "knowledge", "search", "게시대 신청", "--department", "traffic", "--json")
         other = await cli(gb, config, "knowledge", "list", "--department", "pr")
     assert first.exit_code == 0 and "추가 2" in first.output and "실패 0" in first.output, first.output
     assert "변경 없음 2" in again.output and "추가 0" in again.output, again.output
     assert "교체 1" in changed.output and "변경 없음 1" in changed.output, changed.output
     assert "목요일" in own.output and "화요일" not in own.output  # the changed file replaced its old chunks
-    assert "이것은 머리말입니다" in hwp.output
+    assert "동 주민센터" in text.output
     assert "정비지침" not in other.output  # private to transport
 
 
