@@ -12,6 +12,7 @@ from rich.console import Console
 
 from bot.audit.keys import AuditKeyInvalid, load_audit_key
 from bot.config import AppConfig, ConfigInvalid
+from bot.roles import configured_role, effective_role
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import current_revision
@@ -66,13 +67,16 @@ def with_store(work: Callable[[AppConfig, Store], Awaitable[T]]) -> T:
     return asyncio.run(run())
 
 
-def require_admin(config: AppConfig, department_id: str, by: str) -> None:
-    """Only admins listed in app.yaml for the department may change what it is allowed."""
+async def require_admin(config: AppConfig, store: Store, department_id: str, by: str) -> None:
+    """Only the department's admins may change what it is allowed: app.yaml admins and officials granted
+    admin with `/role`, decided by the same function as in chat (bot/roles.py)."""
     department = config.department(department_id)
     if department is None:
         raise fail(f"없는 부서입니다: {department_id}", f"Unknown department: {department_id}")
-    if by not in department.admins:
+    if await effective_role(store.roles, department, by, configured_role(department, by)) != "admin":
         raise fail(
-            f"'{by}'은(는) {department.name}의 관리자가 아닙니다. app.yaml의 admins에 있는 사람만 바꿀 수 있습니다.",
-            f"'{by}' is not an admin of {department.name}; only app.yaml admins may change it.",
+            f"'{by}'은(는) {department.name}의 관리자가 아닙니다. app.yaml의 admins에 있거나 `/role`로 관리자가 된 "
+            "사람만 바꿀 수 있습니다.",
+            f"'{by}' is not an admin of {department.name}; only app.yaml admins and officials granted admin with "
+            "`/role` may change it.",
         )

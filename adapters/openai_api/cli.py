@@ -19,7 +19,7 @@ def create(
     """키를 만듭니다. 키는 이때 한 번만 보여 줍니다 / create a key (shown once)."""
 
     async def work(config, store):  # type: ignore[no-untyped-def]
-        require_admin(config, department, by)
+        await require_admin(config, store, department, by)
         return await store.keys.create(department, name, by)
 
     key, info = with_store(work)
@@ -57,7 +57,7 @@ def revoke(prefix: str, by: str = typer.Option(..., "--by")) -> None:
         keys = [k for k in await store.keys.list() if k.prefix == prefix]
         if not keys:
             raise fail(f"없는 키입니다: {prefix}", f"No key with prefix {prefix}")
-        require_admin(config, keys[0].department_id, by)
+        await require_admin(config, store, keys[0].department_id, by)
         return await store.keys.revoke(prefix)
 
     count = with_store(work)

@@ -15,9 +15,10 @@ from rich.table import Column, Table
 from assistants.registry import load_builtin
 from assistants.spec import AssistantSpec
 from bot.authoring.policy import ContentPolicy
-from bot.authoring.service import EDITABLE, AssistantStudio, Author, AuthoringRefused, effective_role
+from bot.authoring.service import EDITABLE, AssistantStudio, Author, AuthoringRefused
 from bot.cli_support import fail, out, with_store
 from bot.config import AppConfig
+from bot.roles import configured_role, effective_role
 from bot.store import Store
 
 app = typer.Typer(help="부서 도우미 / department assistants", no_args_is_help=True)
@@ -37,10 +38,7 @@ async def _author(config: AppConfig, store: Store, department_id: str, by: str) 
     department = config.department(department_id)
     if department is None:
         raise fail(f"없는 부서입니다: {department_id}", f"Unknown department: {department_id}")
-    member = next((m for m in department.members if m.user == by), None)
-    return Author(
-        by, department_id, await effective_role(store.roles, department, by, member.role if member else "member")
-    )
+    return Author(by, department_id, await effective_role(store.roles, department, by, configured_role(department, by)))
 
 
 @app.command("list")

@@ -20,7 +20,6 @@ from bot.authoring.service import (
     Author,
     AuthoringRefused,
     Owned,
-    effective_role,
 )
 from bot.conversation import Reply, Table
 from bot.dispatch.commands import Command, CommandRegistry
@@ -36,10 +35,9 @@ Sub = Callable[["Turn", Author, str], Awaitable[Reply]]
 
 
 async def author_of(turn: Turn) -> Author:
-    """The official's effective role: a run-time grant by an admin, else app.yaml; listed admins stay admins."""
+    """The official as an author; the identity already carries the effective role (bot/roles.py)."""
     identity = turn.identity
-    role = await effective_role(turn.services.store.roles, identity.department, identity.user_id, identity.role)
-    return Author(identity.user_id, identity.department.id, role, identity.locale)
+    return Author(identity.user_id, identity.department.id, identity.role, identity.locale)
 
 
 class AssistantCommands:

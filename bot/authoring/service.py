@@ -16,10 +16,9 @@ from assistants.naming import split_named
 from assistants.registry import AssistantRegistry
 from assistants.spec import AssistantSpec, Visibility, fold_name
 from bot.authoring.policy import ContentPolicy, spec_texts
-from bot.config import AppConfig, Department
+from bot.config import AppConfig
 from bot.i18n import t
 from bot.store.assistants_repository import AssistantRepository, AssistantState, EditConflict, NameTaken, VersionInfo
-from bot.store.roles_repository import RoleRepository
 
 ROLES = ("member", "editor", "admin")
 # Fields an editor may change with `/assistant edit` (and Korean names for them).
@@ -79,14 +78,6 @@ class Author:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
-
-
-async def effective_role(roles: RoleRepository, department: Department, user_id: str, configured: str) -> str:
-    """An official's role in the department: app.yaml admins stay admins; otherwise a run-time grant
-    by an admin, else the role in app.yaml."""
-    if user_id in department.admins:
-        return "admin"
-    return await roles.get(department.id, user_id) or configured
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistants.registry import AssistantRegistry
 from assistants.skills.base import Skill, SkillTurn
@@ -41,6 +41,7 @@ from bot.gateway.pipeline import Gateway
 from bot.gateway.types import ChatMessage, Completion, GatewayRequest
 from bot.i18n import t
 from bot.quota.service import QuotaService
+from bot.roles import effective_role
 from bot.store import Store
 from bot.store.repositories import ConversationState
 
@@ -105,7 +106,7 @@ class Dispatcher:
             locale = message.locale or config.organisation.locale
             contact = config.organisation.support_contact
             return Reply(t("user_id_too_long", locale, limit=MAX_USER_ID_CHARS, contact=contact), kind="error")
-        identity = resolve_identity(config, message)
+        identity = await self._with_role(resolve_identity(config, message))
         if identity is not None and len(identity.user_id) > MAX_USER_ID_CHARS:  # a guest id adds "platform:"
             contact = config.organisation.support_contact
             return Reply(t("user_id_too_long", identity.locale, limit=MAX_USER_ID_CHARS, contact=contact), kind="error")
@@ -135,7 +136,9 @@ class Dispatcher:
             )
 
     async def on_action(self, action: Action) -> Reply | None:
-        identity = self._identity(action.platform, action.user_id, action.user_email, channel_id=action.channel_id)
+        identity = await self._identity(
+            action.platform, action.user_id, action.user_email, channel_id=action.channel_id
+        )
         if identity is None:
             return None
         if action.action == "feedback":
@@ -144,7 +147,7 @@ class Dispatcher:
         return await handler(action, identity) if handler else None
 
     async def on_home(self, platform: str, user_id: str, user_email: str = "") -> DepartmentSummary | None:
-        identity = self._identity(platform, user_id, user_email)
+        identity = await self._identity(platform, user_id, user_email)
         if identity is None:
             return None
         services = self.services
@@ -161,11 +164,11 @@ class Dispatcher:
         channel_id: str = "",
         user_name: str = "",
     ) -> Who | None:
-        identity = self._identity(platform, user_id, email, groups, channel_id, user_name)
+        identity = await self._identity(platform, user_id, email, groups, channel_id, user_name)
         return home.who(identity) if identity is not None else None
 
     async def home(self, platform: str, user_id: str, groups: tuple[str, ...] = ()) -> Home | None:
-        identity = self._identity(platform, user_id, groups=groups)
+        identity = await self._identity(platform, user_id, groups=groups)
         if identity is None:
             return None
         return await home.start_page(self.services.config, self.services.assistants, identity, platform)
@@ -176,7 +179,7 @@ class Dispatcher:
     def handles_action(self, action: str) -> bool:
         return action == "feedback" or action in self.services.actions
 
-    def _identity(
+    async def _identity(
         self,
         platform: str,
         user_id: str,
@@ -188,7 +191,14 @@ class Dispatcher:
         probe = Message(
             platform, user_id, "", channel_id=channel_id, user_name=user_name, user_email=email, directory_groups=groups
         )
-        return resolve_identity(self.services.config, probe)
+        return await self._with_role(resolve_identity(self.services.config, probe))
+
+    async def _with_role(self, identity: Identity | None) -> Identity | None:
+        """The identity with its effective role (run-time grants included), so every check agrees."""
+        if identity is None:
+            return None
+        granted = await effective_role(self.services.store.roles, identity.department, identity.user_id, identity.role)
+        return identity if granted == identity.role else replace(identity, role=granted)
 
     # ---- the turn -----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.config import AppConfig, Department, Member
 from bot.conversation import Message
+from bot.roles import configured_role
 
 # Which Member attribute holds a platform's user id.
 _MEMBER_FIELD = {"web": "user", "console": "user", "api": "user", "slack": "slack", "teams": "teams"}
@@ -20,12 +21,12 @@ class Identity:
     user_id: str  # the official's stable id: the member's intranet login when known
     name: str
     department: Department
-    role: str  # member, editor, admin
+    role: str  # member, editor, admin: the effective role (bot/roles.py) once the dispatcher has placed them
     locale: str
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin" or self.user_id in self.department.admins
+        return self.role == "admin"
 
 
 def find_member(config: AppConfig, platform: str, user_id: str, email: str = "") -> tuple[Department, Member] | None:
@@ -48,7 +49,7 @@ def resolve_identity(config: AppConfig, message: Message) -> Identity | None:
     found = find_member(config, message.platform, message.user_id, message.user_email)
     if found:
         department, member = found
-        return Identity(member.user, member.name, department, member.role, locale)
+        return Identity(member.user, member.name, department, configured_role(department, member.user), locale)
     guest_name = message.user_name or message.user_id
     guest_id = f"{message.platform}:{message.user_id}"
     for department in config.departments:

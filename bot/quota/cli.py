@@ -58,7 +58,7 @@ def set_limit(
     parsed = None if value.lower() in ("none", "없음", "unlimited") else _number(value)
 
     async def work(config, store) -> None:  # type: ignore[no-untyped-def]
-        require_admin(config, department, by)
+        await require_admin(config, store, department, by)
         await QuotaService(config, store.quota).set_limit(department, name, parsed, by)
         out.print(f"{department} {name} = {parsed if parsed is not None else '제한 없음'}")
 
@@ -72,7 +72,7 @@ def grant(department: str, name: str, amount: str, by: str = typer.Option(..., "
     extra = _number(amount)
 
     async def work(config, store) -> None:  # type: ignore[no-untyped-def]
-        require_admin(config, department, by)
+        await require_admin(config, store, department, by)
         total = await QuotaService(config, store.quota).grant(department, name, extra, by)
         out.print(f"{department} {name}: 이번 기간 추가 {total:,} / extra this period")
 
@@ -84,7 +84,7 @@ def reset(department: str, by: str = typer.Option(..., "--by")) -> None:
     """관리자 변경을 지우고 app.yaml 한도로 되돌립니다(사용량은 그대로) / back to app.yaml limits."""
 
     async def work(config, store) -> None:  # type: ignore[no-untyped-def]
-        require_admin(config, department, by)
+        await require_admin(config, store, department, by)
         removed = await QuotaService(config, store.quota).reset(department)
         out.print(f"{department}: 변경 {removed}건을 지웠습니다 / removed {removed} override(s)")
 

@@ -23,7 +23,7 @@ from assistants.skills.base import SkillTurn
 from assistants.skills.complaints.enrich import ModelHelper
 from assistants.skills.complaints.masking import mask_text
 from assistants.skills.complaints.nouns import KiwiNouns
-from assistants.skills.complaints.parsing import is_list_file, is_workbook, read_file, read_text_list
+from assistants.skills.complaints.parsing import is_list_file, read_file, read_text_list
 from assistants.skills.complaints.pipeline import TriageResult, analyse, mask_all, select
 from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import forward_message, to_reply
@@ -113,11 +113,11 @@ class ComplaintTriageSkill:
         max_rows = self.settings.max_rows
         if files and (asked or dedicated):
             first, documents = files[0], self.documents
-            # XLSX runs openpyxl (a worker's job); CSV/TXT streams rows up to max_rows in a thread.
-            runner = documents.run if is_workbook(first.name, first.data) else asyncio.to_thread
+            # Every file is read in a worker process (time and memory capped): decoding and splitting a
+            # 15 MB list in this process would compete with the event loop for the interpreter.
             return await self._triage(
                 turn,
-                lambda: runner(read_file, first.name, first.data, max_rows, documents.limits),
+                lambda: documents.run(read_file, first.name, first.data, max_rows, documents.limits),
                 [t("triage_more_files", turn.locale, name=first.name)] if len(files) > 1 else [],
             )
         pasted = _pasted_list(turn.text, asked, dedicated)

@@ -1,0 +1,40 @@
+"""One effective role everywhere: a run-time grant with `/role` means the same thing to chat commands,
+assistant authoring and the CLI (bot/roles.py), and a revoked grant is gone everywhere."""
+
+from __future__ import annotations
+
+from tests.integration.test_audit import cli
+from tests.integration.webchat import send
+
+
+async def test_an_official_granted_admin_in_chat_may_set_quotas_in_chat_and_on_the_cli_until_revoked(start_govbot):
+    async with start_govbot(offline=True) as gb:
+        before = await send(gb.url, "/quota set tokens_per_day 5000", user="kim.minsu")
+        cli_before = await cli(gb, "quota", "set", "traffic", "tokens_per_day", "6000", "--by", "kim.minsu")
+
+        granted = await send(gb.url, "/role kim.minsu admin", user="park.jiyoung")
+        listed = await send(gb.url, "/role list", user="kim.minsu")
+        in_chat = await send(gb.url, "/quota set tokens_per_day 5000", user="kim.minsu")
+        on_cli = await cli(gb, "quota", "set", "traffic", "tokens_per_day", "7000", "--by", "kim.minsu")
+        limits = {s.name: s.value for s in await gb.runtime.bot.services.quota.status("traffic")}
+
+        await send(gb.url, "/role kim.minsu editor", user="park.jiyoung")
+        after = await send(gb.url, "/quota set tokens_per_day 1", user="kim.minsu")
+        cli_after = await cli(gb, "quota", "set", "traffic", "tokens_per_day", "1", "--by", "kim.minsu")
+
+    assert before.reply["kind"] == "error" and "관리자" in before.text
+    assert cli_before.exit_code != 0 and "관리자가 아닙니다" in cli_before.output
+    assert "admin" in granted.text and granted.reply["kind"] != "error"
+    assert "admin" in listed.text, listed.text  # the grant is what /role shows ...
+    assert in_chat.reply["kind"] != "error", in_chat.text  # ... and what /quota obeys
+    assert on_cli.exit_code == 0, on_cli.output  # ... and the CLI
+    assert limits["tokens_per_day"] == 7000
+    assert after.reply["kind"] == "error" and cli_after.exit_code != 0, (after.text, cli_after.output)
+
+
+async def test_an_app_yaml_admin_cannot_be_demoted_by_a_run_time_grant(start_govbot):
+    async with start_govbot(offline=True) as gb:
+        await send(gb.url, "/role kim.minsu admin", user="park.jiyoung")
+        await send(gb.url, "/role park.jiyoung member", user="kim.minsu")
+        still = await send(gb.url, "/quota set tokens_per_day 5000", user="park.jiyoung")
+    assert still.reply["kind"] != "error", still.text
