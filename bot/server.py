@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from bot.i18n import both
+from bot.metrics import CONTENT_TYPE_LATEST, may_scrape
 from bot.quota.sweeper import ReservationSweeper
 from bot.runtime import Runtime
 
@@ -31,10 +33,22 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus exposition of this process's counters (each serve process is its own scrape target)."""
+    runtime = request.app[RUNTIME]
+    settings = runtime.settings
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    if not may_scrape(request.remote, request.headers.get("Authorization"), token, settings.metrics_allow):
+        return web.json_response({"error": both("metrics_forbidden")}, status=403)
+    body = runtime.bundle.metrics.exposition()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
 def build_app(runtime: Runtime) -> web.Application:
     app = web.Application(client_max_size=(runtime.settings.max_upload_mb + 1) * 1024 * 1024)
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
     app.cleanup_ctx.append(_sweep_reservations)
     for module_name in ADAPTER_MODULES:
         importlib.import_module(module_name).mount(app, runtime)

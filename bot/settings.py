@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     document_memory_mb: int = Field(1024, ge=256, description="Address-space cap of one reading worker process")
     document_seconds: float = Field(30.0, gt=0, description="Time one file may take in a worker before it is killed")
     document_workers: int = Field(2, ge=1, le=16, description="Worker processes that read files")
+    # /metrics (Prometheus): answered to peers in metrics_allow, or to anyone sending the bearer token.
+    metrics_token: SecretStr | None = Field(None, description="Bearer token that may scrape /metrics from anywhere")
+    metrics_allow: tuple[str, ...] = Field(
+        ("127.0.0.1/32", "::1/128"), description="Networks that may scrape /metrics without the token, comma separated"
+    )
     # Microsoft Teams (adapters/teams). Bot Framework credentials use Microsoft's own names (MicrosoftAppId, …).
     teams_public_url: str | None = Field(
         None, description="Base URL Teams users can open for result files (default: public_url)"
@@ -91,7 +96,7 @@ class Settings(BaseSettings):
     slack_answer_bots: bool = False  # answer messages written by other bots (never our own)
     slack_update_seconds: float = 1.5  # how often a streaming answer edits its "작성 중…" message
 
-    @field_validator("teams_onprem_file_hosts", "slack_onprem_file_hosts", mode="before")
+    @field_validator("teams_onprem_file_hosts", "slack_onprem_file_hosts", "metrics_allow", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

@@ -18,10 +18,12 @@ from bot.gateway.providers.router import ModelRouter, Target
 from bot.gateway.stages.audit import AuditTrail
 from bot.gateway.stages.authorise import Authorise
 from bot.gateway.stages.bound_usage import BoundUsage
+from bot.gateway.stages.metrics import CountCalls
 from bot.gateway.stages.privacy import MaskPersonalInformation, VaultStore
 from bot.gateway.stages.quota import EnforceQuota
 from bot.gateway.stages.record_usage import RecordUsage
 from bot.gateway.stages.words import BlockProhibitedWords
+from bot.metrics import GatewayMetrics
 from bot.offline.engine import MODEL_NAME as OFFLINE_MODEL
 from bot.offline.engine import OfflineEngine
 from bot.quota.service import LEASE, QuotaService
@@ -34,6 +36,7 @@ class GatewayBundle:
     router: ModelRouter
     quota: QuotaService
     providers: list[ModelProvider] = field(default_factory=list)
+    metrics: GatewayMetrics = field(default_factory=GatewayMetrics)
 
     @property
     def offline(self) -> bool:
@@ -73,12 +76,19 @@ def build_router(config: AppConfig, providers: Mapping[str, ModelProvider]) -> M
     return ModelRouter(aliases, support_contact=config.organisation.support_contact)
 
 
-def build_stages(config: AppConfig, store: Store, quota: QuotaService, vaults: VaultStore | None = None) -> list[Stage]:
-    """The stages in order: audit sees every outcome; personal information is masked before anything
+def build_stages(
+    config: AppConfig,
+    store: Store,
+    quota: QuotaService,
+    vaults: VaultStore | None = None,
+    metrics: GatewayMetrics | None = None,
+) -> list[Stage]:
+    """The stages in order: metrics and audit see every outcome; personal information is masked before anything
     else (so no refusal or record ever holds a raw value); policies run before quota, so a blocked
     call reserves nothing; usage is recorded only for answered calls, and only after it was clamped to
     what the call could have used (innermost, so its hook runs before the others)."""
-    return [
+    counted: list[Stage] = [CountCalls(metrics)] if metrics is not None else []
+    return counted + [
         AuditTrail(store.audit, store_content=config.retention.store_content),
         Authorise(config),
         MaskPersonalInformation(config, vaults or VaultStore()),
@@ -96,4 +106,6 @@ def build_gateway(
     providers = build_providers(config, env)
     router = build_router(config, providers)
     quota = QuotaService(config, store.quota, lease=lease)
-    return GatewayBundle(Gateway(build_stages(config, store, quota), router), router, quota, list(providers.values()))
+    metrics = GatewayMetrics()
+    gateway = Gateway(build_stages(config, store, quota, metrics=metrics), router)
+    return GatewayBundle(gateway, router, quota, list(providers.values()), metrics)

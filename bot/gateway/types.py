@@ -70,6 +70,8 @@ class GatewayCall:
     findings: Counter[str] = field(default_factory=Counter)  # policy findings by type (never values)
     stream: bool = False
     scratch: dict[str, object] = field(default_factory=dict)  # stage-private state, keyed by stage name
+    # Failed provider attempts (retries and fail-overs) as (provider id, reason), recorded by the router.
+    provider_failures: list[tuple[str, str]] = field(default_factory=list)
 
 
 # ---- what providers emit ------------------------------------------------------------------

@@ -98,6 +98,7 @@ class ModelRouter:
                 return await target.provider.open(target.model, call)
             except ProviderError as error:
                 failures.append(error)
+                call.provider_failures.append((error.provider, _reason_kind(error)))
                 log.warning("provider attempt failed: %s (attempt %d)", error, attempt)
                 raise
 
@@ -129,3 +130,10 @@ async def _guard(events: AsyncIterator[StreamEvent], contact: str) -> AsyncItera
 def _malformed(error: ProviderError) -> bool:
     """The provider answered, but not in the format it promised (broken JSON)."""
     return error.reason.startswith("malformed response")
+
+
+def _reason_kind(error: ProviderError) -> str:
+    """A bounded label for metrics: the HTTP status class, or what kind of failure it was."""
+    if error.status is not None:
+        return f"http_{error.status // 100}xx" if error.status != 429 else "http_429"
+    return "malformed" if _malformed(error) else "connection"
