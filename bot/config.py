@@ -38,6 +38,10 @@ class Organisation(_Strict):
     timezone: str = "Asia/Seoul"
     ai_notice: str = "이 답변은 생성형 AI가 작성했습니다. 사실관계와 법령은 담당자가 확인하세요."
     support_contact: str = "정보화 담당 부서"
+    admins: list[str] = Field(
+        default_factory=list,
+        description="Office admins (member user ids): they change office-wide knowledge collections",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -359,6 +363,15 @@ def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
                         f"Admin '{admin}' is not among this department's members.",
                     )
                 )
+    for j, admin in enumerate(config.organisation.admins):
+        if admin not in seen_users:
+            problems.append(
+                (
+                    ("organisation", "admins", j),
+                    f"기관 관리자 '{admin}'는 어느 부서의 members에도 없습니다.",
+                    f"Office admin '{admin}' is not a member of any department.",
+                )
+            )
     for i, source in enumerate(config.knowledge.collections):
         if source.department is not None and source.department not in dept_ids:
             problems.append(

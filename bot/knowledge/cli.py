@@ -10,8 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from bot.cli_support import err, fail, out, with_store
+from bot.knowledge.permissions import Action, Actor, may_change
 from bot.knowledge.service import AddReport, KnowledgeService
 from bot.knowledge.sources import files_of
+from bot.roles import configured_role, effective_role
 from bot.store.knowledge_repository import OFFICE, KnowledgeRepository
 
 app = typer.Typer(help="법령·지침 모음 / knowledge collections", no_args_is_help=True)
@@ -43,13 +45,33 @@ def _department(config, department: str | None) -> str | None:  # type: ignore[n
     return department
 
 
+async def _require(config, store, department_id: str | None, by: str, action: Action) -> None:  # type: ignore[no-untyped-def]
+    """The same rule as `/knowledge` in chat (bot/knowledge/permissions.py), with `by`'s effective role in the
+    owning department (bot/roles.py: a `/role` grant counts here too)."""
+    role = "member"
+    department = config.department(department_id) if department_id else None
+    if department is not None:
+        role = await effective_role(store.roles, department, by, configured_role(department, by))
+    if may_change(config, Actor(by, department_id, role), department_id or OFFICE, action):
+        return
+    if department is None:
+        raise fail(
+            f"'{by}'은(는) 기관 관리자가 아닙니다. 기관 전체 모음은 app.yaml의 organisation.admins만 바꿀 수 있습니다.",
+            f"'{by}' is not an office admin; only organisation.admins in app.yaml change office-wide collections.",
+        )
+    needed = ("관리자", "an admin") if action == "remove" else ("편집자나 관리자", "an editor or admin")
+    raise fail(
+        f"'{by}'은(는) {department.name}의 {needed[0]}가 아닙니다.", f"'{by}' is not {needed[1]} of {department.name}."
+    )
+
+
 @app.command()
 def add(
     collection: str = typer.Argument(..., help="모음 이름 / collection name"),
     paths: list[Path] = typer.Argument(..., help="파일 또는 폴더 / files or folders"),
     department: str | None = typer.Option(None, "--department", help="부서 전용 모음(생략하면 기관 전체)"),
     private: bool = typer.Option(False, "--private", help="부서 안에서만 보이게 / visible to the department only"),
-    by: str = typer.Option("cli", "--by", help="추가한 사람 / who adds"),
+    by: str = typer.Option(..., "--by", help="넣는 사람 ID(부서 편집자·관리자, 기관 전체 모음은 기관 관리자)"),
 ) -> None:
     """문서를 모음에 넣습니다(바뀌지 않은 파일은 건너뜀) / add files; unchanged ones are skipped."""
     files = _files(paths)
@@ -58,6 +80,7 @@ def add(
 
     async def work(config, store) -> None:  # type: ignore[no-untyped-def]
         dept = _department(config, department)
+        await _require(config, store, dept, by, "add")
         service = KnowledgeService(config, KnowledgeRepository(store.sessions))
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
@@ -129,12 +152,14 @@ def remove(
     collection: str = typer.Argument(...),
     source: str | None = typer.Argument(None, help="파일 이름(생략하면 모음 전체)"),
     department: str | None = typer.Option(None, "--department"),
+    by: str = typer.Option(..., "--by", help="지우는 사람 ID(부서 관리자, 기관 전체 모음은 기관 관리자)"),
 ) -> None:
     """문서나 모음을 지웁니다 / remove a document or a whole collection."""
 
     async def work(config, store) -> None:  # type: ignore[no-untyped-def]
         repository = KnowledgeRepository(store.sessions)
         dept = _department(config, department)
+        await _require(config, store, dept, by, "remove")
         info = await repository.resolve(collection, dept)
         if info is None or (info.department_id != (dept or OFFICE)):
             raise fail(f"이 부서의 모음이 아닙니다: {collection}", f"Not a collection of this department: {collection}")
