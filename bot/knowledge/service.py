@@ -94,6 +94,10 @@ class KnowledgeService:
     def repository(self) -> KnowledgeRepository:
         return self._repository
 
+    @property
+    def config(self) -> AppConfig:
+        return self._config
+
     # ---- ingestion ----
 
     def _prepare(self, source: str, data: bytes, actions: dict[str, str]) -> Prepared | str:

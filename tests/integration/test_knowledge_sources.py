@@ -1,15 +1,19 @@
-"""app.yaml collections and unreadable HWP files, checked the way an office uses them: through `govbot knowledge`."""
+"""app.yaml collections (by `govbot knowledge sync` and at `govbot serve` start-up) and HWP files, checked the
+way an office uses them: through `govbot knowledge`, the server log and the web chat."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
+import aiohttp
 import yaml
 from typer.testing import CliRunner
 
 from bot.cli import app
-from tests.conftest import APP_YAML
+from tests.conftest import APP_YAML, parse_config, shipped_config_data
+from tests.integration.webchat import send
 
 runner = CliRunner()
 
@@ -60,3 +64,39 @@ async def test_a_missing_path_and_an_unreadable_hwp_are_named_with_the_way_out(s
     assert "실패 2" in result.output, result.output
     assert "HWPX나 PDF로 저장" in result.output and "save it as HWPX or PDF" in result.output
     assert "없는폴더" in result.output and "no such file or folder" in result.output
+
+
+async def test_serve_loads_app_yaml_collections_in_the_background(start_govbot, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="bot.knowledge.startup")
+    manuals = tmp_path / "교통지침"
+    manuals.mkdir()
+    (manuals / "견인.md").write_text(
+        "# 견인 지침\n\n견인 보관소는 한빛로 45에 있으며 24시간 운영한다.\n", encoding="utf-8"
+    )
+    (manuals / "깨진.hwp").write_bytes(b"not a HWP file at all")
+    data = shipped_config_data()
+    data["providers"], data["models"] = [], {}
+    data["knowledge"] = {"collections": [{"name": "교통지침", "paths": [str(manuals)], "department": "traffic"}]}
+    config = parse_config(yaml.safe_dump(data, allow_unicode=True))
+    async with start_govbot(config=config) as gb:
+        async with aiohttp.ClientSession() as session, session.get(f"{gb.url}/healthz") as health:
+            assert health.status == 200  # serving while the collections load
+        found = None
+        for _ in range(120):
+            found = await send(gb.url, "/search 견인 보관소 어디 있어", user="kim.minsu")
+            if "한빛로 45" in found.text:
+                break
+            await asyncio.sleep(0.25)
+    assert found is not None and "한빛로 45" in found.text, found.text if found else None
+    logged = caplog.text
+    assert "loading 1 app.yaml collection(s) in the background: 교통지침" in logged
+    assert "교통지침: added 1, replaced 0, unchanged 0, failed 1" in logged
+    assert "깨진.hwp" in logged and "save it as HWPX or PDF" in logged
+
+
+async def test_a_hwp_attached_in_chat_reaches_the_hwp_reader(start_govbot):
+    files = [("예규.hwp", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "application/x-hwp")]
+    async with start_govbot(offline=True) as gb:
+        reply = await send(gb.url, "/knowledge add 교통예규", user="kim.minsu", files=files)
+    assert "실패 1" in reply.text and "예규.hwp" in reply.text, reply.text
+    assert "HWPX나 PDF로 저장" in reply.text and "save it as HWPX or PDF" in reply.text
