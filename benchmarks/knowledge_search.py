@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import DEFAULT_THESAURUS  # noqa: E402
 from bot.knowledge.chunking import chunk_document  # noqa: E402
-from bot.knowledge.ranking import Thresholds  # noqa: E402
+from bot.knowledge.ranking import Thresholds, Weights  # noqa: E402
 from bot.knowledge.search import ChunkIndex, tokenise_chunks  # noqa: E402
 from bot.knowledge.tokens import Thesaurus, Tokenizer  # noqa: E402
 
@@ -83,10 +83,74 @@ def evaluate(rows, index, tokenizer, thresholds, top=5):
     }
 
 
+def calibrate(rows, index, tokenizer) -> None:
+    """Dev only: the grid of (matched_weight, min_ratio); the chosen boundary is the middle of the widest
+    band of min_ratio reaching the out-of-scope target (0.8) with the best recall. Prints the grid."""
+    print("matched_weight min_ratio recall@5 mrr oos (dev only)")
+    for weight in (0.0, 0.1, 0.2):
+        for step in range(12, 25):
+            thresholds = Thresholds(min_ratio=step / 200, matched_weight=weight)
+            m = evaluate(rows, index, tokenizer, thresholds)
+            print(f"{weight:14} {step / 200:9.3f} {m['recall@5']:.3f} {m['mrr']:.3f} {m['oos_nothing']:.3f}")
+
+
+def ingest_speed(laws: Path, tokenizer: Tokenizer, pages: int) -> None:
+    """Ingestion as `govbot knowledge add` does it (parse, PII policy, chunk, tokenise, store in SQLite),
+    for the statutes and for a `pages`-page collection made by repeating them (1,000 characters a page)."""
+    import asyncio
+    import tempfile
+
+    from assistants.skills.registry import load_office_config
+    from bot.knowledge.service import KnowledgeService
+    from bot.store import Store
+    from bot.store.knowledge_repository import KnowledgeRepository
+
+    files = [(p.name, p.read_bytes()) for p in sorted(laws.rglob("*.md")) if p.name != "SOURCE.md"]
+    chars = sum(len(data.decode("utf-8")) for _, data in files)
+    copies = max(1, round(pages * 1000 / chars))
+    big = [
+        (f"copy{c}/{name}", data.replace(b"\n---\n", f"\n---\n<!-- {c} -->\n".encode(), 1))
+        for c in range(copies)
+        for name, data in files
+    ]
+
+    async def run() -> None:
+        config = load_office_config(ROOT / "app.yaml")
+        with tempfile.TemporaryDirectory() as folder:
+            store = await Store.open(f"sqlite+aiosqlite:///{folder}/k.db", migrate=True)
+            service = KnowledgeService(config, KnowledgeRepository(store.sessions), tokenizer)
+            for name, batch, label in (("statutes", files, "shared statutes"), ("big", big, f"{pages:,}-page")):
+                size = sum(len(d) for _, d in batch) / 1e6
+                started = time.perf_counter()
+                report = await service.add(name, batch, by="benchmark")
+                seconds = time.perf_counter() - started
+                print(
+                    f"ingest {label:16} {len(batch):4} files {size:6.1f} MB {report.chunks:6} passages "
+                    f"{seconds:7.1f} s ({size / seconds:.2f} MB/s)"
+                )
+            started = time.perf_counter()
+            await service.search("정당 현수막", department_id=None, collections=["big"])
+            print(
+                f"first search over the {pages:,}-page collection (builds its index): {time.perf_counter() - started:.1f} s"
+            )
+            timings = []
+            for row in load_rows():
+                started = time.perf_counter()
+                await service.search(row["question"], department_id=None, collections=["big"])
+                timings.append((time.perf_counter() - started) * 1000)
+            print(
+                f"query over the {pages:,}-page collection: p50 {statistics.median(timings):.1f} ms p95 {sorted(timings)[int(0.95 * (len(timings) - 1))]:.1f} ms"
+            )
+            await store.close()
+
+    asyncio.run(run())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--laws", type=Path, default=ROOT.parent.parent / "shared" / "laws")
-    parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--calibrate", action="store_true", help="fit the relevance model on dev and print it")
+    parser.add_argument("--ingest", type=int, default=0, metavar="PAGES", help="also time ingestion (e.g. 5000)")
     args = parser.parse_args()
     laws = args.laws if args.laws.exists() else Path("/work/shared/laws")
     tokenizer = Tokenizer(Thesaurus(DEFAULT_THESAURUS))
@@ -97,13 +161,9 @@ def main() -> None:
     dev = [r for r in rows if r["split"] == "dev"]
     heldout = [r for r in rows if r["split"] == "heldout"]
     if args.calibrate:
-        print("coord min_score recall@5 mrr oos (dev only)")
-        for power in (0.0, 1.0, 2.0, 3.0):
-            index._lexical.coord_power = power
-            for tenth in range(0, 61, 4):
-                m = evaluate(dev, index, tokenizer, Thresholds(tenth / 10))
-                print(f"{power:5} {tenth / 10:9} {m['recall@5']:.3f} {m['mrr']:.3f} {m['oos_nothing']:.3f}")
+        calibrate(dev, index, tokenizer)
         return
+    print(f"lexical (BM25 fields {Weights()}, relevance {Thresholds()})")
     for name, split in (("dev", dev), ("heldout", heldout)):
         evaluate(split, index, tokenizer, Thresholds())  # warm-up
         m = evaluate(split, index, tokenizer, Thresholds())
@@ -112,6 +172,8 @@ def main() -> None:
             f"out-of-scope {m['out_of_scope']:2} answered nothing {m['oos_nothing']:.3f} | "
             f"query p50 {m['p50_ms']:.1f} ms p95 {m['p95_ms']:.1f} ms"
         )
+    if args.ingest:
+        ingest_speed(laws, tokenizer, args.ingest)
 
 
 if __name__ == "__main__":

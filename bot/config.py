@@ -38,6 +38,10 @@ class Organisation(_Strict):
     timezone: str = "Asia/Seoul"
     ai_notice: str = "이 답변은 생성형 AI가 작성했습니다. 사실관계와 법령은 담당자가 확인하세요."
     support_contact: str = "정보화 담당 부서"
+    admins: list[str] = Field(
+        default_factory=list,
+        description="Office admins (member user ids): they change office-wide knowledge collections",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -159,16 +163,28 @@ class Retention(_Strict):
 DEFAULT_THESAURUS: dict[str, list[str]] = {
     "현수막": ["플래카드", "플랭카드", "플랜카드", "펼침막", "걸개"],
     "정당": ["당"],
-    "옥외광고물": ["간판광고", "옥외광고"],
+    "옥외광고물": ["간판광고"],
     "민원 처리에 관한 법률": ["민원처리법", "민원법"],
     "옥외광고물 등의 관리와 옥외광고산업 진흥에 관한 법률": ["옥외광고물법", "옥외광고법", "광고물법"],
     "여비": ["출장비", "출장여비"],
 }
 
 
+class KnowledgeSource(_Strict):
+    """A collection app.yaml keeps loaded: ingested at start-up and by `govbot knowledge sync`."""
+
+    name: str = Field(min_length=1)
+    paths: list[str] = Field(min_length=1, description="Files or folders; relative ones from app.yaml's folder")
+    department: str | None = Field(None, description="Owning department (absent: the whole office)")
+    private: bool = Field(False, description="Visible to the owning department only")
+
+
 class Knowledge(_Strict):
     thesaurus: dict[str, list[str]] = Field(default_factory=dict)
-    min_score: float | None = Field(None, ge=0, description="Override the calibrated relevance threshold")
+    collections: list[KnowledgeSource] = Field(default_factory=list)
+    min_ratio: float | None = Field(
+        None, ge=0, le=1, description="Override the calibrated relevance threshold (top score / ideal score)"
+    )
 
     def merged_thesaurus(self) -> dict[str, list[str]]:
         merged = {key: list(values) for key, values in DEFAULT_THESAURUS.items()}
@@ -347,6 +363,24 @@ def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
                         f"Admin '{admin}' is not among this department's members.",
                     )
                 )
+    for j, admin in enumerate(config.organisation.admins):
+        if admin not in seen_users:
+            problems.append(
+                (
+                    ("organisation", "admins", j),
+                    f"기관 관리자 '{admin}'는 어느 부서의 members에도 없습니다.",
+                    f"Office admin '{admin}' is not a member of any department.",
+                )
+            )
+    for i, source in enumerate(config.knowledge.collections):
+        if source.department is not None and source.department not in dept_ids:
+            problems.append(
+                (
+                    ("knowledge", "collections", i, "department"),
+                    f"없는 부서 '{source.department}'입니다.",
+                    f"Unknown department '{source.department}'.",
+                )
+            )
     for i, spec in enumerate(config.assistants):
         if spec.department is not None and spec.department not in dept_ids:
             problems.append(

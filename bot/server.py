@@ -10,10 +10,12 @@ import contextlib
 import importlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from aiohttp import web
 
 from bot.i18n import both
+from bot.knowledge.startup import start_sync
 from bot.metrics import CONTENT_TYPE_LATEST, may_scrape
 from bot.quota.sweeper import ReservationSweeper
 from bot.runtime import Runtime
@@ -50,6 +52,7 @@ def build_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.cleanup_ctx.append(_sweep_reservations)
+    app.cleanup_ctx.append(_load_knowledge)
     for module_name in ADAPTER_MODULES:
         importlib.import_module(module_name).mount(app, runtime)
     return app
@@ -65,6 +68,18 @@ async def _sweep_reservations(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def _load_knowledge(app: web.Application) -> AsyncIterator[None]:
+    """app.yaml's knowledge collections are loaded beside the server, never before it (bot/knowledge/startup.py)."""
+    runtime = app[RUNTIME]
+    skill = runtime.bot.services.skills.get("knowledge")
+    task = start_sync(getattr(skill, "service", None), Path(runtime.settings.config).resolve().parent)
+    yield
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def start_server(runtime: Runtime, host: str, port: int) -> web.AppRunner:

@@ -10,8 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from bot.cli_support import err, fail, out, with_store
-from bot.knowledge.formats import supported
-from bot.knowledge.service import KnowledgeService
+from bot.knowledge.permissions import Action, Actor, may_change
+from bot.knowledge.service import AddReport, KnowledgeService
+from bot.knowledge.sources import files_of
+from bot.roles import configured_role, effective_role
 from bot.store.knowledge_repository import OFFICE, KnowledgeRepository
 
 app = typer.Typer(help="법령·지침 모음 / knowledge collections", no_args_is_help=True)
@@ -19,18 +21,22 @@ app = typer.Typer(help="법령·지침 모음 / knowledge collections", no_args_
 
 def _files(paths: list[Path]) -> list[tuple[str, Path]]:
     """(source name, path) for every supported file; a folder's files are named relative to the folder."""
-    found: list[tuple[str, Path]] = []
-    for path in paths:
-        if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file() and (supported(p.name) or p.suffix == ".hwp")):
-                if file.name.upper() in {"SOURCE.MD", "README.MD"}:
-                    continue  # notes about a folder, not documents of it
-                found.append((f"{path.name}/{file.relative_to(path).as_posix()}", file))
-        elif path.is_file():
-            found.append((path.name, path))
-        else:
-            raise fail(f"파일이나 폴더가 없습니다: {path}", f"No such file or folder: {path}")
+    found, missing = files_of(paths)
+    if missing:
+        raise fail(f"파일이나 폴더가 없습니다: {missing[0]}", f"No such file or folder: {missing[0]}")
     return found
+
+
+def _summary(report: AddReport) -> None:
+    out.print(
+        f"{report.collection}: 추가 {len(report.added)}, 교체 {len(report.replaced)}, "
+        f"변경 없음 {len(report.unchanged)}, 실패 {len(report.failed)} (조각 {report.chunks}개)\n"
+        f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.unchanged)}, "
+        f"failed {len(report.failed)}",
+        highlight=False,
+    )
+    for source, reason in report.failed:
+        err.print(f"[yellow]{source}[/yellow]: {reason}", highlight=False)
 
 
 def _department(config, department: str | None) -> str | None:
@@ -39,21 +45,42 @@ def _department(config, department: str | None) -> str | None:
     return department
 
 
+async def _require(config, store, department_id: str | None, by: str, action: Action) -> None:
+    """The same rule as `/knowledge` in chat (bot/knowledge/permissions.py), with `by`'s effective role in the
+    owning department (bot/roles.py: a `/role` grant counts here too)."""
+    role = "member"
+    department = config.department(department_id) if department_id else None
+    if department is not None:
+        role = await effective_role(store.roles, department, by, configured_role(department, by))
+    if may_change(config, Actor(by, department_id, role), department_id or OFFICE, action):
+        return
+    if department is None:
+        raise fail(
+            f"'{by}'은(는) 기관 관리자가 아닙니다. 기관 전체 모음은 app.yaml의 organisation.admins만 바꿀 수 있습니다.",
+            f"'{by}' is not an office admin; only organisation.admins in app.yaml change office-wide collections.",
+        )
+    needed = ("관리자", "an admin") if action == "remove" else ("편집자나 관리자", "an editor or admin")
+    raise fail(
+        f"'{by}'은(는) {department.name}의 {needed[0]}가 아닙니다.", f"'{by}' is not {needed[1]} of {department.name}."
+    )
+
+
 @app.command()
 def add(
     collection: str = typer.Argument(..., help="모음 이름 / collection name"),
     paths: list[Path] = typer.Argument(..., help="파일 또는 폴더 / files or folders"),
     department: str | None = typer.Option(None, "--department", help="부서 전용 모음(생략하면 기관 전체)"),
     private: bool = typer.Option(False, "--private", help="부서 안에서만 보이게 / visible to the department only"),
-    by: str = typer.Option("cli", "--by", help="추가한 사람 / who adds"),
+    by: str = typer.Option(..., "--by", help="넣는 사람 ID(부서 편집자·관리자, 기관 전체 모음은 기관 관리자)"),
 ) -> None:
     """문서를 모음에 넣습니다(바뀌지 않은 파일은 건너뜀) / add files; unchanged ones are skipped."""
     files = _files(paths)
     if not files:
-        raise fail("넣을 파일이 없습니다(PDF, DOCX, HWPX, TXT, MD, HTML)", "No supported files found.")
+        raise fail("넣을 파일이 없습니다(PDF, DOCX, HWPX, HWP, TXT, MD, HTML)", "No supported files found.")
 
     async def work(config, store) -> None:
         dept = _department(config, department)
+        await _require(config, store, dept, by, "add")
         service = KnowledgeService(config, KnowledgeRepository(store.sessions))
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
@@ -67,17 +94,27 @@ def add(
                 visibility="department" if private and dept else "org",
                 progress=lambda _source: bar.advance(task),
             )
-        out.print(
-            f"{report.collection}: 추가 {len(report.added)}, 교체 {len(report.replaced)}, "
-            f"변경 없음 {len(report.unchanged)}, 실패 {len(report.failed)} (조각 {report.chunks}개)\n"
-            f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.unchanged)}, "
-            f"failed {len(report.failed)}",
-            highlight=False,
-        )
-        for source, reason in report.failed:
-            err.print(f"[yellow]{source}[/yellow]: {reason}", highlight=False)
+        _summary(report)
         if report.failed and not (report.added or report.replaced or report.unchanged):
             raise typer.Exit(1)
+
+    with_store(work)
+
+
+@app.command()
+def sync() -> None:
+    """app.yaml의 knowledge.collections를 다시 읽습니다(바뀐 파일만) / ingest app.yaml's collections (changed files only)."""
+    from bot.settings import Settings
+
+    base = Path(Settings().config).resolve().parent
+
+    async def work(config, store) -> None:
+        if not config.knowledge.collections:
+            out.print("app.yaml에 knowledge.collections가 없습니다 / no collections in app.yaml", highlight=False)
+            return
+        service = KnowledgeService(config, KnowledgeRepository(store.sessions))
+        for report in await service.sync(base):
+            _summary(report)
 
     with_store(work)
 
@@ -115,12 +152,14 @@ def remove(
     collection: str = typer.Argument(...),
     source: str | None = typer.Argument(None, help="파일 이름(생략하면 모음 전체)"),
     department: str | None = typer.Option(None, "--department"),
+    by: str = typer.Option(..., "--by", help="지우는 사람 ID(부서 관리자, 기관 전체 모음은 기관 관리자)"),
 ) -> None:
     """문서나 모음을 지웁니다 / remove a document or a whole collection."""
 
     async def work(config, store) -> None:
         repository = KnowledgeRepository(store.sessions)
         dept = _department(config, department)
+        await _require(config, store, dept, by, "remove")
         info = await repository.resolve(collection, dept)
         if info is None or (info.department_id != (dept or OFFICE)):
             raise fail(f"이 부서의 모음이 아닙니다: {collection}", f"Not a collection of this department: {collection}")

@@ -1,12 +1,13 @@
 """Text out of a file for the knowledge base: Markdown/TXT as they are, HTML through lxml, and PDF,
-DOCX, HWPX through bot/documents/extract.py. HWP 5.0 (binary) is not read yet: the reason says so."""
+DOCX, HWPX through bot/documents/extract.py, HWP 5.0 (binary) through bot/knowledge/hwp.py."""
 
 from __future__ import annotations
 
 from bot.documents.extract import decode_text, extract_text
+from bot.knowledge.hwp import HwpUnreadable, hwp_text
 
 MAX_DOCUMENT_CHARS = 3_000_000  # a whole statute book is ~1 MB of text
-SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".hwpx")
+SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".hwpx", ".hwp")
 
 
 def supported(name: str) -> bool:
@@ -35,17 +36,22 @@ def html_text(data: bytes) -> str:
 def read_document(name: str, data: bytes) -> tuple[str, str | None]:
     """(text, None) or ("", reason in Korean / English)."""
     lowered = name.lower()
-    if lowered.endswith(".hwp"):
-        return (
-            "",
-            "HWP 5.0 파일은 아직 읽지 못합니다. 한글에서 HWPX나 PDF로 저장해 올려 주세요 / HWP 5.0 is not read yet; save it as HWPX or PDF",
-        )
     if not supported(name):
         return (
             "",
-            "지원하지 않는 형식입니다(PDF, DOCX, HWPX, TXT, MD, HTML) / unsupported format (PDF, DOCX, HWPX, TXT, MD, HTML)",
+            "지원하지 않는 형식입니다(PDF, DOCX, HWPX, HWP, TXT, MD, HTML) / unsupported format (PDF, DOCX, HWPX, HWP, TXT, MD, HTML)",
         )
-    if lowered.endswith((".md", ".markdown", ".txt")):
+    if lowered.endswith(".hwp"):
+        try:
+            text = hwp_text(data)
+        except HwpUnreadable as error:
+            return "", str(error)
+        except Exception:  # noqa: BLE001 - a damaged file is a reason, not a crash
+            return (
+                "",
+                "HWP 파일을 읽지 못했습니다. 한글에서 HWPX나 PDF로 저장해 올려 주세요 / the HWP file could not be read; save it as HWPX or PDF",
+            )
+    elif lowered.endswith((".md", ".markdown", ".txt")):
         text = decode_text(data)
     elif lowered.endswith((".html", ".htm")):
         try:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.knowledge.chunking import Chunk
-from bot.knowledge.ranking import LexicalIndex, Thresholds
-from bot.knowledge.tokens import Tokenizer
+from bot.knowledge.chunking import ADDENDA, Chunk
+from bot.knowledge.ranking import HEADING, LexicalIndex, Thresholds, Weights
+from bot.knowledge.tokens import BIGRAM, Tokenizer
 
 # "법 제8조제1항제8호" in an enforcement decree points at its act's article
 _ACT_REFERENCE = re.compile(r"(?<![가-힣])법\s*(제\d+조(?:의\d+)?)(?![의\d])")
@@ -35,9 +35,8 @@ def decree_references(chunks: Sequence[Chunk]) -> dict[tuple[str, str], list[int
 
 def indexed_text(chunk: Chunk) -> str:
     """The document title and headings are indexed with the body: a query naming the act or the
-    article's subject ("이행강제금") should find it. The heading counts twice: it is the article's topic."""
-    heading = chunk.heading or ""
-    return "\n".join([chunk.document, " ".join(chunk.path), heading, heading, chunk.text])
+    article's subject ("이행강제금") should find it (the heading also has a field of its own)."""
+    return "\n".join([chunk.document, " ".join(chunk.path), chunk.heading or "", chunk.text])
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +62,15 @@ class Result:
 class ChunkIndex:
     """Chunks of several collections in one BM25 index; a search is limited to the collections asked for."""
 
-    def __init__(self, chunks: Sequence[tuple[str, Chunk, Sequence[str]]]) -> None:
+    def __init__(self, chunks: Sequence[tuple[str, Chunk, Sequence[str]]], weights: Weights | None = None) -> None:
         """`chunks`: (collection name, chunk, its indexed tokens) — tokens are stored at ingestion."""
         self._collections = [collection for collection, _, _ in chunks]
         self._chunks = [chunk for _, chunk, _ in chunks]
-        self._lexical = LexicalIndex([tokens for _, _, tokens in chunks])
+        self._lexical = LexicalIndex(
+            [tokens for _, _, tokens in chunks],
+            addenda=[chunk.article is None and ADDENDA in chunk.path for chunk in self._chunks],
+            weights=weights,
+        )
         self._implementing = decree_references(self._chunks)
 
     def __len__(self) -> int:
@@ -116,4 +119,10 @@ class ChunkIndex:
 
 
 def tokenise_chunks(tokenizer: Tokenizer, chunks: Sequence[Chunk]) -> list[list[str]]:
-    return tokenizer.many([indexed_text(chunk) for chunk in chunks])
+    """Stored tokens of each chunk: body morphemes and bigrams, then its heading's morphemes (HEADING-marked)."""
+    bodies = tokenizer.many([indexed_text(chunk) for chunk in chunks])
+    headings = tokenizer.many([(chunk.heading or "") if chunk.heading != ADDENDA else "" for chunk in chunks])
+    return [
+        body + [HEADING + token for token in heading if not token.startswith(BIGRAM)]
+        for body, heading in zip(bodies, headings, strict=True)
+    ]

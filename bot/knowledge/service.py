@@ -13,14 +13,16 @@ import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cachetools import LRUCache
 
 from bot.config import AppConfig
 from bot.knowledge.chunking import Chunk, chunk_document
 from bot.knowledge.formats import read_document
-from bot.knowledge.ranking import DEFAULT_MIN_SCORE, Thresholds
+from bot.knowledge.ranking import Thresholds
 from bot.knowledge.search import ChunkIndex, Result, tokenise_chunks
+from bot.knowledge.sources import files_of, resolve
 from bot.knowledge.tokens import Thesaurus, Tokenizer
 from bot.privacy import LABELS_KO, scan_pii
 from bot.store.knowledge_repository import OFFICE, CollectionInfo, KnowledgeRepository
@@ -28,7 +30,7 @@ from bot.store.knowledge_repository import OFFICE, CollectionInfo, KnowledgeRepo
 Progress = Callable[[str], None]
 # Part of every stored content hash: bump it when chunking or tokenising changes, so re-adding the same
 # files re-indexes them instead of skipping them as unchanged.
-INDEX_VERSION = b"knowledge-index-1\n"
+INDEX_VERSION = b"knowledge-index-2\n"
 
 
 @dataclass
@@ -83,15 +85,18 @@ class KnowledgeService:
         self._config = config
         self._repository = repository
         self.tokenizer = tokenizer or Tokenizer(Thesaurus(config.knowledge.merged_thesaurus()))
-        self.thresholds = Thresholds(
-            config.knowledge.min_score if config.knowledge.min_score is not None else DEFAULT_MIN_SCORE
-        )
+        minimum = config.knowledge.min_ratio
+        self.thresholds = Thresholds() if minimum is None else Thresholds(min_ratio=minimum)
         self._indexes: LRUCache = LRUCache(maxsize=8)
         self._lock = threading.Lock()
 
     @property
     def repository(self) -> KnowledgeRepository:
         return self._repository
+
+    @property
+    def config(self) -> AppConfig:
+        return self._config
 
     # ---- ingestion ----
 
@@ -153,6 +158,25 @@ class KnowledgeService:
                 progress(source)
         return report
 
+    async def sync(self, base: Path, *, by: str = "app.yaml", progress: Progress | None = None) -> list[AddReport]:
+        """Ingest the collections app.yaml lists (paths relative to `base`, the folder of app.yaml);
+        unchanged files are skipped by their content hash, so a restart costs only the hashing."""
+        reports: list[AddReport] = []
+        for source in self._config.knowledge.collections:
+            found, missing = await asyncio.to_thread(files_of, resolve(source.paths, base))
+            files = await asyncio.to_thread(_read_all, found)
+            report = await self.add(
+                source.name,
+                files,
+                by=by,
+                department_id=source.department,
+                visibility="department" if source.private and source.department else "org",
+                progress=progress,
+            )
+            report.failed += [(str(path), "파일이나 폴더가 없습니다 / no such file or folder") for path in missing]
+            reports.append(report)
+        return reports
+
     def _pii_actions(self, department_id: str | None) -> dict[str, str]:
         department = self._config.department(department_id) if department_id else None
         return {**self._config.filters.pii, **(department.pii if department else {})}
@@ -202,3 +226,8 @@ class KnowledgeService:
         with self._lock:
             self._indexes[key] = index
         return index
+
+
+def _read_all(found: list[tuple[str, Path]]) -> list[tuple[str, bytes]]:
+    """The files' bytes (blocking: run in a thread)."""
+    return [(name, path.read_bytes()) for name, path in found]

@@ -32,6 +32,14 @@ _QUERY_STOP = {
     "같",
     "되",
 }
+# tags that make up a compound noun, and the middle dots that join its parts ("시ㆍ도당")
+_NOUNS = {"NNG", "NNP", "XR"}
+_JOINERS = {"ㆍ", "·"}
+BIGRAM = "~"  # marks a character-bigram token (its own BM25 field)
+# tags that make up a compound noun, and the middle dots that join its parts ("시ㆍ도당")
+_NOUNS = {"NNG", "NNP", "XR"}
+_JOINERS = {"ㆍ", "·"}
+BIGRAM = "~"  # marks a character-bigram token (its own BM25 field)
 _STOP = {"하", "되", "있", "없", "것", "수", "등", "및", "이", "그", "받", "때", "경우", "해당", "따르", "관하", "대하"}
 
 
@@ -49,13 +57,16 @@ class Thesaurus:
                 for variant in value:
                     pairs[str(variant).strip()] = key.strip()
         self.pairs = {k: v for k, v in pairs.items() if k and v and k != v}
-        long = sorted((k for k in self.pairs if len(k) >= 2), key=len, reverse=True)
+        # The statute's own words are matched too (and kept): "옥외광고물" must not have its "옥외광고"
+        # rewritten into "옥외광고물물" just because "옥외광고" is an official's word for it.
+        canonical = {v for v in self.pairs.values() if len(v) >= 2}
+        long = sorted({*(k for k in self.pairs if len(k) >= 2), *canonical}, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(k) for k in long)) if long else None
 
     def rewrite(self, text: str) -> str:
         if self._pattern is None:
             return text
-        return self._pattern.sub(lambda m: f" {self.pairs[m.group(0)]} ", text)
+        return self._pattern.sub(lambda m: f" {self.pairs.get(m.group(0), m.group(0))} ", text)
 
     def token(self, token: str) -> str:
         return self.pairs.get(token, token)
@@ -84,6 +95,8 @@ class Tokenizer:
         return self.many([text], query=query)[0]
 
     def many(self, texts: Iterable[str], *, query: bool = False) -> list[list[str]]:
+        """Content morphemes of each text, followed by the character bigrams of its compound nouns
+        (prefixed with BIGRAM)."""
         texts = [self.thesaurus.rewrite(t) if query else t for t in texts]
         if not texts:
             return []
@@ -91,7 +104,20 @@ class Tokenizer:
         result: list[list[str]] = []
         for analysed in kiwi.tokenize(texts):
             words: list[str] = []
+            compounds: list[str] = []
+            run, run_end = "", -1
             for token in analysed:
+                if token.tag in _NOUNS:
+                    # nouns written together form one compound: "관용차" ~ "관용 차량", "시도당" ~ "시ㆍ도당"
+                    if run and token.start != run_end:
+                        compounds.append(run)
+                        run = ""
+                    run, run_end = run + token.form, token.start + token.len
+                elif run and token.form in _JOINERS and token.start == run_end:
+                    run_end = token.start + token.len
+                elif run:
+                    compounds.append(run)
+                    run, run_end = "", -1
                 if token.tag not in _CONTENT:
                     continue
                 form = token.form.lower() if token.tag == "SL" else token.form
@@ -100,5 +126,16 @@ class Tokenizer:
                 if form in _STOP or (query and form in _QUERY_STOP):
                     continue
                 words.extend(form.split())
+            if run:
+                compounds.append(run)
+            words.extend(bigrams(compounds))
             result.append(words)
         return result
+
+
+def bigrams(compounds: Iterable[str]) -> list[str]:
+    """Character bigrams of Korean compound nouns: they match a compound however it is split or shortened."""
+    found: list[str] = []
+    for word in compounds:
+        found.extend(BIGRAM + word[i : i + 2] for i in range(len(word) - 1))
+    return found

@@ -31,8 +31,8 @@ def json_of(result) -> dict:  # type: ignore[no-untyped-def]
 @needs_laws
 async def test_party_banner_question_offline_cites_the_act_and_the_decree(start_govbot):
     async with start_govbot(offline=True) as gb:
-        added = await cli(gb, "knowledge", "add", "법령", str(LAWS))
-        again = await cli(gb, "knowledge", "add", "법령", str(LAWS))
+        added = await cli(gb, "knowledge", "add", "법령", str(LAWS), "--by", "han.sujin")
+        again = await cli(gb, "knowledge", "add", "법령", str(LAWS), "--by", "han.sujin")
         found = await cli(gb, "knowledge", "search", BANNERS, "--json")
         answer = await send(gb.url, f"@법령·지침 검색 {BANNERS}", user="lee.seoyeon")
         searched = await send(gb.url, "/search 당 플래카드 허가 안 받고 걸어도 되나요", user="yoon.taeho")
@@ -58,7 +58,7 @@ async def test_party_banner_question_offline_cites_the_act_and_the_decree(start_
 @needs_laws
 async def test_with_a_model_the_request_carries_the_passages_and_the_reply_shows_sources(start_govbot, fake_openai):
     async with start_govbot() as gb:
-        assert (await cli(gb, "knowledge", "add", "법령", str(LAWS))).exit_code == 0
+        assert (await cli(gb, "knowledge", "add", "법령", str(LAWS), "--by", "han.sujin")).exit_code == 0
         fake_openai.reply_with("정당 현수막은 허가·신고 없이 표시할 수 있습니다(「옥외광고물법」 제8조제1항제8호).")
         answer = await send(gb.url, f"@법령·지침 검색 {BANNERS}", user="lee.seoyeon")
         sent = fake_openai.everything_sent()

@@ -110,3 +110,14 @@ def test_department_model_list_must_name_known_aliases(tmp_path):
     result = check(tmp_path, text)
     assert result.exit_code == 2
     assert "departments[0].models[1]" in result.output and "'gpt5'" in result.output
+
+
+def test_office_admins_must_be_members_of_some_department(tmp_path):
+    text = BROKEN.replace("timezone: Asia/Nowhere", "timezone: Asia/Seoul\n  admins: [kim, 유령]")
+    text = text.replace("    timout_seconds: 5\n", "").replace("tokens_per_day: 많이", "tokens_per_day: 10")
+    text = text.replace("role: boss", "role: editor")
+    result = check(tmp_path, text)
+    assert result.exit_code == 2
+    assert "organisation.admins[1]" in result.output and "기관 관리자 '유령'" in result.output
+    assert "Office admin '유령' is not a member of any department" in result.output
+    assert "organisation.admins[0]" not in result.output  # kim is a member of traffic

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from assistants.skills.knowledge.render import best_sentence, offline_answer
 from bot.knowledge.chunking import Chunk
-from bot.knowledge.ranking import Thresholds
+from bot.knowledge.ranking import LexicalIndex, Thresholds, split_fields
 from bot.knowledge.search import ChunkIndex, Result, decree_references
-from bot.knowledge.tokens import Thesaurus
+from bot.knowledge.tokens import Thesaurus, bigrams
 
 ACT = "옥외광고물 등의 관리와 옥외광고산업 진흥에 관한 법률"
 
@@ -27,8 +27,8 @@ def test_a_query_of_unknown_words_is_not_relevant_even_when_one_word_matches():
             ("c", Chunk(ACT, "과태료를 부과한다.", 1, "제20조"), ["과태료", "부과"]),
         ]
     )
-    fitting = index.search(["정당", "현수막"], ["c"], thresholds=Thresholds(0.3))
-    unrelated = index.search(["건축법", "이행강제금", "횟수", "과태료"], ["c"], thresholds=Thresholds(0.3))
+    fitting = index.search(["정당", "현수막"], ["c"], thresholds=Thresholds(min_ratio=0.3))
+    unrelated = index.search(["건축법", "이행강제금", "횟수", "과태료"], ["c"], thresholds=Thresholds(min_ratio=0.3))
     assert fitting[0].chunk.article == "제8조" and fitting[0].relevant
     assert unrelated and not any(r.relevant for r in unrelated)
     assert index.search(["정당"], ["other"]) == []  # only the collections asked for
@@ -47,7 +47,7 @@ def test_decree_article_follows_the_act_article_it_implements():
             ("c", decree, ["장소", "어린이", "현수막"]),
         ]
     )
-    results = index.search(["정당", "현수막"], ["c"], top=3, thresholds=Thresholds(0.1))
+    results = index.search(["정당", "현수막"], ["c"], top=3, thresholds=Thresholds(min_ratio=0.1))
     assert [(r.chunk.document, r.chunk.article) for r in results][:2] == [
         (ACT, "제8조"),
         (ACT + " 시행령", "제35조의2"),
@@ -61,3 +61,31 @@ def test_offline_answer_bolds_the_sentence_sharing_most_words():
         [Result(Chunk(ACT, text, 0, "제8조", "적용 배제"), "법령", 3.0, True)], ["정당", "현수막"], "머리"
     )
     assert f"「{ACT}」 제8조(적용 배제)" in answer and "**8. 정당이 표시하는 현수막**" in answer
+
+
+def test_the_thesaurus_never_rewrites_a_statute_word_it_contains():
+    thesaurus = Thesaurus({"옥외광고물": ["옥외광고"], "현수막": ["플래카드"]})
+    assert "옥외광고물물" not in thesaurus.rewrite("옥외광고물의 표시")
+    assert "옥외광고물" in thesaurus.rewrite("옥외광고 허가")
+
+
+def test_compound_bigrams_meet_however_the_compound_is_split():
+    assert bigrams(["관용차"]) == ["~관용", "~용차"]
+    assert set(bigrams(["관용차"])) & set(bigrams(["관용차량"])) == {"~관용", "~용차"}
+    assert split_fields(["정당", "^적용", "~정당"]) == (["정당"], ["적용"], ["~정당"])
+
+
+def test_relevance_is_the_top_score_against_the_ideal_score_of_the_question():
+    index = LexicalIndex([["정당", "현수막", "^적용"], ["과태료", "부과"], ["정당", "당원"], ["여비", "지급"]])
+    _, full = index.rank(["정당", "현수막"])
+    _, foreign = index.rank(["정당", "건축법", "이행강제금", "도로점용"])
+    assert full.matched == 1.0 and foreign.matched == 0.25
+    assert full.ratio > 3 * foreign.ratio  # three words the collection never saw weigh at the highest IDF
+    thresholds = Thresholds(min_ratio=(full.ratio + foreign.ratio) / 2)
+    assert thresholds.fits(full.ratio, full.matched) and not thresholds.fits(foreign.ratio, foreign.matched)
+
+
+def test_addenda_rank_below_an_article_with_the_same_words():
+    index = LexicalIndex([["시행", "정당"], ["시행", "정당"]], addenda=[True, False])
+    ranked, _ = index.rank(["시행", "정당"], top=2)
+    assert [position for _, position in ranked] == [1, 0]

@@ -15,13 +15,12 @@ from bot.conversation import Reply
 from bot.dispatch.commands import Command
 from bot.gateway.types import ChatMessage, GatewayRequest
 from bot.i18n import t
+from bot.knowledge.permissions import Action, Actor, may_change
 from bot.knowledge.service import KnowledgeService, SearchOutcome
-from bot.store.knowledge_repository import KnowledgeRepository
+from bot.store.knowledge_repository import OFFICE, KnowledgeRepository
 
 if TYPE_CHECKING:
     from bot.dispatch.dispatcher import Services, Turn
-
-EDITOR_ROLES = {"editor", "admin"}
 
 
 class KnowledgeSkill:
@@ -92,7 +91,7 @@ async def answer(service: KnowledgeService, outcome: SearchOutcome, question: st
 
 
 def register_knowledge(services: Services, skill: KnowledgeSkill) -> None:
-    """Adds `/search` and `/knowledge add` to dispatch."""
+    """Adds `/search`, `/knowledge add` and `/knowledge remove` to dispatch."""
 
     async def search_command(turn: Turn, args: str) -> Reply:
         if not args.strip():
@@ -111,33 +110,34 @@ def register_knowledge(services: Services, skill: KnowledgeSkill) -> None:
 
     async def knowledge_command(turn: Turn, args: str) -> Reply:
         action, _, rest = args.strip().partition(" ")
+        if action in ("remove", "삭제", "지우기"):
+            return await _remove(skill.service, turn, services.config, rest.strip())
         collection = rest.strip()
         if action not in ("add", "추가") or not collection or not turn.message.attachments:
             return Reply(t("knowledge_add_usage", turn.locale), kind="error")
-        from bot.authoring.commands import author_of
-
-        author = await author_of(turn)
-        if author.role not in EDITOR_ROLES and not turn.identity.is_admin:
-            return Reply(t("knowledge_add_denied", turn.locale), kind="refusal")
+        existing = await skill.service.repository.resolve(collection, turn.identity.department.id)
+        owner = existing.department_id if existing else turn.identity.department.id
+        if (denied := _denied(services.config, turn, owner, collection, "add")) is not None:
+            return denied
         files = [(a.name, a.data) for a in turn.message.attachments if not a.error and a.data]
         report = await skill.service.add(
-            collection,
+            existing.name if existing else collection,
             files,
             by=turn.identity.user_id,
-            department_id=turn.identity.department.id,
-            visibility="department",
+            department_id=owner or None,
+            visibility=existing.visibility if existing else "department",
         )
-        lines = [
-            t(
-                "knowledge_added",
-                turn.locale,
-                collection=report.collection,
-                added=len(report.added),
-                replaced=len(report.replaced),
-                unchanged=len(report.unchanged),
-                failed=len(report.failed),
-            )
-        ]
+        counts = {
+            "collection": report.collection,
+            "added": len(report.added),
+            "replaced": len(report.replaced),
+            "unchanged": len(report.unchanged),
+            "failed": len(report.failed),
+        }
+        if owner == OFFICE:
+            lines = [t("knowledge_added_office", turn.locale, **counts)]
+        else:
+            lines = [t("knowledge_added", turn.locale, **counts)]
         lines += [f"- {source}: {reason}" for source, reason in report.failed]
         return Reply("\n".join(lines), kind="error" if report.failed and not report.added else "info")
 
@@ -155,10 +155,49 @@ def register_knowledge(services: Services, skill: KnowledgeSkill) -> None:
             "knowledge",
             knowledge_command,
             "command_help_knowledge",
-            usage="add 모음이름",
+            usage="add|remove 모음이름",
             aliases=("지식",),
         )
     )
+
+
+def _denied(config, turn: Turn, owner: str, collection: str, action: Action) -> Reply | None:
+    """The refusal when the official may not change the collection owned by `owner`, else None."""
+    identity = turn.identity
+    if may_change(config, Actor(identity.user_id, identity.department.id, identity.role), owner, action):
+        return None
+    if owner == OFFICE:
+        return Reply(t("knowledge_office_denied", turn.locale, collection=collection), kind="refusal")
+    if owner != identity.department.id:
+        department = config.department(owner)
+        name = department.name if department else owner
+        return Reply(
+            t("knowledge_other_department", turn.locale, collection=collection, department=name), kind="refusal"
+        )
+    if action == "remove":
+        return Reply(t("knowledge_remove_denied", turn.locale), kind="refusal")
+    return Reply(t("knowledge_add_denied", turn.locale), kind="refusal")
+
+
+CONFIRM_WORDS = ("확인", "confirm")
+
+
+async def _remove(service: KnowledgeService, turn: Turn, config, rest: str) -> Reply:
+    """`/knowledge remove NAME` asks first (it cannot be undone); `/knowledge remove NAME 확인` removes."""
+    name, _, last = rest.rpartition(" ")
+    confirmed = bool(name.strip()) and last.casefold() in CONFIRM_WORDS
+    collection = name.strip() if confirmed else rest
+    if not collection:
+        return Reply(t("knowledge_add_usage", turn.locale), kind="error")
+    info = await service.repository.resolve(collection, turn.identity.department.id)
+    if info is None:
+        return Reply(t("knowledge_not_found", turn.locale, collection=collection), kind="error")
+    if (denied := _denied(config, turn, info.department_id, info.name, "remove")) is not None:
+        return denied
+    if not confirmed:
+        return Reply(t("knowledge_remove_confirm", turn.locale, collection=info.name, documents=info.documents))
+    await service.repository.remove_collection(info.id)
+    return Reply(t("knowledge_removed", turn.locale, collection=info.name, documents=info.documents), kind="info")
 
 
 async def _search_spec(services: Services, department_id: str):
