@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 
 import aiohttp
 import openpyxl
@@ -414,3 +415,17 @@ async def test_a_department_policy_that_allows_names_and_phones_shows_them(start
         row["민원인"] == originals[row["접수번호"]]["민원인"] and row["연락처"] == originals[row["접수번호"]]["연락처"]
         for row in listed
     )
+
+
+def test_cli_without_as_of_reads_the_list_at_its_latest_received_date(tmp_path):
+    rows = mixed(80)
+    path = tmp_path / "민원.csv"
+    path.write_text(office_csv(rows), encoding="utf-8")
+    latest = max(datetime.fromisoformat(r["접수일시"]) for r in rows)
+    common = ["complaints", "triage", str(path), "--format", "json", "--config", str(APP_YAML)]
+    default = CliRunner().invoke(cli_app, common)
+    explicit = CliRunner().invoke(cli_app, [*common, "--as-of", latest.isoformat()])
+    assert default.exit_code == explicit.exit_code == 0, default.output + explicit.output
+    document = json.loads(default.stdout)
+    assert document["as_of"] == latest.isoformat(timespec="minutes")
+    assert document == json.loads(explicit.stdout)

@@ -93,6 +93,11 @@ class TriageResult:
         )
 
 
+def list_date(complaints: Sequence[Complaint]) -> datetime | None:
+    """The latest received date in the list: the moment a list without an explicit `as_of` is read at."""
+    return max((c.received for c in complaints if c.received is not None), default=None)
+
+
 def select(complaints: Sequence[Complaint], terms: Sequence[str]) -> list[Complaint]:
     """The complaints that mention any of `terms` (all of them when there are no terms)."""
     if not terms:
@@ -163,11 +168,12 @@ def analyse(
     *,
     settings: TriageSettings,
     departments: Sequence[Department],
-    as_of: datetime,
+    as_of: datetime | None = None,
     progress: Progress = _quiet,
     nouns: NounFilter | None = None,
 ) -> TriageResult:
-    """Cluster, deduplicate, score and route already-masked complaints."""
+    """Cluster, deduplicate, score and route already-masked complaints. Without `as_of` the list's own
+    date (its latest received date) is the reference, so a list exported years ago is read as of then."""
     # Small matrix products and k-means: BLAS/OpenMP threads only contend with each other (20× slower on a busy 2-core host).
     with threadpool_limits(limits=1):
         return _analyse(
@@ -181,11 +187,12 @@ def _analyse(
     *,
     settings: TriageSettings,
     departments: Sequence[Department],
-    as_of: datetime,
+    as_of: datetime | None,
     progress: Progress,
     nouns: NounFilter | None,
 ) -> TriageResult:
     n = len(masked)
+    as_of = as_of or list_date(source.complaints)  # the whole list, not the topic's part of it
     result = TriageResult(source, [ScoredComplaint(c) for c in masked], [], as_of=as_of)
     if n == 0:
         return result
@@ -244,10 +251,12 @@ def _analyse(
             levels=settings.levels,
         )
         ordered = sorted(
-            members.tolist(), key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score, masked[i].row)
+            members.tolist(),
+            key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score, groups[i] != i, masked[i].row),
         )
-        # The member that shows why the group ranks where it does: its most urgent first report (not a copy).
-        representative = next((i for i in ordered if groups[i] == i), ordered[0])
+        # The member that shows why the group ranks where it does: its most urgent one (a first report before
+        # its copies when they tie), so a 긴급 group is shown by its 긴급 complaint and a 낮음 group by why it is low.
+        representative = ordered[0]
         department = route([flat[i] for i in members], departments, compacted=True, background=background)
         drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
     drafts.sort(
@@ -283,7 +292,7 @@ def triage(
     settings: TriageSettings,
     departments: Sequence[Department],
     actions: Mapping[str, str],
-    as_of: datetime,
+    as_of: datetime | None = None,
     terms: Sequence[str] = (),
     topic: str | None = None,
     progress: Progress = _quiet,

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from assistants.skills.complaints.reading import read, sentences
 from assistants.skills.complaints.settings import PriorityLevels, PriorityWeights
 
 LEVELS = ("긴급", "높음", "보통", "낮음")
@@ -69,7 +70,18 @@ SERIOUS = re.compile(
 )
 HAZARD = re.compile(
     r"위험|아찔|뻔했|뻔\s?했|사고가?\s?날|다칠|걱정|불안|무섭|무서워|위협|식겁|감전될|빠질까|빠질\s?것|넘어질|미끄러|튀어나|큰일|시야를?\s?가"
+    # dangers named by what happens rather than by the word "위험": dark walks, fast vehicles among walkers,
+    # things falling or thrown, contamination, exposure, blocked rescue
+    r"|어두[워운웠]|깜깜|차도로\s?(?:걸|다니|내려)|무단\s?횡단|역주행|질주|과속|덮칠|날아[가와오들]|던[지져졌]|물릴|시야"
+    r"|오염|주사기|감염|역류|동사|얼어\s?죽|쥐가|구더기|해충|불나면|화재\s?시|방임|학대"
 )
+# Illegal acts that endanger others although nothing has happened (rubric 높음): rescue routes blocked,
+# heavy or fast traffic where children walk.
+ENDANGERING = re.compile(
+    r"소화전|소방차\s?(?:전용|진입|통로|가?\s?못)|소방\s?(?:도로|통로)|비상구|피난\s?(?:통로|계단)"
+)
+SCHOOL_ZONE = re.compile(r"스쿨존|어린이\s?보호\s?구역|통학로|등굣길|하굣길|등교|하교|초등학교\s?(?:앞|정문|후문)")
+SCHOOL_TRAFFIC = re.compile(r"트럭|화물차|덤프|레미콘|킥보드|과속|주차|차량|차들|인도가\s?(?:없|전혀)|횡단보도가\s?없")
 VULNERABLE = re.compile(
     r"어린이|아이들|아이가|아이를|아이\s|초등학생|중학생|학생들?|유모차|아기|노인|어르신|할머니|할아버지|독거"
     r"|장애인|휠체어|시각장애|점자\s?블록|임산부|스쿨존|어린이보호구역|통학로|등굣길|하굣길"
@@ -94,7 +106,6 @@ SOON_WORDS = re.compile(r"빨리|하루빨리|조속|서둘러|신속")
 TONE = re.compile(
     r"도대체|화가\s?(?:나|납)|분통|어이없|말이\s?됩니까|몇\s?번째|세\s?번째|두\s?번째|또\s?(?:신고|민원|올립)|그대로입니다|달라지는\s?게\s?없|보람이\s?없|참다못해|!{2,}"
 )
-INQUIRY = re.compile(r"문의|궁금|건의|알려\s?주|알고\s?싶|좋겠|바랍니다만|방법을|계획이\s?있")
 # "불이 붙을 뻔했다", "다칠까": a near miss or a fear is a hazard, not harm.
 _NEAR_MISS = re.compile(r"^[가-힣]{0,3}\s?(?:뻔|까|것\s?같|지도)")
 DONE = re.compile(r"완료|종결|처리\s?완료|답변\s?완료|closed|done|resolved", re.IGNORECASE)
@@ -121,6 +132,28 @@ class Context:
 def _first(pattern: re.Pattern[str], text: str) -> str | None:
     match = pattern.search(text)
     return match.group(0).strip() if match else None
+
+
+def _school_traffic(text: str) -> str | None:
+    """A school route named in the same sentence as vehicles or a missing sidewalk."""
+    for part in sentences(text):
+        zone = SCHOOL_ZONE.search(part)
+        if zone and SCHOOL_TRAFFIC.search(part):
+            return zone.group(0)
+    return None
+
+
+def _vulnerable_at_risk(text: str) -> bool:
+    """Vulnerable people named in the same sentence as a danger or an obstruction, not just somewhere in a letter."""
+    return any(
+        VULNERABLE.search(part)
+        and (
+            any(not _FEAR.fullmatch(m.group(0)) for m in HAZARD.finditer(part))
+            or SERIOUS.search(part)
+            or BLOCKING.search(part)
+        )
+        for part in sentences(text)
+    )
 
 
 def _harm(text: str) -> str | None:
@@ -156,6 +189,27 @@ def business_days(start: datetime, end: datetime) -> int:
     return max(0, days)
 
 
+def _timing(
+    received: datetime, status: str, as_of: datetime, handling_days: int
+) -> tuple[tuple[float, str], tuple[float, str]]:
+    """(recency, deadline) signals with their reasons. Past its deadline a complaint is overdue only when its
+    status says it is still open: without a status it may long be done (a list exported years ago)."""
+    age = as_of - received
+    recency = next((value for limit, value in _RECENT if age <= timedelta(days=limit)), 0.0)
+    recent = (recency, "최근 24시간 내 접수" if age <= timedelta(days=1) else "")
+    if DONE.search(status or ""):
+        return recent, (0.0, "")
+    remaining = handling_days - business_days(received, as_of)
+    if remaining < 0:
+        return recent, (1.0, f"처리기한 {-remaining}근무일 경과") if status.strip() else (0.0, "")
+    if remaining <= 2:
+        return recent, (0.8 if remaining <= 1 else 0.5, f"처리기한 임박(D-{remaining})")
+    return recent, (0.0, "")
+
+
+_RECENT = ((1, 1.0), (3, 0.7), (7, 0.4), (14, 0.2))  # (days since received, recency signal)
+
+
 def level_of(score: float, levels: PriorityLevels) -> str:
     if score >= levels.urgent:
         return "긴급"
@@ -172,7 +226,7 @@ def score_complaint(
     *,
     received: datetime | None,
     status: str,
-    as_of: datetime,
+    as_of: datetime | None,
     weights: PriorityWeights,
     levels: PriorityLevels,
     handling_days: int = 7,
@@ -181,19 +235,21 @@ def score_complaint(
     reasons: list[str] = []
     harm, grave = _harm(text), grave_hazard(text)
     serious = _first(SERIOUS, text)
-    hazard, vulnerable = _first(HAZARD, text) or serious, _first(VULNERABLE, text)
+    hazard = next((m.group(0).strip() for m in HAZARD.finditer(text) if not _FEAR.fullmatch(m.group(0))), None)
+    hazard = hazard or serious
+    vulnerable = _first(VULNERABLE, text)
     blocked = bool(BLOCKED.search(text) and BLOCKING.search(text))
-    concrete = any(not _FEAR.fullmatch(m.group(0)) for m in HAZARD.finditer(text)) or bool(serious)
+    at_risk = vulnerable is not None and _vulnerable_at_risk(text)
+    endangering = _first(ENDANGERING, text) or _school_traffic(text)
+    hazard = hazard or endangering
     safety = 1.0 if harm or grave else 0.7 if serious else 0.5 if hazard or blocked else 0.0
-    if vulnerable:
-        safety = min(1.0, safety + (0.3 if safety else 0.15))
+    if vulnerable:  # the people at risk, named in the sentence of the danger, count more than a mention elsewhere
+        safety = min(1.0, safety + (0.3 if at_risk else 0.1))
     signals["safety"] = safety
     if harm:
         reasons.append(f"실제 피해·사고 언급('{harm}')")
     if grave:
         reasons.append(f"즉각적 위험: {grave[0]}('{grave[1]}')")
-    elif serious and not harm:
-        reasons.append(f"안전 위험('{serious}')")
     elif hazard and not harm:
         reasons.append(f"안전 위험('{hazard}')")
     if vulnerable:
@@ -218,52 +274,36 @@ def score_complaint(
     signals["location"] = min(1.0, (context.same_place - 1) / 4)
     if context.same_place >= 3 and context.place:
         reasons.append(f"같은 장소 신고 {context.same_place}건({context.place})")
-    signals["recency"] = 0.0
-    signals["deadline"] = 0.0
-    if received is not None:
-        age = as_of - received
-        signals["recency"] = (
-            1.0
-            if age <= timedelta(days=1)
-            else 0.7
-            if age <= timedelta(days=3)
-            else 0.4
-            if age <= timedelta(days=7)
-            else 0.2
-            if age <= timedelta(days=14)
-            else 0.0
-        )
-        if age <= timedelta(days=1):
-            reasons.append("최근 24시간 내 접수")
-        if not DONE.search(status or ""):
-            remaining = handling_days - business_days(received, as_of)
-            if remaining < 0:
-                signals["deadline"] = 1.0
-                reasons.append(f"처리기한 {-remaining}근무일 경과")
-            elif remaining <= 2:
-                signals["deadline"] = 0.8 if remaining <= 1 else 0.5
-                reasons.append(f"처리기한 임박(D-{remaining})")
+    signals["recency"], signals["deadline"] = 0.0, 0.0
+    if received is not None and as_of is not None:
+        recency, deadline = _timing(received, status, as_of, handling_days)
+        signals["recency"], signals["deadline"] = recency[0], deadline[0]
+        reasons += [reason for reason in (recency[1], deadline[1]) if reason]
     tone_hits = len(TONE.findall(text))
     signals["tone"] = min(1.0, tone_hits / 2)
     if tone_hits:
         reasons.append("강한 불만 표현")
     score = sum(getattr(weights, name) * value for name, value in signals.items())
-    inquiry = _first(INQUIRY, text)
-    if inquiry and not harm and not grave and not hazard and not urgent:
+    reading = read(text)
+    kind, problem = reading.kind, reading.problem
+    asks_action = bool(harm or grave or hazard or blocked or urgent or at_risk or repeat)
+    if kind and not asks_action:
         score *= 0.6
-        reasons.append("문의·건의 성격")
+        reasons.append(f"{kind} 성격")
     score = round(min(100.0, max(0.0, score)), 1)
     level = level_of(score, levels)
-    if (harm or grave) and level != "긴급":
+    if harm or grave:
         level = "긴급"
-    elif level == "긴급" and not (harm or grave):
+    elif level == "긴급":
         level = "높음"  # 긴급 needs actual harm or an immediate danger (rubric); smoke or a fear is at most 높음
-    elif ((concrete or blocked) and vulnerable or repeat and concrete) and LEVELS.index(level) > 1:
-        level = "높음"  # vulnerable people at risk, or a safety problem reported again and still there
+    elif (at_risk and hazard or blocked or endangering or repeat and (hazard or problem)) and LEVELS.index(level) > 1:
+        # vulnerable people at risk, an act that endangers others, or a problem reported again and still there
+        level = "높음"
+    elif LEVELS.index(level) > 1:
+        # Without danger: a problem to fix is 보통; a question, thanks, an opinion or a vague grumble is 낮음.
+        level = "낮음" if kind and not asks_action and score < levels.normal else "보통"
     if not reasons:
-        reasons.append(
-            "안전 위험·긴급 표현 없음(일반 민원)" if level != "낮음" else "위험·긴급·반복 신호 없음(의견·문의)"
-        )
+        reasons.append("안전 위험·긴급 표현 없음(일반 민원)")
     return Priority(score, level, tuple(reasons), signals)
 
 
