@@ -288,3 +288,27 @@ def test_overdue_needs_a_status_that_says_the_complaint_is_still_open():
     assert any(r.startswith("처리기한") and "경과" in r for r in by_id["1"].reasons)  # 접수: still open
     assert not any("경과" in r for r in by_id["2"].reasons)  # no status: it may long be done
     assert result.as_of == later
+
+
+KICKBOARDS = (
+    "접수번호,접수일,제목,내용\n"
+    "1,2026-03-02,점자블록 위 킥보드,한빛로 12 앞 점자블록 위에 킥보드가 세워져 있어서 시각장애인이 지나가기 어렵습니다.\n"
+    "2,2026-03-03,킥보드 방치,새봄길 40 앞 인도에 공유 킥보드 세 대가 쓰러져 있습니다. 치워 주세요.\n"
+    "3,2026-03-04,가로등,누리로 7 앞 가로등이 꺼져서 밤에 어둡습니다. 고쳐 주세요.\n"
+    "4,2026-03-09,또 킥보드,한빛로 12 앞 킥보드 지난주에도 신고했는데 아직 그대로입니다. 치워 주세요.\n"
+    "5,2026-03-10,킥보드 재신고,달빛로 3 앞 킥보드 지난주에도 신고했는데 아직 그대로예요.\n"
+)
+
+
+def test_a_repeat_report_of_the_same_place_is_linked_and_raises_the_issue():
+    result = _triage(KICKBOARDS)
+    by_id = {c.complaint.id: c for c in result.complaints}
+    first, again = by_id["1"], by_id["4"]
+    assert again.duplicate_of == first.complaint.row  # other words, same place: one issue
+    assert by_id["5"].duplicate_of is None  # a repeat of a place nobody reported here is not linked
+    assert by_id["2"].duplicate_of is None
+    assert first.priority.level == again.priority.level == "높음"
+    assert again.priority.score >= first.priority.score
+    assert any(r.startswith("재신고") for r in again.priority.reasons)
+    cluster = result.clusters[again.cluster]
+    assert cluster.duplicates >= 1 and cluster.priority.level == "높음"

@@ -24,10 +24,12 @@ from assistants.skills.complaints.priority import (
     ClusterPriority,
     Context,
     Priority,
+    one_issue_one_level,
     score_cluster,
     score_complaint,
 )
 from assistants.skills.complaints.records import Complaint, ComplaintList
+from assistants.skills.complaints.repeats import link_repeats
 from assistants.skills.complaints.routing import Route, route
 from assistants.skills.complaints.settings import ComplaintSettings as TriageSettings
 from assistants.skills.complaints.topic import matcher
@@ -206,12 +208,16 @@ def _analyse(
     clustering = cluster(vectors)
     labels = clustering.labels
     result.k, result.silhouette = clustering.k, clustering.silhouette
-    groups = near_duplicates(matrix, vectors, labels, flat)
-    progress("score", 0, n)
     places = [place_key(c.location, c.text) for c in masked]
+    groups = near_duplicates(matrix, vectors, labels, flat, places=places)
+    progress("score", 0, n)
+    groups = link_repeats(texts, places, [c.received for c in masked], labels, vectors, groups)
     group_sizes = Counter(groups.tolist())
     cluster_sizes = Counter(labels.tolist())
-    place_counts = Counter((int(label), place) for label, place in zip(labels, places) if place)
+    # Reports at one place count once per issue: twelve copies of a petition are one voice, not twelve reports.
+    place_counts = Counter(
+        (label, place) for label, place, _ in set(zip(labels.tolist(), places, groups.tolist())) if place
+    )
     priorities = []
     for index, complaint in enumerate(masked):
         label, place = int(labels[index]), places[index]
@@ -233,6 +239,7 @@ def _analyse(
                 handling_days=settings.handling_days,
             )
         )
+    priorities = one_issue_one_level(priorities, groups.tolist(), [c.row for c in masked])
     whole = route(flat, departments, compacted=True)  # where the list as a whole goes breaks a group's near-ties
     background = {whole.department_id: whole.share} if whole.department_id else None
     keywords = cluster_keywords(cleaned, labels.tolist(), clustering.k, nouns=nouns)

@@ -238,7 +238,7 @@ def score_complaint(
     hazard = next((m.group(0).strip() for m in HAZARD.finditer(text) if not _FEAR.fullmatch(m.group(0))), None)
     hazard = hazard or serious
     vulnerable = _first(VULNERABLE, text)
-    blocked = bool(BLOCKED.search(text) and BLOCKING.search(text))
+    blocked = any(BLOCKED.search(part) and BLOCKING.search(part) for part in sentences(text))
     at_risk = vulnerable is not None and _vulnerable_at_risk(text)
     endangering = _first(ENDANGERING, text) or _school_traffic(text)
     hazard = hazard or endangering
@@ -260,8 +260,9 @@ def score_complaint(
     signals["urgency"] = 1.0 if urgent else 0.5 if soon else 0.0
     if urgent or soon:
         reasons.append(f"긴급 처리 요청('{urgent or soon}')")
+    # Copies of one text add a little (the count is shown); a report saying the problem persists adds more (below).
     repeated = (
-        min(1.0, (context.duplicates - 1) / 3) * 0.6
+        min(1.0, (context.duplicates - 1) / 3) * 0.3
         + min(1.0, math.log(max(context.cluster_size, 1)) / math.log(100)) * 0.4
     )
     signals["repetition"] = repeated
@@ -305,6 +306,26 @@ def score_complaint(
     if not reasons:
         reasons.append("안전 위험·긴급 표현 없음(일반 민원)")
     return Priority(score, level, tuple(reasons), signals)
+
+
+def one_issue_one_level(priorities: Sequence[Priority], groups: Sequence[int], rows: Sequence[int]) -> list[Priority]:
+    """Complaints linked as one issue (copies, repeat reports) share its most urgent level and score: a repeat
+    raises the first report instead of ranking below it. `groups[i]` is the index of the issue's first report."""
+    members: dict[int, list[int]] = {}
+    for index, root in enumerate(groups):
+        members.setdefault(root, []).append(index)
+    lifted = list(priorities)
+    for issue in members.values():
+        if len(issue) < 2:
+            continue
+        top = min(issue, key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score))
+        best = priorities[top]
+        for index in issue:
+            own = priorities[index]
+            if LEVELS.index(own.level) > LEVELS.index(best.level) or own.score < best.score:
+                note = f"같은 문제 {len(issue)}건 중 가장 급한 접수(행 {rows[top]}) 기준"
+                lifted[index] = Priority(max(own.score, best.score), best.level, (*own.reasons, note), own.signals)
+    return lifted
 
 
 @dataclass(frozen=True, slots=True)
