@@ -312,3 +312,21 @@ def test_a_repeat_report_of_the_same_place_is_linked_and_raises_the_issue():
     assert any(r.startswith("재신고") for r in again.priority.reasons)
     cluster = result.clusters[again.cluster]
     assert cluster.duplicates >= 1 and cluster.priority.level == "높음"
+
+
+def test_a_low_group_says_why_it_is_low_in_both_languages():
+    from assistants.skills.complaints.reasons import localized
+
+    data = (
+        "접수번호,접수일,제목,내용\n"
+        "1,2026-03-02,칭찬,새봄동 주민센터 직원분이 친절하게 도와주셔서 감사합니다. 칭찬해 주세요.\n"
+        "2,2026-03-03,칭찬합니다,한빛2동 주민센터 직원분 덕분에 서류를 쉽게 뗐습니다. 칭찬합니다.\n"
+        "3,2026-03-04,재산세 문의,재산세 고지서는 7월에 오나요 9월에 오나요? 카드로 낼 수 있나요?\n"
+        "4,2026-03-05,자동차세 문의,자동차세 연납 할인은 몇 퍼센트인가요? 신청 기간을 알려 주세요.\n"
+    )
+    result = _triage(data)
+    assert {c.priority.level for c in result.complaints} == {"낮음"}
+    for cluster in result.clusters:
+        why = [r for r in cluster.priority.reasons if r.startswith("낮은 이유")]
+        assert why and ("칭찬" in why[0] or "문의" in why[0]), cluster.priority.reasons
+        assert localized(why[0], "en").startswith("low because")

@@ -20,7 +20,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from assistants.skills.complaints.reading import read, sentences
+from assistants.skills.complaints.reasons import Reason
 from assistants.skills.complaints.settings import PriorityLevels, PriorityWeights
+from bot.i18n import ko_en, t
 
 LEVELS = ("긴급", "높음", "보통", "낮음")
 LEVELS_EN = {"긴급": "urgent", "높음": "high", "보통": "normal", "낮음": "low"}
@@ -115,7 +117,7 @@ DONE = re.compile(r"완료|종결|처리\s?완료|답변\s?완료|closed|done|re
 class Priority:
     score: float
     level: str
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # Reason: Korean as the string, English in .en
     signals: dict[str, float] = field(default_factory=dict)  # each signal 0…1, for the benchmark and JSON
 
 
@@ -172,6 +174,42 @@ def _harm(text: str) -> str | None:
     return None
 
 
+def _grave_reason(kind: str, words: str) -> Reason:
+    """ "즉각적 위험: 가스('가스 냄새')" with the kind named in each language."""
+    ko, en = hazard_kind(kind)
+    return Reason(
+        (t("triage_reason_grave", "ko", kind=ko, words=words), t("triage_reason_grave", "en", kind=en, words=words))
+    )
+
+
+def hazard_kind(kind: str) -> tuple[str, str]:
+    """(Korean, English) name of an immediate danger of GRAVE."""
+    names = {
+        "가스": ko_en("triage_hazard_gas"),
+        "전기": ko_en("triage_hazard_electric"),
+        "붕괴": ko_en("triage_hazard_collapse"),
+        "싱크홀": ko_en("triage_hazard_sinkhole"),
+        "맨홀": ko_en("triage_hazard_manhole"),
+        "침수": ko_en("triage_hazard_flood"),
+        "신호 고장": ko_en("triage_hazard_signal"),
+        "쓰러짐": ko_en("triage_hazard_fallen"),
+        "연락두절": ko_en("triage_hazard_unreachable"),
+        "아이 위험": ko_en("triage_hazard_child"),
+    }
+    return names[kind]
+
+
+def kind_reason(kind: str) -> Reason:
+    """Why a complaint without danger is 낮음: what it asks for instead of an action (reading.read)."""
+    reasons = {
+        "문의": ko_en("triage_reason_inquiry"),
+        "칭찬": ko_en("triage_reason_praise"),
+        "의견·건의": ko_en("triage_reason_opinion"),
+        "막연한 불만": ko_en("triage_reason_vague"),
+    }
+    return Reason(reasons[kind])
+
+
 def grave_hazard(text: str) -> tuple[str, str] | None:
     """(kind, words) of the first immediate danger named in the text, by the order of GRAVE."""
     for kind, pattern in GRAVE:
@@ -196,14 +234,14 @@ def _timing(
     status says it is still open: without a status it may long be done (a list exported years ago)."""
     age = as_of - received
     recency = next((value for limit, value in _RECENT if age <= timedelta(days=limit)), 0.0)
-    recent = (recency, "최근 24시간 내 접수" if age <= timedelta(days=1) else "")
+    recent = (recency, Reason(ko_en("triage_reason_recent")) if age <= timedelta(days=1) else "")
     if DONE.search(status or ""):
         return recent, (0.0, "")
     remaining = handling_days - business_days(received, as_of)
     if remaining < 0:
-        return recent, (1.0, f"처리기한 {-remaining}근무일 경과") if status.strip() else (0.0, "")
+        return recent, (1.0, Reason(ko_en("triage_reason_overdue", days=-remaining))) if status.strip() else (0.0, "")
     if remaining <= 2:
-        return recent, (0.8 if remaining <= 1 else 0.5, f"처리기한 임박(D-{remaining})")
+        return recent, (0.8 if remaining <= 1 else 0.5, Reason(ko_en("triage_reason_due", days=remaining)))
     return recent, (0.0, "")
 
 
@@ -247,19 +285,19 @@ def score_complaint(
         safety = min(1.0, safety + (0.3 if at_risk else 0.1))
     signals["safety"] = safety
     if harm:
-        reasons.append(f"실제 피해·사고 언급('{harm}')")
+        reasons.append(Reason(ko_en("triage_reason_harm", words=harm)))
     if grave:
-        reasons.append(f"즉각적 위험: {grave[0]}('{grave[1]}')")
+        reasons.append(_grave_reason(grave[0], grave[1]))
     elif hazard and not harm:
-        reasons.append(f"안전 위험('{hazard}')")
+        reasons.append(Reason(ko_en("triage_reason_hazard", words=hazard)))
     if vulnerable:
-        reasons.append(f"취약 대상·구역('{vulnerable}')")
+        reasons.append(Reason(ko_en("triage_reason_vulnerable", words=vulnerable)))
     if blocked:
-        reasons.append("보행 약자 통행 방해")
+        reasons.append(Reason(ko_en("triage_reason_blocked")))
     urgent, soon = _first(URGENT_WORDS, text), _first(SOON_WORDS, text)
     signals["urgency"] = 1.0 if urgent else 0.5 if soon else 0.0
     if urgent or soon:
-        reasons.append(f"긴급 처리 요청('{urgent or soon}')")
+        reasons.append(Reason(ko_en("triage_reason_urgent_words", words=urgent or soon)))
     # Copies of one text add a little (the count is shown); a report saying the problem persists adds more (below).
     repeated = (
         min(1.0, (context.duplicates - 1) / 3) * 0.3
@@ -269,12 +307,12 @@ def score_complaint(
     repeat = _first(REPEAT, text)
     if repeat:
         signals["repetition"] = repeated = max(repeated, 0.8)
-        reasons.append(f"재신고·미해결('{repeat}')")
+        reasons.append(Reason(ko_en("triage_reason_repeat", words=repeat)))
     if context.duplicates > 1:
-        reasons.append(f"같은 내용 반복 접수 {context.duplicates}건")
+        reasons.append(Reason(ko_en("triage_reason_copies", count=context.duplicates)))
     signals["location"] = min(1.0, (context.same_place - 1) / 4)
     if context.same_place >= 3 and context.place:
-        reasons.append(f"같은 장소 신고 {context.same_place}건({context.place})")
+        reasons.append(Reason(ko_en("triage_reason_same_place", count=context.same_place, place=context.place)))
     signals["recency"], signals["deadline"] = 0.0, 0.0
     if received is not None and as_of is not None:
         recency, deadline = _timing(received, status, as_of, handling_days)
@@ -283,14 +321,14 @@ def score_complaint(
     tone_hits = len(TONE.findall(text))
     signals["tone"] = min(1.0, tone_hits / 2)
     if tone_hits:
-        reasons.append("강한 불만 표현")
+        reasons.append(Reason(ko_en("triage_reason_tone")))
     score = sum(getattr(weights, name) * value for name, value in signals.items())
     reading = read(text)
     kind, problem = reading.kind, reading.problem
     asks_action = bool(harm or grave or hazard or blocked or urgent or at_risk or repeat)
     if kind and not asks_action:
         score *= 0.6
-        reasons.append(f"{kind} 성격")
+        reasons.append(kind_reason(kind))
     score = round(min(100.0, max(0.0, score)), 1)
     level = level_of(score, levels)
     if harm or grave:
@@ -304,7 +342,7 @@ def score_complaint(
         # Without danger: a problem to fix is 보통; a question, thanks, an opinion or a vague grumble is 낮음.
         level = "낮음" if kind and not asks_action and score < levels.normal else "보통"
     if not reasons:
-        reasons.append("안전 위험·긴급 표현 없음(일반 민원)")
+        reasons.append(Reason(ko_en("triage_reason_plain")))
     return Priority(score, level, tuple(reasons), signals)
 
 
@@ -323,9 +361,22 @@ def one_issue_one_level(priorities: Sequence[Priority], groups: Sequence[int], r
         for index in issue:
             own = priorities[index]
             if LEVELS.index(own.level) > LEVELS.index(best.level) or own.score < best.score:
-                note = f"같은 문제 {len(issue)}건 중 가장 급한 접수(행 {rows[top]}) 기준"
+                note = Reason(ko_en("triage_reason_issue", count=len(issue), row=rows[top]))
                 lifted[index] = Priority(max(own.score, best.score), best.level, (*own.reasons, note), own.signals)
     return lifted
+
+
+def _low_group_reason(members: Sequence[Priority]) -> Reason:
+    """ "위험·긴급 신호 없음: 문의 성격 3건, 칭찬 성격 1건" in each language."""
+    kinds = [kind_reason(kind) for kind in ("문의", "칭찬", "의견·건의", "막연한 불만")]
+    counted = [(kind, sum(1 for m in members if kind in m.reasons)) for kind in kinds]
+    named = [(kind, count) for kind, count in counted if count]
+    pairs = {
+        locale: ", ".join(t("triage_group_kind", locale, kind=kind.text(locale), count=count) for kind, count in named)
+        or t("triage_group_no_signal", locale)
+        for locale in ("ko", "en")
+    }
+    return Reason((t("triage_group_low", "ko", kinds=pairs["ko"]), t("triage_group_low", "en", kinds=pairs["en"])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,19 +408,20 @@ def score_cluster(
     counts = {level: sum(1 for m in members if m.level == level) for level in LEVELS}
     level = next(level for level in LEVELS if counts[level]) if size else "낮음"
     reasons: list[str] = []
-    graded = ", ".join(f"{name} {counts[name]}건" for name in LEVELS[:2] if counts[name])
-    if graded:
-        reasons.append(graded)
+    if counts["긴급"]:
+        reasons.append(Reason(ko_en("triage_group_urgent", count=counts["긴급"])))
+    if counts["높음"]:
+        reasons.append(Reason(ko_en("triage_group_high", count=counts["높음"])))
     harm = sum(1 for m in members if any(r.startswith("실제 피해") for r in m.reasons))
     hazard = sum(1 for m in members if any(r.startswith("안전 위험") for r in m.reasons))
     if harm:
-        reasons.append(f"실제 피해·사고 {harm}건")
+        reasons.append(Reason(ko_en("triage_group_harm", count=harm)))
     if hazard:
-        reasons.append(f"안전 위험 {hazard}건")
+        reasons.append(Reason(ko_en("triage_group_hazard", count=hazard)))
     if size >= 5:
-        reasons.append(f"민원 {size}건 집중")
+        reasons.append(Reason(ko_en("triage_group_size", count=size)))
     if duplicates:
-        reasons.append(f"반복 접수 {duplicates}건")
+        reasons.append(Reason(ko_en("triage_group_repeats", count=duplicates)))
     if places:
         counted: dict[str, int] = {}
         for place in places:
@@ -378,8 +430,12 @@ def score_cluster(
         if counted:
             place, count = max(sorted(counted.items()), key=lambda item: item[1])
             if count >= 3:
-                reasons.append(f"같은 장소 {count}건({place})")
+                reasons.append(Reason(ko_en("triage_group_place", count=count, place=place)))
     overdue = sum(1 for m in members if m.signals.get("deadline", 0) >= 1.0)
     if overdue:
-        reasons.append(f"처리기한 경과 {overdue}건")
+        reasons.append(Reason(ko_en("triage_group_overdue", count=overdue)))
+    if level == "낮음":  # a low group still says why: what its complaints ask for instead of an action
+        reasons.append(_low_group_reason(members))
+    elif level == "보통":
+        reasons.append(Reason(ko_en("triage_group_normal", count=counts["보통"])))
     return ClusterPriority(score, level, tuple(reasons), counts)
