@@ -10,8 +10,7 @@ from pathlib import Path
 
 import aiohttp
 import openpyxl
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from bot.cli import app as cli_app
 from bot.conversation import Reply
