@@ -36,6 +36,24 @@ GAIN = {"긴급": 3, "높음": 2, "보통": 1, "낮음": 0}
 AS_OF = datetime(2026, 11, 20, 18, 0)
 
 
+def run_triage(source, as_of: datetime | None, **options):  # type: ignore[no-untyped-def]
+    """The offline triage as `govbot complaints triage` runs it: the shipped app.yaml, kiwipiepy morphemes."""
+    from assistants.skills.complaints.nouns import KiwiNouns
+    from assistants.skills.complaints.pipeline import triage
+    from assistants.skills.registry import load_office_config
+
+    config = load_office_config(ROOT / "app.yaml")
+    options.setdefault("nouns", KiwiNouns())
+    return triage(
+        source,
+        settings=config.complaints,
+        departments=config.departments,
+        actions=dict(config.filters.pii),
+        as_of=as_of,
+        **options,
+    )
+
+
 def ndcg_at(order: list[int], gold_levels: list[str], k: int = 10) -> float:
     gains = [GAIN[gold_levels[i]] for i in order[:k]]
     ideal = sorted((GAIN[g] for g in gold_levels), reverse=True)[:k]
@@ -59,12 +77,8 @@ def evaluate(name: str, rows: list[dict[str, str]], data: bytes) -> list[tuple[s
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from assistants.skills.complaints.nouns import KiwiNouns
     from assistants.skills.complaints.parsing import read_file
-    from assistants.skills.complaints.pipeline import triage
-    from assistants.skills.registry import load_office_config as load_config
 
-    config = load_config(ROOT / "app.yaml")
     gold = [r["gold_cluster"] for r in rows]
     levels = [r["gold_urgency"] for r in rows]
     index_of = {r["접수번호"]: i for i, r in enumerate(rows)}
@@ -73,14 +87,7 @@ def evaluate(name: str, rows: list[dict[str, str]], data: bytes) -> list[tuple[s
     }
     source = read_file(f"{name}.csv", data)
     started = time.perf_counter()
-    result = triage(
-        source,
-        settings=config.complaints,
-        departments=config.departments,
-        actions=dict(config.filters.pii),
-        as_of=AS_OF,
-        nouns=KiwiNouns(),
-    )
+    result = run_triage(source, AS_OF)
     elapsed = time.perf_counter() - started
     predicted = [c.cluster for c in result.complaints]
     predicted_levels = [c.priority.level for c in result.complaints]
@@ -139,7 +146,6 @@ def evaluate(name: str, rows: list[dict[str, str]], data: bytes) -> list[tuple[s
     ]
 
 
-SHARED_AS_OF = datetime(2026, 3, 2, 9, 0)  # after the set's last complaint; its rubric ignores dates anyway
 RANK = {"긴급": 3, "높음": 2, "보통": 1, "낮음": 0}
 
 
@@ -151,27 +157,16 @@ def shared_quality() -> list[tuple[str, ...]] | None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from assistants.skills.complaints.nouns import KiwiNouns
     from assistants.skills.complaints.parsing import read_file
-    from assistants.skills.complaints.pipeline import triage
-    from assistants.skills.registry import load_office_config as load_config
     from tests.support.shared_complaints import find, load
 
     folder = find()
     if folder is None:
         return None
     data, labels = load(folder)
-    config = load_config(ROOT / "app.yaml")
     source = read_file("complaints.csv", data)
     started = time.process_time()
-    result = triage(
-        source,
-        settings=config.complaints,
-        departments=config.departments,
-        actions=dict(config.filters.pii),
-        as_of=SHARED_AS_OF,
-        nouns=KiwiNouns(),
-    )
+    result = run_triage(source, None)  # read at the list's own date, as the CLI without --as-of
     cpu = time.process_time() - started
     predicted = [c.cluster for c in result.complaints]
     texts = [c.text for c in source.complaints]
@@ -250,14 +245,7 @@ def shared_quality() -> list[tuple[str, ...]] | None:
         (header + "\n" + body.rstrip("\n") + "\n").encode("utf-8") + (body.rstrip("\n") + "\n").encode("utf-8") * 2,
     )
     started = time.process_time()
-    bigger = triage(
-        tripled,
-        settings=config.complaints,
-        departments=config.departments,
-        actions=dict(config.filters.pii),
-        as_of=SHARED_AS_OF,
-        nouns=KiwiNouns(),
-    )
+    bigger = run_triage(tripled, None)
     table.append(
         (
             "speed",
@@ -330,11 +318,8 @@ def one_size(count: int) -> dict[str, float]:
     from assistants.skills.complaints.export import xlsx_bytes
     from assistants.skills.complaints.nouns import KiwiNouns
     from assistants.skills.complaints.parsing import read_file
-    from assistants.skills.complaints.pipeline import triage
-    from assistants.skills.registry import load_office_config as load_config
     from tests.support.complaint_corpus import HEADER, scaled, to_csv
 
-    config = load_config(ROOT / "app.yaml")
     data = to_csv(scaled(count), HEADER[:8]).encode("utf-8")
     stages: dict[str, float] = {}
     mark = time.perf_counter()
@@ -350,31 +335,14 @@ def one_size(count: int) -> dict[str, float]:
     nouns = KiwiNouns()
     source = read_file("bench.csv", data)
     progress("parse", 0, 0)
-    result = triage(
-        source,
-        settings=config.complaints,
-        departments=config.departments,
-        actions=dict(config.filters.pii),
-        as_of=AS_OF,
-        progress=progress,
-        nouns=nouns,
-        workers=2,
-    )
+    result = run_triage(source, AS_OF, progress=progress, nouns=nouns, workers=2)
     progress("analyse", 0, 0)
     xlsx_bytes(result)
     progress("xlsx", 0, 0)
     stages["total"] = time.perf_counter() - started
     if count <= 20_000:  # again in the same process: a running server has kiwipiepy's model loaded already
         warm = time.perf_counter()
-        result = triage(
-            read_file("bench.csv", data),
-            settings=config.complaints,
-            departments=config.departments,
-            actions=dict(config.filters.pii),
-            as_of=AS_OF,
-            nouns=nouns,
-            workers=2,
-        )
+        result = run_triage(read_file("bench.csv", data), AS_OF, nouns=nouns, workers=2)
         xlsx_bytes(result)
         stages["warm"] = time.perf_counter() - warm
     stages["clusters"] = result.k

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
+from pathlib import Path
 
 import aiohttp
 import openpyxl
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from bot.cli import app as cli_app
 from bot.conversation import Reply
@@ -27,6 +29,14 @@ MODEL_JSON = json.dumps(
     ensure_ascii=False,
 )
 CSV_TYPE = "text/csv"
+
+
+def triage_cli(path: Path, *options: str, as_of: datetime | None = AS_OF) -> Result:
+    """`govbot complaints triage PATH OPTIONS` with the test app.yaml, read as of AS_OF (None: the list's date)."""
+    moment = ["--as-of", as_of.isoformat()] if as_of else []
+    return CliRunner().invoke(
+        cli_app, ["complaints", "triage", str(path), *options, *moment, "--config", str(APP_YAML)]
+    )
 
 
 def fix_clock(gb) -> None:  # type: ignore[no-untyped-def]
@@ -115,22 +125,7 @@ async def test_cli_gives_the_same_result_from_the_same_file(start_govbot, fake_o
         workbook = await download(gb.url, parts_of(result.reply, "file")[0]["url"])
     path = tmp_path / "민원목록.csv"
     path.write_bytes(data)
-    cli = CliRunner().invoke(
-        cli_app,
-        [
-            "complaints",
-            "triage",
-            str(path),
-            "--topic",
-            "전동킥보드",
-            "--format",
-            "json",
-            "--as-of",
-            AS_OF.isoformat(),
-            "--config",
-            str(APP_YAML),
-        ],
-    )
+    cli = triage_cli(path, "--topic", "전동킥보드", "--format", "json")
     assert cli.exit_code == 0, cli.output
     document = json.loads(cli.stdout)
     from_cli = {c["id"]: (c["cluster"], c["level"], c["score"], tuple(c["reasons"])) for c in document["complaints"]}
@@ -153,20 +148,7 @@ def test_cli_reads_a_cp949_export_and_reports_the_encoding(tmp_path):
     rows = mixed(60)
     path = tmp_path / "민원_cp949.csv"
     path.write_bytes(office_csv(rows).encode("cp949"))
-    cli = CliRunner().invoke(
-        cli_app,
-        [
-            "complaints",
-            "triage",
-            str(path),
-            "--format",
-            "json",
-            "--as-of",
-            AS_OF.isoformat(),
-            "--config",
-            str(APP_YAML),
-        ],
-    )
+    cli = triage_cli(path, "--format", "json")
     assert cli.exit_code == 0, cli.output
     document = json.loads(cli.stdout)
     assert document["source"]["encoding"] == "cp949"
@@ -175,9 +157,7 @@ def test_cli_reads_a_cp949_export_and_reports_the_encoding(tmp_path):
     first = rows[0]
     assert first["내용"][:15] in texts[first["접수번호"]]  # Korean intact, not mojibake
     assert all(r["연락처"] not in cli.stdout and r["민원인"] not in cli.stdout for r in rows)
-    table = CliRunner().invoke(
-        cli_app, ["complaints", "triage", str(path), "--as-of", AS_OF.isoformat(), "--config", str(APP_YAML)]
-    )
+    table = triage_cli(path)
     assert table.exit_code == 0 and "CP949 인코딩으로 읽었습니다" in table.stdout
 
 
@@ -194,20 +174,7 @@ BROKEN = (
 def test_cli_reports_broken_rows_by_number_and_keeps_the_rest(tmp_path):
     path = tmp_path / "broken.csv"
     path.write_text(BROKEN, encoding="utf-8")
-    cli = CliRunner().invoke(
-        cli_app,
-        [
-            "complaints",
-            "triage",
-            str(path),
-            "--format",
-            "json",
-            "--as-of",
-            AS_OF.isoformat(),
-            "--config",
-            str(APP_YAML),
-        ],
-    )
+    cli = triage_cli(path, "--format", "json")
     assert cli.exit_code == 0, cli.output
     assert "3행" in cli.stderr and "값이 머리글보다 많습니다" in cli.stderr
     assert "4행" in cli.stderr and "'내용' 값이 비어 있습니다" in cli.stderr
@@ -221,7 +188,7 @@ def test_cli_reports_broken_rows_by_number_and_keeps_the_rest(tmp_path):
 def test_cli_without_a_text_column_says_what_to_fix(tmp_path):
     path = tmp_path / "no_header.csv"
     path.write_text("A-1,2026-11-19,김민준\nA-2,2026-11-20,박서연\n", encoding="utf-8")
-    cli = CliRunner().invoke(cli_app, ["complaints", "triage", str(path), "--config", str(APP_YAML)])
+    cli = triage_cli(path, as_of=None)
     assert cli.exit_code == 2
     assert "민원 내용이 든 열을 찾지 못했습니다" in cli.stderr and "'A-1'" in cli.stderr
     assert "No column with the complaint text" in cli.stderr
@@ -377,16 +344,10 @@ async def test_an_attached_xlsx_is_triaged_the_same_way(start_govbot, fake_opena
 def test_cli_writes_xlsx_csv_and_tables(tmp_path):
     path = tmp_path / "민원.csv"
     path.write_text(office_csv(mixed(80)), encoding="utf-8")
-    common = ["--as-of", AS_OF.isoformat(), "--config", str(APP_YAML)]
-    runner = CliRunner()
-    xlsx = runner.invoke(
-        cli_app, ["complaints", "triage", str(path), "--format", "xlsx", "--out", str(tmp_path / "out.xlsx"), *common]
-    )
-    as_csv = runner.invoke(
-        cli_app, ["complaints", "triage", str(path), "-f", "csv", "-o", str(tmp_path / "out.csv"), *common]
-    )
-    table = runner.invoke(cli_app, ["complaints", "triage", str(path), "--topic", "가로등", *common])
-    missing = runner.invoke(cli_app, ["complaints", "triage", str(path), "--topic", "드론", *common])
+    xlsx = triage_cli(path, "--format", "xlsx", "--out", str(tmp_path / "out.xlsx"))
+    as_csv = triage_cli(path, "-f", "csv", "-o", str(tmp_path / "out.csv"))
+    table = triage_cli(path, "--topic", "가로등")
+    missing = triage_cli(path, "--topic", "드론")
     assert xlsx.exit_code == as_csv.exit_code == table.exit_code == 0, xlsx.output + as_csv.output + table.output
     workbook = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
     assert workbook.sheetnames == ["민원 목록", "묶음 요약", "안내"]
@@ -414,3 +375,16 @@ async def test_a_department_policy_that_allows_names_and_phones_shows_them(start
         row["민원인"] == originals[row["접수번호"]]["민원인"] and row["연락처"] == originals[row["접수번호"]]["연락처"]
         for row in listed
     )
+
+
+def test_cli_without_as_of_reads_the_list_at_its_latest_received_date(tmp_path):
+    rows = mixed(80)
+    path = tmp_path / "민원.csv"
+    path.write_text(office_csv(rows), encoding="utf-8")
+    latest = max(datetime.fromisoformat(r["접수일시"]) for r in rows)
+    default = triage_cli(path, "--format", "json", as_of=None)
+    explicit = triage_cli(path, "--format", "json", as_of=latest)
+    assert default.exit_code == explicit.exit_code == 0, default.output + explicit.output
+    document = json.loads(default.stdout)
+    assert document["as_of"] == latest.isoformat(timespec="minutes")
+    assert document == json.loads(explicit.stdout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -93,3 +94,17 @@ def test_an_actual_injury_is_urgent_and_a_praise_letter_is_not():
 def test_every_level_says_why():
     for text in ("구청 홈페이지 디자인이 예뻐졌네요.", "음식물 쓰레기 수거 요일이 궁금합니다.", "가스 냄새가 납니다"):
         assert score(text).reasons
+
+
+def test_reasons_come_in_korean_and_english():
+    from assistants.skills.complaints.reasons import localized
+
+    for text in (
+        "점자블록 위에 킥보드가 세워져 있어서 시각장애인이 지나가기 어렵습니다. 지난주에도 신고했는데 아직 그대로입니다.",
+        "골목에서 가스 냄새가 심하게 납니다.",
+        "재산세 고지서는 언제 오나요?",
+    ):
+        reasons = score(text).reasons
+        english = [localized(r, "en") for r in reasons]
+        assert english and all(e != str(r) and re.search(r"[a-z]{3}", e) for r, e in zip(reasons, english)), english
+    assert localized(score("골목에서 가스 냄새가 심하게 납니다.").reasons[0], "en").startswith("immediate danger: gas")

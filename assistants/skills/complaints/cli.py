@@ -60,7 +60,10 @@ def triage_command(
         None, "--department", "-d", help="이 부서의 개인정보 정책 적용 / apply this department's PII policy"
     ),
     as_of: str | None = typer.Option(
-        None, "--as-of", help="기준 시각(기본: 지금), 예: 2026-11-20T18:00 / reference time"
+        None,
+        "--as-of",
+        help="처리기한·최근 접수를 재는 기준 시각(기본: 목록의 마지막 접수일), 예: 2026-11-20T18:00"
+        " / reference time for deadlines (default: the list's latest received date)",
     ),
     config_path: Path | None = typer.Option(None, "--config", "-c", help="app.yaml 경로"),
     max_rows: int = typer.Option(
@@ -74,7 +77,7 @@ def triage_command(
         raise fail(f"설정 오류가 있습니다: {error}", "app.yaml is invalid; run `govbot check-config`.") from None
     if department and config.department(department) is None:
         raise fail(f"없는 부서입니다: {department}", f"Unknown department: {department}")
-    moment = _as_of(as_of, config)
+    moment = _as_of(as_of)
     try:
         data = file.read_bytes()
     except OSError as error:
@@ -109,7 +112,7 @@ def _run(
     source: ComplaintList,
     config: AppConfig,
     actions: dict[str, str],
-    moment: datetime,
+    moment: datetime | None,
     terms: list[str],
     topic: str | None,
     format: Format,
@@ -149,9 +152,10 @@ def _run(
     _write(result, format, out_path)
 
 
-def _as_of(text: str | None, config) -> datetime:
+def _as_of(text: str | None) -> datetime | None:
+    """--as-of read; None (the list's own date) when not given."""
     if not text:
-        return datetime.now(config.zone).replace(tzinfo=None, second=0, microsecond=0)
+        return None
     try:
         return datetime.fromisoformat(text).replace(tzinfo=None)
     except ValueError:

@@ -141,6 +141,7 @@ def cluster(vectors: np.ndarray, *, seed: int = SEED, max_clusters: int = MAX_CL
 DUPLICATE_SIMILARITY = 0.8  # cosine of n-gram vectors; tuned on tests/data (see the benchmark)
 _PREFILTER = 0.9  # LSA cosine below which two complaints are not checked as near-duplicates (0.85 finds no more on tests/data, 5× slower)
 _BLOCK = 2_000
+SHORT = 200  # characters: below this a shared sentence is most of a report, so its place decides
 _NEIGHBOURS = 8  # candidates per complaint and block (bounds the work on lists with many repeats)
 
 
@@ -150,11 +151,13 @@ def near_duplicates(
     labels: np.ndarray,
     keys: list[str],
     threshold: float = DUPLICATE_SIMILARITY,
+    places: list[str] | None = None,
 ) -> np.ndarray:
     """Group of each complaint: the index of the first complaint it repeats (itself when unique).
 
     Identical text after normalisation is always a duplicate; otherwise two complaints of one cluster
-    whose n-gram cosine is at least `threshold` are (candidates come from the LSA space, then are checked).
+    whose n-gram cosine is at least `threshold` are (candidates come from the LSA space, then are checked),
+    unless they name different places.
     """
     n = len(keys)
     parent = np.arange(n)
@@ -193,5 +196,13 @@ def near_duplicates(
                 continue
             exact = np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1)).ravel()
             for i, j in zip(left[exact >= threshold], right[exact >= threshold]):
+                if (
+                    places
+                    and places[i]
+                    and places[j]
+                    and places[i] != places[j]
+                    and min(len(keys[i]), len(keys[j])) < SHORT
+                ):
+                    continue  # short reports alike in words but about two places are two problems; copied letters are one
                 union(int(i), int(j))
     return np.array([find(i) for i in range(n)], dtype=np.int64)

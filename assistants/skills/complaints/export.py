@@ -12,6 +12,7 @@ from typing import Any
 
 from assistants.skills.complaints.pipeline import TriageResult
 from assistants.skills.complaints.priority import LEVELS_EN
+from assistants.skills.complaints.reasons import localized
 
 ADDED = ("묶음 순위", "묶음 제목", "우선순위", "점수", "우선순위 사유", "담당 부서(제안)", "반복 접수(원 민원 행)")
 CLUSTER_COLUMNS = (
@@ -170,7 +171,9 @@ def to_json(result: TriageResult) -> dict[str, Any]:
                 "size": cluster.size,
                 "duplicates": cluster.duplicates,
                 "keywords": cluster.keywords,
-                "reasons": list(cluster.priority.reasons),
+                "reasons": [str(r) for r in cluster.priority.reasons],
+                "reasons_en": [localized(r, "en") for r in cluster.priority.reasons],
+                "issues": cluster.size - cluster.duplicates,  # copies and repeat reports count once
                 "levels": cluster.priority.level_counts,
                 "department": {
                     "id": cluster.route.department_id,
@@ -193,7 +196,8 @@ def to_json(result: TriageResult) -> dict[str, Any]:
                 "cluster": result.complaints[i].cluster + 1,
                 "level": result.complaints[i].priority.level,
                 "score": result.complaints[i].priority.score,
-                "reasons": list(result.complaints[i].priority.reasons),
+                "reasons": [str(r) for r in result.complaints[i].priority.reasons],
+                "reasons_en": [localized(r, "en") for r in result.complaints[i].priority.reasons],
                 "duplicate_of_row": result.complaints[i].duplicate_of,
                 "place": result.complaints[i].place or None,
                 "text": result.complaints[i].complaint.text,

@@ -24,10 +24,12 @@ from assistants.skills.complaints.priority import (
     ClusterPriority,
     Context,
     Priority,
+    one_issue_one_level,
     score_cluster,
     score_complaint,
 )
 from assistants.skills.complaints.records import Complaint, ComplaintList
+from assistants.skills.complaints.repeats import link_repeats
 from assistants.skills.complaints.routing import Route, route
 from assistants.skills.complaints.settings import ComplaintSettings as TriageSettings
 from assistants.skills.complaints.topic import matcher
@@ -91,6 +93,11 @@ class TriageResult:
                 self.complaints[i].complaint.row,
             ),
         )
+
+
+def list_date(complaints: Sequence[Complaint]) -> datetime | None:
+    """The latest received date in the list: the moment a list without an explicit `as_of` is read at."""
+    return max((c.received for c in complaints if c.received is not None), default=None)
 
 
 def select(complaints: Sequence[Complaint], terms: Sequence[str]) -> list[Complaint]:
@@ -163,11 +170,12 @@ def analyse(
     *,
     settings: TriageSettings,
     departments: Sequence[Department],
-    as_of: datetime,
+    as_of: datetime | None = None,
     progress: Progress = _quiet,
     nouns: NounFilter | None = None,
 ) -> TriageResult:
-    """Cluster, deduplicate, score and route already-masked complaints."""
+    """Cluster, deduplicate, score and route already-masked complaints. Without `as_of` the list's own
+    date (its latest received date) is the reference, so a list exported years ago is read as of then."""
     # Small matrix products and k-means: BLAS/OpenMP threads only contend with each other (20× slower on a busy 2-core host).
     with threadpool_limits(limits=1):
         return _analyse(
@@ -181,11 +189,12 @@ def _analyse(
     *,
     settings: TriageSettings,
     departments: Sequence[Department],
-    as_of: datetime,
+    as_of: datetime | None,
     progress: Progress,
     nouns: NounFilter | None,
 ) -> TriageResult:
     n = len(masked)
+    as_of = as_of or list_date(source.complaints)  # the whole list, not the topic's part of it
     result = TriageResult(source, [ScoredComplaint(c) for c in masked], [], as_of=as_of)
     if n == 0:
         return result
@@ -199,12 +208,16 @@ def _analyse(
     clustering = cluster(vectors)
     labels = clustering.labels
     result.k, result.silhouette = clustering.k, clustering.silhouette
-    groups = near_duplicates(matrix, vectors, labels, flat)
-    progress("score", 0, n)
     places = [place_key(c.location, c.text) for c in masked]
+    groups = near_duplicates(matrix, vectors, labels, flat, places=places)
+    progress("score", 0, n)
+    groups = link_repeats(texts, places, [c.received for c in masked], labels, vectors, groups)
     group_sizes = Counter(groups.tolist())
     cluster_sizes = Counter(labels.tolist())
-    place_counts = Counter((int(label), place) for label, place in zip(labels, places) if place)
+    # Reports at one place count once per issue: twelve copies of a petition are one voice, not twelve reports.
+    place_counts = Counter(
+        (label, place) for label, place, _ in set(zip(labels.tolist(), places, groups.tolist())) if place
+    )
     priorities = []
     for index, complaint in enumerate(masked):
         label, place = int(labels[index]), places[index]
@@ -226,6 +239,7 @@ def _analyse(
                 handling_days=settings.handling_days,
             )
         )
+    priorities = one_issue_one_level(priorities, groups.tolist(), [c.row for c in masked])
     whole = route(flat, departments, compacted=True)  # where the list as a whole goes breaks a group's near-ties
     background = {whole.department_id: whole.share} if whole.department_id else None
     keywords = cluster_keywords(cleaned, labels.tolist(), clustering.k, nouns=nouns)
@@ -244,10 +258,12 @@ def _analyse(
             levels=settings.levels,
         )
         ordered = sorted(
-            members.tolist(), key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score, masked[i].row)
+            members.tolist(),
+            key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score, groups[i] != i, masked[i].row),
         )
-        # The member that shows why the group ranks where it does: its most urgent first report (not a copy).
-        representative = next((i for i in ordered if groups[i] == i), ordered[0])
+        # The member that shows why the group ranks where it does: its most urgent one (a first report before
+        # its copies when they tie), so a 긴급 group is shown by its 긴급 complaint and a 낮음 group by why it is low.
+        representative = ordered[0]
         department = route([flat[i] for i in members], departments, compacted=True, background=background)
         drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
     drafts.sort(
@@ -283,7 +299,7 @@ def triage(
     settings: TriageSettings,
     departments: Sequence[Department],
     actions: Mapping[str, str],
-    as_of: datetime,
+    as_of: datetime | None = None,
     terms: Sequence[str] = (),
     topic: str | None = None,
     progress: Progress = _quiet,

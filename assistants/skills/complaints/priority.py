@@ -19,7 +19,10 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from assistants.skills.complaints.reading import read, sentences
+from assistants.skills.complaints.reasons import Reason
 from assistants.skills.complaints.settings import PriorityLevels, PriorityWeights
+from bot.i18n import ko_en, t
 
 LEVELS = ("긴급", "높음", "보통", "낮음")
 LEVELS_EN = {"긴급": "urgent", "높음": "high", "보통": "normal", "낮음": "low"}
@@ -69,7 +72,18 @@ SERIOUS = re.compile(
 )
 HAZARD = re.compile(
     r"위험|아찔|뻔했|뻔\s?했|사고가?\s?날|다칠|걱정|불안|무섭|무서워|위협|식겁|감전될|빠질까|빠질\s?것|넘어질|미끄러|튀어나|큰일|시야를?\s?가"
+    # dangers named by what happens rather than by the word "위험": dark walks, fast vehicles among walkers,
+    # things falling or thrown, contamination, exposure, blocked rescue
+    r"|어두[워운웠]|깜깜|차도로\s?(?:걸|다니|내려)|무단\s?횡단|역주행|질주|과속|덮칠|날아[가와오들]|던[지져졌]|물릴|시야"
+    r"|오염|주사기|감염|역류|동사|얼어\s?죽|쥐가|구더기|해충|불나면|화재\s?시|방임|학대"
 )
+# Illegal acts that endanger others although nothing has happened (rubric 높음): rescue routes blocked,
+# heavy or fast traffic where children walk.
+ENDANGERING = re.compile(
+    r"소화전|소방차\s?(?:전용|진입|통로|가?\s?못)|소방\s?(?:도로|통로)|비상구|피난\s?(?:통로|계단)"
+)
+SCHOOL_ZONE = re.compile(r"스쿨존|어린이\s?보호\s?구역|통학로|등굣길|하굣길|등교|하교|초등학교\s?(?:앞|정문|후문)")
+SCHOOL_TRAFFIC = re.compile(r"트럭|화물차|덤프|레미콘|킥보드|과속|주차|차량|차들|인도가\s?(?:없|전혀)|횡단보도가\s?없")
 VULNERABLE = re.compile(
     r"어린이|아이들|아이가|아이를|아이\s|초등학생|중학생|학생들?|유모차|아기|노인|어르신|할머니|할아버지|독거"
     r"|장애인|휠체어|시각장애|점자\s?블록|임산부|스쿨존|어린이보호구역|통학로|등굣길|하굣길"
@@ -94,7 +108,6 @@ SOON_WORDS = re.compile(r"빨리|하루빨리|조속|서둘러|신속")
 TONE = re.compile(
     r"도대체|화가\s?(?:나|납)|분통|어이없|말이\s?됩니까|몇\s?번째|세\s?번째|두\s?번째|또\s?(?:신고|민원|올립)|그대로입니다|달라지는\s?게\s?없|보람이\s?없|참다못해|!{2,}"
 )
-INQUIRY = re.compile(r"문의|궁금|건의|알려\s?주|알고\s?싶|좋겠|바랍니다만|방법을|계획이\s?있")
 # "불이 붙을 뻔했다", "다칠까": a near miss or a fear is a hazard, not harm.
 _NEAR_MISS = re.compile(r"^[가-힣]{0,3}\s?(?:뻔|까|것\s?같|지도)")
 DONE = re.compile(r"완료|종결|처리\s?완료|답변\s?완료|closed|done|resolved", re.IGNORECASE)
@@ -104,7 +117,7 @@ DONE = re.compile(r"완료|종결|처리\s?완료|답변\s?완료|closed|done|re
 class Priority:
     score: float
     level: str
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # Reason: Korean as the string, English in .en
     signals: dict[str, float] = field(default_factory=dict)  # each signal 0…1, for the benchmark and JSON
 
 
@@ -123,6 +136,28 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
     return match.group(0).strip() if match else None
 
 
+def _school_traffic(text: str) -> str | None:
+    """A school route named in the same sentence as vehicles or a missing sidewalk."""
+    for part in sentences(text):
+        zone = SCHOOL_ZONE.search(part)
+        if zone and SCHOOL_TRAFFIC.search(part):
+            return zone.group(0)
+    return None
+
+
+def _vulnerable_at_risk(text: str) -> bool:
+    """Vulnerable people named in the same sentence as a danger or an obstruction, not just somewhere in a letter."""
+    return any(
+        VULNERABLE.search(part)
+        and (
+            any(not _FEAR.fullmatch(m.group(0)) for m in HAZARD.finditer(part))
+            or SERIOUS.search(part)
+            or BLOCKING.search(part)
+        )
+        for part in sentences(text)
+    )
+
+
 def _harm(text: str) -> str | None:
     """The first mention of actual harm that is not a near miss, a fear or a denial."""
     for match in HARM.finditer(text):
@@ -137,6 +172,42 @@ def _harm(text: str) -> str | None:
         ):
             return match.group(0).strip()
     return None
+
+
+def _grave_reason(kind: str, words: str) -> Reason:
+    """ "즉각적 위험: 가스('가스 냄새')" with the kind named in each language."""
+    ko, en = hazard_kind(kind)
+    return Reason(
+        (t("triage_reason_grave", "ko", kind=ko, words=words), t("triage_reason_grave", "en", kind=en, words=words))
+    )
+
+
+def hazard_kind(kind: str) -> tuple[str, str]:
+    """(Korean, English) name of an immediate danger of GRAVE."""
+    names = {
+        "가스": ko_en("triage_hazard_gas"),
+        "전기": ko_en("triage_hazard_electric"),
+        "붕괴": ko_en("triage_hazard_collapse"),
+        "싱크홀": ko_en("triage_hazard_sinkhole"),
+        "맨홀": ko_en("triage_hazard_manhole"),
+        "침수": ko_en("triage_hazard_flood"),
+        "신호 고장": ko_en("triage_hazard_signal"),
+        "쓰러짐": ko_en("triage_hazard_fallen"),
+        "연락두절": ko_en("triage_hazard_unreachable"),
+        "아이 위험": ko_en("triage_hazard_child"),
+    }
+    return names[kind]
+
+
+def kind_reason(kind: str) -> Reason:
+    """Why a complaint without danger is 낮음: what it asks for instead of an action (reading.read)."""
+    reasons = {
+        "문의": ko_en("triage_reason_inquiry"),
+        "칭찬": ko_en("triage_reason_praise"),
+        "의견·건의": ko_en("triage_reason_opinion"),
+        "막연한 불만": ko_en("triage_reason_vague"),
+    }
+    return Reason(reasons[kind])
 
 
 def grave_hazard(text: str) -> tuple[str, str] | None:
@@ -156,6 +227,27 @@ def business_days(start: datetime, end: datetime) -> int:
     return max(0, days)
 
 
+def _timing(
+    received: datetime, status: str, as_of: datetime, handling_days: int
+) -> tuple[tuple[float, str], tuple[float, str]]:
+    """(recency, deadline) signals with their reasons. Past its deadline a complaint is overdue only when its
+    status says it is still open: without a status it may long be done (a list exported years ago)."""
+    age = as_of - received
+    recency = next((value for limit, value in _RECENT if age <= timedelta(days=limit)), 0.0)
+    recent = (recency, Reason(ko_en("triage_reason_recent")) if age <= timedelta(days=1) else "")
+    if DONE.search(status or ""):
+        return recent, (0.0, "")
+    remaining = handling_days - business_days(received, as_of)
+    if remaining < 0:
+        return recent, (1.0, Reason(ko_en("triage_reason_overdue", days=-remaining))) if status.strip() else (0.0, "")
+    if remaining <= 2:
+        return recent, (0.8 if remaining <= 1 else 0.5, Reason(ko_en("triage_reason_due", days=remaining)))
+    return recent, (0.0, "")
+
+
+_RECENT = ((1, 1.0), (3, 0.7), (7, 0.4), (14, 0.2))  # (days since received, recency signal)
+
+
 def level_of(score: float, levels: PriorityLevels) -> str:
     if score >= levels.urgent:
         return "긴급"
@@ -172,7 +264,7 @@ def score_complaint(
     *,
     received: datetime | None,
     status: str,
-    as_of: datetime,
+    as_of: datetime | None,
     weights: PriorityWeights,
     levels: PriorityLevels,
     handling_days: int = 7,
@@ -181,90 +273,110 @@ def score_complaint(
     reasons: list[str] = []
     harm, grave = _harm(text), grave_hazard(text)
     serious = _first(SERIOUS, text)
-    hazard, vulnerable = _first(HAZARD, text) or serious, _first(VULNERABLE, text)
-    blocked = bool(BLOCKED.search(text) and BLOCKING.search(text))
-    concrete = any(not _FEAR.fullmatch(m.group(0)) for m in HAZARD.finditer(text)) or bool(serious)
+    hazard = next((m.group(0).strip() for m in HAZARD.finditer(text) if not _FEAR.fullmatch(m.group(0))), None)
+    hazard = hazard or serious
+    vulnerable = _first(VULNERABLE, text)
+    blocked = any(BLOCKED.search(part) and BLOCKING.search(part) for part in sentences(text))
+    at_risk = vulnerable is not None and _vulnerable_at_risk(text)
+    endangering = _first(ENDANGERING, text) or _school_traffic(text)
+    hazard = hazard or endangering
     safety = 1.0 if harm or grave else 0.7 if serious else 0.5 if hazard or blocked else 0.0
-    if vulnerable:
-        safety = min(1.0, safety + (0.3 if safety else 0.15))
+    if vulnerable:  # the people at risk, named in the sentence of the danger, count more than a mention elsewhere
+        safety = min(1.0, safety + (0.3 if at_risk else 0.1))
     signals["safety"] = safety
     if harm:
-        reasons.append(f"실제 피해·사고 언급('{harm}')")
+        reasons.append(Reason(ko_en("triage_reason_harm", words=harm)))
     if grave:
-        reasons.append(f"즉각적 위험: {grave[0]}('{grave[1]}')")
-    elif serious and not harm:
-        reasons.append(f"안전 위험('{serious}')")
+        reasons.append(_grave_reason(grave[0], grave[1]))
     elif hazard and not harm:
-        reasons.append(f"안전 위험('{hazard}')")
+        reasons.append(Reason(ko_en("triage_reason_hazard", words=hazard)))
     if vulnerable:
-        reasons.append(f"취약 대상·구역('{vulnerable}')")
+        reasons.append(Reason(ko_en("triage_reason_vulnerable", words=vulnerable)))
     if blocked:
-        reasons.append("보행 약자 통행 방해")
+        reasons.append(Reason(ko_en("triage_reason_blocked")))
     urgent, soon = _first(URGENT_WORDS, text), _first(SOON_WORDS, text)
     signals["urgency"] = 1.0 if urgent else 0.5 if soon else 0.0
     if urgent or soon:
-        reasons.append(f"긴급 처리 요청('{urgent or soon}')")
+        reasons.append(Reason(ko_en("triage_reason_urgent_words", words=urgent or soon)))
+    # Copies of one text add a little (the count is shown); a report saying the problem persists adds more (below).
     repeated = (
-        min(1.0, (context.duplicates - 1) / 3) * 0.6
+        min(1.0, (context.duplicates - 1) / 3) * 0.3
         + min(1.0, math.log(max(context.cluster_size, 1)) / math.log(100)) * 0.4
     )
     signals["repetition"] = repeated
     repeat = _first(REPEAT, text)
     if repeat:
         signals["repetition"] = repeated = max(repeated, 0.8)
-        reasons.append(f"재신고·미해결('{repeat}')")
+        reasons.append(Reason(ko_en("triage_reason_repeat", words=repeat)))
     if context.duplicates > 1:
-        reasons.append(f"같은 내용 반복 접수 {context.duplicates}건")
+        reasons.append(Reason(ko_en("triage_reason_copies", count=context.duplicates)))
     signals["location"] = min(1.0, (context.same_place - 1) / 4)
     if context.same_place >= 3 and context.place:
-        reasons.append(f"같은 장소 신고 {context.same_place}건({context.place})")
-    signals["recency"] = 0.0
-    signals["deadline"] = 0.0
-    if received is not None:
-        age = as_of - received
-        signals["recency"] = (
-            1.0
-            if age <= timedelta(days=1)
-            else 0.7
-            if age <= timedelta(days=3)
-            else 0.4
-            if age <= timedelta(days=7)
-            else 0.2
-            if age <= timedelta(days=14)
-            else 0.0
-        )
-        if age <= timedelta(days=1):
-            reasons.append("최근 24시간 내 접수")
-        if not DONE.search(status or ""):
-            remaining = handling_days - business_days(received, as_of)
-            if remaining < 0:
-                signals["deadline"] = 1.0
-                reasons.append(f"처리기한 {-remaining}근무일 경과")
-            elif remaining <= 2:
-                signals["deadline"] = 0.8 if remaining <= 1 else 0.5
-                reasons.append(f"처리기한 임박(D-{remaining})")
+        reasons.append(Reason(ko_en("triage_reason_same_place", count=context.same_place, place=context.place)))
+    signals["recency"], signals["deadline"] = 0.0, 0.0
+    if received is not None and as_of is not None:
+        recency, deadline = _timing(received, status, as_of, handling_days)
+        signals["recency"], signals["deadline"] = recency[0], deadline[0]
+        reasons += [reason for reason in (recency[1], deadline[1]) if reason]
     tone_hits = len(TONE.findall(text))
     signals["tone"] = min(1.0, tone_hits / 2)
     if tone_hits:
-        reasons.append("강한 불만 표현")
+        reasons.append(Reason(ko_en("triage_reason_tone")))
     score = sum(getattr(weights, name) * value for name, value in signals.items())
-    inquiry = _first(INQUIRY, text)
-    if inquiry and not harm and not grave and not hazard and not urgent:
+    reading = read(text)
+    kind, problem = reading.kind, reading.problem
+    asks_action = bool(harm or grave or hazard or blocked or urgent or at_risk or repeat)
+    if kind and not asks_action:
         score *= 0.6
-        reasons.append("문의·건의 성격")
+        reasons.append(kind_reason(kind))
     score = round(min(100.0, max(0.0, score)), 1)
     level = level_of(score, levels)
-    if (harm or grave) and level != "긴급":
+    if harm or grave:
         level = "긴급"
-    elif level == "긴급" and not (harm or grave):
+    elif level == "긴급":
         level = "높음"  # 긴급 needs actual harm or an immediate danger (rubric); smoke or a fear is at most 높음
-    elif ((concrete or blocked) and vulnerable or repeat and concrete) and LEVELS.index(level) > 1:
-        level = "높음"  # vulnerable people at risk, or a safety problem reported again and still there
+    elif (at_risk and hazard or blocked or endangering or repeat and (hazard or problem)) and LEVELS.index(level) > 1:
+        # vulnerable people at risk, an act that endangers others, or a problem reported again and still there
+        level = "높음"
+    elif LEVELS.index(level) > 1:
+        # Without danger: a problem to fix is 보통; a question, thanks, an opinion or a vague grumble is 낮음.
+        level = "낮음" if kind and not asks_action and score < levels.normal else "보통"
     if not reasons:
-        reasons.append(
-            "안전 위험·긴급 표현 없음(일반 민원)" if level != "낮음" else "위험·긴급·반복 신호 없음(의견·문의)"
-        )
+        reasons.append(Reason(ko_en("triage_reason_plain")))
     return Priority(score, level, tuple(reasons), signals)
+
+
+def one_issue_one_level(priorities: Sequence[Priority], groups: Sequence[int], rows: Sequence[int]) -> list[Priority]:
+    """Complaints linked as one issue (copies, repeat reports) share its most urgent level and score: a repeat
+    raises the first report instead of ranking below it. `groups[i]` is the index of the issue's first report."""
+    members: dict[int, list[int]] = {}
+    for index, root in enumerate(groups):
+        members.setdefault(root, []).append(index)
+    lifted = list(priorities)
+    for issue in members.values():
+        if len(issue) < 2:
+            continue
+        top = min(issue, key=lambda i: (LEVELS.index(priorities[i].level), -priorities[i].score))
+        best = priorities[top]
+        for index in issue:
+            own = priorities[index]
+            if LEVELS.index(own.level) > LEVELS.index(best.level) or own.score < best.score:
+                note = Reason(ko_en("triage_reason_issue", count=len(issue), row=rows[top]))
+                lifted[index] = Priority(max(own.score, best.score), best.level, (*own.reasons, note), own.signals)
+    return lifted
+
+
+def _low_group_reason(members: Sequence[Priority]) -> Reason:
+    """ "위험·긴급 신호 없음: 문의 성격 3건, 칭찬 성격 1건" in each language."""
+    kinds = [kind_reason(kind) for kind in ("문의", "칭찬", "의견·건의", "막연한 불만")]
+    counted = [(kind, sum(1 for m in members if kind in m.reasons)) for kind in kinds]
+    named = [(kind, count) for kind, count in counted if count]
+    pairs = {
+        locale: ", ".join(t("triage_group_kind", locale, kind=kind.text(locale), count=count) for kind, count in named)
+        or t("triage_group_no_signal", locale)
+        for locale in ("ko", "en")
+    }
+    return Reason((t("triage_group_low", "ko", kinds=pairs["ko"]), t("triage_group_low", "en", kinds=pairs["en"])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,19 +408,20 @@ def score_cluster(
     counts = {level: sum(1 for m in members if m.level == level) for level in LEVELS}
     level = next(level for level in LEVELS if counts[level]) if size else "낮음"
     reasons: list[str] = []
-    graded = ", ".join(f"{name} {counts[name]}건" for name in LEVELS[:2] if counts[name])
-    if graded:
-        reasons.append(graded)
+    if counts["긴급"]:
+        reasons.append(Reason(ko_en("triage_group_urgent", count=counts["긴급"])))
+    if counts["높음"]:
+        reasons.append(Reason(ko_en("triage_group_high", count=counts["높음"])))
     harm = sum(1 for m in members if any(r.startswith("실제 피해") for r in m.reasons))
     hazard = sum(1 for m in members if any(r.startswith("안전 위험") for r in m.reasons))
     if harm:
-        reasons.append(f"실제 피해·사고 {harm}건")
+        reasons.append(Reason(ko_en("triage_group_harm", count=harm)))
     if hazard:
-        reasons.append(f"안전 위험 {hazard}건")
+        reasons.append(Reason(ko_en("triage_group_hazard", count=hazard)))
     if size >= 5:
-        reasons.append(f"민원 {size}건 집중")
+        reasons.append(Reason(ko_en("triage_group_size", count=size)))
     if duplicates:
-        reasons.append(f"반복 접수 {duplicates}건")
+        reasons.append(Reason(ko_en("triage_group_repeats", count=duplicates)))
     if places:
         counted: dict[str, int] = {}
         for place in places:
@@ -317,8 +430,12 @@ def score_cluster(
         if counted:
             place, count = max(sorted(counted.items()), key=lambda item: item[1])
             if count >= 3:
-                reasons.append(f"같은 장소 {count}건({place})")
+                reasons.append(Reason(ko_en("triage_group_place", count=count, place=place)))
     overdue = sum(1 for m in members if m.signals.get("deadline", 0) >= 1.0)
     if overdue:
-        reasons.append(f"처리기한 경과 {overdue}건")
+        reasons.append(Reason(ko_en("triage_group_overdue", count=overdue)))
+    if level == "낮음":  # a low group still says why: what its complaints ask for instead of an action
+        reasons.append(_low_group_reason(members))
+    elif level == "보통":
+        reasons.append(Reason(ko_en("triage_group_normal", count=counts["보통"])))
     return ClusterPriority(score, level, tuple(reasons), counts)

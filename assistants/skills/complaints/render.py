@@ -8,6 +8,7 @@ from datetime import datetime
 from assistants.skills.complaints.export import xlsx_bytes
 from assistants.skills.complaints.pipeline import ClusterResult, TriageResult
 from assistants.skills.complaints.priority import LEVELS
+from assistants.skills.complaints.reasons import localized
 from bot.conversation import Button, Buttons, FilePart, Reply, Table
 from bot.i18n import t
 
@@ -22,7 +23,7 @@ def snippet(text: str, limit: int = SNIPPET) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def cluster_table(result: TriageResult) -> Table:
+def cluster_table(result: TriageResult, locale: str = "ko") -> Table:
     rows = []
     for rank, cluster in enumerate(result.clusters, start=1):
         representative = result.complaints[cluster.representative].complaint
@@ -33,7 +34,7 @@ def cluster_table(result: TriageResult) -> Table:
                 cluster.title,
                 f"{cluster.size}건",
                 f"{representative.row}행: {snippet(representative.text, 90)}",
-                "; ".join(cluster.priority.reasons[:4]),
+                "; ".join(localized(r, locale) for r in cluster.priority.reasons[:4]),
                 cluster.route.department_name,
             )
         )
@@ -44,7 +45,7 @@ def cluster_table(result: TriageResult) -> Table:
     )
 
 
-def top_table(result: TriageResult) -> Table:
+def top_table(result: TriageResult, locale: str = "ko") -> Table:
     rows = []
     for index in result.ranked_complaints()[:TOP_COMPLAINTS]:
         scored = result.complaints[index]
@@ -54,7 +55,7 @@ def top_table(result: TriageResult) -> Table:
                 f"{scored.priority.score:.0f}",
                 f"{scored.complaint.row}행",
                 snippet(scored.complaint.text),
-                "; ".join(scored.priority.reasons[:4]),
+                "; ".join(localized(r, locale) for r in scored.priority.reasons[:4]),
                 f"{scored.cluster + 1}번",
             )
         )
@@ -101,7 +102,7 @@ def to_reply(result: TriageResult, locale: str, *, tokens: dict[int, str], notic
     ]
     if result.topic:
         lines.append(t("triage_terms", locale, terms=", ".join(result.terms)))
-    lines += [_cluster_line(rank, cluster) for rank, cluster in enumerate(result.clusters[:5], start=1)]
+    lines += [_cluster_line(rank, cluster, locale) for rank, cluster in enumerate(result.clusters[:5], start=1)]
     if result.source.encoding and result.source.encoding not in ("utf-8", "utf-8-sig"):
         lines.append(t("triage_encoding", locale, name=result.source.source, encoding=result.source.encoding.upper()))
     skipped = result.source.skipped
@@ -126,8 +127,8 @@ def to_reply(result: TriageResult, locale: str, *, tokens: dict[int, str], notic
     lines += result.notes
     lines.append(t("triage_masked", locale))
     parts: list = [
-        cluster_table(result),
-        top_table(result),
+        cluster_table(result, locale),
+        top_table(result, locale),
         FilePart(file_name(result), XLSX_TYPE, xlsx_bytes(result), title="민원 정리 결과(XLSX)"),
     ]
     buttons = forward_buttons(result, tokens)
@@ -136,8 +137,8 @@ def to_reply(result: TriageResult, locale: str, *, tokens: dict[int, str], notic
     return Reply(text="\n\n".join(lines), kind="answer", parts=parts, notice=notice)
 
 
-def _cluster_line(rank: int, cluster: ClusterResult) -> str:
-    reasons = "; ".join(cluster.priority.reasons[:3])
+def _cluster_line(rank: int, cluster: ClusterResult, locale: str = "ko") -> str:
+    reasons = "; ".join(localized(r, locale) for r in cluster.priority.reasons[:3])
     return (
         f"{rank}. **[{cluster.priority.level}] {cluster.title}** — {cluster.size}건, {cluster.route.department_name}"
         + (f" ({reasons})" if reasons else "")

@@ -90,7 +90,7 @@ class ComplaintTriageSkill:
         self,
         config: AppConfig,
         posters: Mapping[str, ChannelPoster] | None = None,
-        clock: Callable[[], datetime] | None = None,
+        clock: Callable[[], datetime | None] | None = None,
         documents: DocumentWorker | None = None,
     ):
         """`posters`: platform -> ChannelPoster, for forwarding a cluster to the responsible department."""
@@ -101,8 +101,9 @@ class ComplaintTriageSkill:
         self.documents = documents or DocumentWorker(DocumentLimits())
         self.forwards = ForwardStore()
         self.nouns = KiwiNouns()
-        # The moment recency and handling deadlines are measured from (office time); tests fix it.
-        self.clock = clock or (lambda: datetime.now(config.zone).replace(tzinfo=None, second=0, microsecond=0))
+        # The moment recency and handling deadlines are measured from; None: the list's own latest received date,
+        # as `govbot complaints triage` without --as-of, so the chat and the CLI agree on the same file.
+        self.clock: Callable[[], datetime | None] = clock or (lambda: None)
 
     # ---- the turn -------------------------------------------------------------------------
 
