@@ -19,7 +19,9 @@ from bot.knowledge.service import KnowledgeService, SearchOutcome
 from bot.store.knowledge_repository import KnowledgeRepository
 
 if TYPE_CHECKING:
+    from bot.config import AppConfig
     from bot.dispatch.dispatcher import Services, Turn
+    from bot.store import Store
 
 EDITOR_ROLES = {"editor", "admin"}
 
@@ -29,6 +31,10 @@ class KnowledgeSkill:
 
     def __init__(self, service: KnowledgeService):
         self.service = service
+
+    def commands(self) -> list[Command]:
+        """The slash commands this skill brings (collected by the runtime before dispatch is built)."""
+        return knowledge_commands(self)
 
     async def run(self, turn: SkillTurn) -> Reply | None:
         question = turn.text.strip()
@@ -91,12 +97,13 @@ async def answer(service: KnowledgeService, outcome: SearchOutcome, question: st
     )
 
 
-def register_knowledge(services: Services, skill: KnowledgeSkill) -> None:
-    """Adds `/search` and `/knowledge add` to dispatch."""
+def knowledge_commands(skill: KnowledgeSkill) -> list[Command]:
+    """`/search` and `/knowledge add`: the skill's own commands (dispatch adds them to its registry)."""
 
     async def search_command(turn: Turn, args: str) -> Reply:
         if not args.strip():
             return Reply(t("knowledge_search_usage", turn.locale), kind="error")
+        services = turn.services
         outcome = await skill.service.search(args, department_id=turn.identity.department.id)
         skill_turn = SkillTurn(
             turn.message,
@@ -141,24 +148,10 @@ def register_knowledge(services: Services, skill: KnowledgeSkill) -> None:
         lines += [f"- {source}: {reason}" for source, reason in report.failed]
         return Reply("\n".join(lines), kind="error" if report.failed and not report.added else "info")
 
-    services.commands.add(
-        Command(
-            "search",
-            search_command,
-            "command_help_search",
-            usage="질문",
-            aliases=("검색",),
-        )
-    )
-    services.commands.add(
-        Command(
-            "knowledge",
-            knowledge_command,
-            "command_help_knowledge",
-            usage="add 모음이름",
-            aliases=("지식",),
-        )
-    )
+    return [
+        Command("search", search_command, "command_help_search", usage="질문", aliases=("검색",)),
+        Command("knowledge", knowledge_command, "command_help_knowledge", usage="add 모음이름", aliases=("지식",)),
+    ]
 
 
 async def _search_spec(services: Services, department_id: str):
@@ -167,5 +160,6 @@ async def _search_spec(services: Services, department_id: str):
     return spec or (await services.assistants.visible(department_id))[0]
 
 
-def build_knowledge_skill(services_config, store) -> KnowledgeSkill:
-    return KnowledgeSkill(KnowledgeService(services_config, KnowledgeRepository(store.sessions)))
+def build_knowledge_skill(config: AppConfig, store: Store) -> KnowledgeSkill:
+    """The skill over the office's collections in `store` (app.yaml's knowledge settings from `config`)."""
+    return KnowledgeSkill(KnowledgeService(config, KnowledgeRepository(store.sessions)))
