@@ -61,8 +61,9 @@ class ThreadAssistantUnavailable(Exception):
 @dataclass(frozen=True)
 class Services:
     """Everything dispatch needs, passed in (no globals). Built once by the composition root (bot/runtime.py),
-    complete: skills' actions, authoring's interceptor and the poster registry are collected first. Nothing
-    here is reassigned or added to afterwards (the collections are read-only to dispatch)."""
+    complete: skills' actions and commands, authoring's interceptor and the poster registry are collected first.
+    Nothing here is reassigned or added to afterwards (the runtime passes read-only mappings); the poster registry
+    alone is filled, through its `register`, by the messenger adapters as they mount, before any request."""
 
     config: AppConfig
     store: Store
