@@ -168,6 +168,19 @@ class ReplySink(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Caller:
+    """Who an event comes from, as the platform says it: what the bot places the user with (the same rules as
+    every message), for the questions an adapter asks before or besides a message."""
+
+    platform: str
+    user_id: str
+    email: str = ""
+    groups: tuple[str, ...] = ()  # directory groups (the web chat's proxy passes them)
+    channel_id: str = ""
+    user_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Who:
     """Who an adapter's user is to the bot (a read-only view of the dispatcher's identity)."""
 
@@ -257,22 +270,20 @@ class Bot(Protocol):
     async def on_action(self, action: Action) -> Reply | None:
         """React to a button press; `None` when there is nothing to say."""
 
-    async def on_home(self, platform: str, user_id: str, user_email: str = "") -> DepartmentSummary | None:
+    async def on_home(self, caller: Caller) -> DepartmentSummary | None:
         """The user's department, quota and assistants (Slack App Home, Teams welcome); `None` for an unknown user."""
 
-    async def identify(
-        self,
-        platform: str,
-        user_id: str,
-        email: str = "",
-        groups: tuple[str, ...] = (),
-        channel_id: str = "",
-        user_name: str = "",
-    ) -> Who | None:
+    async def identify(self, caller: Caller) -> Who | None:
         """Who the user is, by the same rules every message is placed with; `None` for an unknown user."""
 
-    async def home(self, platform: str, user_id: str, groups: tuple[str, ...] = ()) -> Home | None:
+    async def home(self, caller: Caller) -> Home | None:
         """The start page of a known user (assistants and the default one); `None` for an unknown user."""
+
+    async def claim_event(self, key: str) -> bool:
+        """True only the first time any govbot process claims this platform event (re-deliveries get False)."""
+
+    async def is_bot_thread(self, conversation_key: str) -> bool:
+        """Whether the bot has taken part in this conversation (Slack answers follow-ups in its own threads)."""
 
     def is_command(self, name: str) -> bool:
         """Whether `/name` is a command the bot knows (Slack lets those through in shared channels)."""

@@ -8,24 +8,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from types import MappingProxyType
 
 from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
-from assistants.skills.knowledge.skill import build_knowledge_skill
-from assistants.skills.registry import build_skills, load_office_config, skill_actions
+from assistants.skills.registry import SkillDeps, build_skills, load_office_config, skill_actions, skill_commands
 from bot.audit.keys import load_audit_key
 from bot.authoring.commands import register_authoring
 from bot.config import AppConfig
 from bot.conversation import PosterRegistry
 from bot.dispatch.builtin_commands import register_builtin_commands
 from bot.dispatch.commands import CommandRegistry
-from bot.dispatch.dispatcher import Dispatcher, Services
+from bot.dispatch.dispatcher import ActionHandler, Dispatcher, Interceptor, Services
 from bot.dispatch.memory import DatabaseMemory, Memory, ProcessMemory
 from bot.documents import DocumentWorker
 from bot.gateway.factory import GatewayBundle, build_gateway
 from bot.gateway.pipeline import Gateway
+from bot.host import AdapterHost
 from bot.settings import Settings
 from bot.store import Store
 
@@ -40,6 +41,11 @@ class Runtime:
     bundle: GatewayBundle
     bot: Dispatcher
     posters: PosterRegistry  # adapters that can post into a channel register here while they mount
+
+    @property
+    def host(self) -> AdapterHost:
+        """What a messenger adapter gets when it mounts (the Bot, its settings, the poster registry)."""
+        return AdapterHost(self.bot, self.settings, self.config, self.posters, self.bundle.offline)
 
     @property
     def gateway(self) -> Gateway:
@@ -76,7 +82,12 @@ async def build_runtime(
     config: AppConfig | None = None,
     migrate: bool = False,
     schema: str | None = None,
+    actions: Mapping[str, ActionHandler] | None = None,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Runtime:
+    """Everything long-lived, built once. `actions` (button verbs -> handlers) and `interceptors` (a first look
+    at every message) are added to those of the skills and the authoring dialogue: a deployment's own features,
+    and tests."""
     env = os.environ if environ is None else environ
     config = config or load_office_config(settings.config)
     audit_key = await asyncio.to_thread(load_audit_key, settings)
@@ -93,12 +104,13 @@ async def build_runtime(
     # Everything dispatch needs is collected first, then Services is built once, complete.
     posters = PosterRegistry()
     documents = DocumentWorker(settings.document_limits())  # one pool reads attachments and complaint lists
-    skills = build_skills(config, posters, documents)
-    skills["knowledge"] = build_knowledge_skill(config, store)  # needs the store: built here, not from the registry
+    skills = build_skills(SkillDeps(config, store, posters, documents))
     assistants = build_registry(config, store)
     commands = CommandRegistry()
     register_builtin_commands(commands)
     dialogue = register_authoring(commands, store, assistants, config, tuple(skills))
+    for command in skill_commands(skills):  # e.g. the knowledge skill's /search and /knowledge
+        commands.add(command)
     services = Services(
         config=config,
         store=store,
@@ -108,16 +120,11 @@ async def build_runtime(
         commands=commands,
         quota=bundle.quota,
         offline=bundle.offline,
-        skills=skills,
-        actions=skill_actions(skills),
-        interceptors=[dialogue],
+        skills=MappingProxyType(skills),
+        actions=MappingProxyType({**skill_actions(skills), **(actions or {})}),
+        interceptors=(dialogue, *interceptors),
         posters=posters,
         documents=documents,
         max_message_chars=settings.max_message_chars,
     )
-    knowledge = skills.get("knowledge")
-    if knowledge is not None:  # its commands need the store-backed service the skill holds
-        from assistants.skills.knowledge import register_knowledge
-
-        register_knowledge(services, knowledge)  # type: ignore[arg-type]  # the registry's Skill is a KnowledgeSkill
     return Runtime(settings, config, store, bundle, Dispatcher(services), posters)

@@ -24,8 +24,10 @@ log = logging.getLogger(__name__)
 
 RUNTIME = web.AppKey("runtime", Runtime)
 
-# Each module exposes mount(app, runtime) and does nothing when it is not configured.
-ADAPTER_MODULES: tuple[str, ...] = ("adapters.web", "adapters.openai_api", "adapters.slack", "adapters.teams")
+# Each messenger module exposes mount(app, host: AdapterHost) and does nothing when it is not configured: it
+# talks only to the Bot. The OpenAI-compatible API is the gateway itself over HTTP, so it mounts with the Runtime.
+MESSENGER_MODULES: tuple[str, ...] = ("adapters.web", "adapters.slack", "adapters.teams")
+GATEWAY_MODULES: tuple[str, ...] = ("adapters.openai_api",)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -53,7 +55,10 @@ def build_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/metrics", metrics)
     app.cleanup_ctx.append(_sweep_reservations)
     app.cleanup_ctx.append(_load_knowledge)
-    for module_name in ADAPTER_MODULES:
+    host = runtime.host
+    for module_name in MESSENGER_MODULES:
+        importlib.import_module(module_name).mount(app, host)
+    for module_name in GATEWAY_MODULES:
         importlib.import_module(module_name).mount(app, runtime)
     return app
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +20,7 @@ import yaml
 
 from assistants.skills.registry import parse_office_config as parse_config
 from bot.config import AppConfig
+from bot.dispatch.dispatcher import ActionHandler, Interceptor
 from bot.runtime import Runtime, build_runtime
 from bot.server import bound_port, start_server
 from bot.settings import Settings
@@ -119,6 +120,8 @@ def start_govbot(tmp_path, fake_openai, monkeypatch):
 
     By default the shipped app.yaml is used with its providers pointed at `fake_openai`.
     `config_yaml` may contain the placeholder {FAKE_OPENAI_URL}. `offline=True` removes every provider.
+    `actions` (button verbs -> handlers) and `interceptors` (first look at every message) are added to the skills'
+    and authoring's when the bot is built; it is not changed afterwards.
     """
     counter = {"n": 0}
 
@@ -131,6 +134,8 @@ def start_govbot(tmp_path, fake_openai, monkeypatch):
         offline: bool = False,
         database_url: str | None = None,
         schema: str | None = None,
+        actions: Mapping[str, ActionHandler] | None = None,
+        interceptors: Sequence[Interceptor] = (),
         **settings_overrides: Any,
     ) -> AsyncIterator[RunningGovbot]:
         counter["n"] += 1
@@ -148,7 +153,15 @@ def start_govbot(tmp_path, fake_openai, monkeypatch):
             port=0,
             **settings_overrides,
         )
-        runtime = await build_runtime(settings, environ=dict(os.environ), config=config, migrate=True, schema=schema)
+        runtime = await build_runtime(
+            settings,
+            environ=dict(os.environ),
+            config=config,
+            migrate=True,
+            schema=schema,
+            actions=actions,
+            interceptors=interceptors,
+        )
         runner = await start_server(runtime, "127.0.0.1", 0)
         try:
             yield RunningGovbot(f"http://127.0.0.1:{bound_port(runner)}", runtime, settings)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from aiohttp import web
 
 from adapters.slack.app import SlackAdapter
-from bot.runtime import Runtime
+from bot.host import AdapterHost
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +19,8 @@ EVENTS_PATH = "/slack/events"
 SLACK = web.AppKey("slack_adapter", SlackAdapter)
 
 
-def build_adapter(runtime: Runtime) -> SlackAdapter | None:
-    settings = runtime.settings
+def build_adapter(host: AdapterHost) -> SlackAdapter | None:
+    settings = host.settings
     if settings.slack_bot_token is None:
         return None
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -35,18 +35,14 @@ def build_adapter(runtime: Runtime) -> SlackAdapter | None:
             "Slack: Socket Mode에는 SLACK_APP_TOKEN(xapp-…)이 필요합니다. / Socket Mode needs SLACK_APP_TOKEN (xapp-…)."
         )
         return None
-    config = runtime.config
-
-    async def is_bot_thread(conversation_key: str) -> bool:
-        return await runtime.store.conversations.get(conversation_key) is not None
-
+    config = host.config
     return SlackAdapter(
-        runtime.bot,
+        host.bot,
         token=settings.slack_bot_token.get_secret_value(),
         signing_secret=secret,
-        claim_event=runtime.store.claim_event,
-        is_command=runtime.bot.is_command,
-        is_bot_thread=is_bot_thread,
+        claim_event=host.bot.claim_event,
+        is_command=host.bot.is_command,
+        is_bot_thread=host.bot.is_bot_thread,
         locale=config.organisation.locale,
         organisation=config.organisation.name,
         contact=config.organisation.support_contact,
@@ -59,21 +55,21 @@ def build_adapter(runtime: Runtime) -> SlackAdapter | None:
     )
 
 
-def mount(app: web.Application, runtime: Runtime) -> None:
-    adapter = build_adapter(runtime)
+def mount(app: web.Application, host: AdapterHost) -> None:
+    adapter = build_adapter(host)
     if adapter is None:
         return
     app[SLACK] = adapter
-    runtime.posters.register("slack", adapter)
+    host.posters.register("slack", adapter)
 
     async def verify(_: web.Application) -> None:
         await adapter.verify()
 
     app.on_startup.append(verify)
-    if runtime.settings.slack_socket_mode:
+    if host.settings.slack_socket_mode:
         from adapters.slack.socket_mode import socket_mode_context
 
-        token = runtime.settings.slack_app_token
+        token = host.settings.slack_app_token
         assert token is not None  # build_adapter refused Socket Mode without an app token
         app.cleanup_ctx.append(socket_mode_context(adapter, token.get_secret_value()))
         log.info("Slack: Socket Mode")
@@ -83,7 +79,7 @@ def mount(app: web.Application, runtime: Runtime) -> None:
 
     from adapters.slack.http import check
 
-    secret = runtime.settings.slack_signing_secret.get_secret_value() if runtime.settings.slack_signing_secret else ""
+    secret = host.settings.slack_signing_secret.get_secret_value() if host.settings.slack_signing_secret else ""
 
     async def slack_events(request: web.Request) -> web.Response:
         """Verify, then parse, then dispatch: nothing unsigned reaches a parser (or the log)."""

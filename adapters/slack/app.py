@@ -33,7 +33,7 @@ from adapters.slack.poster import UNREACHABLE_CHANNEL, ReplyPoster, explain
 from adapters.slack.progress import SlackProgress
 from adapters.slack.render import ACTION_PREFIX, action_name, progress_message, render_reply_async
 from adapters.slack.users import UserDirectory
-from bot.conversation import Bot, Reply, Section
+from bot.conversation import Bot, Caller, Reply, Section
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -212,7 +212,7 @@ class SlackAdapter:
             return
         user_id = str(event.get("user", ""))
         user = await self.users.get(user_id)
-        summary = await self.bot.on_home(events.PLATFORM, user_id, user.email)
+        summary = await self.bot.on_home(Caller(events.PLATFORM, user_id, user.email))
         unknown = t("unknown_user", self.locale, user=user.name or user_id, contact=self.contact)
         view = home_view(summary, organisation=self.organisation, locale=self.locale, unknown_text=unknown)
         await client.views_publish(user_id=user_id, view=view)
@@ -315,7 +315,7 @@ class SlackAdapter:
         return True
 
     async def post(self, channel_id: str, reply: Reply) -> str | None:
-        """ChannelPoster (registered as runtime.posters["slack"])."""
+        """ChannelPoster (registered in the host's PosterRegistry as "slack")."""
         return await self.poster.post(channel_id, reply)
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.runtime import Runtime
+from bot.host import AdapterHost
 
 
-def mount(app: web.Application, runtime: Runtime) -> None:
+def mount(app: web.Application, host: AdapterHost) -> None:
     from adapters.teams.app import mount as mount_teams
 
-    mount_teams(app, runtime)
+    mount_teams(app, host)

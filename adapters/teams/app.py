@@ -37,8 +37,8 @@ from adapters.teams.mode import TeamsMode, endpoint_problems, teams_mode
 from adapters.teams.netcheck import is_loopback_address, is_loopback_url, server_origin
 from adapters.teams.poster import TeamsPoster
 from adapters.teams.retry import RetryPolicy
+from bot.host import AdapterHost
 from bot.i18n import both
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 MESSAGES_ROUTE = "/api/messages"
@@ -50,8 +50,8 @@ def _error(status: int, code: str, message: str) -> web.Response:
 
 
 class TeamsEndpoint:
-    def __init__(self, runtime: Runtime, environ: Mapping[str, str], retry: RetryPolicy | None = None):
-        settings, config = runtime.settings, runtime.config
+    def __init__(self, host: AdapterHost, environ: Mapping[str, str], retry: RetryPolicy | None = None):
+        settings, config = host.settings, host.config
         self.credentials = BotFrameworkConfig.from_env(environ)
         self.mode = teams_mode(self.credentials, dev_emulator=settings.teams_dev_emulator)
         self.emulator = self.mode is TeamsMode.EMULATOR
@@ -83,14 +83,14 @@ class TeamsEndpoint:
             settings.max_upload_mb * 1024 * 1024, policy=download_policy(settings.teams_onprem_file_hosts)
         )
         self.handler = GovbotTeamsHandler(
-            runtime.bot,
+            host.bot,
             config,
             fetcher,
             self.links,
             self.poster,
             HandlerOptions(update_seconds=settings.teams_update_seconds),
         )
-        self.store = runtime.store
+        self.bot = host.bot
         self._tasks: set[asyncio.Task[None]] = set()
 
     def mount(self, app: web.Application) -> None:
@@ -166,7 +166,7 @@ class TeamsEndpoint:
     async def _first_delivery(self, activity: Activity) -> bool:
         conversation = activity.conversation.id if activity.conversation else ""
         try:
-            return await self.store.claim_event(f"teams:{conversation}:{activity.id}")
+            return await self.bot.claim_event(f"teams:{conversation}:{activity.id}")
         except Exception as error:  # noqa: BLE001 - better a rare duplicate answer than a lost one
             log.warning("Teams de-duplication unavailable: %s", type(error).__name__)
             return True
@@ -207,13 +207,13 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def mount(app: web.Application, runtime: Runtime) -> None:
+def mount(app: web.Application, host: AdapterHost) -> None:
     """Mount /api/messages only where Teams is configured (an app id, or the development emulator switch)."""
-    endpoint = TeamsEndpoint(runtime, os.environ)
+    endpoint = TeamsEndpoint(host, os.environ)
     if endpoint.mode is TeamsMode.OFF:
         log.debug("Teams not configured (no MicrosoftAppId): /api/messages is not served")
         return
     endpoint.mount(app)
     app[TEAMS_KEY] = endpoint
     if endpoint.adapter is not None:
-        runtime.posters.register("teams", endpoint.poster)
+        host.posters.register("teams", endpoint.poster)

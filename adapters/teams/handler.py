@@ -26,7 +26,7 @@ from adapters.teams.files import AttachmentFetcher, FileLinks
 from adapters.teams.poster import TeamsPoster
 from adapters.teams.retry import status_of
 from bot.config import AppConfig
-from bot.conversation import Bot, Reply
+from bot.conversation import Bot, Caller, Reply
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,8 @@ class GovbotTeamsHandler(TeamsActivityHandler):
     async def _known(self, raw: dict[str, Any], email: str) -> bool:
         """Whether the bot could place the user (same rules; a None reply alone cannot tell)."""
         user_id, user_name = acts.user_of(raw)
-        who = await self.bot.identify("teams", user_id, email, channel_id=acts.channel_id_of(raw), user_name=user_name)
+        caller = Caller("teams", user_id, email, channel_id=acts.channel_id_of(raw), user_name=user_name)
+        who = await self.bot.identify(caller)
         return who is not None
 
     # ---- being added ---------------------------------------------------------------------
@@ -245,7 +246,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         user_id, user_name = acts.user_of(raw)
         summary, unknown = None, ""
         if personal:  # in a team or group chat the installer's department and usage are nobody else's business
-            summary = await self.bot.on_home("teams", user_id, await self._email(context, raw))
+            summary = await self.bot.on_home(Caller("teams", user_id, await self._email(context, raw)))
             if summary is None:
                 unknown = t(
                     "unknown_user", locale, user=user_name or user_id, contact=self.config.organisation.support_contact
@@ -269,7 +270,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         """The user's UPN, asked of Teams only when app.yaml does not already list their AAD object id."""
         user_id, _ = acts.user_of(raw)
         # Without e-mail, channel or groups only app.yaml's explicit membership by AAD id can place the user.
-        if await self.bot.identify("teams", user_id) is not None:
+        if await self.bot.identify(Caller("teams", user_id)) is not None:
             return ""
         account_id = str((raw.get("from") or {}).get("id") or "")
         if not account_id:

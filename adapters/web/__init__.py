@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from adapters.web.routes import WebChat
-from bot.runtime import Runtime
+from bot.host import AdapterHost
 
 
-def mount(app: web.Application, runtime: Runtime) -> None:
-    WebChat(runtime).mount(app)
+def mount(app: web.Application, host: AdapterHost) -> None:
+    WebChat(host).mount(app)

@@ -13,10 +13,10 @@ from aiohttp import BodyPartReader, web
 
 from adapters.web import origin
 from adapters.web.render import reply_to_json_async
-from bot.conversation import MAX_USER_ID_CHARS, Action, Attachment, ClientGone, Message
+from bot.conversation import MAX_USER_ID_CHARS, Action, Attachment, Caller, ClientGone, Message
 from bot.downloads import Downloads
+from bot.host import AdapterHost
 from bot.i18n import both
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -46,8 +46,8 @@ class NdjsonSink:
 
 
 class WebChat:
-    def __init__(self, runtime: Runtime):
-        self.runtime = runtime
+    def __init__(self, host: AdapterHost):
+        self.host = host
         self.downloads = Downloads()
 
     def mount(self, app: web.Application) -> None:
@@ -61,7 +61,7 @@ class WebChat:
     # ---- who is asking ------------------------------------------------------------------
 
     def _user(self, request: web.Request) -> tuple[str, tuple[str, ...]] | None:
-        settings = self.runtime.settings
+        settings = self.host.settings
         user = request.headers.get(settings.web_user_header, "").strip()
         groups = tuple(g.strip() for g in request.headers.get(settings.web_groups_header, "").split(",") if g.strip())
         if user:
@@ -83,7 +83,7 @@ class WebChat:
                 sec_fetch_site=request.headers.get("Sec-Fetch-Site", ""),
             ),
             hosts=[request.host, *[h.strip() for h in forwarded.split(",")]],
-            allowed_origins=self.runtime.settings.web_allowed_origins,
+            allowed_origins=self.host.settings.web_allowed_origins,
             multipart_allowed=multipart_allowed,
         )
         if verdict == "cross_site":
@@ -98,7 +98,7 @@ class WebChat:
             {
                 "error": "unauthenticated",
                 "message": "로그인 정보가 없습니다. 행정포털을 통해 접속해 주세요. / No signed-in user; open govbot through the intranet portal.",
-                "dev_login": self.runtime.settings.web_dev_login,
+                "dev_login": self.host.settings.web_dev_login,
             },
             status=401,
         )
@@ -109,16 +109,16 @@ class WebChat:
         return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
     async def session(self, request: web.Request) -> web.Response:
-        runtime = self.runtime
-        config = runtime.config
+        host = self.host
+        config = host.config
         base: dict[str, Any] = {
             "organisation": config.organisation.name,
             "locale": config.organisation.locale,
-            "offline": runtime.offline,
+            "offline": host.offline,
             "notice": config.organisation.ai_notice,
-            "dev_login": runtime.settings.web_dev_login,
+            "dev_login": host.settings.web_dev_login,
         }
-        if runtime.settings.web_dev_login:
+        if host.settings.web_dev_login:
             base["members"] = [
                 {"user": m.user, "name": m.name, "department": d.name} for d in config.departments for m in d.members
             ]
@@ -126,7 +126,7 @@ class WebChat:
         if who is None:
             return web.json_response({**base, "user": None})
         user, groups = who
-        home = await runtime.bot.home("web", user, groups)
+        home = await host.bot.home(Caller("web", user, groups=groups))
         if home is None:
             return web.json_response({**base, "user": {"id": user, "registered": False}})
         person = home.who
@@ -151,7 +151,7 @@ class WebChat:
     def _too_long_id(self, user: str) -> web.Response | None:
         if len(user) <= MAX_USER_ID_CHARS:
             return None
-        contact = self.runtime.config.organisation.support_contact
+        contact = self.host.config.organisation.support_contact
         return _error(400, "user_id_too_long", both("user_id_too_long", limit=MAX_USER_ID_CHARS, contact=contact))
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
@@ -187,7 +187,7 @@ class WebChat:
         await response.prepare(request)
         sink = NdjsonSink(response)
         try:
-            reply = await self.runtime.bot.on_message(message, sink)
+            reply = await self.host.bot.on_message(message, sink)
             await sink.finish(await reply_to_json_async(reply, self.downloads, user))
             await response.write_eof()
         except ClientGone:  # what was delivered is billed (bot/gateway/stream.py); one line, no content
@@ -195,7 +195,7 @@ class WebChat:
         return response
 
     async def _read_chat_form(self, request: web.Request) -> tuple[str, str, list[Attachment]]:
-        limit = self.runtime.settings.max_upload_mb * 1024 * 1024
+        limit = self.host.settings.max_upload_mb * 1024 * 1024
         if request.content_type == "application/json":
             body = await _json_object(request)
             text, thread = body.get("text", ""), body.get("thread", "")
@@ -215,7 +215,7 @@ class WebChat:
                 data = await part.read()
                 error = None
                 if len(data) > limit:
-                    error = both("web_file_too_large", limit=self.runtime.settings.max_upload_mb)
+                    error = both("web_file_too_large", limit=self.host.settings.max_upload_mb)
                     data = b""
                 content_type = part.headers.get("Content-Type", "application/octet-stream")
                 # Browsers send UTF-8 names as-is; some clients percent-encode them (RFC 5987).
@@ -242,9 +242,8 @@ class WebChat:
             str(body.get("value", "")),
             thread_id=str(body.get("thread", "")),
         )
-        reply = await self.runtime.bot.on_action(action)
-        payload = await reply_to_json_async(reply, self.downloads, who[0]) if reply else None
-        return web.json_response({"reply": payload})
+        reply = await self.host.bot.on_action(action)
+        return web.json_response({"reply": await reply_to_json_async(reply, self.downloads, who[0]) if reply else None})
 
     async def download(self, request: web.Request) -> web.Response:
         who = self._user(request)

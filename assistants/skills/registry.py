@@ -1,49 +1,75 @@
-"""Every skill govbot ships, in one place: the runtime builds each from this list and app.yaml's model gets
-each skill's own section from it, so adding a skill is adding its class here (and naming it in an
-assistant's `skills:`), not editing the runtime or bot/config.py."""
+"""Every skill govbot ships, in one place: the runtime builds each from this list (with the dependencies it
+asks for), collects the button verbs and slash commands each declares, and app.yaml's model gets each skill's
+own section from it. Adding a skill is adding its entry here (and naming it in an assistant's `skills:`), not
+editing the runtime, the dispatcher or bot/config.py."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from assistants.skills.base import Skill
 from assistants.skills.complaints import ComplaintTriageSkill
+from assistants.skills.knowledge import KnowledgeSkill, build_knowledge_skill
 from bot.config import AppConfig, load_config, parse_config, with_sections
 from bot.conversation import ChannelPoster
 from bot.documents import DocumentWorker
+from bot.store import Store
 
 if TYPE_CHECKING:
+    from bot.dispatch.commands import Command
     from bot.dispatch.dispatcher import ActionHandler
 
 
-class SkillClass(Protocol):
-    """A skill's class: its name, its app.yaml section and that section's model, and a constructor taking
-    the office's config (the skill reads its section from it), the channel posters and the shared pool of
+@dataclass(frozen=True)
+class SkillDeps:
+    """What a skill may be built with; each skill's factory takes what it needs. `posters`: platform ->
+    ChannelPoster (filled by the messenger adapters as they mount); `documents`: the runtime's shared pool of
     document-reading worker processes."""
 
-    # Read-only (properties): a skill's class declares them as class attributes of narrower types.
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def section(self) -> str: ...
-
-    @property
-    def settings_model(self) -> type[BaseModel]: ...
-
-    def __call__(
-        self, config: AppConfig, *, posters: Mapping[str, ChannelPoster], documents: DocumentWorker | None
-    ) -> Skill: ...
+    config: AppConfig
+    store: Store
+    posters: Mapping[str, ChannelPoster]
+    documents: DocumentWorker
 
 
-SKILLS: tuple[SkillClass, ...] = (ComplaintTriageSkill,)
+@dataclass(frozen=True)
+class SkillEntry:
+    """One skill: its name (what assistants list in `skills:`), how to build it, and its app.yaml section with
+    that section's model (None for a skill without settings of its own)."""
+
+    name: str
+    build: Callable[[SkillDeps], Skill]
+    section: str | None = None
+    settings_model: type[BaseModel] | None = None
+
+
+def _complaint_triage(deps: SkillDeps) -> Skill:
+    return ComplaintTriageSkill(deps.config, posters=deps.posters, documents=deps.documents)
+
+
+def _knowledge(deps: SkillDeps) -> Skill:
+    return build_knowledge_skill(deps.config, deps.store)
+
+
+SKILLS: tuple[SkillEntry, ...] = (
+    SkillEntry(
+        ComplaintTriageSkill.name,
+        _complaint_triage,
+        ComplaintTriageSkill.section,
+        ComplaintTriageSkill.settings_model,
+    ),
+    SkillEntry(KnowledgeSkill.name, _knowledge),  # its settings are app.yaml's core `knowledge` section
+)
 
 # app.yaml as a whole: the core sections plus every skill's own.
-OfficeConfig: type[AppConfig] = with_sections({skill.section: skill.settings_model for skill in SKILLS})
+OfficeConfig: type[AppConfig] = with_sections(
+    {skill.section: skill.settings_model for skill in SKILLS if skill.section and skill.settings_model}
+)
 
 
 def parse_office_config(text: str, source: str = "app.yaml") -> AppConfig:
@@ -56,12 +82,14 @@ def load_office_config(path: Path) -> AppConfig:
     return load_config(path, OfficeConfig)
 
 
-def build_skills(
-    config: AppConfig, posters: Mapping[str, ChannelPoster] | None = None, documents: DocumentWorker | None = None
-) -> dict[str, Skill]:
-    """Skills assistants may enable, by name (`documents`: the runtime's pool; None gives each its own)."""
-    built = [skill(config, posters=posters if posters is not None else {}, documents=documents) for skill in SKILLS]
-    return {skill.name: skill for skill in built}
+def skill_names() -> tuple[str, ...]:
+    """The names an assistant may list in `skills:` (nothing is built)."""
+    return tuple(skill.name for skill in SKILLS)
+
+
+def build_skills(deps: SkillDeps) -> dict[str, Skill]:
+    """Every skill, by name, built once with the runtime's dependencies."""
+    return {entry.name: entry.build(deps) for entry in SKILLS}
 
 
 def skill_actions(skills: Mapping[str, Skill]) -> dict[str, ActionHandler]:
@@ -72,3 +100,13 @@ def skill_actions(skills: Mapping[str, Skill]) -> dict[str, ActionHandler]:
         if declared is not None:
             actions.update(declared())
     return actions
+
+
+def skill_commands(skills: Mapping[str, Skill]) -> list[Command]:
+    """The slash commands the skills bring (e.g. /search of the knowledge skill), in the skills' order."""
+    commands: list[Command] = []
+    for skill in skills.values():
+        declared = getattr(skill, "commands", None)  # optional: only skills with commands have it
+        if declared is not None:
+            commands.extend(declared())
+    return commands

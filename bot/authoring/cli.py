@@ -26,11 +26,11 @@ FORMAT = "govbot-assistants/1"
 
 
 def _studio(config: AppConfig, store: Store) -> AssistantStudio:
-    from assistants.skills.registry import build_skills
+    from assistants.skills.registry import skill_names
     from bot.runtime import build_registry
 
     return AssistantStudio(
-        store.assistants, build_registry(config, store), ContentPolicy(config), config, tuple(build_skills(config))
+        store.assistants, build_registry(config, store), ContentPolicy(config), config, skill_names()
     )
 
 

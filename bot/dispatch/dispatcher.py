@@ -19,6 +19,7 @@ from bot.config import AppConfig, Department
 from bot.conversation import (
     MAX_USER_ID_CHARS,
     Action,
+    Caller,
     ChannelPoster,
     ClientGone,
     DepartmentSummary,
@@ -61,8 +62,9 @@ class ThreadAssistantUnavailable(Exception):
 @dataclass(frozen=True)
 class Services:
     """Everything dispatch needs, passed in (no globals). Built once by the composition root (bot/runtime.py),
-    complete: skills' actions, authoring's interceptor and the poster registry are collected first. Nothing
-    here is reassigned or added to afterwards (the collections are read-only to dispatch)."""
+    complete: skills' actions and commands, authoring's interceptor and the poster registry are collected first.
+    Nothing here is reassigned or added to afterwards (the runtime passes read-only mappings); the poster registry
+    alone is filled, through its `register`, by the messenger adapters as they mount, before any request."""
 
     config: AppConfig
     store: Store
@@ -137,7 +139,7 @@ class Dispatcher:
 
     async def on_action(self, action: Action) -> Reply | None:
         identity = await self._identity(
-            action.platform, action.user_id, action.user_email, channel_id=action.channel_id
+            Caller(action.platform, action.user_id, action.user_email, channel_id=action.channel_id)
         )
         if identity is None:
             return None
@@ -146,8 +148,8 @@ class Dispatcher:
         handler = self.services.actions.get(action.action)
         return await handler(action, identity) if handler else None
 
-    async def on_home(self, platform: str, user_id: str, user_email: str = "") -> DepartmentSummary | None:
-        identity = await self._identity(platform, user_id, user_email)
+    async def on_home(self, caller: Caller) -> DepartmentSummary | None:
+        identity = await self._identity(caller)
         if identity is None:
             return None
         services = self.services
@@ -155,23 +157,21 @@ class Dispatcher:
 
     # ---- Bot protocol: what an adapter asks before it translates --------------------------
 
-    async def identify(
-        self,
-        platform: str,
-        user_id: str,
-        email: str = "",
-        groups: tuple[str, ...] = (),
-        channel_id: str = "",
-        user_name: str = "",
-    ) -> Who | None:
-        identity = await self._identity(platform, user_id, email, groups, channel_id, user_name)
+    async def identify(self, caller: Caller) -> Who | None:
+        identity = await self._identity(caller)
         return home.who(identity) if identity is not None else None
 
-    async def home(self, platform: str, user_id: str, groups: tuple[str, ...] = ()) -> Home | None:
-        identity = await self._identity(platform, user_id, groups=groups)
+    async def home(self, caller: Caller) -> Home | None:
+        identity = await self._identity(caller)
         if identity is None:
             return None
-        return await home.start_page(self.services.config, self.services.assistants, identity, platform)
+        return await home.start_page(self.services.config, self.services.assistants, identity, caller.platform)
+
+    async def claim_event(self, key: str) -> bool:
+        return await self.services.store.claim_event(key)
+
+    async def is_bot_thread(self, conversation_key: str) -> bool:
+        return await self.services.store.conversations.get(conversation_key) is not None
 
     def is_command(self, name: str) -> bool:
         return self.services.commands.lookup(name) is not None
@@ -179,17 +179,15 @@ class Dispatcher:
     def handles_action(self, action: str) -> bool:
         return action == "feedback" or action in self.services.actions
 
-    async def _identity(
-        self,
-        platform: str,
-        user_id: str,
-        email: str = "",
-        groups: tuple[str, ...] = (),
-        channel_id: str = "",
-        user_name: str = "",
-    ) -> Identity | None:
+    async def _identity(self, caller: Caller) -> Identity | None:
         probe = Message(
-            platform, user_id, "", channel_id=channel_id, user_name=user_name, user_email=email, directory_groups=groups
+            caller.platform,
+            caller.user_id,
+            "",
+            channel_id=caller.channel_id,
+            user_name=caller.user_name,
+            user_email=caller.email,
+            directory_groups=caller.groups,
         )
         return await self._with_role(resolve_identity(self.services.config, probe))
 

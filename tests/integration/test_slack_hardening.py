@@ -219,8 +219,7 @@ async def test_twenty_concurrent_answers_stay_within_chat_update_tier_and_all_fi
     # Attack: 20 officials ask at once in two channels; each answer streams for 3 s. Before the fix every
     # answer edited its "작성 중…" every update interval: hundreds of chat.update calls a minute, far beyond
     # Tier 3 (~50/min per workspace), so Slack answered 429 and final answers were delayed or lost.
-    async with slack_govbot() as gb:
-        gb.runtime.bot.services.interceptors.append(streaming_answers(3.0, 15))
+    async with slack_govbot(interceptors=[streaming_answers(3.0, 15)]) as gb:
         channels = ["C0TRAFFIC01", "C0PRESS001"]
         await asyncio.gather(
             *(
@@ -248,8 +247,7 @@ async def test_retry_after_is_honoured_by_every_answer_and_no_final_is_dropped(s
     # (and the throttled one retried), so the 429s multiplied. After a 429 nothing may call chat.update
     # until Retry-After has passed, and every final answer still arrives.
     fake_slack.update_burst, fake_slack.updates_per_minute = 3, 20
-    async with slack_govbot() as gb:
-        gb.runtime.bot.services.interceptors.append(streaming_answers(2.0, 10))
+    async with slack_govbot(interceptors=[streaming_answers(2.0, 10)]) as gb:
         await asyncio.gather(*(send_event(gb.url, mention(f"동시 질문 {n}", channel="C0TRAFFIC01")) for n in range(6)))
         await fake_slack.wait_for(
             lambda: sum(1 for m in fake_slack.messages.values() if "답변 완료" in block_texts(m.get("blocks"))) == 6,

@@ -395,8 +395,7 @@ async def test_confirm_buttons_of_other_features_reach_their_action_handler(slac
         received.append((action, identity.department.id))
         return Reply(f"{action.value} 민원을 도로과 채널로 전달했습니다.")
 
-    async with slack_govbot() as gb:
-        gb.runtime.bot.services.actions["forward"] = forward
+    async with slack_govbot(actions={"forward": forward}) as gb:
         poster = gb.runtime.bot.services.posters["slack"]
         await poster.post(
             "C0TRAFFIC01",
@@ -502,8 +501,7 @@ async def test_long_work_shows_progress_in_the_placeholder_and_result_file_is_up
             parts=[FilePart("민원분류.xlsx", "application/vnd.ms-excel", b"PK\x03\x04triage")],
         )
 
-    async with slack_govbot() as gb:
-        gb.runtime.bot.services.interceptors.append(triage)
+    async with slack_govbot(interceptors=[triage]) as gb:
         event = mention("민원 분류 해줘")
         await send_event(gb.url, event)
         await fake_slack.wait_for(lambda: fake_slack.called("files.completeUploadExternal"))
@@ -528,8 +526,7 @@ async def test_result_file_of_a_slash_command_in_a_channel_goes_to_the_officials
             "개인 작업 파일입니다.", parts=[FilePart("내작업.xlsx", "application/vnd.ms-excel", b"PK\x03\x04mine")]
         )
 
-    async with slack_govbot() as gb:
-        gb.runtime.bot.services.interceptors.append(export)
+    async with slack_govbot(interceptors=[export]) as gb:
         await send_form(gb.url, slash_command("내보내기", fake_slack.response_url("x"), channel="C0TRAFFIC01"))
         await fake_slack.wait_for(lambda: fake_slack.called("files.completeUploadExternal"))
     assert fake_slack.called("conversations.open")[0].args["users"] == "U0TRAF0002"

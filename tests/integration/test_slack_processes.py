@@ -18,14 +18,6 @@ from tests.fakes.slack_server import FakeSlack
 from tests.integration.slack_support import block_texts, envelope, mention, send_event, slack_env, socket_env
 from tests.support.serve import serve_govbot
 
-USERS = {
-    "U0TRAF0002": {
-        "id": "U0TRAF0002",
-        "name": "kim.minsu",
-        "profile": {"display_name": "김민수", "email": "kim.minsu@hanbit.go.kr"},
-    }
-}
-
 
 def _environment(
     tmp_path: Path, fake_openai: FakeOpenAI, fake_slack: FakeSlack, extra: dict[str, str]
@@ -67,14 +59,6 @@ async def _stop(process: asyncio.subprocess.Process) -> bytes:
         process.terminate()
     output, _ = await asyncio.wait_for(process.communicate(), 30)
     return output or b""
-
-
-@pytest.fixture
-async def fake_slack():
-    server = await FakeSlack().start()
-    server.users.update(USERS)
-    yield server
-    await server.stop()
 
 
 @pytest.mark.parametrize("shared", ["database", "redis"])

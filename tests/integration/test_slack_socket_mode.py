@@ -4,26 +4,9 @@ fake Slack on 127.0.0.1, acknowledges envelopes and answers through the Web API.
 from __future__ import annotations
 
 import aiohttp
-import pytest
 
-from tests.fakes.slack_server import APP_TOKEN, FakeSlack
+from tests.fakes.slack_server import APP_TOKEN
 from tests.integration.slack_support import block_texts, envelope, mention, slash_command, socket_env
-
-USERS = {
-    "U0TRAF0002": {
-        "id": "U0TRAF0002",
-        "name": "kim.minsu",
-        "profile": {"display_name": "김민수", "email": "kim.minsu@hanbit.go.kr"},
-    }
-}
-
-
-@pytest.fixture
-async def fake_slack():
-    server = await FakeSlack().start()
-    server.users.update(USERS)
-    yield server
-    await server.stop()
 
 
 async def test_socket_mode_answers_mentions_once_and_slash_commands(start_govbot, fake_slack, fake_openai):

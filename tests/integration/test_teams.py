@@ -154,20 +154,18 @@ async def test_action_execute_invoke_gets_200_with_its_body_and_feedback_is_reco
 async def test_action_execute_answering_with_a_card_and_a_file_link(start_govbot, fake_openai, connector):
     from bot.conversation import FilePart, Reply, Table
 
-    async with start_govbot(teams_dev_emulator=True) as gb:
+    async def export(action, identity):
+        data = "접수번호,내용\n1,포트홀\n".encode()
+        return Reply(
+            "민원 2건을 분류했습니다.",
+            kind="answer",
+            parts=[
+                Table(("부서", "건수"), (("도로과", "1"), ("교통행정과", "1")), title="부서별"),
+                FilePart("분류결과.csv", "text/csv", data),
+            ],
+        )
 
-        async def export(action, identity):
-            data = "접수번호,내용\n1,포트홀\n".encode()
-            return Reply(
-                "민원 2건을 분류했습니다.",
-                kind="answer",
-                parts=[
-                    Table(("부서", "건수"), (("도로과", "1"), ("교통행정과", "1")), title="부서별"),
-                    FilePart("분류결과.csv", "text/csv", data),
-                ],
-            )
-
-        gb.runtime.bot.services.actions["export"] = export
+    async with start_govbot(teams_dev_emulator=True, actions={"export": export}) as gb:
         status, body = await post_activity(gb.url, execute_invoke(connector.url, "export", "batch-7"))
         assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
         card = body["value"]

@@ -138,12 +138,11 @@ async def test_file_links_do_not_follow_a_forged_host_header(start_govbot, fake_
     # the base of every later result-file link: the next "파일 받기" button govbot posts (here the complaint-triage
     # XLSX forwarded into a channel, and an Action.Execute answer) would send officials and the file token there.
     fake_openai.reply_with("네.")
-    async with start_govbot(teams_dev_emulator=True) as gb:
 
-        async def export(action, identity):
-            return Reply("민원 분류 결과입니다.", kind="answer", parts=[FilePart("분류결과.csv", "text/csv", b"a,b\n")])
+    async def export(action, identity):
+        return Reply("민원 분류 결과입니다.", kind="answer", parts=[FilePart("분류결과.csv", "text/csv", b"a,b\n")])
 
-        gb.runtime.bot.services.actions["export"] = export
+    async with start_govbot(teams_dev_emulator=True, actions={"export": export}) as gb:
         await post_activity(gb.url, channel_mention(connector.url, "테스트"))  # govbot hears the channel
         await connector.wait_for(lambda c: [m for m in c.messages() if m.card and "네." in texts_of(m.card)])
 

@@ -20,6 +20,10 @@ FOUNDATION = ("bot.conversation", "bot.gateway", "bot.privacy", "bot.store", "bo
 UPPER = ("bot.dispatch", "bot.authoring", "assistants.skills", "adapters")
 # An adapter is a translator: it talks to the bot only through bot.conversation.Bot, never to its insides.
 BEHIND_THE_BOT = ("bot.dispatch", "bot.authoring", "assistants")
+# A messenger adapter is given an AdapterHost (the Bot, settings, the poster registry), never the Runtime or the
+# parts behind it; only the OpenAI-compatible API, which is the gateway over HTTP, mounts with the Runtime.
+MESSENGERS = ("adapters.web", "adapters.slack", "adapters.teams", "adapters.console")
+BEHIND_THE_HOST = ("bot.runtime", "bot.store", "bot.gateway", "bot.quota", "bot.server")
 
 
 def module_name(path: Path) -> str:
@@ -67,6 +71,8 @@ def wrong_way_edges() -> list[str]:
                 edges.append(f"foundation -> upper layer: {where}")
             if within(source, ("adapters",)) and within(target, BEHIND_THE_BOT):
                 edges.append(f"adapter -> behind the Bot protocol: {where}")
+            if within(source, MESSENGERS) and within(target, BEHIND_THE_HOST):
+                edges.append(f"messenger adapter -> behind its AdapterHost: {where}")
             if within(source, ("adapters",)):
                 own = ".".join(source.split(".")[:2])
                 if within(target, ("adapters",)) and not within(target, (own,)) and target != "adapters":
@@ -102,3 +108,24 @@ def test_the_checker_sees_an_adapter_reaching_behind_the_bot(tmp_path: Path, mon
     found = wrong_way_edges()
     assert "adapter -> behind the Bot protocol: adapters/web/routes.py:1 imports bot.dispatch.identity" in found
     assert "adapter -> behind the Bot protocol: adapters/web/routes.py:2 imports assistants.registry" in found
+
+
+def test_the_checker_sees_a_messenger_adapter_taking_the_runtime(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A messenger adapter reaching for the Runtime or the store (instead of its AdapterHost) is reported; the
+    OpenAI-compatible API, the gateway over HTTP, may."""
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "assistants").mkdir()
+    for package in ("slack", "openai_api"):
+        (tmp_path / "adapters" / package).mkdir(parents=True)
+        (tmp_path / "adapters" / package / "__init__.py").write_text(
+            "from bot.runtime import Runtime\n", encoding="utf-8"
+        )
+    (tmp_path / "adapters" / "slack" / "app.py").write_text("import bot.store\n", encoding="utf-8")
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    found = wrong_way_edges()
+    assert sorted(found) == [
+        "messenger adapter -> behind its AdapterHost: adapters/slack/__init__.py:1 imports bot.runtime",
+        "messenger adapter -> behind its AdapterHost: adapters/slack/app.py:1 imports bot.store",
+    ]

@@ -20,7 +20,9 @@ from bot.knowledge.service import KnowledgeService, SearchOutcome
 from bot.store.knowledge_repository import OFFICE, KnowledgeRepository
 
 if TYPE_CHECKING:
+    from bot.config import AppConfig
     from bot.dispatch.dispatcher import Services, Turn
+    from bot.store import Store
 
 
 class KnowledgeSkill:
@@ -28,6 +30,10 @@ class KnowledgeSkill:
 
     def __init__(self, service: KnowledgeService):
         self.service = service
+
+    def commands(self) -> list[Command]:
+        """The slash commands this skill brings (collected by the runtime before dispatch is built)."""
+        return knowledge_commands(self)
 
     async def run(self, turn: SkillTurn) -> Reply | None:
         question = turn.text.strip()
@@ -90,12 +96,13 @@ async def answer(service: KnowledgeService, outcome: SearchOutcome, question: st
     )
 
 
-def register_knowledge(services: Services, skill: KnowledgeSkill) -> None:
-    """Adds `/search`, `/knowledge add` and `/knowledge remove` to dispatch."""
+def knowledge_commands(skill: KnowledgeSkill) -> list[Command]:
+    """`/search` and `/knowledge add|remove`: the skill's own commands (dispatch adds them to its registry)."""
 
     async def search_command(turn: Turn, args: str) -> Reply:
         if not args.strip():
             return Reply(t("knowledge_search_usage", turn.locale), kind="error")
+        services = turn.services
         outcome = await skill.service.search(args, department_id=turn.identity.department.id)
         skill_turn = SkillTurn(
             turn.message,
@@ -111,13 +118,13 @@ def register_knowledge(services: Services, skill: KnowledgeSkill) -> None:
     async def knowledge_command(turn: Turn, args: str) -> Reply:
         action, _, rest = args.strip().partition(" ")
         if action in ("remove", "삭제", "지우기"):
-            return await _remove(skill.service, turn, services.config, rest.strip())
+            return await _remove(skill.service, turn, turn.services.config, rest.strip())
         collection = rest.strip()
         if action not in ("add", "추가") or not collection or not turn.message.attachments:
             return Reply(t("knowledge_add_usage", turn.locale), kind="error")
         existing = await skill.service.repository.resolve(collection, turn.identity.department.id)
         owner = existing.department_id if existing else turn.identity.department.id
-        if (denied := _denied(services.config, turn, owner, collection, "add")) is not None:
+        if (denied := _denied(turn.services.config, turn, owner, collection, "add")) is not None:
             return denied
         files = [(a.name, a.data) for a in turn.message.attachments if not a.error and a.data]
         report = await skill.service.add(
@@ -141,24 +148,12 @@ def register_knowledge(services: Services, skill: KnowledgeSkill) -> None:
         lines += [f"- {source}: {reason}" for source, reason in report.failed]
         return Reply("\n".join(lines), kind="error" if report.failed and not report.added else "info")
 
-    services.commands.add(
+    return [
+        Command("search", search_command, "command_help_search", usage="질문", aliases=("검색",)),
         Command(
-            "search",
-            search_command,
-            "command_help_search",
-            usage="질문",
-            aliases=("검색",),
-        )
-    )
-    services.commands.add(
-        Command(
-            "knowledge",
-            knowledge_command,
-            "command_help_knowledge",
-            usage="add|remove 모음이름",
-            aliases=("지식",),
-        )
-    )
+            "knowledge", knowledge_command, "command_help_knowledge", usage="add|remove 모음이름", aliases=("지식",)
+        ),
+    ]
 
 
 def _denied(config, turn: Turn, owner: str, collection: str, action: Action) -> Reply | None:
@@ -206,5 +201,6 @@ async def _search_spec(services: Services, department_id: str):
     return spec or (await services.assistants.visible(department_id))[0]
 
 
-def build_knowledge_skill(services_config, store) -> KnowledgeSkill:
-    return KnowledgeSkill(KnowledgeService(services_config, KnowledgeRepository(store.sessions)))
+def build_knowledge_skill(config: AppConfig, store: Store) -> KnowledgeSkill:
+    """The skill over the office's collections in `store` (app.yaml's knowledge settings from `config`)."""
+    return KnowledgeSkill(KnowledgeService(config, KnowledgeRepository(store.sessions)))

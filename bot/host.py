@@ -1,0 +1,20 @@
+"""What a messenger adapter is given when it mounts: the bot it translates for, the settings and app.yaml it reads
+its own options from, and the registry it registers its channel poster in. Nothing else: an adapter never sees the
+store, the gateway or dispatch (the composition root, bot/server.py, builds this from the Runtime)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import AppConfig
+from bot.conversation import Bot, PosterRegistry
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class AdapterHost:
+    bot: Bot
+    settings: Settings
+    config: AppConfig  # the organisation's name, locale and contact; departments for channel routing
+    posters: PosterRegistry  # register(platform, poster) while mounting, if the adapter can post into channels
+    offline: bool = False  # no model connected: the web chat says so on its start page
