@@ -135,6 +135,9 @@ class WordRules(_Strict):
     categories: list[str] | None = Field(None, description=f"built-in categories checked: {', '.join(WORD_CATEGORIES)}")
     min_severity: int | None = Field(None, ge=1, le=3, description="ignore built-in words below this severity")
     assistants: dict[str, WordAction] = Field(default_factory=dict)
+    classifier: bool | None = Field(
+        None, description="also count messages the statistical model finds abusive (never blocks or masks)"
+    )
 
     @field_validator("categories")
     @classmethod

@@ -142,32 +142,45 @@ class WordMatcher:
 
     def find(self, text: str) -> list[WordHit]:
         """Prohibited words in `text`, with spans in the original text; allowed words excluded."""
-        if self._blocked is None:
-            return []
-        skel = self._skeletons.skeleton_text(text)
+        if self._blocked is None or not self._candidates(self._skeletons.skeleton_text(text)):
+            return []  # the usual case, decided at C speed without the map back to the text
+        if "\n" not in text:
+            return self._find_in_line(text, 0)
+        # A word never spans a line break (see _too_far_apart): map back only the lines that hold one.
+        hits: list[WordHit] = []
+        offset = 0
+        for line in text.split("\n"):
+            if self._candidates(self._skeletons.skeleton_text(line)):
+                hits += self._find_in_line(line, offset)
+            offset += len(line) + 1
+        return hits
+
+    def _candidates(self, skel: str) -> list[tuple[int, int, Entry]]:
+        assert self._blocked is not None
         candidates = [
             (end - length + 1, end, entry)
             for end, (entry, length) in self._blocked.iter(skel)
             if not _continues_syllable(skel, end)
         ]
-        if not candidates:
-            return []  # the usual case, decided without building the map back to the text
-        if self._allowed is not None:
+        if candidates and self._allowed is not None:
             allowed_spans = [(end - length + 1, end) for end, (_, length) in self._allowed.iter(skel)]
             candidates = [
                 (start, end, entry)
                 for start, end, entry in candidates
                 if not any(a_start <= start and end <= a_end for a_start, a_end in allowed_spans)
             ]
-            if not candidates:
-                return []
-        _, origin = skeleton(text)
+        return candidates
+
+    def _find_in_line(self, text: str, offset: int) -> list[WordHit]:
+        skel, origin = self._skeletons.skeleton_map(text)
         hits = []
-        for start, end, entry in candidates:
+        for start, end, entry in self._candidates(skel):
             first, last = origin[start], origin[end] + 1
             if _too_far_apart(text, origin, start, end):
                 continue
             if _split_by_spaces_only(text, first, last) and not _stands_alone(text, first, last):
                 continue
-            hits.append(WordHit(entry.word, first, last, category=entry.category, severity=entry.severity))
+            hits.append(
+                WordHit(entry.word, first + offset, last + offset, category=entry.category, severity=entry.severity)
+            )
         return hits

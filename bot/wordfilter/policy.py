@@ -14,6 +14,7 @@ class WordPolicy:
     quoted_action: str  # for text quoted from a citizen
     categories: tuple[str, ...]  # built-in categories checked
     min_severity: int
+    classifier: bool  # count what the statistical model flags and the lexicon does not (admins' counts only)
 
 
 def word_policy(config: AppConfig, department_id: str, assistant_id: str | None = None) -> WordPolicy:
@@ -33,4 +34,5 @@ def word_policy(config: AppConfig, department_id: str, assistant_id: str | None 
         quoted_action=first(own.quoted_action, office.quoted_action, "mask"),
         categories=tuple(first(own.categories, office.categories, list(WORD_CATEGORIES))),
         min_severity=first(own.min_severity, office.min_severity, 1),
+        classifier=first(own.classifier, office.classifier, False),
     )

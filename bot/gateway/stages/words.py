@@ -16,6 +16,7 @@ from bot.gateway.types import ChatMessage, GatewayCall
 from bot.i18n import both, ko_en
 from bot.spans import apply_spans
 from bot.wordfilter import WordHit, WordMatcher
+from bot.wordfilter.classifier import AbuseClassifier
 from bot.wordfilter.policy import WordPolicy, word_policy
 from bot.wordfilter.quotes import inside, quoted_spans
 
@@ -113,6 +114,7 @@ class BlockProhibitedWords:
         self._matchers: dict[str, WordMatcher] = {}
         self._builtin = filters.builtin_prohibited_words
         self._allow = filters.allow_words
+        self._classifier: AbuseClassifier | None = None
 
     def matcher(self, department_id: str) -> WordMatcher:
         """The department's built-in categories with the office's and department's own words; built once."""
@@ -136,6 +138,11 @@ class BlockProhibitedWords:
         for index, message in enumerate(request.messages):
             hits = [h for h in matcher.find(message.content) if h.severity >= policy.min_severity]
             if not hits:
+                if policy.classifier and message.role == "user" and not triage:
+                    if self._classifier is None:
+                        self._classifier = AbuseClassifier.builtin()
+                    if self._classifier.is_abusive(message.content):
+                        call.findings["abuse_suspected"] += 1  # counted for admins; no span to mask, nothing refused
                 messages.append(message)
                 continue
             quoted = quoted_spans(message.content) if message.role == "user" and not triage else []
