@@ -137,7 +137,9 @@ def test_the_fast_score_equals_the_score_training_defined(text):
 
 
 def test_the_classifier_flags_abuse_without_listed_words_and_passes_official_text():
-    assert CLASSIFIER.is_abusive("틀니 딱딱거리는 소리 좀 그만해라 노인네들 진짜 극혐")
+    assert CLASSIFIER.is_abusive("노인네들 진짜 극혐 나잇값 좀 해라") and not MATCHER.find(
+        "노인네들 진짜 극혐 나잇값 좀 해라"
+    )
     # 병신년 (丙申年) is beyond it: its n-grams are the insult's; the allow-list handles it for the lexicon, and the
     # classifier only ever counts, so it costs an admin count, not a refusal.
     assert [text for text in OFFICIAL if CLASSIFIER.is_abusive(text)] == ["병신년(丙申年) 새해 인사"]
