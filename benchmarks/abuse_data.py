@@ -75,6 +75,22 @@ def statutes(root: Path = SHARED / "laws") -> list[str]:
     return out
 
 
+def assistant_texts(root: Path = Path(__file__).resolve().parents[1] / "assistants" / "builtin") -> list[str]:
+    """Every string in the built-in assistants' YAML (prompts, examples, templates)."""
+    import yaml
+
+    def walk(node: object) -> list[str]:
+        if isinstance(node, str):
+            return [node]
+        if isinstance(node, dict):
+            return [s for value in node.values() for s in walk(value)]
+        if isinstance(node, list):
+            return [s for value in node for s in walk(value)]
+        return []
+
+    return [s for path in sorted(root.glob("*.yaml")) for s in walk(yaml.safe_load(path.read_text(encoding="utf-8")))]
+
+
 def complaints(path: Path = SHARED / "complaints" / "complaints.csv") -> list[str]:
     with path.open(encoding="utf-8") as handle:
         return [f"{row['제목']}\n{row['내용']}" for row in csv.DictReader(handle)]
