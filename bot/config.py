@@ -123,6 +123,35 @@ class Quota(_Strict):
         return value
 
 
+WordAction = Literal["block", "mask", "warn"]
+WORD_CATEGORIES = ("profanity", "sexual", "slur_gender", "slur_origin", "slur_politics", "threat")
+
+
+class WordRules(_Strict):
+    """Prohibited words: what happens to them (office-wide in `filters.words`, per department in `words`).
+
+    `action` applies to the official's own words, `quoted_action` to text quoted from a citizen (after 민원:,
+    in quotation marks, attachments, complaint triage); `assistants` overrides `action` per assistant id.
+    Unset fields fall back to the office's, then to block / mask / every category / severity 1."""
+
+    action: WordAction | None = None
+    quoted_action: WordAction | None = None
+    categories: list[str] | None = Field(None, description=f"built-in categories checked: {', '.join(WORD_CATEGORIES)}")
+    min_severity: int | None = Field(None, ge=1, le=3, description="ignore built-in words below this severity")
+    assistants: dict[str, WordAction] = Field(default_factory=dict)
+    classifier: bool | None = Field(
+        None, description="also count messages the statistical model finds abusive (never blocks or masks)"
+    )
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, value: list[str] | None) -> list[str] | None:
+        unknown = sorted(set(value or ()) - set(WORD_CATEGORIES))
+        if unknown:
+            raise ValueError(f"unknown word categories {unknown}; known: {list(WORD_CATEGORIES)}")
+        return value
+
+
 class Department(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str = Field(min_length=1)
@@ -134,6 +163,7 @@ class Department(_Strict):
     admins: list[str] = Field(default_factory=list)
     default_assistant: str | None = None
     prohibited_words: list[str] = Field(default_factory=list)
+    words: WordRules = WordRules()
     pii: dict[str, PiiAction] = Field(default_factory=dict)
     models: list[str] | None = Field(
         None, description="Model aliases this department may use (absent: all). An external model stays off the list."
@@ -149,6 +179,7 @@ class Filters(_Strict):
     prohibited_words: list[str] = Field(default_factory=list)
     prohibited_words_file: Path | None = None
     allow_words: list[str] = Field(default_factory=list)
+    words: WordRules = WordRules()
 
 
 class Retention(_Strict):

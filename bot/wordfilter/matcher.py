@@ -1,6 +1,7 @@
 """One Aho-Corasick automaton over the normalised skeleton finds every listed word at once.
 
-Each word is added as written, as its initial-consonant spelling and as its English-keyboard
+Each entry of the lexicon (bot/wordfilter/lexicon.py: word, category, severity) is added as written and, when
+flagged, as its initial-consonant spelling and its English-keyboard
 spelling. Hits inside a match of an allowed word (시발점, 시발역, and the built-in innocent phrases
 such as 꺼져 있다, 새끼 고양이) are dropped. A hit that only ordinary spaces split ("도시 발전" holds 시+발)
 counts only when it stands as its own word, so the space-stripping that defeats "시 발" does not turn
@@ -15,6 +16,7 @@ from importlib import resources
 
 import ahocorasick
 
+from bot.wordfilter.lexicon import Entry, builtin_lexicon
 from bot.wordfilter.normalise import SkeletonTable, initials, keyboard_spelling, skeleton
 
 MIN_INITIALS = 2
@@ -26,6 +28,8 @@ class WordHit:
     start: int  # span in the original text
     end: int
     allowed: bool = False
+    category: str = "custom"
+    severity: int = 3
 
 
 # What may follow a word that stands alone: a particle or ending ("미친 놈이", "개 새끼야").
@@ -37,8 +41,10 @@ def _listed(filename: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def builtin_words() -> list[str]:
-    return _listed("builtin_ko.txt")
+def builtin_words(categories: Iterable[str] | None = None) -> list[Entry]:
+    """The built-in lexicon (lexicon_ko.txt), only the given categories when they are named."""
+    wanted = None if categories is None else set(categories)
+    return [entry for entry in builtin_lexicon() if wanted is None or entry.category in wanted]
 
 
 def builtin_allowed() -> list[str]:
@@ -57,55 +63,124 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     return not before.isalpha() and (not after.isalpha() or after in PARTICLES)
 
 
-def _variants(word: str) -> set[str]:
+_VOWEL_JAMO = range(0x1161, 0x1176)
+_TAIL_JAMO = range(0x11A8, 0x11C3)
+MAX_GAP = 3  # visible characters between two letters of one word that still count as an evasion (시-_-발)
+
+
+def _continues_syllable(skel: str, end: int) -> bool:
+    """A form that ends in an open syllable, followed by a tail consonant: 시바 inside 시방 or 시반, 자지
+    inside 자진. The entry is a different word there."""
+    return end + 1 < len(skel) and ord(skel[end]) in _VOWEL_JAMO and ord(skel[end + 1]) in _TAIL_JAMO
+
+
+def _too_far_apart(text: str, origin: list[int], start: int, end: int) -> bool:
+    """Letters of a hit separated by a line break or by more than MAX_GAP visible characters ("제보자
+    010-0000-7222\n지금") are two words, not an evasion; invisible characters do not count."""
+    for k in range(start, end):
+        gap = text[origin[k] + 1 : origin[k + 1]]
+        if not gap:
+            continue
+        if "\n" in gap or sum(1 for c in gap if c.isprintable() and c not in _INVISIBLE) > MAX_GAP:
+            return True
+    return False
+
+
+_INVISIBLE = {"\u3164", "\u115f", "\u1160", "\uffa0"}
+
+
+def _variants(entry: Entry) -> set[str]:
+    word = entry.word
     forms = {skeleton(word)[0]}
-    if len(initials(word)) >= MIN_INITIALS and len(initials(word)) == len(word):
+    if entry.initials and len(initials(word)) >= MIN_INITIALS and len(initials(word)) == len(word):
         forms.add(skeleton(initials(word))[0])
     keys = keyboard_spelling(word)
-    if keys != word and len(keys) >= 4:
+    if entry.initials and keys != word and len(keys) >= 4:
         forms.add(skeleton(keys)[0])
     return {f for f in forms if f}
 
 
+def _entry(word: str | Entry) -> Entry:
+    """An office's own word (a plain string) is category `custom`, strong, and matched by its initials too."""
+    return word if isinstance(word, Entry) else Entry(word, "custom", 3, initials=True)
+
+
 class WordMatcher:
-    def __init__(self, words: Iterable[str], allow: Iterable[str] = ()):
-        self._blocked = self._automaton(words, _variants)
+    def __init__(self, words: Iterable[str | Entry], allow: Iterable[str] = ()):
+        entries = [_entry(word) for word in words]
+        self._blocked = self._automaton(entries, _variants)
         # Allowed words match only as written: their initials (시발역 → ㅅㅂㅇ) must not excuse "ㅅㅂ 이게…".
-        self._allowed = self._automaton(allow, lambda word: {skeleton(word)[0]} - {""})
+        self._allowed = self._automaton((Entry(word) for word in allow), lambda e: {skeleton(e.word)[0]} - {""})
         self._skeletons = SkeletonTable()
 
     @staticmethod
-    def _automaton(words: Iterable[str], forms_of) -> ahocorasick.Automaton | None:
+    def _automaton(entries: Iterable[Entry], forms_of) -> ahocorasick.Automaton | None:
         automaton = ahocorasick.Automaton()
-        for word in words:
-            for form in forms_of(word):
-                automaton.add_word(form, (word, len(form)))
+        for entry in entries:
+            for form in forms_of(entry):
+                # One form, one entry: where two entries share a form, the stronger one is kept.
+                if form in automaton and automaton.get(form)[0].severity >= entry.severity:
+                    continue
+                automaton.add_word(form, (entry, len(form)))
         if len(automaton) == 0:
             return None
         automaton.make_automaton()
         return automaton
 
     @classmethod
-    def from_lists(cls, *, builtin: bool = True, extra: Iterable[str] = (), allow: Iterable[str] = ()) -> WordMatcher:
-        return cls([*(builtin_words() if builtin else []), *extra], [*(builtin_allowed() if builtin else []), *allow])
+    def from_lists(
+        cls,
+        *,
+        builtin: bool = True,
+        extra: Iterable[str] = (),
+        allow: Iterable[str] = (),
+        categories: Iterable[str] | None = None,
+    ) -> WordMatcher:
+        """The built-in lexicon (only `categories` when named) with the office's words and allowed phrases."""
+        words: list[str | Entry] = [*(builtin_words(categories) if builtin else []), *extra]
+        return cls(words, [*(builtin_allowed() if builtin else []), *allow])
 
     def find(self, text: str) -> list[WordHit]:
         """Prohibited words in `text`, with spans in the original text; allowed words excluded."""
-        if self._blocked is None:
-            return []
-        if next(self._blocked.iter(self._skeletons.skeleton_text(text)), None) is None:
-            return []  # the usual case, decided without building the map back to the text
-        skel, origin = skeleton(text)
-        allowed_spans = []
-        if self._allowed is not None:
+        if self._blocked is None or not self._candidates(self._skeletons.skeleton_text(text)):
+            return []  # the usual case, decided at C speed without the map back to the text
+        if "\n" not in text:
+            return self._find_in_line(text, 0)
+        # A word never spans a line break (see _too_far_apart): map back only the lines that hold one.
+        hits: list[WordHit] = []
+        offset = 0
+        for line in text.split("\n"):
+            if self._candidates(self._skeletons.skeleton_text(line)):
+                hits += self._find_in_line(line, offset)
+            offset += len(line) + 1
+        return hits
+
+    def _candidates(self, skel: str) -> list[tuple[int, int, Entry]]:
+        assert self._blocked is not None
+        candidates = [
+            (end - length + 1, end, entry)
+            for end, (entry, length) in self._blocked.iter(skel)
+            if not _continues_syllable(skel, end)
+        ]
+        if candidates and self._allowed is not None:
             allowed_spans = [(end - length + 1, end) for end, (_, length) in self._allowed.iter(skel)]
+            candidates = [
+                (start, end, entry)
+                for start, end, entry in candidates
+                if not any(a_start <= start and end <= a_end for a_start, a_end in allowed_spans)
+            ]
+        return candidates
+
+    def _find_in_line(self, text: str, offset: int) -> list[WordHit]:
+        skel, origin = self._skeletons.skeleton_map(text)
         hits = []
-        for end, (word, length) in self._blocked.iter(skel):
-            start = end - length + 1
-            if any(a_start <= start and end <= a_end for a_start, a_end in allowed_spans):
-                continue
+        for start, end, entry in self._candidates(skel):
             first, last = origin[start], origin[end] + 1
+            if _too_far_apart(text, origin, start, end):
+                continue
             if _split_by_spaces_only(text, first, last) and not _stands_alone(text, first, last):
                 continue
-            hits.append(WordHit(word, first, last))
+            hits.append(
+                WordHit(entry.word, first + offset, last + offset, category=entry.category, severity=entry.severity)
+            )
         return hits

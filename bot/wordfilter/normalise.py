@@ -107,6 +107,24 @@ class SkeletonTable:
                 table[ord(char)] = _piece(char) or None
         return _REPEATS.sub(r"\1", text.translate(table))
 
+    def skeleton_map(self, text: str) -> tuple[str, list[int]]:
+        """The same as `skeleton(text)`, from the cached pieces (no normalisation per character)."""
+        self.skeleton_text(text)  # fills the table for every character of `text`
+        table = self._table
+        out: list[str] = []
+        origin: list[int] = []
+        last = ""
+        for index, char in enumerate(text):
+            piece = table[ord(char)]
+            if piece is None:
+                continue
+            for jamo in piece:
+                if jamo != last:
+                    out.append(jamo)
+                    origin.append(index)
+                    last = jamo
+        return "".join(out), origin
+
 
 def initials(word: str) -> str:
     """The initial-consonant spelling of a word (시발 → ㅅㅂ)."""

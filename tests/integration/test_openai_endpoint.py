@@ -137,4 +137,9 @@ async def test_streamed_reply_passes_the_same_output_policies_and_is_settled(sta
     assert usage.total_tokens == 70 and status["tokens_per_month"] == 70 and status["requests_per_day"] == 1
     assert (used.tokens, used.requests) == (70, 1)
     assert record["decision"] == "masked" and record["prompt_tokens"] == 40 and record["completion_tokens"] == 30
-    assert json.loads(record["findings"]) == {"phone": 1, "output_phone": 1, "output_prohibited_word": 1}
+    assert json.loads(record["findings"]) == {
+        "phone": 1,
+        "output_phone": 1,
+        "output_prohibited_word": 1,
+        "output_prohibited_word_profanity": 1,
+    }

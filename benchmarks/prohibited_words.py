@@ -1,0 +1,204 @@
+"""Prohibited words on Korean text nobody here wrote: recall on abusive comments, false alarms on clean ones,
+false alarms on official text, and speed.
+
+Detectors compared:
+  old lexicon      the 37-word list before issue 18 (git show 96ae4a6:bot/wordfilter/builtin_ko.txt), same matcher
+  lexicon          bot/wordfilter/lexicon_ko.txt, every category, with the matcher's evasion handling
+  classifier       bot/wordfilter/abuse_model_ko.json (char n-grams, linear; trained on the dev split only)
+  lexicon+clf      flagged by either
+  sklearn baseline TfidfVectorizer(char_wb 1-4) + LogisticRegression fitted here on the dev split
+
+Data (see benchmarks/abuse_data.py; none of it is committed):
+  --curse    2runo/Curse-detection-data dataset.txt (MIT). Reported on `dev` (tuned on) and `test` (held back).
+  --kocohub  kocohub/korean-hate-speech labeled/dev.tsv (CC BY-SA 4.0), evaluation only; hate and offensive
+             rows are both abusive, and each is also reported alone.
+  always     statutes in ../shared/laws/ (sentences) and the 420 complaints in ../shared/complaints/.
+
+Speed: lexicon MB/s over the statutes (UTF-8 bytes, one core), and µs per message (mean over comments, and
+for a 2 KB message) for lexicon and classifier.
+
+Rerun:
+  git clone https://github.com/2runo/Curse-detection-data /tmp/curse
+  git clone https://github.com/kocohub/korean-hate-speech /tmp/koco
+  .venv/bin/python benchmarks/prohibited_words.py --curse /tmp/curse/dataset.txt \\
+      --kocohub /tmp/koco/labeled/dev.tsv [--show-official]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from abuse_data import Sample, assistant_texts, complaints, curse_detection, kocohub, statutes  # noqa: E402
+
+from bot.wordfilter import WordMatcher  # noqa: E402
+from bot.wordfilter.matcher import builtin_allowed  # noqa: E402
+
+Detect = Callable[[str], bool]
+OLD_LIST_COMMIT = "96ae4a6"
+
+
+def old_matcher() -> WordMatcher | None:
+    try:
+        text = subprocess.run(
+            ["git", "show", f"{OLD_LIST_COMMIT}:bot/wordfilter/builtin_ko.txt"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return None
+    words = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return WordMatcher(words, builtin_allowed())
+
+
+def classifier() -> Detect | None:
+    try:
+        from bot.wordfilter.classifier import AbuseClassifier
+    except ImportError:
+        return None
+    model = AbuseClassifier.builtin()
+    return model.is_abusive
+
+
+def sklearn_baseline(train: list[Sample]) -> Detect:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    pipeline = make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=2),
+        LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced"),
+    )
+    pipeline.fit([s.text for s in train], [s.abusive for s in train])
+    return lambda text: bool(pipeline.predict([text])[0])
+
+
+def rates(detect: Detect, samples: list[Sample]) -> tuple[float, float]:
+    abusive = [s for s in samples if s.abusive]
+    clean = [s for s in samples if not s.abusive]
+    recall = sum(detect(s.text) for s in abusive) / max(1, len(abusive))
+    false_alarms = sum(detect(s.text) for s in clean) / max(1, len(clean))
+    return recall, false_alarms
+
+
+def per_message_us(detect: Detect, texts: list[str], repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for text in texts:
+            detect(text)
+        best = min(best, (time.perf_counter() - start) / len(texts))
+    return best * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--curse", type=Path, required=True, help="2runo/Curse-detection-data dataset.txt")
+    parser.add_argument("--kocohub", type=Path, help="kocohub/korean-hate-speech labeled/dev.tsv")
+    parser.add_argument("--show-official", action="store_true", help="print what fires on statutes/complaints")
+    args = parser.parse_args()
+
+    curse = curse_detection(args.curse)
+    sets: dict[str, list[Sample]] = {"curse dev (tuned)": curse["dev"], "curse test (held back)": curse["test"]}
+    if args.kocohub:
+        koco = kocohub(args.kocohub)
+        sets["kocohub dev (all)"] = koco
+        sets["kocohub offensive"] = [s for s in koco if s.group in {"offensive", "none"}]
+        sets["kocohub hate"] = [s for s in koco if s.group in {"hate", "none"}]
+
+    lexicon = WordMatcher.from_lists()
+    detectors: dict[str, Detect] = {}
+    old = old_matcher()
+    if old is not None:
+        detectors["old lexicon (37)"] = lambda text: bool(old.find(text))
+    detectors["lexicon"] = lambda text: bool(lexicon.find(text))
+    clf = classifier()
+    if clf is not None:
+        detectors["classifier"] = clf
+        detectors["lexicon+clf"] = lambda text: bool(lexicon.find(text)) or clf(text)
+    detectors["sklearn baseline"] = sklearn_baseline(curse["dev"])
+
+    print(f"{'detector':<18} " + " ".join(f"{name:>24}" for name in sets))
+    print(f"{'':<18} " + " ".join(f"{'recall / false alarm':>24}" for _ in sets))
+    for name, detect in detectors.items():
+        cells = []
+        for samples in sets.values():
+            recall, false_alarms = rates(detect, samples)
+            cells.append(f"{recall:>11.3f} / {false_alarms:>10.3f}")
+        print(f"{name:<18} " + " ".join(f"{c:>24}" for c in cells))
+    print(
+        "sizes: "
+        + ", ".join(
+            f"{k}: {sum(s.abusive for s in v)} abusive, {sum(not s.abusive for s in v)} clean" for k, v in sets.items()
+        )
+    )
+
+    # Per category (lexicon hits on the held-back abusive comments; the set has no category labels).
+    counts: dict[str, int] = {}
+    for sample in curse["test"]:
+        if sample.abusive:
+            for category in {hit.category for hit in lexicon.find(sample.text)}:
+                counts[category] = counts.get(category, 0) + 1
+    print(
+        "lexicon hits by category on held-back abusive comments: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
+
+    law = statutes()
+    complaint_texts = complaints()
+    print(
+        f"\n{'official text':<30} {'texts':>7} "
+        + " ".join(f"{name:>18}" for name in detectors if name != "sklearn baseline")
+    )
+    official = (
+        ("statute sentences", law),
+        ("built-in assistants' texts", assistant_texts()),
+        ("complaints (clean-ish)", complaint_texts),
+    )
+    for label, texts in official:
+        cells = [
+            f"{sum(detect(t) for t in texts):>18}" for name, detect in detectors.items() if name != "sklearn baseline"
+        ]
+        print(f"{label:<30} {len(texts):>7} " + " ".join(cells))
+    if args.show_official:
+        for text in law + complaint_texts:
+            for hit in lexicon.find(text):
+                print(f"  lexicon {hit.word} [{hit.category}]: …{text[max(0, hit.start - 15) : hit.end + 15]!r}…")
+            if clf is not None and clf(text):
+                print(f"  classifier: {text[:80]!r}")
+
+    # Speed.
+    body = "\n".join(law).encode("utf-8")
+    seconds = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        lexicon.find(body.decode("utf-8"))
+        seconds = min(seconds, time.perf_counter() - start)
+    comments = [s.text for s in curse["test"]]
+    two_kb = "\n".join(complaint_texts)[:700]  # ~2 KB of UTF-8 Korean
+    print(
+        f"\nlexicon throughput on the statutes: {len(body) / seconds / 1e6:.1f} MB/s ({len(body) / 1e6:.2f} MB, one call)"
+    )
+    comment_bytes = sum(len(t.encode("utf-8")) for t in comments)
+    comment_seconds = per_message_us(detectors["lexicon"], comments) * len(comments) / 1e6
+    print(f"lexicon throughput on the held-back comments: {comment_bytes / comment_seconds / 1e6:.1f} MB/s")
+    print(f"{'µs per message':<18} {'comments (mean)':>16} {'2 KB message':>14}")
+    for name, detect in detectors.items():
+        if name.startswith("old"):
+            continue
+        print(f"{name:<18} {per_message_us(detect, comments):>16.1f} {per_message_us(detect, [two_kb] * 200):>14.1f}")
+    print(f"(2 KB message = {len(two_kb.encode('utf-8'))} bytes UTF-8)")
+
+
+if __name__ == "__main__":
+    main()
