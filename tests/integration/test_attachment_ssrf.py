@@ -15,9 +15,8 @@ import pytest
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.secret_server import SECRET, SecretServer
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlack
-from tests.integration.slack_support import block_texts, direct_message, send_event, slack_env
+from tests.integration.slack_support import USERS, block_texts, direct_message, send_event, slack_env
 from tests.integration.teams import personal_message, post_activity
-from tests.integration.test_slack_http import USERS
 
 
 @pytest.fixture
