@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.web.origin import RequestOrigin, check
+from bot.origin import RequestOrigin, check
 
 HOSTS = ["govbot.hanbit.go.kr", "127.0.0.1:8080"]
 
