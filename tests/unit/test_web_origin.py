@@ -60,3 +60,14 @@ def test_nothing_but_the_own_origin_or_a_bare_json_client_gets_through(origin, s
         assert site in ("", "same-origin")
         assert own or (origin == "" and (site == "same-origin" or content_type == "application/json"))
         assert content_type in ("application/json", "multipart/form-data")
+
+
+def test_the_consoles_url_encoded_forms_need_a_positive_same_origin_proof() -> None:
+    form = "application/x-www-form-urlencoded"
+    hosts = ["govbot.hanbit.go.kr"]
+    proven = RequestOrigin(form, origin="https://govbot.hanbit.go.kr")
+    assert check(proven, hosts=hosts, form_allowed=True) == "ok"
+    assert check(proven, hosts=hosts) == "json_required"  # the web chat never takes forms
+    assert check(RequestOrigin(form), hosts=hosts, form_allowed=True) == "json_required"  # no proof at all
+    foreign = RequestOrigin(form, origin="https://evil.example")
+    assert check(foreign, hosts=hosts, form_allowed=True) == "cross_site"
