@@ -1,4 +1,4 @@
-"""The web chat's cross-site check (adapters/web/origin.py): pure decisions over request headers."""
+"""The cross-site check of the web chat and the admin console (bot/origin.py): pure decisions over request headers."""
 
 from __future__ import annotations
 
