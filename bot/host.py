@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.admin import AdminConsole
 from bot.config import AppConfig
 from bot.conversation import Bot, PosterRegistry
 from bot.settings import Settings
@@ -18,3 +19,15 @@ class AdapterHost:
     config: AppConfig  # the organisation's name, locale and contact; departments for channel routing
     posters: PosterRegistry  # register(platform, poster) while mounting, if the adapter can post into channels
     offline: bool = False  # no model connected: the web chat says so on its start page
+
+
+@dataclass(frozen=True)
+class ConsoleHost:
+    """What the admin console mounts with: the Bot (to place the signed-in official exactly as the web chat does),
+    the settings (the identity headers), the console service (usage, quotas, roles, keys) and the key its CSRF
+    tokens are signed with (derived from the audit key, so every serve process accepts every other's forms)."""
+
+    bot: Bot
+    settings: Settings
+    console: AdminConsole
+    csrf_key: bytes

@@ -19,6 +19,12 @@ class GrantedRoles(Protocol):
     async def get(self, department_id: str, user_id: str) -> str | None: ...
 
 
+class RoleGrants(GrantedRoles, Protocol):
+    async def set(self, department_id: str, user_id: str, role: str, *, by: str) -> None: ...
+
+    async def clear(self, department_id: str, user_id: str) -> bool: ...
+
+
 def configured_role(department: Department, user_id: str) -> str:
     """The role app.yaml gives the official (an unlisted official is a member)."""
     if user_id in department.admins:
@@ -31,3 +37,14 @@ async def effective_role(roles: GrantedRoles, department: Department, user_id: s
     if user_id in department.admins:
         return "admin"
     return await roles.get(department.id, user_id) or configured
+
+
+async def change_role(roles: RoleGrants, department_id: str, user_id: str, role: str, *, by: str) -> None:
+    """Grant `role` at run time, or with "reset" drop the grant (back to app.yaml): what `/role` and the admin
+    console both do, after they have checked that `by` is an admin of the department."""
+    if role == "reset":
+        await roles.clear(department_id, user_id)
+        return
+    if role not in ROLES:
+        raise ValueError(role)
+    await roles.set(department_id, user_id, role, by=by)

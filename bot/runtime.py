@@ -6,6 +6,8 @@ There is no global state: the server, the CLI and the tests each build their own
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import os
 from collections.abc import Mapping, Sequence
@@ -15,6 +17,7 @@ from types import MappingProxyType
 
 from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
 from assistants.skills.registry import SkillDeps, build_skills, load_office_config, skill_actions, skill_commands
+from bot.admin import AdminConsole
 from bot.audit.keys import load_audit_key
 from bot.authoring.commands import register_authoring
 from bot.config import AppConfig
@@ -26,7 +29,7 @@ from bot.dispatch.memory import DatabaseMemory, Memory, ProcessMemory
 from bot.documents import DocumentWorker
 from bot.gateway.factory import GatewayBundle, build_gateway
 from bot.gateway.pipeline import Gateway
-from bot.host import AdapterHost
+from bot.host import AdapterHost, ConsoleHost
 from bot.settings import Settings
 from bot.store import Store
 
@@ -41,11 +44,19 @@ class Runtime:
     bundle: GatewayBundle
     bot: Dispatcher
     posters: PosterRegistry  # adapters that can post into a channel register here while they mount
+    console_key: bytes  # signs the admin console's CSRF tokens (derived from the audit key)
 
     @property
     def host(self) -> AdapterHost:
         """What a messenger adapter gets when it mounts (the Bot, its settings, the poster registry)."""
         return AdapterHost(self.bot, self.settings, self.config, self.posters, self.bundle.offline)
+
+    @property
+    def console_host(self) -> ConsoleHost:
+        """What the admin console gets: the Bot for identity, and the console service over the same quota service
+        the gateway reserves with."""
+        console = AdminConsole(self.config, self.store, self.bundle.quota)
+        return ConsoleHost(self.bot, self.settings, console, self.console_key)
 
     @property
     def gateway(self) -> Gateway:
@@ -127,4 +138,5 @@ async def build_runtime(
         documents=documents,
         max_message_chars=settings.max_message_chars,
     )
-    return Runtime(settings, config, store, bundle, Dispatcher(services), posters)
+    console_key = hmac.new(audit_key.secret, b"govbot admin console csrf", hashlib.sha256).digest()
+    return Runtime(settings, config, store, bundle, Dispatcher(services), posters, console_key)

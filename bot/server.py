@@ -28,6 +28,8 @@ RUNTIME = web.AppKey("runtime", Runtime)
 # talks only to the Bot. The OpenAI-compatible API is the gateway itself over HTTP, so it mounts with the Runtime.
 MESSENGER_MODULES: tuple[str, ...] = ("adapters.web", "adapters.slack", "adapters.teams")
 GATEWAY_MODULES: tuple[str, ...] = ("adapters.openai_api",)
+# The admin console (/admin) mounts with a ConsoleHost: the Bot for identity and the console service.
+CONSOLE_MODULES: tuple[str, ...] = ("adapters.admin",)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -60,6 +62,8 @@ def build_app(runtime: Runtime) -> web.Application:
         importlib.import_module(module_name).mount(app, host)
     for module_name in GATEWAY_MODULES:
         importlib.import_module(module_name).mount(app, runtime)
+    for module_name in CONSOLE_MODULES:
+        importlib.import_module(module_name).mount(app, runtime.console_host)
     return app
 
 

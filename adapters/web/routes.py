@@ -11,16 +11,16 @@ from urllib.parse import quote, unquote
 
 from aiohttp import BodyPartReader, web
 
-from adapters.web import origin
 from adapters.web.render import reply_to_json_async
+from bot import origin
 from bot.conversation import MAX_USER_ID_CHARS, Action, Attachment, Caller, ClientGone, Message
 from bot.downloads import Downloads
 from bot.host import AdapterHost
 from bot.i18n import both
+from bot.portal import portal_user
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-DEV_COOKIE = "govbot_dev_user"
 
 
 class NdjsonSink:
@@ -61,16 +61,7 @@ class WebChat:
     # ---- who is asking ------------------------------------------------------------------
 
     def _user(self, request: web.Request) -> tuple[str, tuple[str, ...]] | None:
-        settings = self.host.settings
-        user = request.headers.get(settings.web_user_header, "").strip()
-        groups = tuple(g.strip() for g in request.headers.get(settings.web_groups_header, "").split(",") if g.strip())
-        if user:
-            return user, groups
-        if settings.web_dev_login:
-            picked = unquote(request.cookies.get(DEV_COOKIE, "")).strip()
-            if picked:
-                return picked, ()
-        return None
+        return portal_user(request.headers, request.cookies, self.host.settings)
 
     def _refusal(self, request: web.Request, *, multipart_allowed: bool = False) -> web.Response | None:
         """A JSON error for requests that may not change anything: cross-site ones (CSRF), wrong body type,

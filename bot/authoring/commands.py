@@ -24,6 +24,7 @@ from bot.authoring.service import (
 from bot.conversation import Reply, Table
 from bot.dispatch.commands import Command, CommandRegistry
 from bot.i18n import t
+from bot.roles import change_role
 
 if TYPE_CHECKING:
     from assistants.registry import AssistantRegistry
@@ -283,11 +284,9 @@ class AssistantCommands:
         if len(words) != 2 or words[1] not in (*ROLES, "reset"):
             return Reply(t("authoring_role_usage", author.locale), kind="error")
         user, role = words
-        roles = turn.services.store.roles
+        await change_role(turn.services.store.roles, department.id, user, role, by=author.user_id)
         if role == "reset":
-            await roles.clear(department.id, user)
             return Reply(t("authoring_role_cleared", author.locale, user=user))
-        await roles.set(department.id, user, role, by=author.user_id)
         return Reply(t("authoring_role_set", author.locale, user=user, role=role))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +22,20 @@ def utcnow() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class UsageTotals:
+    tokens: int
+    requests: int
+
+
+UsageGroup = Literal["department", "assistant", "user"]
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    """One group's use since a moment: the department it belongs to and the group's key (the department id, an
+    assistant id, or a user id)."""
+
+    department_id: str
+    key: str
     tokens: int
     requests: int
 
@@ -73,6 +89,25 @@ class UsageRepository:
     async def exists(self, call_id: str) -> bool:
         async with self._sessions() as session:
             return (await session.scalar(select(func.count()).where(UsageRecord.call_id == call_id))) > 0
+
+    async def breakdown(self, by: UsageGroup, since: datetime, department_ids: Collection[str]) -> list[UsageRow]:
+        """Tokens and requests per department, per (department, assistant) or per (department, user) since `since`,
+        for the given departments only (the admin console's usage tables), largest first."""
+        column = {
+            "department": UsageRecord.department_id,
+            "assistant": func.coalesce(UsageRecord.assistant_id, ""),
+            "user": UsageRecord.user_id,
+        }[by]
+        tokens = func.coalesce(func.sum(UsageRecord.prompt_tokens + UsageRecord.completion_tokens), 0)
+        query = (
+            select(UsageRecord.department_id, column, tokens, func.count())
+            .where(UsageRecord.created_at >= since, UsageRecord.department_id.in_(list(department_ids)))
+            .group_by(UsageRecord.department_id, column)
+            .order_by(tokens.desc())
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        return [UsageRow(str(d), str(k), int(t), int(n)) for d, k, t, n in rows]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ UPPER = ("bot.dispatch", "bot.authoring", "assistants.skills", "adapters")
 BEHIND_THE_BOT = ("bot.dispatch", "bot.authoring", "assistants")
 # A messenger adapter is given an AdapterHost (the Bot, settings, the poster registry), never the Runtime or the
 # parts behind it; only the OpenAI-compatible API, which is the gateway over HTTP, mounts with the Runtime.
-MESSENGERS = ("adapters.web", "adapters.slack", "adapters.teams", "adapters.console")
+# The admin console is held to the same: it mounts with a ConsoleHost and changes things through bot.admin.
+MESSENGERS = ("adapters.web", "adapters.slack", "adapters.teams", "adapters.console", "adapters.admin")
 BEHIND_THE_HOST = ("bot.runtime", "bot.store", "bot.gateway", "bot.quota", "bot.server")
 
 

@@ -1,11 +1,11 @@
-"""The web chat's cross-site check (adapters/web/origin.py): pure decisions over request headers."""
+"""The cross-site check of the web chat and the admin console (bot/origin.py): pure decisions over request headers."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.web.origin import RequestOrigin, check
+from bot.origin import RequestOrigin, check
 
 HOSTS = ["govbot.hanbit.go.kr", "127.0.0.1:8080"]
 
@@ -60,3 +60,14 @@ def test_nothing_but_the_own_origin_or_a_bare_json_client_gets_through(origin, s
         assert site in ("", "same-origin")
         assert own or (origin == "" and (site == "same-origin" or content_type == "application/json"))
         assert content_type in ("application/json", "multipart/form-data")
+
+
+def test_the_consoles_url_encoded_forms_need_a_positive_same_origin_proof() -> None:
+    form = "application/x-www-form-urlencoded"
+    hosts = ["govbot.hanbit.go.kr"]
+    proven = RequestOrigin(form, origin="https://govbot.hanbit.go.kr")
+    assert check(proven, hosts=hosts, form_allowed=True) == "ok"
+    assert check(proven, hosts=hosts) == "json_required"  # the web chat never takes forms
+    assert check(RequestOrigin(form), hosts=hosts, form_allowed=True) == "json_required"  # no proof at all
+    foreign = RequestOrigin(form, origin="https://evil.example")
+    assert check(foreign, hosts=hosts, form_allowed=True) == "cross_site"

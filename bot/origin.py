@@ -1,4 +1,4 @@
-"""Cross-site request forgery defence for the web chat's state-changing routes.
+"""Cross-site request forgery defence for the web chat's and the admin console's state-changing routes.
 
 The user's identity comes from a header the portal's reverse proxy adds to *every* request, so a page on
 another site that makes the browser POST to govbot would act as the signed-in official (it once ran
@@ -45,12 +45,14 @@ def check(
     hosts: Collection[str],
     allowed_origins: Collection[str] = (),
     multipart_allowed: bool = False,
+    form_allowed: bool = False,
 ) -> Verdict:
     """Decide whether a state-changing request may run.
 
     `hosts` are the host[:port] names govbot is reached by (Host, X-Forwarded-Host); `allowed_origins`
     are extra full origins the office trusts (e.g. the portal that embeds the chat). Multipart bodies
-    (attachment uploads) need a positive same-origin proof, since a cross-site form can send them.
+    (attachment uploads) need a positive same-origin proof, since a cross-site form can send them; so do the admin
+    console's url-encoded forms (`form_allowed`), which carry a CSRF token besides.
     """
     hosts = {h.lower() for h in hosts if h}
     site = request.sec_fetch_site.lower()
@@ -66,5 +68,7 @@ def check(
     if request.content_type == "application/json":
         return "ok"
     if multipart_allowed and request.content_type == "multipart/form-data" and proven:
+        return "ok"
+    if form_allowed and request.content_type == "application/x-www-form-urlencoded" and proven:
         return "ok"
     return "json_required"

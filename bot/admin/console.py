@@ -1,0 +1,200 @@
+"""What the admin console may read and change, with who may do it decided here (not in the pages).
+
+Changes go through the same code as the chat commands and the CLI: quotas through `QuotaService` (the
+instance the gateway reserves with), roles through `bot.roles.change_role` (what `/role` calls), keys through
+the key repository (what `govbot keys` uses). Whether someone is an admin is the effective role of
+bot/roles.py (app.yaml plus `/role` grants). Office admins (app.yaml `organisation.admins`) administer every
+department; a department admin only their own; user ids are shown only to that department's admins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.admin.bars import QuotaBar, quota_bar
+from bot.config import AppConfig, Department
+from bot.conversation import Who
+from bot.quota.limits import LIMIT_NAMES
+from bot.quota.service import QuotaService
+from bot.roles import change_role, configured_role, effective_role
+from bot.store import Store
+from bot.store.repositories import UsageGroup
+
+
+class NotAllowed(Exception):
+    """The signed-in official may not see or change this department."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """An admin's reach: the departments they may see and manage, and those whose user ids they may see."""
+
+    user_id: str
+    name: str
+    office: bool  # an office admin (organisation.admins): every department
+    departments: tuple[Department, ...]
+    own: frozenset[str]  # departments they are an admin of
+
+    def may(self, department_id: str) -> bool:
+        return any(d.id == department_id for d in self.departments)
+
+    def sees_users(self, department_id: str) -> bool:
+        return department_id in self.own
+
+
+@dataclass(frozen=True, slots=True)
+class UsageLine:
+    department_id: str
+    key: str  # department id, assistant id ("" for calls without one) or user id
+    today_tokens: int
+    today_requests: int
+    month_tokens: int
+    month_requests: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoleLine:
+    user_id: str
+    name: str
+    configured: str  # app.yaml
+    granted: str | None  # a run-time grant (/role), if any
+    granted_by: str | None
+    effective: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLine:
+    prefix: str
+    department_id: str
+    name: str
+    created_by: str
+    created_at: datetime
+    revoked: bool
+    last_used_at: datetime | None
+
+
+class AdminConsole:
+    def __init__(self, config: AppConfig, store: Store, quota: QuotaService):
+        self._config = config
+        self._store = store
+        self._quota = quota
+
+    @property
+    def config(self) -> AppConfig:
+        return self._config
+
+    @property
+    def limit_names(self) -> tuple[str, ...]:
+        """The limits an admin may set or grant (what `/quota set` accepts)."""
+        return LIMIT_NAMES
+
+    async def scope(self, who: Who) -> Scope | None:
+        """The admin's reach, or None for an official who is no kind of admin."""
+        user = who.user_id
+        office = user in self._config.organisation.admins
+        own = frozenset(
+            [
+                d.id
+                for d in self._config.departments
+                if await effective_role(self._store.roles, d, user, configured_role(d, user)) == "admin"
+            ]
+        )
+        if not office and not own:
+            return None
+        departments = tuple(d for d in self._config.departments if office or d.id in own)
+        return Scope(user, who.name, office, departments, own)
+
+    def department(self, scope: Scope, department_id: str) -> Department:
+        department = self._config.department(department_id)
+        if department is None or not scope.may(department_id):
+            raise NotAllowed(department_id)
+        return department
+
+    # ---- usage ---------------------------------------------------------------------------
+
+    async def usage(self, by: UsageGroup, department_ids: Sequence[str], now: datetime) -> list[UsageLine]:
+        """Today's and this month's use (office time zone) per group, largest month first."""
+        local = now.astimezone(self._config.zone)
+        day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        month = day.replace(day=1)
+        today = {(r.department_id, r.key): r for r in await self._store.usage.breakdown(by, day, department_ids)}
+        lines = [
+            UsageLine(
+                r.department_id,
+                r.key,
+                today[(r.department_id, r.key)].tokens if (r.department_id, r.key) in today else 0,
+                today[(r.department_id, r.key)].requests if (r.department_id, r.key) in today else 0,
+                r.tokens,
+                r.requests,
+            )
+            for r in await self._store.usage.breakdown(by, month, department_ids)
+        ]
+        if by == "department":  # every department appears, also one that has not used anything yet
+            seen = {line.key for line in lines}
+            lines += [UsageLine(d, d, 0, 0, 0, 0) for d in department_ids if d not in seen]
+        return lines
+
+    async def bars(self, department_id: str) -> list[QuotaBar]:
+        """Each department-wide limit with its use, from the same status `/quota` shows."""
+        return [quota_bar(s.name, s.used, s.reserved, s.value) for s in await self._quota.status(department_id)]
+
+    # ---- quotas: the chat command's and the CLI's service ----------------------------------
+
+    async def set_limit(self, scope: Scope, department_id: str, name: str, value: int | None) -> None:
+        self.department(scope, department_id)
+        await self._quota.set_limit(department_id, name, value, by=scope.user_id)
+
+    async def grant(self, scope: Scope, department_id: str, name: str, amount: int) -> int:
+        self.department(scope, department_id)
+        if amount <= 0:
+            raise ValueError(amount)
+        return await self._quota.grant(department_id, name, amount, by=scope.user_id)
+
+    async def reset(self, scope: Scope, department_id: str) -> int:
+        self.department(scope, department_id)
+        return await self._quota.reset(department_id)
+
+    # ---- roles: what /role does ---------------------------------------------------------------
+
+    async def roles(self, scope: Scope, department_id: str) -> list[RoleLine]:
+        department = self.department(scope, department_id)
+        granted = {user: (role, by) for user, role, by in await self._store.roles.all(department_id)}
+        names = {m.user: m.name for m in department.members}
+        users = [*names, *(u for u in granted if u not in names)]
+        lines = []
+        for user in users:
+            configured = configured_role(department, user)
+            role, by = granted.get(user, (None, None))
+            effective = await effective_role(self._store.roles, department, user, configured)
+            lines.append(RoleLine(user, names.get(user, ""), configured, role, by, effective))
+        return lines
+
+    async def change_role(self, scope: Scope, department_id: str, user_id: str, role: str) -> None:
+        self.department(scope, department_id)
+        if not user_id or len(user_id) > 128:
+            raise ValueError(user_id)
+        await change_role(self._store.roles, department_id, user_id, role, by=scope.user_id)
+
+    # ---- API keys: what `govbot keys` does ---------------------------------------------------
+
+    async def keys(self, scope: Scope, department_id: str) -> list[KeyLine]:
+        self.department(scope, department_id)
+        return [
+            KeyLine(k.prefix, k.department_id, k.name, k.created_by, k.created_at, k.revoked, k.last_used_at)
+            for k in await self._store.keys.list(department_id)
+        ]
+
+    async def create_key(self, scope: Scope, department_id: str, name: str) -> tuple[str, str]:
+        """(the key, shown once and never stored; its prefix)."""
+        self.department(scope, department_id)
+        key, info = await self._store.keys.create(department_id, name.strip()[:100] or "기본 키", scope.user_id)
+        return key, info.prefix
+
+    async def revoke_key(self, scope: Scope, department_id: str, prefix: str) -> int:
+        """Revoke the department's key with this prefix (a prefix of another department's key is refused)."""
+        self.department(scope, department_id)
+        if not any(k.prefix == prefix for k in await self._store.keys.list(department_id)):
+            raise NotAllowed(prefix)
+        return await self._store.keys.revoke(prefix)
