@@ -69,11 +69,15 @@ def with_store(work: Callable[[AppConfig, Store], Awaitable[T]]) -> T:
 
 async def require_admin(config: AppConfig, store: Store, department_id: str, by: str) -> None:
     """Only the department's admins may change what it is allowed: app.yaml admins and officials granted
-    admin with `/role`, decided by the same function as in chat (bot/roles.py)."""
+    admin with `/role` (decided by the same function as in chat, bot/roles.py), and the office's admins."""
     department = config.department(department_id)
     if department is None:
         raise fail(f"없는 부서입니다: {department_id}", f"Unknown department: {department_id}")
-    if await effective_role(store.roles, department, by, configured_role(department, by)) != "admin":
+    office_admin = by in config.organisation.admins  # they administer every department, as on the console
+    if (
+        not office_admin
+        and await effective_role(store.roles, department, by, configured_role(department, by)) != "admin"
+    ):
         raise fail(
             f"'{by}'은(는) {department.name}의 관리자가 아닙니다. app.yaml의 admins에 있거나 `/role`로 관리자가 된 "
             "사람만 바꿀 수 있습니다.",

@@ -38,3 +38,15 @@ async def test_an_app_yaml_admin_cannot_be_demoted_by_a_run_time_grant(start_gov
         await send(gb.url, "/role park.jiyoung member", user="kim.minsu")
         still = await send(gb.url, "/quota set tokens_per_day 5000", user="park.jiyoung")
     assert still.reply["kind"] != "error", still.text
+
+
+async def test_an_office_admin_may_change_any_departments_quota_on_the_cli(start_govbot):
+    # han.sujin is in app.yaml's organisation.admins (and an admin of 민원과 only): the console lets office admins
+    # administer every department, and the CLI follows the same rule; a department admin may not cross over.
+    async with start_govbot(offline=True) as gb:
+        office = await cli(gb, "quota", "set", "traffic", "tokens_per_day", "8000", "--by", "han.sujin")
+        other = await cli(gb, "quota", "set", "traffic", "tokens_per_day", "9000", "--by", "choi.hyunwoo")
+        limits = {s.name: s.value for s in await gb.runtime.bot.services.quota.status("traffic")}
+    assert office.exit_code == 0, office.output
+    assert other.exit_code != 0 and "관리자가 아닙니다" in other.output
+    assert limits["tokens_per_day"] == 8000
