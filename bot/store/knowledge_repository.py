@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm import defer
 
 from assistants.spec import fold_name
 from bot.knowledge.chunking import Chunk
@@ -272,11 +273,14 @@ class KnowledgeRepository:
         if not collection_ids:
             return []
         async with self._sessions() as session:
+            query = select(KnowledgeChunk)
+            if model is None:  # lexical only: leave the vectors in the database
+                query = query.options(defer(KnowledgeChunk.vector))
             rows = (
                 await session.execute(
-                    select(KnowledgeChunk)
-                    .where(KnowledgeChunk.collection_id.in_(list(collection_ids)))
-                    .order_by(KnowledgeChunk.collection_id, KnowledgeChunk.document_id, KnowledgeChunk.ordinal)
+                    query.where(KnowledgeChunk.collection_id.in_(list(collection_ids))).order_by(
+                        KnowledgeChunk.collection_id, KnowledgeChunk.document_id, KnowledgeChunk.ordinal
+                    )
                 )
             ).scalars()
             return [
