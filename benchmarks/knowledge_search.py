@@ -8,7 +8,11 @@ Targets: recall@5 >= 0.9, MRR >= 0.7, out-of-scope >= 0.8, p95 <= 100 ms (lexica
 
 q001 (party banners) also accepts the decree's 제35조의2, as its note says.
 
-Rerun:  .venv/bin/python benchmarks/knowledge_search.py [--laws /work/shared/laws] [--calibrate]
+Hybrid (--hybrid-fake): the same questions with the dense ranking fused in (reciprocal rank fusion), the
+vectors made by the fake upstream's hashed character n-grams (tests/fakes/openai_server.py). That is not an
+embeddings model: it shows what the fusion does to the numbers, not what a real model would reach.
+
+Rerun:  .venv/bin/python benchmarks/knowledge_search.py [--laws /work/shared/laws] [--calibrate] [--hybrid-fake]
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.config import DEFAULT_THESAURUS  # noqa: E402
 from bot.knowledge.chunking import chunk_document  # noqa: E402
 from bot.knowledge.ranking import Thresholds, Weights  # noqa: E402
-from bot.knowledge.search import ChunkIndex, tokenise_chunks  # noqa: E402
+from bot.knowledge.search import ChunkIndex, indexed_text, tokenise_chunks  # noqa: E402
 from bot.knowledge.tokens import Thesaurus, Tokenizer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +48,8 @@ def accepted(row: dict) -> set[tuple[str, str]]:
     return answers
 
 
-def build(laws: Path, tokenizer: Tokenizer) -> ChunkIndex:
+def build(laws: Path, tokenizer: Tokenizer, embed=None) -> ChunkIndex:  # type: ignore[no-untyped-def]
+    """The statutes in one index; with `embed` (text → vector), each passage gets a vector too."""
     chunks = []
     for path in sorted(laws.rglob("*.md")):
         if path.name == "SOURCE.md":
@@ -52,14 +57,18 @@ def build(laws: Path, tokenizer: Tokenizer) -> ChunkIndex:
         _, parsed = chunk_document(path.read_text(encoding="utf-8"), path.stem)
         for chunk, tokens in zip(parsed, tokenise_chunks(tokenizer, parsed), strict=True):
             chunks.append(("laws", chunk, tokens))
-    return ChunkIndex(chunks)
+    if embed is None:
+        return ChunkIndex(chunks)
+    return ChunkIndex(chunks, vectors=[embed(indexed_text(chunk)) for _, chunk, _ in chunks])
 
 
-def evaluate(rows, index, tokenizer, thresholds, top=5):
+def evaluate(rows, index, tokenizer, thresholds, top=5, embed=None):  # type: ignore[no-untyped-def]
     ranks, oos, timings = [], [], []
     for row in rows:
         started = time.perf_counter()
-        results = index.search(tokenizer.tokens(row["question"], query=True), ["laws"], top=top, thresholds=thresholds)
+        vector = embed(row["question"]) if embed is not None else None
+        tokens = tokenizer.tokens(row["question"], query=True)
+        results = index.search(tokens, ["laws"], top=top, thresholds=thresholds, query_vector=vector)
         timings.append((time.perf_counter() - started) * 1000)
         if not row["law"]:
             oos.append(not any(r.relevant for r in results))
@@ -151,6 +160,7 @@ def main() -> None:
     parser.add_argument("--laws", type=Path, default=ROOT.parent.parent / "shared" / "laws")
     parser.add_argument("--calibrate", action="store_true", help="fit the relevance model on dev and print it")
     parser.add_argument("--ingest", type=int, default=0, metavar="PAGES", help="also time ingestion (e.g. 5000)")
+    parser.add_argument("--hybrid-fake", action="store_true", help="also fuse the fake upstream's n-gram vectors")
     args = parser.parse_args()
     laws = args.laws if args.laws.exists() else Path("/work/shared/laws")
     tokenizer = Tokenizer(Thesaurus(DEFAULT_THESAURUS))
@@ -172,6 +182,22 @@ def main() -> None:
             f"out-of-scope {m['out_of_scope']:2} answered nothing {m['oos_nothing']:.3f} | "
             f"query p50 {m['p50_ms']:.1f} ms p95 {m['p95_ms']:.1f} ms"
         )
+    if args.hybrid_fake:
+        import numpy as np
+
+        from tests.fakes.openai_server import fake_embedding
+
+        def embed(text: str) -> np.ndarray:
+            return np.asarray(fake_embedding(text[:2000]), dtype=np.float32)
+
+        hybrid = build(laws, tokenizer, embed)
+        print("hybrid: BM25 + the fake upstream's hashed character n-gram vectors (not a model), RRF k=60")
+        for name, split in (("dev", dev), ("heldout", heldout)):
+            m = evaluate(split, hybrid, tokenizer, Thresholds(), embed=embed)
+            print(
+                f"{name:8} in-scope {m['in_scope']:3} recall@5 {m['recall@5']:.3f} MRR {m['mrr']:.3f} | "
+                f"out-of-scope {m['out_of_scope']:2} answered nothing {m['oos_nothing']:.3f}"
+            )
     if args.ingest:
         ingest_speed(laws, tokenizer, args.ingest)
 

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from assistants.spec import AssistantSpec
 from bot.i18n import LocalizedValueError
@@ -210,8 +210,19 @@ class KnowledgeSource(_Strict):
     private: bool = Field(False, description="Visible to the owning department only")
 
 
+class KnowledgeEmbeddings(_Strict):
+    """Hybrid search: passages and questions embedded through the gateway (billed and audited like chat)."""
+
+    model: str = Field(min_length=1, description="A `models` alias whose targets serve /v1/embeddings")
+    department: str | None = Field(
+        None,
+        description="Who pays for embedding office-wide collections and app.yaml/CLI loads (absent: the first department)",
+    )
+
+
 class Knowledge(_Strict):
     thesaurus: dict[str, list[str]] = Field(default_factory=dict)
+    embeddings: KnowledgeEmbeddings | None = Field(None, description="Absent: lexical search only")
     collections: list[KnowledgeSource] = Field(default_factory=list)
     min_ratio: float | None = Field(
         None, ge=0, le=1, description="Override the calibrated relevance threshold (top score / ideal score)"
@@ -238,6 +249,25 @@ class AppConfig(_Strict):
 
     def department(self, department_id: str) -> Department | None:
         return next((d for d in self.departments if d.id == department_id), None)
+
+    @model_validator(mode="after")
+    def _embeddings_known(self) -> AppConfig:
+        """An unknown embeddings alias would fall back to the chat model: refuse it when app.yaml is read."""
+        embeddings = self.knowledge.embeddings
+        if embeddings is None:
+            return self
+        if embeddings.model not in self.models:
+            raise ValueError(f"knowledge.embeddings.model {embeddings.model!r} is not one of `models`")
+        if embeddings.department is not None and self.department(embeddings.department) is None:
+            raise ValueError(f"knowledge.embeddings.department {embeddings.department!r} is not a department")
+        return self
+
+    def embeddings_payer(self, department_id: str | None) -> str:
+        """The department billed for embedding a collection's passages: its own, else the configured one."""
+        if department_id and self.department(department_id) is not None:
+            return department_id
+        configured = self.knowledge.embeddings.department if self.knowledge.embeddings else None
+        return configured or self.departments[0].id
 
     @property
     def zone(self) -> ZoneInfo:

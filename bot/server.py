@@ -83,7 +83,8 @@ async def _load_knowledge(app: web.Application) -> AsyncIterator[None]:
     """app.yaml's knowledge collections are loaded beside the server, never before it (bot/knowledge/startup.py)."""
     runtime = app[RUNTIME]
     skill = runtime.bot.services.skills.get("knowledge")
-    task = start_sync(getattr(skill, "service", None), Path(runtime.settings.config).resolve().parent)
+    base = Path(runtime.settings.config).resolve().parent
+    task = start_sync(getattr(skill, "service", None), base, runtime.bundle.gateway)
     yield
     if task is not None:
         task.cancel()

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Protocol
 
 from bot.gateway.stream import ReplyStream
-from bot.gateway.types import Completion, GatewayCall, GatewayRequest
+from bot.gateway.types import ChatMessage, Completion, Embeddings, GatewayCall, GatewayRequest
 
 Next = Callable[[GatewayCall], Awaitable[ReplyStream]]
 
@@ -54,6 +54,21 @@ class Gateway:
             pass
         assert reply.completion is not None
         return reply.completion
+
+    async def embed(self, request: GatewayRequest, inputs: Sequence[str]) -> Embeddings:
+        """Vectors for `inputs` through the same stages as chat (PII masked in each input, words policy,
+        quota, usage, audit): `request` says who pays and which alias; its messages are replaced by the inputs."""
+        request.messages = [ChatMessage("user", text) for text in inputs]
+        request.max_output_tokens = 0  # an embedding has no output tokens: the quota reserves the inputs only
+        call = GatewayCall(request=request, kind="embeddings")
+        reply = await self._entry(call)
+        async for _ in reply:
+            pass
+        completion = reply.completion
+        assert completion is not None
+        if call.vectors is None or len(call.vectors) != len(inputs):
+            raise ValueError("the provider returned no vector for some inputs")
+        return Embeddings(call.vectors, completion.usage, completion.provider, completion.model, call.call_id)
 
 
 def _bind(stage: Stage, inner: Next) -> Next:

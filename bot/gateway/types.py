@@ -21,6 +21,9 @@ def as_role(value: str) -> Role:
 
 # interrupted: the process serving the call stopped mid-call (written later by the reservation sweeper).
 Decision = Literal["allowed", "masked", "blocked", "refused_quota", "failed", "interrupted"]
+# chat: messages in, text out. embeddings: each user message is one input, one vector out per input
+# (no text, so the output policies see nothing; input policies, quota, usage and audit apply as to chat).
+CallKind = Literal["chat", "embeddings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,17 @@ class Completion:
     interrupted: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Embeddings:
+    """An embeddings call's answer: one vector per input, in the order sent."""
+
+    vectors: list[list[float]]
+    usage: Usage
+    provider: str
+    model: str
+    call_id: str
+
+
 @dataclass(slots=True)
 class GatewayCall:
     """A request on its way through the stages; stages record what they did here."""
@@ -83,6 +97,8 @@ class GatewayCall:
     scratch: dict[str, object] = field(default_factory=dict)  # stage-private state, keyed by stage name
     # Failed provider attempts (retries and fail-overs) as (provider id, reason), recorded by the router.
     provider_failures: list[tuple[str, str]] = field(default_factory=list)
+    kind: CallKind = "chat"
+    vectors: list[list[float]] | None = None  # an embeddings call's answer, one per input, set by the provider
 
 
 # ---- what providers emit ------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import typer
@@ -10,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from bot.cli_support import err, fail, out, with_store
+from bot.gateway.pipeline import Gateway
 from bot.knowledge.permissions import Action, Actor, may_change
 from bot.knowledge.service import AddReport, KnowledgeService
 from bot.knowledge.sources import files_of
@@ -27,6 +30,21 @@ def _files(paths: list[Path]) -> list[tuple[str, Path]]:
     return found
 
 
+@asynccontextmanager
+async def _gateway(config, store) -> AsyncIterator[Gateway | None]:
+    """The gateway for embeddings when app.yaml sets `knowledge.embeddings` (billed and audited like chat)."""
+    if config.knowledge.embeddings is None:
+        yield None
+        return
+    from bot.gateway.factory import build_gateway
+
+    bundle = build_gateway(config, store)
+    try:
+        yield bundle.gateway
+    finally:
+        await bundle.close()
+
+
 def _summary(report: AddReport) -> None:
     out.print(
         f"{report.collection}: 추가 {len(report.added)}, 교체 {len(report.replaced)}, "
@@ -35,6 +53,12 @@ def _summary(report: AddReport) -> None:
         f"failed {len(report.failed)}",
         highlight=False,
     )
+    if report.embedded or report.unembedded:
+        out.print(
+            f"벡터 {report.embedded}개, 벡터 없음 {report.unembedded}개 / embedded {report.embedded}, "
+            f"not embedded {report.unembedded} (searched lexically)",
+            highlight=False,
+        )
     for source, reason in report.failed:
         err.print(f"[yellow]{source}[/yellow]: {reason}", highlight=False)
 
@@ -82,18 +106,21 @@ def add(
         dept = _department(config, department)
         await _require(config, store, dept, by, "add")
         service = KnowledgeService(config, KnowledgeRepository(store.sessions))
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
-        ) as bar:
-            task = bar.add_task(f"{collection} 색인 중", total=len(files))
-            report = await service.add(
-                collection,
-                [(name, file.read_bytes()) for name, file in files],
-                by=by,
-                department_id=dept,
-                visibility="department" if private and dept else "org",
-                progress=lambda _source: bar.advance(task),
-            )
+        async with _gateway(config, store) as gateway:
+            embedder = service.embedder(gateway, config.embeddings_payer(dept), by, "cli")
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+            ) as bar:
+                task = bar.add_task(f"{collection} 색인 중", total=len(files))
+                report = await service.add(
+                    collection,
+                    [(name, file.read_bytes()) for name, file in files],
+                    by=by,
+                    department_id=dept,
+                    visibility="department" if private and dept else "org",
+                    progress=lambda _source: bar.advance(task),
+                    embedder=embedder,
+                )
         _summary(report)
         if report.failed and not (report.added or report.replaced or report.unchanged):
             raise typer.Exit(1)
@@ -113,7 +140,9 @@ def sync() -> None:
             out.print("app.yaml에 knowledge.collections가 없습니다 / no collections in app.yaml", highlight=False)
             return
         service = KnowledgeService(config, KnowledgeRepository(store.sessions))
-        for report in await service.sync(base):
+        async with _gateway(config, store) as gateway:
+            reports = await service.sync(base, gateway=gateway)
+        for report in reports:
             _summary(report)
 
     with_store(work)
@@ -187,7 +216,11 @@ def search(
     async def work(config, store) -> None:
         dept = _department(config, department)
         service = KnowledgeService(config, KnowledgeRepository(store.sessions))
-        outcome = await service.search(query, department_id=dept, collections=collection or None, top=top)
+        async with _gateway(config, store) as gateway:
+            embedder = service.embedder(gateway, config.embeddings_payer(dept), "cli", "cli")
+            outcome = await service.search(
+                query, department_id=dept, collections=collection or None, top=top, embedder=embedder
+            )
         if as_json:
             print(json.dumps(outcome.as_json(), ensure_ascii=False, indent=2))
             return

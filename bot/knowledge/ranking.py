@@ -50,6 +50,9 @@ class Thresholds:
     min_ratio: float = 0.08
     matched_weight: float = 0.2
     share: float = 0.3
+    # Hybrid search: a passage found by the vectors is relevant (when the question fits at all) if its
+    # cosine is at least this share of the best one. Not calibrated: no real embeddings model was at hand.
+    dense_share: float = 0.9
 
     def fits(self, ratio: float, matched: float) -> bool:
         return ratio + self.matched_weight * (matched - 0.5) >= self.min_ratio

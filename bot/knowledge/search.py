@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.knowledge.chunking import ADDENDA, Chunk
-from bot.knowledge.ranking import HEADING, LexicalIndex, Thresholds, Weights
+from bot.knowledge.dense import DenseIndex, reciprocal_rank_fusion
+from bot.knowledge.ranking import HEADING, Hit, LexicalIndex, Thresholds, Weights
 from bot.knowledge.tokens import BIGRAM, Tokenizer
 
 # "법 제8조제1항제8호" in an enforcement decree points at its act's article
@@ -62,8 +63,14 @@ class Result:
 class ChunkIndex:
     """Chunks of several collections in one BM25 index; a search is limited to the collections asked for."""
 
-    def __init__(self, chunks: Sequence[tuple[str, Chunk, Sequence[str]]], weights: Weights | None = None) -> None:
-        """`chunks`: (collection name, chunk, its indexed tokens) — tokens are stored at ingestion."""
+    def __init__(
+        self,
+        chunks: Sequence[tuple[str, Chunk, Sequence[str]]],
+        weights: Weights | None = None,
+        vectors: Sequence[np.ndarray | None] | None = None,
+    ) -> None:
+        """`chunks`: (collection name, chunk, its indexed tokens) — tokens are stored at ingestion;
+        `vectors`: each chunk's embedding (None where it has none), for hybrid search."""
         self._collections = [collection for collection, _, _ in chunks]
         self._chunks = [chunk for _, chunk, _ in chunks]
         self._lexical = LexicalIndex(
@@ -72,6 +79,12 @@ class ChunkIndex:
             weights=weights,
         )
         self._implementing = decree_references(self._chunks)
+        self._dense = DenseIndex(vectors) if vectors is not None else None
+
+    @property
+    def hybrid(self) -> bool:
+        """True when some passage has a vector (a question vector can then be used)."""
+        return bool(self._dense)
 
     def __len__(self) -> int:
         return len(self._chunks)
@@ -83,13 +96,43 @@ class ChunkIndex:
         *,
         top: int = 5,
         thresholds: Thresholds | None = None,
+        query_vector: np.ndarray | None = None,
     ) -> list[Result]:
+        """The best `top` passages of `collections`; with `query_vector` (and stored vectors), the lexical
+        and the dense rankings fused by reciprocal rank fusion."""
         wanted = set(collections)
         allowed = np.fromiter((c in wanted for c in self._collections), dtype=bool, count=len(self._collections))
-        hits = self._lexical.search(query_tokens, top=max(top * 10, 50), allowed=allowed, thresholds=thresholds)
+        depth = max(top * 10, 50)
+        if query_vector is None or not self._dense:
+            hits = self._lexical.search(query_tokens, top=depth, allowed=allowed, thresholds=thresholds)
+        else:
+            hits = self._fused(query_tokens, query_vector, allowed, depth, thresholds or Thresholds())
         return self._with_decrees(hits, allowed, top)
 
-    def _with_decrees(self, hits, allowed: np.ndarray, top: int) -> list[Result]:
+    def _fused(
+        self, query_tokens: Sequence[str], query_vector: np.ndarray, allowed: np.ndarray, depth: int, t: Thresholds
+    ) -> list[Hit]:
+        """Lexical and dense rankings fused (RRF). Whether anything fits is still the lexical evidence (it is
+        calibrated); a passage is then relevant when either ranking holds it near its own best."""
+        assert self._dense is not None
+        lexical, evidence = self._lexical.rank(query_tokens, top=depth, allowed=allowed)
+        dense = self._dense.rank(query_vector, top=depth, allowed=allowed)
+        fits = bool(lexical) and t.fits(evidence.ratio, evidence.matched)
+        lexical_score = {position: score for score, position in lexical}
+        cosine = {position: score for score, position in dense}
+        floor = lexical[0][0] * t.share if lexical else float("inf")
+        best_cosine = dense[0][0] if dense else float("inf")
+
+        def relevant(position: int) -> bool:
+            near_lexical = lexical_score.get(position, -1.0) >= floor
+            near_dense = position in cosine and cosine[position] >= best_cosine * t.dense_share
+            return fits and (near_lexical or near_dense)
+
+        fused = reciprocal_rank_fusion([p for _, p in lexical], [p for _, p in dense])
+        hits = [Hit(position, score, relevant(position)) for score, position in fused]
+        return sorted(hits, key=lambda hit: not hit.relevant)  # stable: cited passages first, fused order kept
+
+    def _with_decrees(self, hits: Sequence[Hit], allowed: np.ndarray, top: int) -> list[Result]:
         """The top hits, each relevant act article followed by the decree article that implements it and
         matches the question best (its details: sizes, periods, places) — the decree rarely repeats the
         act's words, so it would not be found on its own."""

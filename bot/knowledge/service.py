@@ -15,13 +15,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from cachetools import LRUCache
 
 from bot.config import AppConfig
+from bot.gateway.pipeline import Gateway
 from bot.knowledge.chunking import Chunk, chunk_document
+from bot.knowledge.dense import Embedder, GatewayEmbedder, from_bytes, to_bytes
 from bot.knowledge.formats import read_document
 from bot.knowledge.ranking import Thresholds
-from bot.knowledge.search import ChunkIndex, Result, tokenise_chunks
+from bot.knowledge.search import ChunkIndex, Result, indexed_text, tokenise_chunks
 from bot.knowledge.sources import files_of, resolve
 from bot.knowledge.tokens import Thesaurus, Tokenizer
 from bot.privacy import LABELS_KO, scan_pii
@@ -41,6 +44,8 @@ class AddReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     chunks: int = 0
+    embedded: int = 0  # passages given a vector (hybrid search)
+    unembedded: int = 0  # passages left without one because embeddings failed (searched lexically)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,35 @@ class KnowledgeService:
     def config(self) -> AppConfig:
         return self._config
 
+    def embedder(
+        self, gateway: Gateway | None, department_id: str, user_id: str, platform: str = "api"
+    ) -> GatewayEmbedder | None:
+        """The embedder billed to `department_id` for `user_id`, or None when app.yaml sets no embeddings model."""
+        settings = self._config.knowledge.embeddings
+        if settings is None or gateway is None:
+            return None
+        return GatewayEmbedder(gateway, settings.model, department_id, user_id, platform)
+
+    async def _vectors(self, embedder: Embedder, chunks: Sequence[Chunk]) -> list[bytes] | None:
+        matrix = await embedder.embed([indexed_text(chunk) for chunk in chunks])
+        if matrix is None or len(matrix) != len(chunks):
+            return None
+        return [to_bytes(row) for row in matrix]
+
+    async def _fill_vectors(self, collection_id: int, source: str, embedder: Embedder, report: AddReport) -> None:
+        """An unchanged document indexed before embeddings were set up (or with another model) gets its vectors."""
+        missing = await self._repository.missing_vectors(collection_id, source, embedder.model)
+        if not missing:
+            return
+        vectors = await self._vectors(embedder, [chunk for _, chunk in missing])
+        if vectors is None:
+            report.unembedded += len(missing)
+            return
+        await self._repository.set_vectors(
+            collection_id, [(cid, v) for (cid, _), v in zip(missing, vectors, strict=True)], embedder.model
+        )
+        report.embedded += len(vectors)
+
     # ---- ingestion ----
 
     def _prepare(self, source: str, data: bytes, actions: dict[str, str]) -> Prepared | str:
@@ -125,8 +159,10 @@ class KnowledgeService:
         department_id: str | None = None,
         visibility: str = "org",
         progress: Progress | None = None,
+        embedder: Embedder | None = None,
     ) -> AddReport:
-        """Add (source name, content) files; unchanged ones (same hash) are skipped, changed ones replaced."""
+        """Add (source name, content) files; unchanged ones (same hash) are skipped, changed ones replaced.
+        With an `embedder`, each passage is stored with its vector (a failure leaves it lexical only)."""
         info = await self._repository.ensure_collection(
             collection, department_id=department_id or OFFICE, visibility=visibility, by=by
         )
@@ -137,11 +173,20 @@ class KnowledgeService:
             previous = await self._repository.document_hash(info.id, source)
             if previous == digest:
                 report.unchanged.append(source)
+                if embedder is not None:
+                    await self._fill_vectors(info.id, source, embedder, report)
             else:
                 prepared = await asyncio.to_thread(self._prepare, source, data, actions)
                 if isinstance(prepared, str):
                     report.failed.append((source, prepared))
                 else:
+                    vectors = None
+                    if embedder is not None:
+                        vectors = await self._vectors(embedder, [chunk for chunk, _ in prepared.chunks])
+                        if vectors is None:
+                            report.unembedded += len(prepared.chunks)
+                        else:
+                            report.embedded += len(vectors)
                     await self._repository.replace_document(
                         info.id,
                         source=source,
@@ -151,6 +196,8 @@ class KnowledgeService:
                         effective_date=prepared.effective_date,
                         chunks=prepared.chunks,
                         by=by,
+                        vectors=vectors,
+                        vector_model=embedder.model if embedder is not None else None,
                     )
                     report.chunks += len(prepared.chunks)
                     (report.replaced if previous else report.added).append(source)
@@ -158,9 +205,12 @@ class KnowledgeService:
                 progress(source)
         return report
 
-    async def sync(self, base: Path, *, by: str = "app.yaml", progress: Progress | None = None) -> list[AddReport]:
+    async def sync(
+        self, base: Path, *, by: str = "app.yaml", progress: Progress | None = None, gateway: Gateway | None = None
+    ) -> list[AddReport]:
         """Ingest the collections app.yaml lists (paths relative to `base`, the folder of app.yaml);
-        unchanged files are skipped by their content hash, so a restart costs only the hashing."""
+        unchanged files are skipped by their content hash, so a restart costs only the hashing. With a
+        `gateway` and an embeddings model, passages are embedded, billed to the collection's department."""
         reports: list[AddReport] = []
         for source in self._config.knowledge.collections:
             found, missing = await asyncio.to_thread(files_of, resolve(source.paths, base))
@@ -172,6 +222,7 @@ class KnowledgeService:
                 department_id=source.department,
                 visibility="department" if source.private and source.department else "org",
                 progress=progress,
+                embedder=self.embedder(gateway, self._config.embeddings_payer(source.department), by, "cli"),
             )
             report.failed += [(str(path), "파일이나 폴더가 없습니다 / no such file or folder") for path in missing]
             reports.append(report)
@@ -202,27 +253,40 @@ class KnowledgeService:
         department_id: str | None,
         collections: Sequence[str] | None = None,
         top: int = 5,
+        embedder: Embedder | None = None,
     ) -> SearchOutcome:
+        """Ranked passages of the visible collections; with an `embedder` and stored vectors, hybrid
+        (lexical and dense fused); if the question cannot be embedded, lexical, without an error."""
         infos = await self.collections_for(department_id, collections)
         if not infos:
             return SearchOutcome([], [])
-        index = await self._index(infos)
+        model = embedder.model if embedder is not None else None
+        index = await self._index(infos, model)
+        vector = None
+        if embedder is not None and index.hybrid:
+            embedded = await embedder.embed([query])
+            vector = embedded[0] if embedded is not None and len(embedded) else None
         names = {c.id: c.name for c in infos}
-        results = await asyncio.to_thread(self._rank, index, query, [str(c.id) for c in infos], top)
+        results = await asyncio.to_thread(self._rank, index, query, [str(c.id) for c in infos], top, vector)
         renamed = [Result(r.chunk, names[int(r.collection)], r.score, r.relevant) for r in results]
         return SearchOutcome(renamed, [c.name for c in infos])
 
-    def _rank(self, index: ChunkIndex, query: str, ids: list[str], top: int) -> list[Result]:
-        return index.search(self.tokenizer.tokens(query, query=True), ids, top=top, thresholds=self.thresholds)
+    def _rank(
+        self, index: ChunkIndex, query: str, ids: list[str], top: int, vector: np.ndarray | None = None
+    ) -> list[Result]:
+        tokens = self.tokenizer.tokens(query, query=True)
+        return index.search(tokens, ids, top=top, thresholds=self.thresholds, query_vector=vector)
 
-    async def _index(self, infos: Sequence[CollectionInfo]) -> ChunkIndex:
-        key = tuple(sorted((c.id, c.revision) for c in infos))
+    async def _index(self, infos: Sequence[CollectionInfo], model: str | None = None) -> ChunkIndex:
+        key = (tuple(sorted((c.id, c.revision) for c in infos)), model)
         with self._lock:
             cached = self._indexes.get(key)
         if cached is not None:
             return cached
-        rows = await self._repository.chunks([c.id for c in infos])
-        index = await asyncio.to_thread(ChunkIndex, [(str(cid), chunk, tokens) for cid, chunk, tokens in rows])
+        rows = await self._repository.chunks_with_vectors([c.id for c in infos], model)
+        chunks = [(str(cid), chunk, tokens) for cid, chunk, tokens, _ in rows]
+        vectors = [from_bytes(v) if v is not None else None for _, _, _, v in rows] if model is not None else None
+        index = await asyncio.to_thread(ChunkIndex, chunks, None, vectors)
         with self._lock:
             self._indexes[key] = index
         return index

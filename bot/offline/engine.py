@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 
+from bot.gateway.errors import ProviderError
 from bot.gateway.stream import estimate_tokens
 from bot.gateway.types import Finished, GatewayCall, StreamEvent, TextDelta, Usage
 from bot.i18n import t
@@ -53,6 +54,8 @@ class OfflineEngine:
         self._locale = locale
 
     async def open(self, model: str, call: GatewayCall) -> AsyncIterator[StreamEvent]:
+        if call.kind == "embeddings":  # no vectors offline: the caller (knowledge search) stays lexical
+            raise ProviderError(self.id, model, "no embeddings offline", retryable=False)
         return self._answer(call)
 
     async def _answer(self, call: GatewayCall) -> AsyncIterator[StreamEvent]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm import defer
 
 from assistants.spec import fold_name
 from bot.knowledge.chunking import Chunk
@@ -144,8 +145,13 @@ class KnowledgeRepository:
         effective_date: str | None,
         chunks: Sequence[tuple[Chunk, Sequence[str]]],
         by: str,
+        vectors: Sequence[bytes] | None = None,
+        vector_model: str | None = None,
     ) -> None:
-        """Store a document's chunks in place of its previous version, all or nothing."""
+        """Store a document's chunks in place of its previous version, all or nothing (with each chunk's
+        embedding when `vectors` is given: one per chunk, made with `vector_model`)."""
+        if vectors is not None and len(vectors) != len(chunks):
+            raise ValueError("one vector per chunk")
         async with self._sessions.begin() as session:
             old = await session.scalar(
                 select(KnowledgeDocument.id).where(
@@ -180,8 +186,10 @@ class KnowledgeRepository:
                     text=chunk.text,
                     tokens=" ".join(tokens),
                     effective_date=chunk.effective_date,
+                    vector=vectors[index] if vectors is not None else None,
+                    vector_model=vector_model if vectors is not None else None,
                 )
-                for chunk, tokens in chunks
+                for index, (chunk, tokens) in enumerate(chunks)
             )
             await self._bump(session, collection_id)
 
@@ -225,29 +233,74 @@ class KnowledgeRepository:
 
     async def chunks(self, collection_ids: Sequence[int]) -> list[tuple[int, Chunk, list[str]]]:
         """Every chunk of these collections with its stored tokens, in a stable order."""
+        return [(cid, chunk, tokens) for cid, chunk, tokens, _ in await self.chunks_with_vectors(collection_ids)]
+
+    async def missing_vectors(self, collection_id: int, source: str, model: str) -> list[tuple[int, Chunk]]:
+        """The document's chunks without an embedding made by `model` (to fill in after embeddings were set up)."""
+        async with self._sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(KnowledgeChunk)
+                    .join(KnowledgeDocument, KnowledgeDocument.id == KnowledgeChunk.document_id)
+                    .where(
+                        KnowledgeDocument.collection_id == collection_id,
+                        KnowledgeDocument.source == source,
+                        or_(KnowledgeChunk.vector_model.is_(None), KnowledgeChunk.vector_model != model),
+                    )
+                    .order_by(KnowledgeChunk.ordinal)
+                )
+            ).all()
+            return [(row.id, _chunk(row)) for row in rows]
+
+    async def set_vectors(self, collection_id: int, vectors: Sequence[tuple[int, bytes]], model: str) -> None:
+        """Store embeddings of existing chunks; the collection's revision moves so every process reloads."""
+        if not vectors:
+            return
+        async with self._sessions.begin() as session:
+            for chunk_id, vector in vectors:
+                await session.execute(
+                    update(KnowledgeChunk)
+                    .where(KnowledgeChunk.id == chunk_id, KnowledgeChunk.collection_id == collection_id)
+                    .values(vector=vector, vector_model=model)
+                )
+            await self._bump(session, collection_id)
+
+    async def chunks_with_vectors(
+        self, collection_ids: Sequence[int], model: str | None = None
+    ) -> list[tuple[int, Chunk, list[str], bytes | None]]:
+        """Every chunk of these collections with its stored tokens and its embedding made by `model` (None
+        where it has none, or one made by another model), in a stable order."""
         if not collection_ids:
             return []
         async with self._sessions() as session:
+            query = select(KnowledgeChunk)
+            if model is None:  # lexical only: leave the vectors in the database
+                query = query.options(defer(KnowledgeChunk.vector))
             rows = (
                 await session.execute(
-                    select(KnowledgeChunk)
-                    .where(KnowledgeChunk.collection_id.in_(list(collection_ids)))
-                    .order_by(KnowledgeChunk.collection_id, KnowledgeChunk.document_id, KnowledgeChunk.ordinal)
+                    query.where(KnowledgeChunk.collection_id.in_(list(collection_ids))).order_by(
+                        KnowledgeChunk.collection_id, KnowledgeChunk.document_id, KnowledgeChunk.ordinal
+                    )
                 )
             ).scalars()
             return [
                 (
                     row.collection_id,
-                    Chunk(
-                        document=row.title,
-                        text=row.text,
-                        ordinal=row.ordinal,
-                        article=row.article,
-                        heading=row.heading,
-                        path=tuple(json.loads(row.path)),
-                        effective_date=row.effective_date,
-                    ),
+                    _chunk(row),
                     row.tokens.split(),
+                    row.vector if model is not None and row.vector_model == model else None,
                 )
                 for row in rows
             ]
+
+
+def _chunk(row: KnowledgeChunk) -> Chunk:
+    return Chunk(
+        document=row.title,
+        text=row.text,
+        ordinal=row.ordinal,
+        article=row.article,
+        heading=row.heading,
+        path=tuple(json.loads(row.path)),
+        effective_date=row.effective_date,
+    )

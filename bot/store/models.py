@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -301,3 +312,6 @@ class KnowledgeChunk(Base):
     text: Mapped[str] = mapped_column(Text)
     tokens: Mapped[str] = mapped_column(Text)  # space-separated morphemes
     effective_date: Mapped[str | None] = mapped_column(String(10))
+    # Hybrid search: the passage's embedding (little-endian float32) and the model alias that made it.
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    vector_model: Mapped[str | None] = mapped_column(String(100), nullable=True)

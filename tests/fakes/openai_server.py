@@ -7,15 +7,46 @@ it can be scripted per call: a reply text, an HTTP error status, a delay, or a b
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import json
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from aiohttp import web
 
+from bot.gateway.stream import estimate_tokens
 from tests.fakes import serve_on_loopback
+
+# The real `/v1/embeddings` limits (text-embedding-3-*): inputs per request, tokens per input, tokens per request.
+MAX_INPUTS = 2048
+MAX_INPUT_TOKENS = 8192
+MAX_REQUEST_TOKENS = 300_000
+EMBEDDING_DIMENSIONS = 256
+
+
+def fake_embedding(text: str, dimensions: int = EMBEDDING_DIMENSIONS) -> list[float]:
+    """A deterministic unit vector: hashed character bigrams and trigrams of the text (spaces removed), so
+    texts sharing words point the same way — a stand-in for a real model, not a model."""
+    compact = "".join(text.split())
+    vector = np.zeros(dimensions, dtype=np.float64)
+    for size in (2, 3):
+        for i in range(len(compact) - size + 1):
+            digest = hashlib.blake2b(compact[i : i + size].encode(), digest_size=8).digest()
+            value = int.from_bytes(digest, "little")
+            vector[value % dimensions] += 1.0 if (value >> 32) & 1 else -1.0
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm).tolist() if norm else vector.tolist()
+
+
+def _invalid(message: str, code: str | None = None) -> web.Response:
+    """An OpenAI-style 400."""
+    return web.json_response(
+        {"error": {"message": message, "type": "invalid_request_error", "param": "input", "code": code}}, status=400
+    )
 
 
 @dataclass
@@ -41,6 +72,7 @@ class FakeOpenAI:
     default_text: str = "안녕하세요. 요청하신 내용을 정리했습니다."
     abandoned: int = 0  # streams the caller stopped reading before the end
     _script: deque[Scripted] = field(default_factory=deque)
+    _embed_failures: deque[int] = field(default_factory=deque)  # statuses for the next embeddings calls
     _runner: web.AppRunner | None = None
 
     @property
@@ -54,13 +86,28 @@ class FakeOpenAI:
         for _ in range(times):
             self._script.append(Scripted(status=status))
 
+    def fail_embeddings_with(self, status: int, times: int = 1) -> None:
+        """The next `times` embeddings calls answer `status` (chat calls are not affected)."""
+        self._embed_failures.extend([status] * times)
+
+    def embedding_inputs(self) -> list[str]:
+        """Every text sent to `/v1/embeddings`, in order."""
+        found: list[str] = []
+        for body in self.requests:
+            if "input" in body:
+                value = body["input"]
+                found += [value] if isinstance(value, str) else list(value)
+        return found
+
     def everything_sent(self) -> str:
-        """All message contents the upstream ever received, joined (for leak checks)."""
-        return "\n".join(m.get("content") or "" for r in self.requests for m in r.get("messages", []))
+        """All message contents and embeddings inputs the upstream ever received, joined (for leak checks)."""
+        chats = [m.get("content") or "" for r in self.requests for m in r.get("messages", [])]
+        return "\n".join(chats + self.embedding_inputs())
 
     async def start(self) -> FakeOpenAI:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_post("/v1/embeddings", self._embeddings)
         app.router.add_get("/v1/models", self._models)
         app.router.add_get("/_received", self._received)
         app.router.add_delete("/_received", self._forget)
@@ -82,6 +129,57 @@ class FakeOpenAI:
     async def _models(self, request: web.Request) -> web.Response:
         return web.json_response(
             {"object": "list", "data": [{"id": "fake-model", "object": "model", "created": 0, "owned_by": "test"}]}
+        )
+
+    async def _embeddings(self, request: web.Request) -> web.Response:
+        """`/v1/embeddings` with the real API's input rules and errors; vectors from `fake_embedding`."""
+        body = await request.json()
+        self.requests.append(body)
+        self.headers.append(dict(request.headers))
+        if self._embed_failures:
+            status = self._embed_failures.popleft()
+            return web.json_response(
+                {"error": {"message": f"scripted failure {status}", "type": "server_error", "code": None}},
+                status=status,
+            )
+        raw = body.get("input")
+        inputs = [raw] if isinstance(raw, str) else raw
+        if not isinstance(inputs, list) or not inputs or not all(isinstance(x, str) for x in inputs):
+            return _invalid(
+                "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
+            )
+        if len(inputs) > MAX_INPUTS:
+            return _invalid(
+                f"'$.input' is too long. Expected an array with maximum length {MAX_INPUTS}, "
+                f"but got an array with length {len(inputs)} instead."
+            )
+        if any(not text for text in inputs):
+            return _invalid("'$.input' is invalid: an input must not be empty.")
+        counts = [estimate_tokens(text) for text in inputs]
+        longest = max(counts)
+        if longest > MAX_INPUT_TOKENS:
+            return _invalid(
+                f"This model's maximum context length is {MAX_INPUT_TOKENS} tokens, however you requested "
+                f"{longest} tokens ({longest} in your prompt; 0 for the completion). Please reduce your prompt.",
+                "context_length_exceeded",
+            )
+        if sum(counts) > MAX_REQUEST_TOKENS:
+            return _invalid(f"Requested {sum(counts)} tokens, max {MAX_REQUEST_TOKENS} tokens per request")
+        as_base64 = body.get("encoding_format") == "base64"
+        data = []
+        for index, text in enumerate(inputs):
+            vector = fake_embedding(text, int(body.get("dimensions") or EMBEDDING_DIMENSIONS))
+            encoded: object = (
+                base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode() if as_base64 else vector
+            )
+            data.append({"object": "embedding", "index": index, "embedding": encoded})
+        return web.json_response(
+            {
+                "object": "list",
+                "data": data,
+                "model": body.get("model", "fake-embedding"),
+                "usage": {"prompt_tokens": sum(counts), "total_tokens": sum(counts)},
+            }
         )
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:

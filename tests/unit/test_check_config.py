@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -121,3 +122,19 @@ def test_office_admins_must_be_members_of_some_department(tmp_path):
     assert "organisation.admins[1]" in result.output and "기관 관리자 '유령'" in result.output
     assert "Office admin '유령' is not a member of any department" in result.output
     assert "organisation.admins[0]" not in result.output  # kim is a member of traffic
+
+
+def test_an_unknown_embeddings_alias_is_refused_when_app_yaml_is_read():
+    import yaml
+
+    from bot.config import ConfigInvalid
+    from tests.conftest import parse_config, shipped_config_data
+
+    data = shipped_config_data()
+    data.setdefault("knowledge", {})["embeddings"] = {"model": "no-such-alias"}
+    with pytest.raises(ConfigInvalid) as refused:
+        parse_config(yaml.safe_dump(data, allow_unicode=True))
+    assert "no-such-alias" in str(refused.value)
+    data["models"]["embed"] = [{"provider": "onprem", "model": "bge-m3"}]
+    data["knowledge"]["embeddings"] = {"model": "embed"}
+    assert parse_config(yaml.safe_dump(data, allow_unicode=True)).knowledge.embeddings.model == "embed"

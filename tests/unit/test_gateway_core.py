@@ -160,3 +160,25 @@ async def test_a_providers_retry_after_is_honoured_and_capped():
     completion = await Gateway([], router(Target(only, "m"), sleeps=sleeps)).complete(request())
     assert completion.text == "답변" and only.calls == 3
     assert sleeps == [2.0, 4.0]  # as asked, then capped at the backoff ceiling
+
+
+async def test_an_embeddings_call_fails_over_from_the_offline_engine_and_returns_one_vector_per_input():
+    from bot.offline.engine import OfflineEngine
+
+    class Embedding:
+        id, max_retries = "up", 0
+
+        async def open(self, model: str, call: GatewayCall) -> AsyncIterator[StreamEvent]:
+            assert call.kind == "embeddings" and call.request.max_output_tokens == 0
+            call.vectors = [[float(len(m.content)), 1.0] for m in call.request.messages]
+            return self._done(model)
+
+        async def _done(self, model: str) -> AsyncIterator[StreamEvent]:
+            yield Finished(Usage(5, 0), self.id, model, "stop")
+
+    offline_only = Gateway([], router(Target(OfflineEngine(), "offline")))
+    with pytest.raises(AllProvidersFailed):  # no vectors offline: the knowledge search stays lexical
+        await offline_only.embed(request(), ["정당 현수막"])
+    both = Gateway([], router(Target(OfflineEngine(), "offline"), Target(Embedding(), "e")))
+    answer = await both.embed(request(), ["정당", "현수막 게시"])
+    assert answer.vectors == [[2.0, 1.0], [6.0, 1.0]] and answer.usage.total_tokens == 5 and answer.provider == "up"

@@ -39,8 +39,13 @@ class KnowledgeSkill:
         question = turn.text.strip()
         if not question:
             return None
+        identity = turn.identity
+        embedder = self.service.embedder(turn.gateway, identity.department.id, identity.user_id, turn.message.platform)
         outcome = await self.service.search(
-            question, department_id=turn.identity.department.id, collections=turn.assistant.knowledge or None
+            question,
+            department_id=identity.department.id,
+            collections=turn.assistant.knowledge or None,
+            embedder=embedder,
         )
         return await answer(self.service, outcome, question, turn)
 
@@ -103,7 +108,11 @@ def knowledge_commands(skill: KnowledgeSkill) -> list[Command]:
         if not args.strip():
             return Reply(t("knowledge_search_usage", turn.locale), kind="error")
         services = turn.services
-        outcome = await skill.service.search(args, department_id=turn.identity.department.id)
+        identity = turn.identity
+        embedder = skill.service.embedder(
+            services.gateway, identity.department.id, identity.user_id, turn.message.platform
+        )
+        outcome = await skill.service.search(args, department_id=identity.department.id, embedder=embedder)
         skill_turn = SkillTurn(
             turn.message,
             args,
@@ -133,6 +142,10 @@ def knowledge_commands(skill: KnowledgeSkill) -> list[Command]:
             by=turn.identity.user_id,
             department_id=owner or None,
             visibility=existing.visibility if existing else "department",
+            # the official adding the files pays for embedding them (their department, their audit record)
+            embedder=skill.service.embedder(
+                turn.services.gateway, turn.identity.department.id, turn.identity.user_id, turn.message.platform
+            ),
         )
         counts = {
             "collection": report.collection,

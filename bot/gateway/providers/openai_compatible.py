@@ -38,6 +38,8 @@ class OpenAICompatibleProvider:
         request = call.request
         messages = [_message(m) for m in request.messages]
         try:
+            if call.kind == "embeddings":
+                return await self._embed(model, call)
             if call.stream:
                 chunks = await self._client.chat.completions.create(
                     model=model,
@@ -75,6 +77,17 @@ class OpenAICompatibleProvider:
             raise ProviderError(self.id, model, "malformed response: not JSON", retryable=True)
         return self._from_response(model, response)
 
+    async def _embed(self, model: str, call: GatewayCall) -> AsyncIterator[StreamEvent]:
+        """`/v1/embeddings` with each (already masked) user message as one input; the vectors go on the call."""
+        inputs = [m.content for m in call.request.messages]
+        response = await self._client.embeddings.create(model=model, input=inputs, encoding_format="float")
+        if not hasattr(response, "data"):
+            raise ProviderError(self.id, model, "malformed response: not JSON", retryable=True)
+        ordered = sorted(response.data, key=lambda item: item.index)
+        call.vectors = [list(item.embedding) for item in ordered]
+        usage = Usage(prompt_tokens=response.usage.prompt_tokens or 0, completion_tokens=0) if response.usage else None
+        return _finished(Finished(usage, self.id, response.model or model, "stop"))
+
     async def _from_response(self, model: str, response: ChatCompletion) -> AsyncIterator[StreamEvent]:
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "") if choice else ""
@@ -106,6 +119,10 @@ class OpenAICompatibleProvider:
         finally:
             await chunks.close()
         yield Finished(usage, self.id, served_model, finish_reason)
+
+
+async def _finished(event: Finished) -> AsyncIterator[StreamEvent]:
+    yield event
 
 
 def _message(message: ChatMessage) -> ChatCompletionMessageParam:

@@ -131,7 +131,8 @@ class BlockProhibitedWords:
         request = call.request
         policy = word_policy(self._config, request.department_id, request.assistant_id)
         matcher = self.matcher(request.department_id)
-        triage = request.purpose == "triage"
+        # complaint text and passages sent for embedding are quoted text: masked, never a reason to refuse
+        triage = request.purpose == "triage" or call.kind == "embeddings"
         blocked = masked = 0
         last_user = max((i for i, m in enumerate(request.messages) if m.role == "user"), default=-1)
         messages = []
