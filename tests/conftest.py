@@ -11,9 +11,9 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import yaml
@@ -68,11 +68,21 @@ async def fake_openai() -> AsyncIterator[FakeOpenAI]:
     await server.stop()
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class RunningGovbot:
     url: str
     runtime: Runtime
     settings: Settings
+    clients: list[Any] = field(default_factory=list)
+
+    def track(self, client: T) -> T:
+        """An API client (e.g. AsyncOpenAI) closed with this server: one left open is closed by the garbage
+        collector in a later test, on its own closed event loop, with a traceback in that test's log."""
+        self.clients.append(client)
+        return client
 
 
 async def _can_reach_postgres() -> str | None:
@@ -163,9 +173,12 @@ def start_govbot(tmp_path, fake_openai, monkeypatch):
             interceptors=interceptors,
         )
         runner = await start_server(runtime, "127.0.0.1", 0)
+        running = RunningGovbot(f"http://127.0.0.1:{bound_port(runner)}", runtime, settings)
         try:
-            yield RunningGovbot(f"http://127.0.0.1:{bound_port(runner)}", runtime, settings)
+            yield running
         finally:
+            for client in running.clients:
+                await client.close()
             await runner.cleanup()
             await runtime.close()
 

@@ -48,7 +48,7 @@ async def test_every_call_is_recorded_with_its_decision_and_no_content(start_gov
 async def test_verify_passes_then_names_an_edited_a_deleted_and_a_truncated_record(start_govbot, fake_openai):
     async with start_govbot() as gb:
         key, _ = await gb.runtime.store.keys.create("traffic", "감사 시험", "park.jiyoung")
-        client = AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
+        client = gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0))
         for i in range(5):  # records from the web chat and from the OpenAI-compatible endpoint, interleaved
             if i % 2:
                 await client.chat.completions.create(

@@ -14,7 +14,7 @@ from tests.integration.test_quota import config_with_quota
 
 async def client_for(gb, department: str = "traffic") -> AsyncOpenAI:
     key, _ = await gb.runtime.store.keys.create(department, "민원 분석 도구", "park.jiyoung")
-    return AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
+    return gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0))
 
 
 async def test_chat_completion_goes_through_the_gateway_and_is_billed_to_the_key_department(start_govbot, fake_openai):
@@ -55,7 +55,7 @@ async def test_streaming_returns_chunks_and_usage(start_govbot, fake_openai):
 
 async def test_missing_wrong_and_revoked_keys_get_401(start_govbot, fake_openai):
     async with start_govbot() as gb:
-        no_key = AsyncOpenAI(base_url=gb.url + "/v1", api_key="gbk_not-a-real-key", max_retries=0)
+        no_key = gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key="gbk_not-a-real-key", max_retries=0))
         with pytest.raises(openai.AuthenticationError) as wrong:
             await no_key.chat.completions.create(model="default", messages=[{"role": "user", "content": "질문"}])
         client = await client_for(gb)

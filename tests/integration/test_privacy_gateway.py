@@ -26,7 +26,7 @@ PHONE, EMAIL, NAME, RRN = "010-9876-5432", "lee.jiwon@example.kr", "이지원", 
 
 async def api_client(gb) -> AsyncOpenAI:
     key, _ = await gb.runtime.store.keys.create("traffic", "민원 도구", "park.jiyoung")
-    return AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
+    return gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0))
 
 
 MASKED = {  # masked by the shipped app.yaml: value → its placeholder

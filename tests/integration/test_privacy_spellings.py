@@ -33,7 +33,7 @@ SECRET_DIGITS = ["1234568", "１２３４５６８", "4568", "1111", "１１１�
 
 async def api_client(gb) -> AsyncOpenAI:
     key, _ = await gb.runtime.store.keys.create("traffic", "민원 도구", "park.jiyoung")
-    return AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
+    return gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0))
 
 
 def leaked(sent: str, fragments: list[str]) -> list[str]:
@@ -146,8 +146,8 @@ async def test_callers_sharing_an_api_key_never_get_each_others_values(start_gov
         fake_openai.reply_with("[전화번호#1] 입니다.")
     async with start_govbot() as gb:
         key, _ = await gb.runtime.store.keys.create("traffic", "공용 도구", "park.jiyoung")
-        first = AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
-        second = AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
+        first = gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0))
+        second = gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0))
         mine = await first.chat.completions.create(
             model="default", messages=[{"role": "user", "content": f"민원인 연락처 {phone} 로 회신"}]
         )

@@ -33,7 +33,7 @@ def config_with_words(fake_url: str, office: dict | None = None, traffic: dict |
 
 async def api_client(gb) -> AsyncOpenAI:
     key, _ = await gb.runtime.store.keys.create("traffic", "민원 도구", "park.jiyoung")
-    return AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
+    return gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0))
 
 
 def last_user_message(fake_openai) -> str:

@@ -23,7 +23,7 @@ from tests.integration.webchat import send
 
 async def client_for(gb) -> AsyncOpenAI:
     key, _ = await gb.runtime.store.keys.create("traffic", "부하 시험", "park.jiyoung")
-    return AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0, timeout=60)
+    return gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0, timeout=60))
 
 
 def config_with_quota(base, **quota):
@@ -217,7 +217,7 @@ async def test_concurrent_first_requests_of_a_new_user_and_department_do_not_byp
         fake_openai.reply_with("답변", usage=(reserve - 100, 100))  # settles exactly what was reserved
     async with start_govbot(config=config, database_url=url, schema=schema) as gb:
         key, _ = await gb.runtime.store.keys.create("traffic", "새 도구", "park.jiyoung")
-        client = AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0)
+        client = gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0))
 
         async def ask() -> str:
             try:
