@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 _NON_WORD = re.compile(r"[^0-9a-z가-힣]+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -38,22 +38,47 @@ BUCKETS_BITS = 20  # n-grams hashed into 2^20 columns: collisions are negligible
 CHUNK = 5_000  # texts hashed at a time: bounds the temporary arrays of a 100,000-complaint list
 
 
-def ngram_matrix(texts: Sequence[str], normalised: bool = False) -> sparse.csr_matrix:
-    """Counts of every syllable 2-gram and 3-gram inside words (scikit-learn's char_wb analyser), one row
-    per text, hashed columns: stateless, so a long list is hashed CHUNK texts at a time."""
-    docs = list(texts) if normalised else [normalise(t) for t in texts]
-    hasher = HashingVectorizer(
-        analyzer="char_wb",
-        ngram_range=(2, 3),
-        n_features=1 << BUCKETS_BITS,
-        alternate_sign=False,
-        norm=None,
-        lowercase=False,
-        dtype=np.float32,
+_SEPARATOR = 0x0A  # between texts: no n-gram crosses it
+_SPACE = 0x20
+
+
+def _hashed_ngrams(docs: Sequence[str]) -> sparse.csr_matrix:
+    """Counts of the syllable 2- and 3-grams inside space-padded words, hashed into 2^BUCKETS_BITS columns,
+    computed with numpy over all `docs` at once (no Python loop per n-gram). Same n-grams as scikit-learn's
+    char_wb analyser: every word is read as " word " and each window inside it counts."""
+    # Each word padded by its own spaces: " w1  w2 "; texts joined by a separator no n-gram may contain.
+    joined = "\n".join(" " + doc.replace(" ", "  ") + " " for doc in docs)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    row_of = np.cumsum(codes == _SEPARATOR)  # text index of each position
+    spaces, breaks = codes == _SPACE, codes == _SEPARATOR
+    a, b = codes[:-1], codes[1:]
+    # 2-gram: not two spaces (the gap between two padded words) and no separator.
+    two = ~(spaces[:-1] & spaces[1:]) & ~breaks[:-1] & ~breaks[1:]
+    hash2 = (a * np.uint64(0x9E3779B1) + b) * np.uint64(0x85EBCA77)
+    # 3-gram: its middle is inside a word (not a space) and no separator.
+    three = ~spaces[1:-1] & ~breaks[:-2] & ~breaks[1:-1] & ~breaks[2:]
+    hash3 = ((codes[:-2] * np.uint64(0xC2B2AE3D) + codes[1:-1]) * np.uint64(0x27D4EB2F) + codes[2:]) * np.uint64(
+        0x165667B1
     )
+    mask = np.uint64((1 << BUCKETS_BITS) - 1)
+    shift = np.uint64(29)
+    columns = np.concatenate([((hash2 ^ (hash2 >> shift)) & mask)[two], ((hash3 ^ (hash3 >> shift)) & mask)[three]])
+    rows = np.concatenate([row_of[:-1][two], row_of[:-2][three]])
+    counts = sparse.csr_matrix(
+        (np.ones(len(columns), dtype=np.float32), (rows, columns.astype(np.int64))),
+        shape=(len(docs), 1 << BUCKETS_BITS),
+    )
+    counts.sum_duplicates()
+    return counts
+
+
+def ngram_matrix(texts: Sequence[str], normalised: bool = False) -> sparse.csr_matrix:
+    """Counts of every syllable 2-gram and 3-gram inside words (the n-grams of scikit-learn's char_wb
+    analyser), one row per text, hashed columns: stateless, so a long list is hashed CHUNK texts at a time."""
+    docs = list(texts) if normalised else [normalise(t) for t in texts]
     if not docs:
         return sparse.csr_matrix((0, 1 << BUCKETS_BITS), dtype=np.float32)
-    parts = [hasher.transform(docs[i : i + CHUNK]) for i in range(0, len(docs), CHUNK)]
+    parts = [_hashed_ngrams(docs[i : i + CHUNK]) for i in range(0, len(docs), CHUNK)]
     return (parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr")).tocsr()
 
 

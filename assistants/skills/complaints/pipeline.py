@@ -24,7 +24,9 @@ from assistants.skills.complaints.priority import (
     ClusterPriority,
     Context,
     Priority,
+    TextSignals,
     one_issue_one_level,
+    read_text,
     score_cluster,
     score_complaint,
 )
@@ -219,6 +221,7 @@ def _analyse(
         (label, place) for label, place, _ in set(zip(labels.tolist(), places, groups.tolist())) if place
     )
     priorities = []
+    readings: dict[str, TextSignals] = {}  # per distinct text: copies of a petition are read once
     for index, complaint in enumerate(masked):
         label, place = int(labels[index]), places[index]
         context = Context(
@@ -237,6 +240,7 @@ def _analyse(
                 weights=settings.weights,
                 levels=settings.levels,
                 handling_days=settings.handling_days,
+                read_as=_read_once(readings, complaint.text, cleaned[index]),
             )
         )
     priorities = one_issue_one_level(priorities, groups.tolist(), [c.row for c in masked])
@@ -291,6 +295,13 @@ def _analyse(
     result.clusters = drafts
     progress("score", n, n)
     return result
+
+
+def _read_once(readings: dict[str, TextSignals], text: str, cleaned: str) -> TextSignals:
+    found = readings.get(text)
+    if found is None:
+        found = readings[text] = read_text(text, cleaned)
+    return found
 
 
 def triage(
