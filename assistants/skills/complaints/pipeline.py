@@ -270,15 +270,7 @@ def _analyse(
         representative = ordered[0]
         department = route([flat[i] for i in members], departments, compacted=True, background=background)
         drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
-    drafts.sort(
-        key=lambda c: (
-            LEVELS.index(c.priority.level),
-            -c.priority.level_counts[c.priority.level],
-            -c.priority.score,
-            -c.size,
-            masked[c.representative].row,
-        )
-    )
+    drafts.sort(key=lambda c: _cluster_order(c, masked[c.representative].row))
     for rank, draft in enumerate(drafts):
         draft.title = "·".join(draft.keywords[:3]) or f"묶음 {rank + 1}"
         draft.summary = (
@@ -295,6 +287,48 @@ def _analyse(
     result.clusters = drafts
     progress("score", n, n)
     return result
+
+
+def _cluster_order(cluster: ClusterResult, representative_row: int) -> tuple[int, int, float, int, int]:
+    """Most urgent first: level, how many members have it, score, size, then the representative's row."""
+    priority = cluster.priority
+    return (
+        LEVELS.index(priority.level),
+        -priority.level_counts[priority.level],
+        -priority.score,
+        -cluster.size,
+        representative_row,
+    )
+
+
+def rerank(result: TriageResult, settings: TriageSettings) -> None:
+    """Group levels, representatives and ranks again from the members' priorities, after something changed
+    them (the model pass): the same rules as the offline triage, so a group is as urgent as its most urgent
+    complaint and is shown by it."""
+    complaints = result.complaints
+    for group in result.clusters:
+        members = group.members
+        group.priority = score_cluster(
+            [complaints[i].priority for i in members],
+            places=[complaints[i].place for i in members],
+            duplicates=group.duplicates,
+            weights=settings.weights,
+            levels=settings.levels,
+        )
+        group.members = sorted(
+            members,
+            key=lambda i: (
+                LEVELS.index(complaints[i].priority.level),
+                -complaints[i].priority.score,
+                complaints[i].duplicate_of is not None,
+                complaints[i].complaint.row,
+            ),
+        )
+        group.representative = group.members[0]
+    result.clusters.sort(key=lambda c: _cluster_order(c, complaints[c.representative].complaint.row))
+    for rank, group in enumerate(result.clusters):
+        for index in group.members:
+            complaints[index].cluster = rank
 
 
 def _read_once(readings: dict[str, TextSignals], text: str, cleaned: str) -> TextSignals:
