@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
+from typing import TypeVar
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -38,6 +39,7 @@ from assistants.skills.complaints.topic import matcher
 from bot.config import Department
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+_T = TypeVar("_T")
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -138,6 +140,70 @@ def _mask_chunk(
     return [mask_complaint(c, actions, columns, structured) for c in chunk]
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One complaint masked and read, everything the triage needs from its text alone: computed where it was
+    masked (in the masking processes for a long list), so the per-text work uses both cores."""
+
+    complaint: Complaint  # masked
+    cleaned: str  # cleaning.clean: what a topic is read from
+    normalised: str  # features.normalise(cleaned): what the n-grams are counted on
+    flat: str  # the whole masked text normalised without spaces: exact copies and routing
+    place: str
+    reading: TextSignals
+
+
+def prepare(complaint: Complaint, readings: dict[str, TextSignals] | None = None) -> Prepared:
+    """What the text of one masked complaint says (`readings`: the texts read so far, shared by copies)."""
+    text = complaint.text
+    cleaned = clean(text)  # greetings, signatures and file names say nothing of the topic
+    reading = _read_once(readings, text, cleaned) if readings is not None else read_text(text, cleaned)
+    return Prepared(
+        complaint,
+        cleaned,
+        normalise(cleaned),
+        normalise(text).replace(" ", ""),
+        place_key(complaint.location, text),
+        reading,
+    )
+
+
+def _prepare_chunk(
+    chunk: Sequence[Complaint], actions: Mapping[str, str], columns: dict[int, str], structured: frozenset[int]
+) -> list[Prepared]:
+    readings: dict[str, TextSignals] = {}
+    return [prepare(mask_complaint(c, actions, columns, structured), readings) for c in chunk]
+
+
+def _in_chunks(
+    function: Callable[[Sequence[Complaint], Mapping[str, str], dict[int, str], frozenset[int]], list[_T]],
+    complaints: Sequence[Complaint],
+    source: ComplaintList,
+    actions: Mapping[str, str],
+    progress: Progress,
+    workers: int,
+) -> list[_T]:
+    """`function` over chunks of the list, in `workers` processes for a long list (the detectors and readers
+    are pure Python, so threads would not help), results in order."""
+    columns, structured = _columns(source)
+    total = len(complaints)
+    chunks = [complaints[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
+    done: list[_T] = []
+    if workers > 1 and total >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            for part in pool.map(function, chunks, repeat(actions), repeat(columns), repeat(structured)):
+                done.extend(part)
+                progress("mask", len(done), total)
+        return done
+    for chunk in chunks:
+        done.extend(function(chunk, actions, columns, structured))
+        progress("mask", len(done), total)
+    return done
+
+
 def mask_all(
     complaints: Sequence[Complaint],
     source: ComplaintList,
@@ -145,30 +211,25 @@ def mask_all(
     progress: Progress = _quiet,
     workers: int = 1,
 ) -> list[Complaint]:
-    """Every complaint masked, in order. With `workers` > 1 and a long list, chunks are masked in
-    that many processes (the detectors are pure Python, so threads would not help)."""
-    columns, structured = _columns(source)
-    total = len(complaints)
-    chunks = [complaints[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
-    masked: list[Complaint] = []
-    if workers > 1 and total >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
+    """Every complaint masked, in order; with `workers` > 1 and a long list, in that many processes."""
+    return _in_chunks(_mask_chunk, complaints, source, actions, progress, workers)
 
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            for done in pool.map(_mask_chunk, chunks, repeat(actions), repeat(columns), repeat(structured)):
-                masked.extend(done)
-                progress("mask", len(masked), total)
-        return masked
-    for chunk in chunks:
-        masked.extend(_mask_chunk(chunk, actions, columns, structured))
-        progress("mask", len(masked), total)
-    return masked
+
+def prepare_all(
+    complaints: Sequence[Complaint],
+    source: ComplaintList,
+    actions: Mapping[str, str],
+    progress: Progress = _quiet,
+    workers: int = 1,
+) -> list[Prepared]:
+    """Every complaint masked and read (prepare), in order; with `workers` > 1 and a long list, in that many
+    processes: the text work of a 100,000-complaint list on both cores."""
+    return _in_chunks(_prepare_chunk, complaints, source, actions, progress, workers)
 
 
 def analyse(
     source: ComplaintList,
-    masked: Sequence[Complaint],
+    masked: Sequence[Complaint] | Sequence[Prepared],
     *,
     settings: TriageSettings,
     departments: Sequence[Department],
@@ -176,18 +237,24 @@ def analyse(
     progress: Progress = _quiet,
     nouns: NounFilter | None = None,
 ) -> TriageResult:
-    """Cluster, deduplicate, score and route already-masked complaints. Without `as_of` the list's own
-    date (its latest received date) is the reference, so a list exported years ago is read as of then."""
+    """Cluster, deduplicate, score and route already-masked complaints (or complaints already prepared by
+    prepare_all). Without `as_of` the list's own date (its latest received date) is the reference, so a list
+    exported years ago is read as of then."""
+    if masked and not isinstance(masked[0], Prepared):
+        readings: dict[str, TextSignals] = {}
+        prepared = [prepare(c, readings) for c in masked if isinstance(c, Complaint)]
+    else:
+        prepared = [p for p in masked if isinstance(p, Prepared)]
     # Small matrix products and k-means: BLAS/OpenMP threads only contend with each other (20× slower on a busy 2-core host).
     with threadpool_limits(limits=1):
         return _analyse(
-            source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
+            source, prepared, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
         )
 
 
 def _analyse(
     source: ComplaintList,
-    masked: Sequence[Complaint],
+    prepared: Sequence[Prepared],
     *,
     settings: TriageSettings,
     departments: Sequence[Department],
@@ -195,6 +262,7 @@ def _analyse(
     progress: Progress,
     nouns: NounFilter | None,
 ) -> TriageResult:
+    masked = [p.complaint for p in prepared]
     n = len(masked)
     as_of = as_of or list_date(source.complaints)  # the whole list, not the topic's part of it
     result = TriageResult(source, [ScoredComplaint(c) for c in masked], [], as_of=as_of)
@@ -202,16 +270,17 @@ def _analyse(
         return result
     texts = [c.text for c in masked]
     progress("features", 0, n)
-    cleaned = [clean(t) for t in texts]  # greetings, signatures and file names say nothing of the topic
-    flat = [normalise(t).replace(" ", "") for t in texts]
-    matrix = tfidf_matrix([normalise(t) for t in cleaned], normalised=True)
+    cleaned = [p.cleaned for p in prepared]
+    flat = [p.flat for p in prepared]
+    matrix = tfidf_matrix([p.normalised for p in prepared], normalised=True)
     vectors = embed(features(cleaned, matrix, nouns if isinstance(nouns, Morphemes) else None))
     progress("cluster", 0, n)
     clustering = cluster(vectors)
     labels = clustering.labels
     result.k, result.silhouette = clustering.k, clustering.silhouette
-    places = [place_key(c.location, c.text) for c in masked]
+    places = [p.place for p in prepared]
     groups = near_duplicates(matrix, vectors, labels, flat, places=places)
+    del matrix  # the n-gram matrix is the largest object of a long list; nothing after this reads it
     progress("score", 0, n)
     groups = link_repeats(texts, places, [c.received for c in masked], labels, vectors, groups)
     group_sizes = Counter(groups.tolist())
@@ -221,7 +290,6 @@ def _analyse(
         (label, place) for label, place, _ in set(zip(labels.tolist(), places, groups.tolist())) if place
     )
     priorities = []
-    readings: dict[str, TextSignals] = {}  # per distinct text: copies of a petition are read once
     for index, complaint in enumerate(masked):
         label, place = int(labels[index]), places[index]
         context = Context(
@@ -240,7 +308,7 @@ def _analyse(
                 weights=settings.weights,
                 levels=settings.levels,
                 handling_days=settings.handling_days,
-                read_as=_read_once(readings, complaint.text, cleaned[index]),
+                read_as=prepared[index].reading,
             )
         )
     priorities = one_issue_one_level(priorities, groups.tolist(), [c.row for c in masked])
@@ -353,9 +421,9 @@ def triage(
 ) -> TriageResult:
     """Select by topic, mask, then analyse: the offline triage, end to end."""
     chosen = select(source.complaints, terms)
-    masked = mask_all(chosen, source, actions, progress, workers)
+    prepared = prepare_all(chosen, source, actions, progress, workers)
     result = analyse(
-        source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
+        source, prepared, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
     )
     result.topic, result.terms, result.total = topic, list(terms), len(source.complaints)
     return result

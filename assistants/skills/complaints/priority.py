@@ -16,15 +16,30 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 
 from assistants.skills.complaints.reading import read, sentences
 from assistants.skills.complaints.reasons import Reason
 from assistants.skills.complaints.settings import PriorityLevels, PriorityWeights
-from bot.i18n import ko_en, t
+from bot.i18n import ko_en as _ko_en
+from bot.i18n import t
 
 LEVELS = ("긴급", "높음", "보통", "낮음")
+
+
+@lru_cache(maxsize=8192)
+def _pair(key: str, values: tuple[tuple[str, object], ...]) -> tuple[str, str]:
+    return _ko_en(key, **dict(values))
+
+
+def ko_en(key: str, **values: object) -> tuple[str, str]:
+    """bot.i18n.ko_en, remembered: a list of 10^5 complaints repeats the same few reasons (one gettext
+    lookup and format per distinct reason instead of per complaint)."""
+    return _pair(key, tuple(sorted(values.items())))
+
+
 LEVELS_EN = {"긴급": "urgent", "높음": "high", "보통": "normal", "낮음": "low"}
 
 HARM = re.compile(
