@@ -122,3 +122,48 @@ async def test_a_large_list_shows_calls_and_tokens_and_waits_for_the_button(star
     assert "기준표에 따라 다시 읽었습니다" in confirmed["reply"]["text"]
     assert "토큰이 듭니다" not in confirmed["reply"]["text"]
     assert "만료" in again["reply"]["text"]  # one pass per confirmation
+
+
+async def test_the_cli_shows_the_cost_asks_before_a_large_run_and_reads_with_yes(start_govbot, fake_openai, tmp_path):
+    import asyncio
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from bot.cli import app as cli_app
+
+    rows = mixed(40)
+    path = tmp_path / "민원목록.csv"
+    path.write_text(office_csv(rows), encoding="utf-8")
+    fake_openai.default_text = ALL_LOW
+    config = model_config(confirm_over=10, base_url=fake_openai.base_url)
+    config_path = tmp_path / "app.yaml"
+    config_path.write_text(yaml.safe_dump(config.model_dump(mode="json"), allow_unicode=True), encoding="utf-8")
+
+    async with start_govbot(config=config) as gb:
+        env = {"GOVBOT_DATABASE_URL": gb.settings.database_url, "GOVBOT_CONFIG": str(config_path)}
+        if gb.settings.database_schema:
+            env["GOVBOT_DATABASE_SCHEMA"] = gb.settings.database_schema
+
+        def triage(*options: str, answer: str = ""):  # type: ignore[no-untyped-def]
+            arguments = ["complaints", "triage", str(path), "--format", "json", "--config", str(config_path)]
+            return CliRunner().invoke(cli_app, [*arguments, *options], env=env, input=answer)
+
+        declined = await asyncio.to_thread(triage, "--model", "--by", "kim.minsu", answer="n\n")
+        assert fake_openai.requests == []  # asked first, nothing sent on "no"
+        agreed = await asyncio.to_thread(triage, "--model", "--by", "kim.minsu", "--yes")
+    assert declined.exit_code == 0, declined.output
+    assert re.search(r"호출 \d+회, 약 [\d,]+토큰", declined.stderr) and "모델로 읽을까요?" in declined.stderr
+    offline = json.loads(declined.stdout[declined.stdout.index("{") :])  # CliRunner echoes the typed "n" to stdout
+    assert offline["model_calls"] == 0 and not any(
+        "모델 판단" in r for c in offline["complaints"] for r in c["reasons"]
+    )
+    assert agreed.exit_code == 0, agreed.output
+    document = json.loads(agreed.stdout)
+    calls = int(re.search(r"호출 (\d+)회", agreed.stderr).group(1))  # type: ignore[union-attr]
+    assert document["model_calls"] == calls == len(fake_openai.requests) >= 1
+    assert {c["level"] for c in document["complaints"]} == {"낮음"}
+    assert all(c["reasons"][0].startswith("모델 판단(낮음)") for c in document["complaints"])
+    sent = fake_openai.everything_sent()
+    for value in personal_values(rows):
+        assert value not in sent, value
