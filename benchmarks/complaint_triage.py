@@ -9,8 +9,8 @@ Speed: parse a CSV, mask, cluster, score, route and write the XLSX with no model
   process (peak memory = that process's max RSS). Also the throughput of kiwipiepy against the n-gram
   features, which is why the triage does not tokenise morphemes.
 
-Rerun:  (scikit-learn is a govbot dependency now)
-        .venv/bin/python benchmarks/complaint_triage.py [--quality-only] [--sizes 10000 100000]
+Rerun:  .venv/bin/python benchmarks/complaint_triage.py [--quality-only | --shared-only | --speed-only]
+        [--sizes 10000 100000]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import math
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from datetime import datetime
@@ -313,14 +314,23 @@ def quality() -> list[tuple[str, ...]]:
     return table
 
 
-def one_size(count: int) -> dict[str, float]:
-    """Runs in a child process: the whole offline triage of `count` complaints, timed by stage."""
+def write_list(count: int, path: Path) -> None:
+    """The generated list of `count` complaints as an office exports it (made in the parent process, so the
+    child's peak memory is the CLI's: the file, not the generator)."""
+    from tests.support.complaint_corpus import HEADER, scaled, to_csv
+
+    path.write_bytes(to_csv(scaled(count), HEADER[:8]).encode("utf-8"))
+
+
+def one_size(path: Path) -> dict[str, float]:
+    """Runs in a child process: the whole offline triage of the list at `path`, timed by stage (wall seconds,
+    and CPU seconds of this process and of its masking/reading workers)."""
     from assistants.skills.complaints.export import xlsx_bytes
     from assistants.skills.complaints.nouns import KiwiNouns
     from assistants.skills.complaints.parsing import read_file
-    from tests.support.complaint_corpus import HEADER, scaled, to_csv
 
-    data = to_csv(scaled(count), HEADER[:8]).encode("utf-8")
+    data = path.read_bytes()
+    cpu_started = _cpu()
     stages: dict[str, float] = {}
     mark = time.perf_counter()
     started = mark
@@ -340,7 +350,10 @@ def one_size(count: int) -> dict[str, float]:
     xlsx_bytes(result)
     progress("xlsx", 0, 0)
     stages["total"] = time.perf_counter() - started
-    if count <= 20_000:  # again in the same process: a running server has kiwipiepy's model loaded already
+    stages["cpu"] = _cpu() - cpu_started
+    if (
+        len(source.complaints) <= 20_000
+    ):  # again in the same process: a running server has kiwipiepy's model loaded already
         warm = time.perf_counter()
         result = run_triage(read_file("bench.csv", data), AS_OF, nouns=nouns, workers=2)
         xlsx_bytes(result)
@@ -349,6 +362,12 @@ def one_size(count: int) -> dict[str, float]:
     stages["chars"] = sum(len(c.text) for c in source.complaints) / max(1, len(source.complaints))
     stages["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return stages
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the masking and reading workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def kiwi_throughput() -> tuple[float, float]:
@@ -381,14 +400,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quality-only", action="store_true")
     parser.add_argument("--shared-only", action="store_true", help="only the ../shared/complaints evaluation")
+    parser.add_argument("--speed-only", action="store_true", help="only speed and memory at --sizes")
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(one_size(args.child)))
         return
-    shared = shared_quality()
-    if shared is None:
+    shared = None if args.speed_only else shared_quality()
+    if args.speed_only:
+        pass
+    elif shared is None:
         print("../shared/complaints not found: the hand-written set is skipped\n")
     else:
         print("Quality on ../shared/complaints (420 hand-written complaints; k chosen by govbot)\n")
@@ -396,8 +418,9 @@ def main() -> None:
         print()
     if args.shared_only:
         return
-    print(f"Quality on {EVAL.relative_to(ROOT)}\n")
-    print_table(quality())
+    if not args.speed_only:
+        print(f"Quality on {EVAL.relative_to(ROOT)}\n")
+        print_table(quality())
     if args.quality_only:
         return
     kiwi_rate, ngram_rate = kiwi_throughput()
@@ -410,18 +433,22 @@ def main() -> None:
             "avg chars",
             "clusters",
             "parse s",
-            "mask s (2 processes)",
+            "mask+read s (2 processes)",
             "features+cluster+score+keywords s",
             "xlsx s",
             "total s (fresh process, as the CLI)",
+            "CPU s (all processes)",
             "total s (again in the same process)",
             "peak MB",
         )
     ]
     for size in args.sizes:
-        output = subprocess.run(
-            [sys.executable, __file__, "--child", str(size)], capture_output=True, text=True, check=True, cwd=ROOT
-        ).stdout
+        with tempfile.TemporaryDirectory() as folder:
+            listed = Path(folder) / f"complaints_{size}.csv"
+            write_list(size, listed)
+            output = subprocess.run(
+                [sys.executable, __file__, "--child", str(listed)], capture_output=True, text=True, check=True, cwd=ROOT
+            ).stdout
         s = json.loads(output.strip().splitlines()[-1])
         analysed = sum(s.get(k, 0.0) for k in ("features", "cluster", "score", "analyse"))
         rows.append(
@@ -434,6 +461,7 @@ def main() -> None:
                 f"{analysed:.1f}",
                 f"{s.get('xlsx', 0):.1f}",
                 f"{s['total']:.1f}",
+                f"{s['cpu']:.1f}",
                 f"{s['warm']:.1f}" if "warm" in s else "—",
                 f"{s['peak_mb']:.0f}",
             )

@@ -34,10 +34,11 @@ def office_config(path: Path) -> AppConfig:
     return load_office_config(path)
 
 
-def with_store(work: Callable[[AppConfig, Store], Awaitable[T]]) -> T:
+def with_store(work: Callable[[AppConfig, Store], Awaitable[T]], config: AppConfig | None = None) -> T:
+    """`work` with the office's store open (`config`: an app.yaml already read, e.g. from a --config option)."""
     settings = Settings()
     try:
-        config = office_config(settings.config)
+        config = config or office_config(settings.config)
     except ConfigInvalid as error:
         raise fail(f"설정 오류가 있습니다: {error}", "app.yaml is invalid; run `govbot check-config`.") from None
     try:

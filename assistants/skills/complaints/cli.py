@@ -2,6 +2,9 @@
 
 It runs without a model (cluster titles are keywords), reads app.yaml for synonyms, weights and
 departments, and masks personal information under the office policy or a department's (--department).
+With --model --by USER the connected model reads the masked complaints again with the rubric (model_read.py),
+through the gateway: billed to USER's department and audited as in chat; a large run is confirmed first
+(--yes skips the question).
 """
 
 from __future__ import annotations
@@ -15,21 +18,25 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistants.skills.complaints.enrich import ModelHelper
 from assistants.skills.complaints.export import csv_text, json_text, xlsx_bytes
+from assistants.skills.complaints.model_read import estimate_note, outcome_note, plan, read_levels
 from assistants.skills.complaints.nouns import KiwiNouns
 from assistants.skills.complaints.parsing import parse_date, read_file
-from assistants.skills.complaints.pipeline import TriageResult, triage
+from assistants.skills.complaints.pipeline import TriageResult, rerank, triage
 from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import file_name, snippet
 from assistants.skills.complaints.settings import ComplaintSettings
 from assistants.skills.complaints.skill import ComplaintTriageSkill
 from assistants.skills.complaints.topic import expand
 from assistants.skills.registry import load_office_config
-from bot.cli_support import err, fail, out
+from bot.cli_support import err, fail, out, with_store
 from bot.config import AppConfig, ConfigInvalid, section
 from bot.documents import LimitExceeded
+from bot.i18n import t
 from bot.privacy.policy import pii_actions
 from bot.settings import Settings
+from bot.store import Store
 
 app = typer.Typer(help="민원 목록 정리 / complaint triage", no_args_is_help=True)
 
@@ -69,6 +76,13 @@ def triage_command(
     max_rows: int = typer.Option(
         1_000_000, "--max-rows", min=1, help="읽을 최대 행 수(채팅은 app.yaml complaints.max_rows) / row limit"
     ),
+    model: bool = typer.Option(
+        False,
+        "--model",
+        help="연결된 모델이 기준표로 긴급도를 다시 읽음(게이트웨이 경유, 과금·감사) / re-read levels with the model",
+    ),
+    by: str | None = typer.Option(None, "--by", help="--model 호출을 요청한 공무원 ID / who the calls are billed to"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="큰 목록도 확인 없이 모델로 읽음 / skip the confirmation"),
 ) -> None:
     """민원 목록을 묶고 우선순위와 담당 부서를 정리합니다 / cluster, prioritise and route a complaint list."""
     try:
@@ -99,13 +113,63 @@ def triage_command(
             "No complaints to analyse; check that the list has complaint text.",
         )
     settings = section(config, ComplaintTriageSkill.section, ComplaintSettings)
+    billed_to = _billed_department(config, by, department) if model else None
     terms = expand(topic, settings.synonyms) if topic else []
     actions: dict[str, str] = pii_actions(config, department) if department else dict(config.filters.pii)
     gc.disable()  # collection passes over 10^5 live complaints cost more than they free; back on when done
     try:
-        _run(source, config, actions, moment, terms, topic, format, out_path)
+        result = _run(source, config, actions, moment, terms, topic)
     finally:
         gc.enable()
+    if billed_to is not None and by is not None:
+        _model_pass(result, config, settings, billed_to, by, yes)
+    _write(result, format, out_path)
+
+
+def _billed_department(config: AppConfig, by: str | None, department: str | None) -> str:
+    """The department a --model run is billed to: --department, else the one that lists --by as a member."""
+    if not by:
+        raise fail("--model에는 --by(요청한 공무원 ID)가 필요합니다.", "--model needs --by (who asks for the calls).")
+    if department:
+        return department
+    found = next((d.id for d in config.departments if any(m.user == by for m in d.members)), None)
+    if found is None:
+        raise fail(
+            f"'{by}'의 부서를 찾지 못했습니다. --department로 지정하세요.",
+            f"No department lists '{by}'; name one with --department.",
+        )
+    return found
+
+
+def _model_pass(
+    result: TriageResult, config: AppConfig, settings: ComplaintSettings, department: str, by: str, yes: bool
+) -> None:
+    """The model pass of model_read.py through the office's gateway; the cost is shown first and a run over
+    complaints.model_levels_confirm_over is confirmed (or --yes). Any failure leaves the offline levels."""
+    reading = plan(result)
+    err.print(f"{estimate_note(reading, 'ko')}\n{estimate_note(reading, 'en')}", highlight=False)
+    large = reading.complaints > settings.model_levels_confirm_over
+    if large and not yes and not typer.confirm("모델로 읽을까요? / Read with the model?", default=False, err=True):
+        result.notes.append(t("triage_model_declined", "ko"))
+        return
+
+    async def work(config: AppConfig, store: Store) -> None:
+        from bot.gateway.factory import build_gateway
+
+        bundle = build_gateway(config, store)
+        try:
+            if bundle.offline:
+                result.notes.append(t("triage_model_none", "ko"))
+                return
+            helper = ModelHelper(bundle.gateway, department, by, platform="cli")
+            outcome = await read_levels(helper.ask_text, result, reading, "ko")
+        finally:
+            await bundle.close()
+        rerank(result, settings)
+        result.notes.append(outcome_note(outcome, reading, "ko"))
+        result.model_calls = helper.calls
+
+    with_store(work, config)
 
 
 def _run(
@@ -115,9 +179,7 @@ def _run(
     moment: datetime | None,
     terms: list[str],
     topic: str | None,
-    format: Format,
-    out_path: Path | None,
-) -> None:
+) -> TriageResult:
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -149,7 +211,7 @@ def _run(
             f"No complaints about '{topic}' (terms: {', '.join(terms)}).",
             code=1,
         )
-    _write(result, format, out_path)
+    return result
 
 
 def _as_of(text: str | None) -> datetime | None:

@@ -70,7 +70,13 @@ def embed(matrix: sparse.csr_matrix, dimensions: int = DIMENSIONS, seed: int = S
     rng = np.random.default_rng(seed)
     fit = matrix if n <= FIT_SAMPLE else matrix[np.sort(rng.choice(n, FIT_SAMPLE, replace=False))]
     svd = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=5, random_state=seed).fit(fit)
-    return normalize(svd.transform(matrix).astype(np.float32))
+    # svd.transform would multiply the whole float32 matrix by float64 components, copying it as float64 first
+    # (about 500 MB for 10^5 complaints); in float32 and in slices the projection needs no copy.
+    components = svd.components_.T.astype(np.float32)
+    vectors = np.empty((n, dims), dtype=np.float32)
+    for start in range(0, n, FIT_SAMPLE):
+        vectors[start : start + FIT_SAMPLE] = matrix[start : start + FIT_SAMPLE] @ components
+    return normalize(vectors, copy=False)
 
 
 def _kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int) -> KMeans:
@@ -140,7 +146,7 @@ def cluster(vectors: np.ndarray, *, seed: int = SEED, max_clusters: int = MAX_CL
 
 DUPLICATE_SIMILARITY = 0.8  # cosine of n-gram vectors; tuned on tests/data (see the benchmark)
 _PREFILTER = 0.9  # LSA cosine below which two complaints are not checked as near-duplicates (0.85 finds no more on tests/data, 5× slower)
-_BLOCK = 2_000
+_BLOCK = 500  # rows compared at a time: a 500 × cluster-size block and its top-k (tens of MB on 10^5)
 SHORT = 200  # characters: below this a shared sentence is most of a report, so its place decides
 _NEIGHBOURS = 8  # candidates per complaint and block (bounds the work on lists with many repeats)
 

@@ -47,6 +47,10 @@ class ModelHelper:
     calls: int = 0
 
     async def _ask(self, system: str, user: str, max_tokens: int) -> dict[str, Any] | None:
+        return parse_json_object(await self.ask_text(system, user, max_tokens))
+
+    async def ask_text(self, system: str, user: str, max_tokens: int) -> str:
+        """One call through the gateway (masked, billed, audited as purpose "triage"); the model's text."""
         request = GatewayRequest(
             department_id=self.department_id,
             user_id=self.user_id,
@@ -61,7 +65,7 @@ class ModelHelper:
         )
         self.calls += 1
         completion = await self.gateway.complete(request)
-        return parse_json_object(completion.text)
+        return completion.text
 
     async def expand_topic(self, topic: str) -> tuple[list[str], str | None]:
         """(extra terms, a note when the call failed)."""

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
+from typing import TypeVar
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -24,7 +25,9 @@ from assistants.skills.complaints.priority import (
     ClusterPriority,
     Context,
     Priority,
+    TextSignals,
     one_issue_one_level,
+    read_text,
     score_cluster,
     score_complaint,
 )
@@ -36,6 +39,7 @@ from assistants.skills.complaints.topic import matcher
 from bot.config import Department
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+_T = TypeVar("_T")
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -136,6 +140,70 @@ def _mask_chunk(
     return [mask_complaint(c, actions, columns, structured) for c in chunk]
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One complaint masked and read, everything the triage needs from its text alone: computed where it was
+    masked (in the masking processes for a long list), so the per-text work uses both cores."""
+
+    complaint: Complaint  # masked
+    cleaned: str  # cleaning.clean: what a topic is read from
+    normalised: str  # features.normalise(cleaned): what the n-grams are counted on
+    flat: str  # the whole masked text normalised without spaces: exact copies and routing
+    place: str
+    reading: TextSignals
+
+
+def prepare(complaint: Complaint, readings: dict[str, TextSignals] | None = None) -> Prepared:
+    """What the text of one masked complaint says (`readings`: the texts read so far, shared by copies)."""
+    text = complaint.text
+    cleaned = clean(text)  # greetings, signatures and file names say nothing of the topic
+    reading = _read_once(readings, text, cleaned) if readings is not None else read_text(text, cleaned)
+    return Prepared(
+        complaint,
+        cleaned,
+        normalise(cleaned),
+        normalise(text).replace(" ", ""),
+        place_key(complaint.location, text),
+        reading,
+    )
+
+
+def _prepare_chunk(
+    chunk: Sequence[Complaint], actions: Mapping[str, str], columns: dict[int, str], structured: frozenset[int]
+) -> list[Prepared]:
+    readings: dict[str, TextSignals] = {}
+    return [prepare(mask_complaint(c, actions, columns, structured), readings) for c in chunk]
+
+
+def _in_chunks(
+    function: Callable[[Sequence[Complaint], Mapping[str, str], dict[int, str], frozenset[int]], list[_T]],
+    complaints: Sequence[Complaint],
+    source: ComplaintList,
+    actions: Mapping[str, str],
+    progress: Progress,
+    workers: int,
+) -> list[_T]:
+    """`function` over chunks of the list, in `workers` processes for a long list (the detectors and readers
+    are pure Python, so threads would not help), results in order."""
+    columns, structured = _columns(source)
+    total = len(complaints)
+    chunks = [complaints[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
+    done: list[_T] = []
+    if workers > 1 and total >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            for part in pool.map(function, chunks, repeat(actions), repeat(columns), repeat(structured)):
+                done.extend(part)
+                progress("mask", len(done), total)
+        return done
+    for chunk in chunks:
+        done.extend(function(chunk, actions, columns, structured))
+        progress("mask", len(done), total)
+    return done
+
+
 def mask_all(
     complaints: Sequence[Complaint],
     source: ComplaintList,
@@ -143,30 +211,25 @@ def mask_all(
     progress: Progress = _quiet,
     workers: int = 1,
 ) -> list[Complaint]:
-    """Every complaint masked, in order. With `workers` > 1 and a long list, chunks are masked in
-    that many processes (the detectors are pure Python, so threads would not help)."""
-    columns, structured = _columns(source)
-    total = len(complaints)
-    chunks = [complaints[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
-    masked: list[Complaint] = []
-    if workers > 1 and total >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
+    """Every complaint masked, in order; with `workers` > 1 and a long list, in that many processes."""
+    return _in_chunks(_mask_chunk, complaints, source, actions, progress, workers)
 
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            for done in pool.map(_mask_chunk, chunks, repeat(actions), repeat(columns), repeat(structured)):
-                masked.extend(done)
-                progress("mask", len(masked), total)
-        return masked
-    for chunk in chunks:
-        masked.extend(_mask_chunk(chunk, actions, columns, structured))
-        progress("mask", len(masked), total)
-    return masked
+
+def prepare_all(
+    complaints: Sequence[Complaint],
+    source: ComplaintList,
+    actions: Mapping[str, str],
+    progress: Progress = _quiet,
+    workers: int = 1,
+) -> list[Prepared]:
+    """Every complaint masked and read (prepare), in order; with `workers` > 1 and a long list, in that many
+    processes: the text work of a 100,000-complaint list on both cores."""
+    return _in_chunks(_prepare_chunk, complaints, source, actions, progress, workers)
 
 
 def analyse(
     source: ComplaintList,
-    masked: Sequence[Complaint],
+    masked: Sequence[Complaint] | Sequence[Prepared],
     *,
     settings: TriageSettings,
     departments: Sequence[Department],
@@ -174,18 +237,24 @@ def analyse(
     progress: Progress = _quiet,
     nouns: NounFilter | None = None,
 ) -> TriageResult:
-    """Cluster, deduplicate, score and route already-masked complaints. Without `as_of` the list's own
-    date (its latest received date) is the reference, so a list exported years ago is read as of then."""
+    """Cluster, deduplicate, score and route already-masked complaints (or complaints already prepared by
+    prepare_all). Without `as_of` the list's own date (its latest received date) is the reference, so a list
+    exported years ago is read as of then."""
+    if masked and not isinstance(masked[0], Prepared):
+        readings: dict[str, TextSignals] = {}
+        prepared = [prepare(c, readings) for c in masked if isinstance(c, Complaint)]
+    else:
+        prepared = [p for p in masked if isinstance(p, Prepared)]
     # Small matrix products and k-means: BLAS/OpenMP threads only contend with each other (20× slower on a busy 2-core host).
     with threadpool_limits(limits=1):
         return _analyse(
-            source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
+            source, prepared, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
         )
 
 
 def _analyse(
     source: ComplaintList,
-    masked: Sequence[Complaint],
+    prepared: Sequence[Prepared],
     *,
     settings: TriageSettings,
     departments: Sequence[Department],
@@ -193,6 +262,7 @@ def _analyse(
     progress: Progress,
     nouns: NounFilter | None,
 ) -> TriageResult:
+    masked = [p.complaint for p in prepared]
     n = len(masked)
     as_of = as_of or list_date(source.complaints)  # the whole list, not the topic's part of it
     result = TriageResult(source, [ScoredComplaint(c) for c in masked], [], as_of=as_of)
@@ -200,16 +270,17 @@ def _analyse(
         return result
     texts = [c.text for c in masked]
     progress("features", 0, n)
-    cleaned = [clean(t) for t in texts]  # greetings, signatures and file names say nothing of the topic
-    flat = [normalise(t).replace(" ", "") for t in texts]
-    matrix = tfidf_matrix([normalise(t) for t in cleaned], normalised=True)
+    cleaned = [p.cleaned for p in prepared]
+    flat = [p.flat for p in prepared]
+    matrix = tfidf_matrix([p.normalised for p in prepared], normalised=True)
     vectors = embed(features(cleaned, matrix, nouns if isinstance(nouns, Morphemes) else None))
     progress("cluster", 0, n)
     clustering = cluster(vectors)
     labels = clustering.labels
     result.k, result.silhouette = clustering.k, clustering.silhouette
-    places = [place_key(c.location, c.text) for c in masked]
+    places = [p.place for p in prepared]
     groups = near_duplicates(matrix, vectors, labels, flat, places=places)
+    del matrix  # the n-gram matrix is the largest object of a long list; nothing after this reads it
     progress("score", 0, n)
     groups = link_repeats(texts, places, [c.received for c in masked], labels, vectors, groups)
     group_sizes = Counter(groups.tolist())
@@ -237,6 +308,7 @@ def _analyse(
                 weights=settings.weights,
                 levels=settings.levels,
                 handling_days=settings.handling_days,
+                read_as=prepared[index].reading,
             )
         )
     priorities = one_issue_one_level(priorities, groups.tolist(), [c.row for c in masked])
@@ -266,15 +338,7 @@ def _analyse(
         representative = ordered[0]
         department = route([flat[i] for i in members], departments, compacted=True, background=background)
         drafts.append(ClusterResult(ordered, keywords[label], cluster_priority, department, representative, duplicates))
-    drafts.sort(
-        key=lambda c: (
-            LEVELS.index(c.priority.level),
-            -c.priority.level_counts[c.priority.level],
-            -c.priority.score,
-            -c.size,
-            masked[c.representative].row,
-        )
-    )
+    drafts.sort(key=lambda c: _cluster_order(c, masked[c.representative].row))
     for rank, draft in enumerate(drafts):
         draft.title = "·".join(draft.keywords[:3]) or f"묶음 {rank + 1}"
         draft.summary = (
@@ -293,6 +357,55 @@ def _analyse(
     return result
 
 
+def _cluster_order(cluster: ClusterResult, representative_row: int) -> tuple[int, int, float, int, int]:
+    """Most urgent first: level, how many members have it, score, size, then the representative's row."""
+    priority = cluster.priority
+    return (
+        LEVELS.index(priority.level),
+        -priority.level_counts[priority.level],
+        -priority.score,
+        -cluster.size,
+        representative_row,
+    )
+
+
+def rerank(result: TriageResult, settings: TriageSettings) -> None:
+    """Group levels, representatives and ranks again from the members' priorities, after something changed
+    them (the model pass): the same rules as the offline triage, so a group is as urgent as its most urgent
+    complaint and is shown by it."""
+    complaints = result.complaints
+    for group in result.clusters:
+        members = group.members
+        group.priority = score_cluster(
+            [complaints[i].priority for i in members],
+            places=[complaints[i].place for i in members],
+            duplicates=group.duplicates,
+            weights=settings.weights,
+            levels=settings.levels,
+        )
+        group.members = sorted(
+            members,
+            key=lambda i: (
+                LEVELS.index(complaints[i].priority.level),
+                -complaints[i].priority.score,
+                complaints[i].duplicate_of is not None,
+                complaints[i].complaint.row,
+            ),
+        )
+        group.representative = group.members[0]
+    result.clusters.sort(key=lambda c: _cluster_order(c, complaints[c.representative].complaint.row))
+    for rank, group in enumerate(result.clusters):
+        for index in group.members:
+            complaints[index].cluster = rank
+
+
+def _read_once(readings: dict[str, TextSignals], text: str, cleaned: str) -> TextSignals:
+    found = readings.get(text)
+    if found is None:
+        found = readings[text] = read_text(text, cleaned)
+    return found
+
+
 def triage(
     source: ComplaintList,
     *,
@@ -308,9 +421,9 @@ def triage(
 ) -> TriageResult:
     """Select by topic, mask, then analyse: the offline triage, end to end."""
     chosen = select(source.complaints, terms)
-    masked = mask_all(chosen, source, actions, progress, workers)
+    prepared = prepare_all(chosen, source, actions, progress, workers)
     result = analyse(
-        source, masked, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
+        source, prepared, settings=settings, departments=departments, as_of=as_of, progress=progress, nouns=nouns
     )
     result.topic, result.terms, result.total = topic, list(terms), len(source.complaints)
     return result

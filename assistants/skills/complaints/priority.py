@@ -16,15 +16,30 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 
 from assistants.skills.complaints.reading import read, sentences
 from assistants.skills.complaints.reasons import Reason
 from assistants.skills.complaints.settings import PriorityLevels, PriorityWeights
-from bot.i18n import ko_en, t
+from bot.i18n import ko_en as _ko_en
+from bot.i18n import t
 
 LEVELS = ("긴급", "높음", "보통", "낮음")
+
+
+@lru_cache(maxsize=8192)
+def _pair(key: str, values: tuple[tuple[str, object], ...]) -> tuple[str, str]:
+    return _ko_en(key, **dict(values))
+
+
+def ko_en(key: str, **values: object) -> tuple[str, str]:
+    """bot.i18n.ko_en, remembered: a list of 10^5 complaints repeats the same few reasons (one gettext
+    lookup and format per distinct reason instead of per complaint)."""
+    return _pair(key, tuple(sorted(values.items())))
+
+
 LEVELS_EN = {"긴급": "urgent", "높음": "high", "보통": "normal", "낮음": "low"}
 
 HARM = re.compile(
@@ -136,16 +151,18 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
     return match.group(0).strip() if match else None
 
 
-def _school_traffic(text: str) -> str | None:
+def _school_traffic(text: str, parts: Sequence[str]) -> str | None:
     """A school route named in the same sentence as vehicles or a missing sidewalk."""
-    for part in sentences(text):
+    if not SCHOOL_ZONE.search(text):
+        return None
+    for part in parts:
         zone = SCHOOL_ZONE.search(part)
         if zone and SCHOOL_TRAFFIC.search(part):
             return zone.group(0)
     return None
 
 
-def _vulnerable_at_risk(text: str) -> bool:
+def _vulnerable_at_risk(parts: Sequence[str]) -> bool:
     """Vulnerable people named in the same sentence as a danger or an obstruction, not just somewhere in a letter."""
     return any(
         VULNERABLE.search(part)
@@ -154,7 +171,7 @@ def _vulnerable_at_risk(text: str) -> bool:
             or SERIOUS.search(part)
             or BLOCKING.search(part)
         )
-        for part in sentences(text)
+        for part in parts
     )
 
 
@@ -258,6 +275,58 @@ def level_of(score: float, levels: PriorityLevels) -> str:
     return "낮음"
 
 
+@dataclass(frozen=True, slots=True)
+class TextSignals:
+    """What the words of one complaint say, apart from its neighbours and dates: read once per distinct text
+    (copies of a petition share it) and possibly in another process, so it is plain picklable data."""
+
+    harm: str | None
+    grave: tuple[str, str] | None
+    serious: str | None
+    hazard: str | None  # a named danger, smoke or fire risk, or an act that endangers others
+    vulnerable: str | None
+    blocked: bool
+    at_risk: bool
+    endangering: str | None
+    urgent: str | None
+    soon: str | None
+    repeat: str | None
+    tone_hits: int
+    kind: str | None  # reading.read: what a complaint without danger asks for
+    problem: int
+
+
+def read_text(text: str, cleaned: str | None = None) -> TextSignals:
+    """Every signal the text alone gives, its sentences split once (`cleaned`: cleaning.clean(text), when the
+    caller has it). Sentence-level checks run only when the whole text has the words they look for."""
+    parts = sentences(text, cleaned)
+    harm, grave = _harm(text), grave_hazard(text)
+    serious = _first(SERIOUS, text)
+    hazard = next((m.group(0).strip() for m in HAZARD.finditer(text) if not _FEAR.fullmatch(m.group(0))), None)
+    hazard = hazard or serious
+    vulnerable = _first(VULNERABLE, text)
+    blocked = bool(BLOCKED.search(text)) and any(BLOCKED.search(part) and BLOCKING.search(part) for part in parts)
+    at_risk = vulnerable is not None and _vulnerable_at_risk(parts)
+    endangering = _first(ENDANGERING, text) or _school_traffic(text, parts)
+    reading = read(text, parts)
+    return TextSignals(
+        harm=harm,
+        grave=grave,
+        serious=serious,
+        hazard=hazard or endangering,
+        vulnerable=vulnerable,
+        blocked=blocked,
+        at_risk=at_risk,
+        endangering=endangering,
+        urgent=_first(URGENT_WORDS, text),
+        soon=_first(SOON_WORDS, text),
+        repeat=_first(REPEAT, text),
+        tone_hits=len(TONE.findall(text)),
+        kind=reading.kind,
+        problem=reading.problem,
+    )
+
+
 def score_complaint(
     text: str,
     context: Context,
@@ -268,18 +337,15 @@ def score_complaint(
     weights: PriorityWeights,
     levels: PriorityLevels,
     handling_days: int = 7,
+    read_as: TextSignals | None = None,
 ) -> Priority:
+    """Score, level and reasons of one complaint. `read_as`: its text already read (read_text), for lists
+    where many complaints share a text or the reading ran elsewhere."""
     signals: dict[str, float] = {}
     reasons: list[str] = []
-    harm, grave = _harm(text), grave_hazard(text)
-    serious = _first(SERIOUS, text)
-    hazard = next((m.group(0).strip() for m in HAZARD.finditer(text) if not _FEAR.fullmatch(m.group(0))), None)
-    hazard = hazard or serious
-    vulnerable = _first(VULNERABLE, text)
-    blocked = any(BLOCKED.search(part) and BLOCKING.search(part) for part in sentences(text))
-    at_risk = vulnerable is not None and _vulnerable_at_risk(text)
-    endangering = _first(ENDANGERING, text) or _school_traffic(text)
-    hazard = hazard or endangering
+    words = read_as or read_text(text)
+    harm, grave, serious, hazard = words.harm, words.grave, words.serious, words.hazard
+    vulnerable, blocked, at_risk, endangering = words.vulnerable, words.blocked, words.at_risk, words.endangering
     safety = 1.0 if harm or grave else 0.7 if serious else 0.5 if hazard or blocked else 0.0
     if vulnerable:  # the people at risk, named in the sentence of the danger, count more than a mention elsewhere
         safety = min(1.0, safety + (0.3 if at_risk else 0.1))
@@ -294,7 +360,7 @@ def score_complaint(
         reasons.append(Reason(ko_en("triage_reason_vulnerable", words=vulnerable)))
     if blocked:
         reasons.append(Reason(ko_en("triage_reason_blocked")))
-    urgent, soon = _first(URGENT_WORDS, text), _first(SOON_WORDS, text)
+    urgent, soon = words.urgent, words.soon
     signals["urgency"] = 1.0 if urgent else 0.5 if soon else 0.0
     if urgent or soon:
         reasons.append(Reason(ko_en("triage_reason_urgent_words", words=urgent or soon)))
@@ -304,7 +370,7 @@ def score_complaint(
         + min(1.0, math.log(max(context.cluster_size, 1)) / math.log(100)) * 0.4
     )
     signals["repetition"] = repeated
-    repeat = _first(REPEAT, text)
+    repeat = words.repeat
     if repeat:
         signals["repetition"] = repeated = max(repeated, 0.8)
         reasons.append(Reason(ko_en("triage_reason_repeat", words=repeat)))
@@ -318,13 +384,12 @@ def score_complaint(
         recency, deadline = _timing(received, status, as_of, handling_days)
         signals["recency"], signals["deadline"] = recency[0], deadline[0]
         reasons += [reason for reason in (recency[1], deadline[1]) if reason]
-    tone_hits = len(TONE.findall(text))
+    tone_hits = words.tone_hits
     signals["tone"] = min(1.0, tone_hits / 2)
     if tone_hits:
         reasons.append(Reason(ko_en("triage_reason_tone")))
     score = sum(getattr(weights, name) * value for name, value in signals.items())
-    reading = read(text)
-    kind, problem = reading.kind, reading.problem
+    kind, problem = words.kind, words.problem
     asks_action = bool(harm or grave or hazard or blocked or urgent or at_risk or repeat)
     if kind and not asks_action:
         score *= 0.6

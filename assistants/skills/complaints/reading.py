@@ -6,6 +6,7 @@ Pure functions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistants.skills.complaints.cleaning import clean
@@ -45,10 +46,10 @@ def problem_in(sentence: str) -> bool:
     return bool(PROBLEM.search(sentence) or NUISANCE.search(sentence))
 
 
-def _kind(sentence: str) -> str | None:
+def _kind(sentence: str, problem: bool | None = None) -> str | None:
     if PRAISE.search(sentence):
         return "칭찬"
-    if problem_in(sentence):
+    if problem_in(sentence) if problem is None else problem:
         return None
     if QUESTION.search(sentence):
         return "문의"
@@ -63,23 +64,27 @@ class Reading:
     problem: int  # sentences that name a defect, a nuisance or an action to take
 
 
-def sentences(text: str) -> list[str]:
-    """The sentences of a complaint (title line included), without greetings and signatures."""
-    return [part.strip() for part in _SENTENCE.split(clean(text)) if len(part.strip()) > 1]
+def sentences(text: str, cleaned: str | None = None) -> list[str]:
+    """The sentences of a complaint (title line included), without greetings and signatures. `cleaned`:
+    cleaning.clean(text) when the caller has it already."""
+    parts = (part.strip() for part in _SENTENCE.split(clean(text) if cleaned is None else cleaned))
+    return [part for part in parts if len(part) > 1]
 
 
-def read(text: str) -> Reading:
-    """Whether the complaint asks for an action on a problem, or only asks, thanks, suggests or grumbles."""
-    parts = sentences(text)
-    problem = sum(1 for s in parts if PROBLEM.search(s) or NUISANCE.search(s))
-    kinds = [_kind(s) for s in parts]
+def read(text: str, parts: Sequence[str] | None = None) -> Reading:
+    """Whether the complaint asks for an action on a problem, or only asks, thanks, suggests or grumbles.
+    `parts`: its sentences when the caller has split them already."""
+    parts = sentences(text) if parts is None else parts
+    problems = [problem_in(s) for s in parts]
+    problem = sum(problems)
+    kinds = [_kind(s, found) for s, found in zip(parts, problems)]
     counts = {kind: kinds.count(kind) for kind in ("칭찬", "문의", "의견·건의")}
     # The first line (the title, or the opening sentence) says what the writer wants; the body may wander.
     first = kinds[0] if kinds else None
     kind = None
     if counts["칭찬"] and counts["칭찬"] >= problem:
         kind = "칭찬"
-    elif first and not problem_in(parts[0]) and counts[first] >= problem / 2:
+    elif first and not problems[0] and counts[first] >= problem / 2:
         kind = first
     elif max(counts.values(), default=0) >= 2 and sum(counts.values()) > problem:
         kind = max(counts, key=lambda k: counts[k])

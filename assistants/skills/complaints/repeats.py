@@ -30,28 +30,51 @@ def link_repeats(
 ) -> np.ndarray:
     """`groups` (index of the first complaint each one repeats) with every repeat report joined to the earliest
     report of the same place, about the same problem (same group, or close topic vectors), made before it."""
-    linked = groups.copy()
+    n = len(texts)
+    parent = np.asarray(groups, dtype=np.int64).copy()  # union-find over complaints, seeded with the copy groups
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = int(parent[i])
+        return i
+
     by_place: dict[str, list[int]] = {}
     for index, place in enumerate(places):
         if place:
             by_place.setdefault(place, []).append(index)
-    for index, text in enumerate(texts):
-        if not places[index] or not is_repeat(text):
+    members = {place: np.asarray(found, dtype=np.int64) for place, found in by_place.items() if len(found) > 1}
+    # Dates as day numbers (NaN when unknown): the "received before, within a year" test for a whole place at once.
+    stamps = np.array([r.timestamp() if r is not None else np.nan for r in received], dtype=np.float64)
+    window = WINDOW.total_seconds()
+    for index in range(n):
+        place = places[index]
+        if not place or place not in members or not is_repeat(texts[index]):
             continue
-        earlier = [
-            other
-            for other in by_place[places[index]]
-            if other != index
-            and _before(received[other], received[index], other, index)
-            and (labels[other] == labels[index] or float(vectors[other] @ vectors[index]) >= SAME_ISSUE)
-        ]
-        if not earlier:
+        others = members[place]
+        others = others[others != index]
+        before = _before_all(stamps, others, index, window)
+        candidates = others[before]
+        if candidates.size == 0:
             continue
-        first = min(int(linked[other]) for other in earlier)
-        old = int(linked[index])
-        root = min(first, old)
-        linked[(linked == old) | (linked == first)] = root
-    return linked
+        same = (labels[candidates] == labels[index]) | (vectors[candidates] @ vectors[index] >= SAME_ISSUE)
+        earlier = candidates[same]
+        if earlier.size == 0:
+            continue
+        first = min(find(int(other)) for other in earlier)
+        old = find(index)
+        root, child = min(first, old), max(first, old)
+        parent[child] = root
+    return np.array([find(i) for i in range(n)], dtype=np.int64)
+
+
+def _before_all(stamps: np.ndarray, others: np.ndarray, index: int, window: float) -> np.ndarray:
+    """_before for many earlier candidates at once (`stamps`: seconds, NaN when unknown)."""
+    mine, theirs = stamps[index], stamps[others]
+    known = ~np.isnan(theirs) & (not np.isnan(mine))
+    with np.errstate(invalid="ignore"):
+        dated = (theirs <= mine) & (mine - theirs <= window)
+    return np.where(known, dated, others < index)
 
 
 def _before(earlier: datetime | None, later: datetime | None, earlier_index: int, later_index: int) -> bool:

@@ -3,6 +3,7 @@ the cluster's complaints (spacing ignored). A model, when connected, may classif
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -40,15 +41,18 @@ def route(
         keywords = [(k, compact(k)) for k in department.responsibilities if compact(k) and compact(k) not in GENERIC]
         if not keywords:
             continue
-        hits = [any(c in text for _, c in keywords) for text in flat]
+        anywhere = re.compile("|".join(re.escape(c) for _, c in keywords))  # one C-level scan per text
+        hits = [anywhere.search(text) is not None for text in flat]
         count = sum(hits) + (
             len(flat) * max(0.0, background.get(department.id, 0.0) - 0.5) if background and any(hits) else 0.0
         )
-        matched = tuple(k for k, c in keywords if any(c in text for text in flat))
+        hit_texts = "\n".join(text for text, hit in zip(flat, hits) if hit)
+        matched = tuple(k for k, c in keywords if c in hit_texts)
         if count and (best is None or count > best[0]):
             best = (count, order, department, matched)
     if best is None or best[0] < max(1, MIN_SHARE * len(texts)):
         return Route(None, "담당 부서 확인 필요", "none")
     count, _, department, matched = best
-    share = sum(1 for text in flat if any(compact(k) in text for k in matched)) / max(1, len(texts))
+    named = re.compile("|".join(re.escape(compact(k)) for k in matched))
+    share = sum(1 for text in flat if named.search(text)) / max(1, len(texts))
     return Route(department.id, department.name, "keywords", matched, round(share, 2))

@@ -49,6 +49,13 @@ class ComplaintSettings(Strict):
     levels: PriorityLevels = PriorityLevels()
     handling_days: int = Field(7, ge=1, le=90, description="법정 처리기간(근무일): 고충민원 7일")
     model_clusters: int = Field(12, ge=0, le=50, description="모델이 제목·요약·담당 부서를 다는 최대 묶음 수")
+    model_levels: bool = Field(
+        False,
+        description="모델 연결 시 민원을 기준표로 다시 읽어 긴급도와 한 줄 이유를 받음(실패하면 오프라인 등급 유지)",
+    )
+    model_levels_confirm_over: int = Field(
+        200, ge=0, description="이보다 많은 민원(사본 제외)은 호출 수와 토큰을 보여 주고 확인을 받은 뒤 읽음"
+    )
     max_rows: int = Field(
         20_000, ge=1, le=1_000_000, description="채팅에서 한 번에 분석하는 최대 행 수(명령줄은 --max-rows로 조정)"
     )

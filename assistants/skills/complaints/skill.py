@@ -22,15 +22,16 @@ from cachetools import TTLCache
 from assistants.skills.base import SkillTurn
 from assistants.skills.complaints.enrich import ModelHelper
 from assistants.skills.complaints.masking import mask_text
+from assistants.skills.complaints.model_read import estimate_note, outcome_note, plan, read_levels
 from assistants.skills.complaints.nouns import KiwiNouns
 from assistants.skills.complaints.parsing import is_list_file, read_file, read_text_list
-from assistants.skills.complaints.pipeline import TriageResult, analyse, mask_all, select
+from assistants.skills.complaints.pipeline import TriageResult, analyse, mask_all, rerank, select
 from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import forward_message, to_reply
 from assistants.skills.complaints.settings import ComplaintSettings
 from assistants.skills.complaints.topic import expand, extract_topic
 from bot.config import AppConfig, section
-from bot.conversation import Action, ChannelPoster, Reply, Table
+from bot.conversation import Action, Button, Buttons, ChannelPoster, Reply, Table
 from bot.documents import DocumentLimits, DocumentWorker, LimitExceeded
 from bot.i18n import t
 from bot.privacy.policy import pii_actions
@@ -81,6 +82,16 @@ class ForwardStore:
         return self._items.get(token)
 
 
+@dataclass(slots=True)
+class PendingRead:
+    """A large list waiting for the official's go-ahead before the model reads it (calls and tokens were shown)."""
+
+    owner: str
+    result: TriageResult
+    helper: ModelHelper
+    note: str  # the cost shown with the offline result; gone once the model has read the list
+
+
 class ComplaintTriageSkill:
     name = "complaint_triage"
     section = "complaints"  # its app.yaml section, parsed into `settings_model`
@@ -100,6 +111,7 @@ class ComplaintTriageSkill:
         # Lists are read in worker processes (time and memory capped); the runtime shares its pool.
         self.documents = documents or DocumentWorker(DocumentLimits())
         self.forwards = ForwardStore()
+        self.pending: TTLCache[str, PendingRead] = TTLCache(maxsize=200, ttl=FORWARD_TTL_SECONDS)
         self.nouns = KiwiNouns()
         # The moment recency and handling deadlines are measured from; None: the list's own latest received date,
         # as `govbot complaints triage` without --as-of, so the chat and the CLI agree on the same file.
@@ -187,16 +199,74 @@ class ComplaintTriageSkill:
 
         result = await asyncio.to_thread(work)
         result.topic, result.terms, result.total, result.notes = topic, terms, len(source.complaints), notes
+        confirm: Button | None = None
+        if helper is not None and self.settings.model_levels and result.complaints:
+            reading = plan(result)
+            if reading.complaints > self.settings.model_levels_confirm_over:
+                # A large list: show the cost and wait for the button before any call is made.
+                token = secrets.token_urlsafe(12)
+                estimate = estimate_note(reading, locale)
+                note = t("triage_model_ask", locale, estimate=estimate)
+                self.pending[token] = PendingRead(turn.identity.user_id, result, helper, note)
+                result.notes.append(note)
+                confirm = Button(t("triage_model_confirm", locale), "complaint_model_read", token, confirm=estimate)
+            else:
+                await self._read_with_model(result, helper, locale, turn)
+        return await self._finish(result, helper, turn.identity, locale, turn, confirm)
+
+    async def _read_with_model(
+        self, result: TriageResult, helper: ModelHelper, locale: str, turn: SkillTurn | None
+    ) -> None:
+        """The model pass (model_read.py), then groups ranked again from the new levels."""
+        reading = plan(result)
+        if turn is not None:
+            await _progress(turn, estimate_note(reading, locale))
+        outcome = await read_levels(helper.ask_text, result, reading, locale)
+        rerank(result, self.settings)
+        result.notes.append(outcome_note(outcome, reading, locale))
+        result.model_calls = helper.calls
+
+    async def _finish(
+        self,
+        result: TriageResult,
+        helper: ModelHelper | None,
+        identity: Identity,
+        locale: str,
+        turn: SkillTurn | None,
+        confirm: Button | None = None,
+    ) -> Reply:
+        """Cluster titles from the model (when connected), forward buttons, the reply."""
+        config = self._config
         if helper is not None and self.settings.model_clusters and result.clusters:
             count = min(len(result.clusters), self.settings.model_clusters)
-            await _progress(turn, t("triage_describing", locale, count=count))
+            if turn is not None:
+                await _progress(turn, t("triage_describing", locale, count=count))
             result.notes += await helper.describe(result, config.departments, count)
             result.model_calls = helper.calls
-        tokens = self._forward_tokens(result, turn.identity)
-        written = any(c.written_by_model for c in result.clusters)
-        return await asyncio.to_thread(
+        tokens = self._forward_tokens(result, identity)
+        written = any(c.written_by_model for c in result.clusters) or any(
+            "model_level" in c.priority.signals for c in result.complaints
+        )
+        reply = await asyncio.to_thread(
             to_reply, result, locale, tokens=tokens, notice=config.organisation.ai_notice if written else None
         )
+        if confirm is not None:
+            reply.parts.append(Buttons((confirm,)))
+        return reply
+
+    async def read_with_model(self, action: Action, identity: Identity) -> Reply:
+        """The confirm button of a large list: the model pass on the result already shown, then the new reply."""
+        locale = identity.locale
+        pending = self.pending.get(action.value)
+        if pending is None:
+            return Reply(t("triage_model_expired", locale), kind="error")
+        if pending.owner != identity.user_id:
+            return Reply(t("triage_model_not_owner", locale), kind="refusal")
+        del self.pending[action.value]  # one pass per confirmation
+        result = pending.result
+        result.notes = [n for n in result.notes if n != pending.note]
+        await self._read_with_model(result, pending.helper, locale, None)
+        return await self._finish(result, None, identity, locale, None)
 
     def _forward_tokens(self, result: TriageResult, identity: Identity) -> dict[int, str]:
         tokens: dict[int, str] = {}
@@ -211,7 +281,7 @@ class ComplaintTriageSkill:
 
     def actions(self) -> dict[str, ActionHandler]:
         """The button verbs this skill handles (collected by the runtime before dispatch is built)."""
-        return {"complaint_forward": self.forward}
+        return {"complaint_forward": self.forward, "complaint_model_read": self.read_with_model}
 
     async def forward(self, action: Action, identity: Identity) -> Reply:
         locale, config, posters = identity.locale, self._config, self._posters
