@@ -10,8 +10,10 @@ processes with their own address-space cap.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import time
+import traceback
 import urllib.request
 from contextlib import contextmanager
 
@@ -53,6 +55,7 @@ class Probes(list):
     def __init__(self) -> None:
         super().__init__()
         self.gc_pauses: list[tuple[int, float]] = []
+        self.stalled_at: list[str] = []  # where the event loop's thread was while a probe waited over 3 s
 
 
 @contextmanager
@@ -69,9 +72,22 @@ def health_probe(base_url: str, timeout: float = HEALTH_SECONDS):
         elif (paused := time.monotonic() - collecting.pop("since", time.monotonic())) > 0.5:
             results.gc_pauses.append((info["generation"], round(paused, 2)))
 
+    loop_thread = threading.get_ident()  # the server's event loop runs in the test's thread
+    waiting: dict[str, float] = {}
+
+    def watch() -> None:
+        """Once per slow probe: the top of the loop thread's stack, so a stall names its cause."""
+        while not stop.wait(0.5):
+            since = waiting.get("since")
+            if since is not None and time.monotonic() - since > 3 and waiting.get("seen") != since:
+                waiting["seen"] = since
+                frame = sys._current_frames().get(loop_thread)
+                stack = traceback.format_stack(frame)[-4:] if frame is not None else ["(no frame)"]
+                results.stalled_at.append(" <- ".join(line.strip().replace("\n", " ") for line in reversed(stack)))
+
     def probe() -> None:
         while not stop.is_set():
-            started = time.monotonic()
+            started = waiting["since"] = time.monotonic()
             try:
                 with urllib.request.urlopen(f"{base_url}/healthz", timeout=timeout) as response:
                     response.read()
@@ -80,21 +96,26 @@ def health_probe(base_url: str, timeout: float = HEALTH_SECONDS):
                 results.append((time.monotonic() - started, type(error).__name__))
             stop.wait(0.2)
 
-    thread = threading.Thread(target=probe, daemon=True)
+    threads = [threading.Thread(target=probe, daemon=True), threading.Thread(target=watch, daemon=True)]
     gc.callbacks.append(on_gc)
-    thread.start()
+    for thread in threads:
+        thread.start()
     try:
         yield results
     finally:
         stop.set()
-        thread.join(timeout + 1)
+        for thread in threads:
+            thread.join(timeout + 1)
         gc.callbacks.remove(on_gc)
 
 
 def _assert_responsive(results: Probes, limit: float = HEALTH_SECONDS) -> None:
     assert results, "the health probe never ran"
     slow = [(round(seconds, 2), error) for seconds, error in results if error or seconds > limit]
-    assert not slow, f"/healthz stalled while the file was read: {slow}; GC pauses (generation, s): {results.gc_pauses}"
+    assert not slow, (
+        f"/healthz stalled while the file was read: {slow}; GC pauses (generation, s): {results.gc_pauses}; "
+        f"the event loop's thread meanwhile: {results.stalled_at}"
+    )
 
 
 @pytest.mark.parametrize("kind", ["docx", "hwpx", "xlsx"])
