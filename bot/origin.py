@@ -10,7 +10,7 @@ all (a script or curl) and uses the JSON type a cross-site form cannot produce.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -26,6 +26,18 @@ class RequestOrigin:
     origin: str = ""
     sec_fetch_site: str = ""
     host: str = ""  # the Host header (or X-Forwarded-Host behind the portal's proxy)
+
+
+def from_headers(headers: Mapping[str, str], host: str, content_type: str) -> tuple[RequestOrigin, list[str]]:
+    """What a request says about itself, and the hosts it may come from (its Host and, behind the portal's proxy,
+    X-Forwarded-Host): the one reading of the headers that the web chat and the admin console share."""
+    forwarded = headers.get("X-Forwarded-Host", "")
+    told = RequestOrigin(
+        content_type=content_type.lower(),
+        origin=headers.get("Origin", ""),
+        sec_fetch_site=headers.get("Sec-Fetch-Site", ""),
+    )
+    return told, [host, *[h.strip() for h in forwarded.split(",")]]
 
 
 def _same_origin(origin: str, hosts: Collection[str], allowed: Collection[str]) -> bool:

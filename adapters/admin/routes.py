@@ -123,14 +123,10 @@ class AdminPages:
 
     async def _proven(self, request: web.Request, page: Page) -> dict[str, str]:
         """The form's fields when the POST comes from a page of this session; otherwise a refusal (nothing changes)."""
-        forwarded = request.headers.get("X-Forwarded-Host", "")
+        told, hosts = origin.from_headers(request.headers, request.host, request.content_type)
         verdict = origin.check(
-            origin.RequestOrigin(
-                content_type=request.content_type.lower(),
-                origin=request.headers.get("Origin", ""),
-                sec_fetch_site=request.headers.get("Sec-Fetch-Site", ""),
-            ),
-            hosts=[request.host, *[h.strip() for h in forwarded.split(",")]],
+            told,
+            hosts=hosts,
             allowed_origins=self.host.settings.web_allowed_origins,
             form_allowed=True,
         )

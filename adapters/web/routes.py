@@ -66,14 +66,10 @@ class WebChat:
     def _refusal(self, request: web.Request, *, multipart_allowed: bool = False) -> web.Response | None:
         """A JSON error for requests that may not change anything: cross-site ones (CSRF), wrong body type,
         or a user id the database cannot hold. None when the request may go on."""
-        forwarded = request.headers.get("X-Forwarded-Host", "")
+        told, hosts = origin.from_headers(request.headers, request.host, request.content_type)
         verdict = origin.check(
-            origin.RequestOrigin(
-                content_type=request.content_type.lower(),
-                origin=request.headers.get("Origin", ""),
-                sec_fetch_site=request.headers.get("Sec-Fetch-Site", ""),
-            ),
-            hosts=[request.host, *[h.strip() for h in forwarded.split(",")]],
+            told,
+            hosts=hosts,
             allowed_origins=self.host.settings.web_allowed_origins,
             multipart_allowed=multipart_allowed,
         )
