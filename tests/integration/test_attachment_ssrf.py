@@ -15,7 +15,7 @@ import pytest
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.secret_server import SECRET, SecretServer
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlack
-from tests.integration.slack_support import USERS, block_texts, direct_message, send_event, slack_env
+from tests.integration.slack_support import block_texts, direct_message, send_event, slack_env
 from tests.integration.teams import personal_message, post_activity
 
 
@@ -37,14 +37,6 @@ async def front() -> AsyncIterator[SecretServer]:
 @pytest.fixture
 async def connector() -> AsyncIterator[FakeBotConnector]:
     server = await FakeBotConnector().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    server.users.update(USERS)
     yield server
     await server.stop()
 
