@@ -1,11 +1,10 @@
 """The admin console's service: usage, quotas, roles and keys, with the permission checks (adapters/admin draws it)."""
 
 from bot.admin.bars import QuotaBar, quota_bar
-from bot.admin.console import AdminConsole, KeyLine, NotAllowed, RoleLine, Scope, UsageGroup, UsageLine
+from bot.admin.console import AdminConsole, NotAllowed, RoleLine, Scope, UsageGroup, UsageLine
 
 __all__ = [
     "AdminConsole",
-    "KeyLine",
     "NotAllowed",
     "QuotaBar",
     "RoleLine",

@@ -20,6 +20,7 @@ from bot.quota.limits import LIMIT_NAMES
 from bot.quota.service import QuotaService
 from bot.roles import change_role, configured_role, effective_role
 from bot.store import Store
+from bot.store.keys_repository import KeyInfo
 from bot.store.repositories import UsageGroup
 
 
@@ -62,17 +63,6 @@ class RoleLine:
     granted: str | None  # a run-time grant (/role), if any
     granted_by: str | None
     effective: str
-
-
-@dataclass(frozen=True, slots=True)
-class KeyLine:
-    prefix: str
-    department_id: str
-    name: str
-    created_by: str
-    created_at: datetime
-    revoked: bool
-    last_used_at: datetime | None
 
 
 class AdminConsole:
@@ -179,12 +169,10 @@ class AdminConsole:
 
     # ---- API keys: what `govbot keys` does ---------------------------------------------------
 
-    async def keys(self, scope: Scope, department_id: str) -> list[KeyLine]:
+    async def keys(self, scope: Scope, department_id: str) -> list[KeyInfo]:
+        """The department's keys as the key store lists them (prefix only; a key's value is never kept)."""
         self.department(scope, department_id)
-        return [
-            KeyLine(k.prefix, k.department_id, k.name, k.created_by, k.created_at, k.revoked, k.last_used_at)
-            for k in await self._store.keys.list(department_id)
-        ]
+        return await self._store.keys.list(department_id)
 
     async def create_key(self, scope: Scope, department_id: str, name: str) -> tuple[str, str]:
         """(the key, shown once and never stored; its prefix)."""
