@@ -49,6 +49,7 @@ class Store:
     def from_engine(cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: Redis | None = None) -> Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
+        audit = AuditRepository(sessions, engine, audit_key)
         return cls(
             engine,
             sessions,
@@ -57,8 +58,8 @@ class Store:
             events,
             FeedbackRepository(sessions),
             QuotaRepository(sessions, engine),
-            AuditRepository(sessions, engine, audit_key),
-            ApiKeyRepository(sessions),
+            audit,
+            ApiKeyRepository(sessions, audit),
             AssistantRepository(sessions),
             RoleRepository(sessions),
             DialogueRepository(sessions),

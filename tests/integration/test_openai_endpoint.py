@@ -60,7 +60,7 @@ async def test_missing_wrong_and_revoked_keys_get_401(start_govbot, fake_openai)
             await no_key.chat.completions.create(model="default", messages=[{"role": "user", "content": "질문"}])
         client = await client_for(gb)
         prefix = (await gb.runtime.store.keys.list("traffic"))[0].prefix
-        assert await gb.runtime.store.keys.revoke(prefix) == 1
+        assert await gb.runtime.store.keys.revoke(prefix, by="park.jiyoung") == 1
         with pytest.raises(openai.AuthenticationError):
             await client.models.list()
     assert "API 키" in wrong.value.message
