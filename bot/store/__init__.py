@@ -23,6 +23,7 @@ from bot.store.repositories import (
     RedisEventClaims,
     UsageRepository,
 )
+from bot.store.retention_repository import RetentionRepository
 from bot.store.roles_repository import RoleRepository
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class Store:
     assistants: AssistantRepository
     roles: RoleRepository
     dialogues: DialogueRepository
+    retention: RetentionRepository
     _redis: Redis | None = None
 
     @classmethod
@@ -63,6 +65,7 @@ class Store:
             AssistantRepository(sessions),
             RoleRepository(sessions),
             DialogueRepository(sessions),
+            RetentionRepository(engine, audit),
             redis_client,
         )
 
