@@ -29,7 +29,9 @@ ACTIONS = (
     "key_create",
     "key_revoke",
     "purge",  # retention: old metadata removed (counts, cut-off, the checkpoint the chain now starts from)
-)
+    "assistant_off",  # a department assistant disabled / enabled by an admin (for the console's switch)
+    "assistant_on",
+)  # each fits the record's `decision` column (16 characters)
 
 
 class AuditAppender(Protocol):
