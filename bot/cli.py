@@ -13,6 +13,7 @@ import typer
 from adapters.openai_api import cli as keys_cli
 from adapters.teams import cli as teams_cli
 from assistants.skills.complaints import cli as complaints_cli
+from bot import roles_cli
 from bot.audit import cli as audit_cli
 from bot.authoring import cli as assistants_cli
 from bot.cli_support import err, out
@@ -32,6 +33,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(quota_cli.app, name="quota")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(keys_cli.app, name="keys")
+app.add_typer(roles_cli.app, name="role")
 app.add_typer(assistants_cli.app, name="assistants")
 app.add_typer(teams_cli.app, name="teams")
 app.add_typer(complaints_cli.app, name="complaints")

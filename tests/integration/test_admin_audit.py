@@ -172,3 +172,24 @@ async def test_a_change_whose_record_cannot_be_written_is_not_made(start_govbot)
         limits = {s.name: s.value for s in await services.quota.status("traffic")}
         granted = await services.store.roles.get("traffic", "kim.minsu")
     assert limits["tokens_per_day"] == 200000 and granted is None
+
+
+async def test_roles_granted_and_revoked_on_the_cli_are_audited_and_a_run_time_admin_may_use_it(start_govbot):
+    async with start_govbot(offline=True) as gb:
+        refused = await cli(gb, "role", "set", "traffic", "lee.seoyeon", "editor", "--by", "kim.minsu")
+        granted = await cli(gb, "role", "set", "traffic", "kim.minsu", "admin", "--by", "park.jiyoung")
+        by_grantee = await cli(gb, "role", "set", "traffic", "lee.seoyeon", "editor", "--by", "kim.minsu")
+        listed = await cli(gb, "role", "list", "traffic")
+        revoked = await cli(gb, "role", "reset", "traffic", "kim.minsu", "--by", "park.jiyoung")
+        rows = await records(gb.runtime)
+        kim = await gb.runtime.store.roles.get("traffic", "kim.minsu")
+    assert refused.exit_code != 0 and "관리자가 아닙니다" in refused.output
+    assert granted.exit_code == 0 and by_grantee.exit_code == 0, (granted.output, by_grantee.output)
+    assert revoked.exit_code == 0 and kim is None
+    assert "lee.seoyeon" in listed.output and "editor" in listed.output
+    changes = admin_changes(rows)
+    assert [(c[0], c[1], c[2], c[3], c[4], c[5]) for c in changes] == [
+        ("role_grant", "park.jiyoung", "cli", {"user": "kim.minsu"}, None, "admin"),
+        ("role_grant", "kim.minsu", "cli", {"user": "lee.seoyeon"}, None, "editor"),
+        ("role_revoke", "park.jiyoung", "cli", {"user": "kim.minsu"}, "admin", None),
+    ]
