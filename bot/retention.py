@@ -77,9 +77,13 @@ def report_lines(report: PurgeReport, days: int) -> list[tuple[str, str]]:
     return lines
 
 
+START_DELAY_SECONDS = 60.0
+
+
 class DailyPurge:
-    """Runs the purge now and then every `interval_seconds` while the server runs; a failed round is logged and
-    tried again next round."""
+    """Runs the purge a minute after start (not while the server is still starting, and not at all in a process
+    that lives only seconds) and then every `interval_seconds`; a failed round is logged and tried again next
+    round."""
 
     def __init__(self, config: AppConfig, store: Store, interval_seconds: float):
         self._config = config
@@ -97,6 +101,7 @@ class DailyPurge:
         return report
 
     async def run(self) -> None:
+        await asyncio.sleep(min(self.interval, START_DELAY_SECONDS))
         while True:
             try:
                 await self.run_once()
@@ -104,4 +109,4 @@ class DailyPurge:
                 raise
             except Exception:
                 log.exception("retention purge failed; retrying in %.0f s", self.interval)
-            await asyncio.sleep(self.interval)
+            await asyncio.sleep(self.interval)  # first round done: the next one a full interval later

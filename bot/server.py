@@ -82,7 +82,7 @@ async def _sweep_reservations(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _purge_daily(app: web.Application) -> AsyncIterator[None]:
-    """While serving: remove metadata older than retention.metadata_days at start and then daily (bot/retention.py)."""
+    """While serving: remove metadata older than retention.metadata_days a minute after start, then daily (bot/retention.py)."""
     runtime = app[RUNTIME]
     purge = DailyPurge(runtime.config, runtime.store, runtime.settings.purge_interval_hours * 3600)
     task = asyncio.create_task(purge.run(), name="retention-purge")
