@@ -13,6 +13,7 @@ import typer
 from adapters.openai_api import cli as keys_cli
 from adapters.teams import cli as teams_cli
 from assistants.skills.complaints import cli as complaints_cli
+from bot import roles_cli
 from bot.audit import cli as audit_cli
 from bot.authoring import cli as assistants_cli
 from bot.cli_support import err, out
@@ -32,6 +33,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(quota_cli.app, name="quota")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(keys_cli.app, name="keys")
+app.add_typer(roles_cli.app, name="role")
 app.add_typer(assistants_cli.app, name="assistants")
 app.add_typer(teams_cli.app, name="teams")
 app.add_typer(complaints_cli.app, name="complaints")
@@ -133,6 +135,32 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
 
     current = asyncio.run(run())
     out.print(f"데이터베이스 스키마: {current} / database at revision {current}")
+
+
+@db_app.command("purge")
+def db_purge(
+    dry_run: bool = typer.Option(False, "--dry-run", help="지울 건수만 보여 줍니다 / only count what would go"),
+    by: str | None = typer.Option(None, "--by", help="실행하는 관리자 ID (감사 기록에 남음) / who runs it"),
+) -> None:
+    """app.yaml retention.metadata_days보다 오래된 메타데이터를 지웁니다(감사 체인은 서명된 시작점으로 이어짐) /
+    remove metadata older than retention.metadata_days; the audit chain stays verifiable."""
+    import getpass
+
+    from bot.cli_support import with_store
+    from bot.retention import purge_metadata, report_lines
+
+    who = by or f"os:{getpass.getuser()}"
+
+    async def work(config, store):
+        return config.retention.metadata_days, await purge_metadata(
+            config, store, by=who, platform="cli", dry_run=dry_run
+        )
+
+    days, report = with_store(work)
+    for ko, en in report_lines(report, days):
+        out.print(f"{ko}\n{en}" if not ko.startswith("  ") else f"{ko} / {en.strip()}", highlight=False)
+    if report.audit_kept:
+        raise typer.Exit(1)
 
 
 @app.command()

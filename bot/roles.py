@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.audit.admin import AdminChange, AuditAppender, Recorder, recorder
 from bot.config import Department
 
 ROLES = ("member", "editor", "admin")
@@ -20,9 +21,11 @@ class GrantedRoles(Protocol):
 
 
 class RoleGrants(GrantedRoles, Protocol):
-    async def set(self, department_id: str, user_id: str, role: str, *, by: str) -> None: ...
+    async def set(
+        self, department_id: str, user_id: str, role: str, *, by: str, record: Recorder | None = None
+    ) -> None: ...
 
-    async def clear(self, department_id: str, user_id: str) -> bool: ...
+    async def clear(self, department_id: str, user_id: str, *, record: Recorder | None = None) -> bool: ...
 
 
 def configured_role(department: Department, user_id: str) -> str:
@@ -39,12 +42,25 @@ async def effective_role(roles: GrantedRoles, department: Department, user_id: s
     return await roles.get(department.id, user_id) or configured
 
 
-async def change_role(roles: RoleGrants, department_id: str, user_id: str, role: str, *, by: str) -> None:
+async def change_role(
+    roles: RoleGrants,
+    department_id: str,
+    user_id: str,
+    role: str,
+    *,
+    by: str,
+    audit: AuditAppender,
+    platform: str,
+) -> None:
     """Grant `role` at run time, or with "reset" drop the grant (back to app.yaml): what `/role` and the admin
-    console both do, after they have checked that `by` is an admin of the department."""
+    console both do, after they have checked that `by` is an admin of the department. The change and its signed
+    audit record (who, whose role, the grant before and after; `platform`: the surface) commit together."""
+    target = {"user": user_id}
     if role == "reset":
-        await roles.clear(department_id, user_id)
+        change = AdminChange("role_revoke", by, department_id, target, platform)
+        await roles.clear(department_id, user_id, record=recorder(audit, change))
         return
     if role not in ROLES:
         raise ValueError(role)
-    await roles.set(department_id, user_id, role, by=by)
+    change = AdminChange("role_grant", by, department_id, target, platform)
+    await roles.set(department_id, user_id, role, by=by, record=recorder(audit, change))

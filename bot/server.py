@@ -18,6 +18,7 @@ from bot.i18n import both
 from bot.knowledge.startup import start_sync
 from bot.metrics import CONTENT_TYPE_LATEST, may_scrape
 from bot.quota.sweeper import ReservationSweeper
+from bot.retention import DailyPurge
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def build_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.cleanup_ctx.append(_sweep_reservations)
+    app.cleanup_ctx.append(_purge_daily)
     app.cleanup_ctx.append(_load_knowledge)
     host = runtime.host
     for module_name in MESSENGER_MODULES:
@@ -73,6 +75,17 @@ async def _sweep_reservations(app: web.Application) -> AsyncIterator[None]:
     runtime = app[RUNTIME]
     sweeper = ReservationSweeper(runtime.bundle.quota, runtime.store.audit, runtime.settings.quota_sweep_seconds)
     task = asyncio.create_task(sweeper.run(), name="quota-reservation-sweeper")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _purge_daily(app: web.Application) -> AsyncIterator[None]:
+    """While serving: remove metadata older than retention.metadata_days a minute after start, then daily (bot/retention.py)."""
+    runtime = app[RUNTIME]
+    purge = DailyPurge(runtime.config, runtime.store, runtime.settings.purge_interval_hours * 3600)
+    task = asyncio.create_task(purge.run(), name="retention-purge")
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):

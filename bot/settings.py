@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # every serve process renews its own and sweeps expired ones every quota_sweep_seconds.
     quota_lease_seconds: float = Field(60.0, gt=0)
     quota_sweep_seconds: float = Field(15.0, gt=0)
+    # How often every serve process removes metadata older than app.yaml's retention.metadata_days (first at start).
+    purge_interval_hours: float = Field(24.0, gt=0)
     # Longest message text accepted (characters), checked before quota so a huge paste gets a clear answer.
     max_message_chars: int = Field(20_000, ge=100)
     # Reading attachments and complaint lists (bot/documents/limits.py): what one file may cost.

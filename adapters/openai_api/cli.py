@@ -20,7 +20,7 @@ def create(
 
     async def work(config, store):
         await require_admin(config, store, department, by)
-        return await store.keys.create(department, name, by)
+        return await store.keys.create(department, name, by, platform="cli")
 
     key, info = with_store(work)
     out.print(f"새 API 키 ({info.department_id}, {info.name}) — 지금 복사해 두세요. 다시 볼 수 없습니다 / copy it now:")
@@ -58,7 +58,7 @@ def revoke(prefix: str, by: str = typer.Option(..., "--by")) -> None:
         if not keys:
             raise fail(f"없는 키입니다: {prefix}", f"No key with prefix {prefix}")
         await require_admin(config, store, keys[0].department_id, by)
-        return await store.keys.revoke(prefix)
+        return await store.keys.revoke(prefix, by=by, platform="cli")
 
     count = with_store(work)
     out.print(f"폐기함 / revoked: {prefix} ({count})")

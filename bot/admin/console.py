@@ -23,6 +23,8 @@ from bot.store import Store
 from bot.store.keys_repository import KeyInfo
 from bot.store.repositories import UsageGroup
 
+SURFACE = "admin"  # the `platform` of the console's audit records
+
 
 class NotAllowed(Exception):
     """The signed-in official may not see or change this department."""
@@ -134,17 +136,21 @@ class AdminConsole:
 
     async def set_limit(self, scope: Scope, department_id: str, name: str, value: int | None) -> None:
         self.department(scope, department_id)
-        await self._quota.set_limit(department_id, name, value, by=scope.user_id)
+        await self._quota.set_limit(
+            department_id, name, value, by=scope.user_id, audit=self._store.audit, platform=SURFACE
+        )
 
     async def grant(self, scope: Scope, department_id: str, name: str, amount: int) -> int:
         self.department(scope, department_id)
         if amount <= 0:
             raise ValueError(amount)
-        return await self._quota.grant(department_id, name, amount, by=scope.user_id)
+        return await self._quota.grant(
+            department_id, name, amount, by=scope.user_id, audit=self._store.audit, platform=SURFACE
+        )
 
     async def reset(self, scope: Scope, department_id: str) -> int:
         self.department(scope, department_id)
-        return await self._quota.reset(department_id)
+        return await self._quota.reset(department_id, by=scope.user_id, audit=self._store.audit, platform=SURFACE)
 
     # ---- roles: what /role does ---------------------------------------------------------------
 
@@ -165,7 +171,9 @@ class AdminConsole:
         self.department(scope, department_id)
         if not user_id or len(user_id) > 128:
             raise ValueError(user_id)
-        await change_role(self._store.roles, department_id, user_id, role, by=scope.user_id)
+        await change_role(
+            self._store.roles, department_id, user_id, role, by=scope.user_id, audit=self._store.audit, platform=SURFACE
+        )
 
     # ---- API keys: what `govbot keys` does ---------------------------------------------------
 
@@ -177,7 +185,9 @@ class AdminConsole:
     async def create_key(self, scope: Scope, department_id: str, name: str) -> tuple[str, str]:
         """(the key, shown once and never stored; its prefix)."""
         self.department(scope, department_id)
-        key, info = await self._store.keys.create(department_id, name.strip()[:100] or "기본 키", scope.user_id)
+        key, info = await self._store.keys.create(
+            department_id, name.strip()[:100] or "기본 키", scope.user_id, platform=SURFACE
+        )
         return key, info.prefix
 
     async def revoke_key(self, scope: Scope, department_id: str, prefix: str) -> int:
@@ -185,4 +195,4 @@ class AdminConsole:
         self.department(scope, department_id)
         if not any(k.prefix == prefix for k in await self._store.keys.list(department_id)):
             raise NotAllowed(prefix)
-        return await self._store.keys.revoke(prefix)
+        return await self._store.keys.revoke(prefix, by=scope.user_id, platform=SURFACE)

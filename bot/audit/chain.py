@@ -97,14 +97,16 @@ class Head:
 
 
 def verify_chain(
-    records: Iterable[Mapping[str, Any]], head: Head, signer: Signer, key_id: str
+    records: Iterable[Mapping[str, Any]], head: Head, signer: Signer, key_id: str, after: tuple[int, str] = (0, GENESIS)
 ) -> tuple[int, list[Problem], dict[int, str]]:
-    """(records checked, problems in seq order, hash by seq). Records must come ordered by seq."""
+    """(records checked, problems in seq order, hash by seq). Records must come ordered by seq. `after`: the seq and
+    hash of the last record a retention purge removed (its signature checked by the caller); the chain goes on
+    from it."""
     problems: list[Problem] = []
     hashes: dict[int, str] = {}
-    expected_seq, prev = 1, GENESIS
+    expected_seq, prev = after[0] + 1, after[1]
     checked = 0
-    last_hash = GENESIS
+    last_hash = after[1]
     keyed_from: int | None = None
     for record in records:
         checked += 1

@@ -77,8 +77,12 @@ def parse_checkpoint(text: str) -> Checkpoint:
     return checkpoint
 
 
-def check_against(checkpoint: Checkpoint, key: bytes, key_id: str, hashes: Mapping[int, str]) -> list[Problem]:
-    """Problems of the chain (`hashes`: hash by seq) against a checkpoint taken earlier."""
+def check_against(
+    checkpoint: Checkpoint, key: bytes, key_id: str, hashes: Mapping[int, str], purged_through: int = 0
+) -> list[Problem]:
+    """Problems of the chain (`hashes`: hash by seq) against a checkpoint taken earlier. Records up to
+    `purged_through` were removed by a retention purge whose own signed checkpoint the chain starts from: an
+    older checkpoint is then consistent with it (the purge's checkpoint's hash is in `hashes`)."""
     when = checkpoint.created_at
     if not checkpoint.signature_valid(key):
         if checkpoint.key_id != key_id:
@@ -103,7 +107,7 @@ def check_against(checkpoint: Checkpoint, key: bytes, key_id: str, hashes: Mappi
             )
         ]
     count, seq = len(hashes), checkpoint.records
-    if seq == 0:
+    if seq == 0 or seq < purged_through:
         return []
     if seq not in hashes:
         return [

@@ -284,7 +284,10 @@ class AssistantCommands:
         if len(words) != 2 or words[1] not in (*ROLES, "reset"):
             return Reply(t("authoring_role_usage", author.locale), kind="error")
         user, role = words
-        await change_role(turn.services.store.roles, department.id, user, role, by=author.user_id)
+        store = turn.services.store
+        await change_role(
+            store.roles, department.id, user, role, by=author.user_id, audit=store.audit, platform=turn.message.platform
+        )
         if role == "reset":
             return Reply(t("authoring_role_cleared", author.locale, user=user))
         return Reply(t("authoring_role_set", author.locale, user=user, role=role))

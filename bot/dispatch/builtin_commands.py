@@ -80,25 +80,30 @@ def _quota_row(status: LimitStatus, locale: str) -> tuple[str, ...]:
 
 async def _change_quota(turn: Turn, action: str, words: list[str]) -> Reply:
     identity, quota = turn.identity, turn.services.quota
+    audit, platform = turn.services.store.audit, turn.message.platform
     if not identity.is_admin:
         return Reply("한도는 부서 관리자만 바꿀 수 있습니다. / Only department admins can change quotas.", kind="error")
     usage = "사용법: `/quota set 한도이름 값`, `/quota grant 한도이름 추가량`, `/quota reset` (한도이름: tokens_per_day, tokens_per_month, requests_per_day, user_tokens_per_day, user_requests_per_minute)"
     try:
         if action == "reset":
-            removed = await quota.reset(identity.department.id)
+            removed = await quota.reset(identity.department.id, by=identity.user_id, audit=audit, platform=platform)
             return Reply(f"관리자 변경 {removed}건을 지우고 app.yaml 한도로 되돌렸습니다.")
         if len(words) != 2:
             return Reply(usage, kind="error")
         name, raw = words
         value = None if raw.lower() in ("none", "없음") else int(raw.replace(",", ""))
         if action == "set":
-            await quota.set_limit(identity.department.id, name, value, by=identity.user_id)
+            await quota.set_limit(
+                identity.department.id, name, value, by=identity.user_id, audit=audit, platform=platform
+            )
             return Reply(
                 f"{identity.department.name}의 {name} 한도를 {value if value is not None else '제한 없음'}(으)로 바꿨습니다."
             )
         if value is None or value <= 0:
             return Reply(usage, kind="error")
-        total = await quota.grant(identity.department.id, name, value, by=identity.user_id)
+        total = await quota.grant(
+            identity.department.id, name, value, by=identity.user_id, audit=audit, platform=platform
+        )
         return Reply(f"{identity.department.name}의 {name} 한도를 이번 기간에만 {total:,} 늘렸습니다.")
     except ValueError as error:
         return Reply(f"{error}\n\n{usage}", kind="error")

@@ -11,6 +11,7 @@ from bot.quota.limits import LIMIT_NAMES
 from bot.quota.service import QuotaService
 
 app = typer.Typer(help="부서 사용 한도 / department quotas", no_args_is_help=True)
+SURFACE = "cli"  # the `platform` of this command's audit records
 
 
 @app.command()
@@ -59,7 +60,9 @@ def set_limit(
 
     async def work(config, store) -> None:
         await require_admin(config, store, department, by)
-        await QuotaService(config, store.quota).set_limit(department, name, parsed, by)
+        await QuotaService(config, store.quota).set_limit(
+            department, name, parsed, by, audit=store.audit, platform=SURFACE
+        )
         out.print(f"{department} {name} = {parsed if parsed is not None else '제한 없음'}")
 
     with_store(work)
@@ -73,7 +76,9 @@ def grant(department: str, name: str, amount: str, by: str = typer.Option(..., "
 
     async def work(config, store) -> None:
         await require_admin(config, store, department, by)
-        total = await QuotaService(config, store.quota).grant(department, name, extra, by)
+        total = await QuotaService(config, store.quota).grant(
+            department, name, extra, by, audit=store.audit, platform=SURFACE
+        )
         out.print(f"{department} {name}: 이번 기간 추가 {total:,} / extra this period")
 
     with_store(work)
@@ -85,7 +90,7 @@ def reset(department: str, by: str = typer.Option(..., "--by")) -> None:
 
     async def work(config, store) -> None:
         await require_admin(config, store, department, by)
-        removed = await QuotaService(config, store.quota).reset(department)
+        removed = await QuotaService(config, store.quota).reset(department, by=by, audit=store.audit, platform=SURFACE)
         out.print(f"{department}: 변경 {removed}건을 지웠습니다 / removed {removed} override(s)")
 
     with_store(work)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.audit.admin import AdminChange, AuditAppender, recorder
 from bot.config import MAX_LIMIT, AppConfig, Department
 from bot.gateway.errors import QuotaExceeded
 from bot.gateway.types import GatewayRequest
@@ -195,23 +196,41 @@ class QuotaService:
         ]
 
     # ---- admin changes (callers check permissions) -------------------------------------
+    # Each change and its signed audit record (who, which limit, before, after) commit together; `platform` is
+    # the surface it came from (a messenger, "cli", "admin" for the console).
 
-    async def set_limit(self, department_id: str, name: str, value: int | None, by: str) -> None:
-        self._department(department_id)
+    async def set_limit(
+        self, department_id: str, name: str, value: int | None, by: str, *, audit: AuditAppender, platform: str
+    ) -> None:
+        department = self._department(department_id)
         _check_name(name)
         if value is not None:
             check_limit_value(value)
-        await self._repo.set_override(department_id, name, value, by)
+        configured = getattr(department.quota, name, None)
+        change = AdminChange("quota_set", by, department_id, {"limit": name}, platform)
+        record = recorder(audit, change)
 
-    async def grant(self, department_id: str, name: str, amount: int, by: str) -> int:
+        async def with_configured(connection: AsyncConnection, before: object, after: object) -> None:
+            # No override before: the limit was app.yaml's.
+            await record(connection, before if before is not None else {"value": configured, "from": "app.yaml"}, after)
+
+        await self._repo.set_override(department_id, name, value, by, record=with_configured)
+
+    async def grant(
+        self, department_id: str, name: str, amount: int, by: str, *, audit: AuditAppender, platform: str
+    ) -> int:
         self._department(department_id)
         _check_name(name)
         check_limit_value(amount)
-        return await self._repo.add_grant(department_id, name, amount, period_key(name, self._periods()), by)
+        change = AdminChange("quota_grant", by, department_id, {"limit": name, "amount": amount}, platform)
+        return await self._repo.add_grant(
+            department_id, name, amount, period_key(name, self._periods()), by, record=recorder(audit, change)
+        )
 
-    async def reset(self, department_id: str) -> int:
+    async def reset(self, department_id: str, *, by: str, audit: AuditAppender, platform: str) -> int:
         self._department(department_id)
-        return await self._repo.clear_overrides(department_id)
+        change = AdminChange("quota_reset", by, department_id, {"limits": "all"}, platform)
+        return await self._repo.clear_overrides(department_id, record=recorder(audit, change))
 
 
 def check_limit_value(value: int) -> None:

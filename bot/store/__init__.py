@@ -23,6 +23,7 @@ from bot.store.repositories import (
     RedisEventClaims,
     UsageRepository,
 )
+from bot.store.retention_repository import RetentionRepository
 from bot.store.roles_repository import RoleRepository
 
 if TYPE_CHECKING:
@@ -43,12 +44,14 @@ class Store:
     assistants: AssistantRepository
     roles: RoleRepository
     dialogues: DialogueRepository
+    retention: RetentionRepository
     _redis: Redis | None = None
 
     @classmethod
     def from_engine(cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: Redis | None = None) -> Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
+        audit = AuditRepository(sessions, engine, audit_key)
         return cls(
             engine,
             sessions,
@@ -57,11 +60,12 @@ class Store:
             events,
             FeedbackRepository(sessions),
             QuotaRepository(sessions, engine),
-            AuditRepository(sessions, engine, audit_key),
-            ApiKeyRepository(sessions),
+            audit,
+            ApiKeyRepository(sessions, audit),
             AssistantRepository(sessions),
             RoleRepository(sessions),
             DialogueRepository(sessions),
+            RetentionRepository(engine, audit),
             redis_client,
         )
 

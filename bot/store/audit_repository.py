@@ -10,13 +10,13 @@ from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
-from bot.audit.chain import HASHED_FIELDS, Head, Problem, Signer, head_mac, record_hash, verify_chain
-from bot.audit.checkpoint import Checkpoint, check_against, make_checkpoint
+from bot.audit.chain import GENESIS, HASHED_FIELDS, Head, Problem, Signer, head_mac, record_hash, verify_chain
+from bot.audit.checkpoint import FORMAT, Checkpoint, check_against, make_checkpoint
 from bot.audit.keys import AuditKey
-from bot.store.models import AuditHead, AuditRecord
+from bot.store.models import AuditBase, AuditHead, AuditRecord
 
 EXPORT_FIELDS = (*HASHED_FIELDS, "hash")
 
@@ -28,6 +28,9 @@ _TAKE_HEAD = (
 _INSERT_RECORD = insert(AuditRecord)
 _MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(hash=bindparam("digest"), mac=bindparam("head_mac"))
 _READ_HEAD = select(AuditHead.seq, AuditHead.hash, AuditHead.mac).where(AuditHead.id == 1)
+_READ_BASE = select(AuditBase).where(AuditBase.id == 1)
+# Locks the head row for the rest of a purge's transaction (appends wait), changing nothing.
+_HOLD_HEAD = update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq).returning(AuditHead.seq)
 
 
 class AuditRepository:
@@ -62,12 +65,16 @@ class AuditRepository:
         await connection.execute(_MOVE_HEAD, {"digest": digest, "head_mac": head_mac(self._signer, seq, digest)})
         return int(seq)
 
-    async def rows(self, since: datetime | None = None, up_to: int | None = None) -> AsyncIterator[dict[str, Any]]:
+    async def rows(
+        self, since: datetime | None = None, up_to: int | None = None, after: int = 0
+    ) -> AsyncIterator[dict[str, Any]]:
         query = select(AuditRecord).order_by(AuditRecord.seq)
         if since is not None:
             query = query.where(AuditRecord.created_at >= since)
         if up_to is not None:
             query = query.where(AuditRecord.seq <= up_to)
+        if after:
+            query = query.where(AuditRecord.seq > after)
         async with self._sessions() as session:
             result = await session.stream_scalars(query.execution_options(yield_per=1000))
             async for row in result:
@@ -77,7 +84,9 @@ class AuditRepository:
         """(records checked, problems in seq order); with `checkpoint`, also truncation/rewriting since it."""
         head, checked, problems, hashes = await self._check()
         if checkpoint is not None:
-            problems = sorted(check_against(checkpoint, self._key, self._key_id, hashes) + problems, key=_by_seq)
+            purged = (await self.base()).records
+            against = check_against(checkpoint, self._key, self._key_id, hashes, purged)
+            problems = sorted(against + problems, key=_by_seq)
         return checked, problems
 
     async def checkpoint(self, now: datetime | None = None) -> tuple[Checkpoint | None, int, list[Problem]]:
@@ -93,9 +102,81 @@ class AuditRepository:
         async with self._sessions() as session:
             row = (await session.execute(_READ_HEAD)).one()
         head = Head(int(row.seq), row.hash, row.mac)
-        records = [record async for record in self.rows(up_to=head.seq)]
-        checked, problems, hashes = verify_chain(records, head, self._signer, self._key_id)
-        return head, checked, problems, hashes
+        base = await self.base()
+        base_problems = self._base_problems(base)
+        start = (base.records, base.head_hash) if not base_problems else (0, GENESIS)
+        records = [record async for record in self.rows(up_to=head.seq, after=start[0])]
+        checked, problems, hashes = verify_chain(records, head, self._signer, self._key_id, start)
+        if start[0]:
+            hashes[start[0]] = start[1]
+        return head, checked, sorted(base_problems + problems, key=_by_seq), hashes
+
+    # ---- retention: the chain's base -------------------------------------------------------
+
+    async def base(self) -> Checkpoint:
+        """The signed checkpoint the chain starts from (records 0: nothing was purged)."""
+        async with self._sessions() as session:
+            row = await session.scalar(_READ_BASE)
+        if row is None:
+            return Checkpoint(FORMAT, 0, GENESIS, "", self._key_id)
+        return Checkpoint(FORMAT, int(row.seq), row.hash, row.created_at, row.key_id, row.signature)
+
+    def _base_problems(self, base: Checkpoint) -> list[Problem]:
+        if base.records == 0 or base.signature_valid(self._key):
+            return []
+        return [
+            Problem(
+                base.records,
+                "",
+                "base_forged",
+                f"보존 기간 정리로 시작점이 된 기록 {base.records}번(audit_base)의 서명이 맞지 않습니다: 정리 없이 "
+                "앞쪽 기록을 지우고 시작점을 옮겼거나 다른 키로 바꾼 흔적입니다.",
+                f"The chain's starting point after a retention purge (audit_base at record {base.records}) has a "
+                "wrong signature: earlier records were deleted and the starting point moved without a purge, or it "
+                "was signed with another key.",
+            )
+        ]
+
+    async def prune(
+        self, before: datetime, connection: AsyncConnection, now: datetime | None = None
+    ) -> tuple[int, Checkpoint]:
+        """Inside a purge's transaction (the caller verified the chain first): remove the records written before
+        `before` (a prefix of the chain) and move the signed base to the last one removed. Returns (records
+        removed, the base). Holds the head's lock until the transaction ends, so appends and other purges wait."""
+        await connection.execute(_HOLD_HEAD)
+        row = (await connection.execute(_READ_BASE)).scalar_one_or_none()
+        current = 0 if row is None else int(row.seq)
+        last = await connection.scalar(
+            select(func.max(AuditRecord.seq)).where(AuditRecord.created_at < before, AuditRecord.seq > current)
+        )
+        if last is None:
+            return 0, await self._base_on(connection)
+        digest = await connection.scalar(select(AuditRecord.hash).where(AuditRecord.seq == last))
+        made = make_checkpoint(int(last), str(digest), now or datetime.now(UTC), self._key, self._key_id)
+        values = {
+            "seq": made.records,
+            "hash": made.head_hash,
+            "created_at": made.created_at,
+            "key_id": made.key_id,
+            "signature": made.signature,
+        }
+        if row is None:
+            await connection.execute(insert(AuditBase).values(id=1, **values))
+        else:
+            await connection.execute(update(AuditBase).where(AuditBase.id == 1).values(**values))
+        removed = await connection.execute(delete(AuditRecord).where(AuditRecord.seq <= last))
+        return int(removed.rowcount or 0), made
+
+    async def count_before(self, before: datetime) -> int:
+        async with self._sessions() as session:
+            query = select(func.count()).select_from(AuditRecord).where(AuditRecord.created_at < before)
+            return int(await session.scalar(query) or 0)
+
+    async def _base_on(self, connection: AsyncConnection) -> Checkpoint:
+        row = (await connection.execute(_READ_BASE)).one_or_none()
+        if row is None:
+            return Checkpoint(FORMAT, 0, GENESIS, "", self._key_id)
+        return Checkpoint(FORMAT, int(row.seq), row.hash, row.created_at, row.key_id, row.signature)
 
 
 def _by_seq(problem: Problem) -> int:

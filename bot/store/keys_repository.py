@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.audit.admin import AdminChange, AuditAppender, admin_record
 from bot.store.models import ApiKey
 
 KEY_PREFIX = "gbk_"
@@ -47,10 +48,16 @@ def _info(row: ApiKey) -> KeyInfo:
 
 
 class ApiKeyRepository:
-    def __init__(self, sessions: async_sessionmaker):
-        self._sessions = sessions
+    """Creating and revoking a key writes its signed audit record (who, which department, the key's prefix and
+    name; never the key) in the same transaction, whichever surface asked: the console, `govbot keys`, a test."""
 
-    async def create(self, department_id: str, name: str, created_by: str) -> tuple[str, KeyInfo]:
+    def __init__(self, sessions: async_sessionmaker, audit: AuditAppender):
+        self._sessions = sessions
+        self._audit = audit
+
+    async def create(
+        self, department_id: str, name: str, created_by: str, *, platform: str = "cli"
+    ) -> tuple[str, KeyInfo]:
         """A new key (returned once, never stored) and its public record."""
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         row = ApiKey(
@@ -63,6 +70,10 @@ class ApiKeyRepository:
         )
         async with self._sessions.begin() as session:
             session.add(row)
+            await session.flush()
+            change = AdminChange("key_create", created_by, department_id, {"key": row.prefix}, platform)
+            after = {"prefix": row.prefix, "name": name, "revoked": False}
+            await self._audit.append(admin_record(change, None, after), await session.connection())
         return key, _info(row)
 
     async def authenticate(self, key: str) -> KeyInfo | None:
@@ -92,11 +103,18 @@ class ApiKeyRepository:
         async with self._sessions() as session:
             return [_info(row) for row in (await session.scalars(query)).all()]
 
-    async def revoke(self, prefix: str) -> int:
+    async def revoke(self, prefix: str, *, by: str, platform: str = "cli") -> int:
+        """Revoke the live keys with this prefix; audited (per department) when one was revoked."""
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(ApiKey)
                 .where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))
                 .values(revoked_at=datetime.now(UTC))
+                .returning(ApiKey.department_id, ApiKey.name)
             )
-            return int(result.rowcount or 0)
+            revoked = result.all()
+            for department_id, name in revoked:
+                change = AdminChange("key_revoke", by, department_id, {"key": prefix}, platform)
+                record = admin_record(change, {"prefix": prefix, "name": name, "revoked": False}, {"revoked": True})
+                await self._audit.append(record, await session.connection())
+            return len(revoked)

@@ -165,6 +165,19 @@ class AuditHead(Base):
     mac: Mapped[str | None] = mapped_column(String(64))
 
 
+class AuditBase(Base):
+    """Where the chain starts after a retention purge: a signed checkpoint (bot/audit/checkpoint.py) of the last
+    record removed. No row: the chain starts at record 1. One row (id 1), moved forward by each purge."""
+
+    __tablename__ = "audit_base"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(40))  # as signed (ISO 8601, UTC)
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(64))
+
+
 class AuditRecord(Base):
     """One gateway call. Findings are types and counts only; content only with store_content."""
 

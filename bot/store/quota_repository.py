@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
+from bot.audit.admin import Recorder
 from bot.quota.limits import CounterKey, Limit
 from bot.store.models import QuotaAlert, QuotaCounter, QuotaOverride, QuotaReservation
 
@@ -368,10 +369,26 @@ class QuotaRepository:
         return overrides, grants
 
     async def set_override(
-        self, department_id: str, name: str, value: int | None, by: str, grant_period: str | None = None
+        self,
+        department_id: str,
+        name: str,
+        value: int | None,
+        by: str,
+        grant_period: str | None = None,
+        *,
+        record: Recorder | None = None,
     ) -> None:
+        """`record` is called in the same transaction with the override before ({"value": …}, None when there was
+        none) and after, so the change and its audit record commit together."""
         now = datetime.now(UTC)
         async with self._sessions.begin() as session:
+            previous = (
+                await session.execute(
+                    select(QuotaOverride.value).where(
+                        QuotaOverride.department_id == department_id, QuotaOverride.limit_name == name
+                    )
+                )
+            ).one_or_none()
             await session.execute(
                 delete(QuotaOverride).where(
                     QuotaOverride.department_id == department_id, QuotaOverride.limit_name == name
@@ -387,17 +404,39 @@ class QuotaRepository:
                     updated_at=now,
                 )
             )
+            if record is not None:
+                await session.flush()
+                before = None if previous is None else {"value": previous.value}
+                await record(await session.connection(), before, {"value": value})
 
-    async def add_grant(self, department_id: str, name: str, amount: int, period: str, by: str) -> int:
+    async def add_grant(
+        self, department_id: str, name: str, amount: int, period: str, by: str, *, record: Recorder | None = None
+    ) -> int:
         """Add `amount` to this period's grant for `name`; returns the period's total grant."""
         _, grants = await self.overrides(department_id, {name: period})
         total = grants.get(name, 0) + amount
-        await self.set_override(department_id, f"grant:{name}", total, by, grant_period=period)
+
+        async def as_grant(connection: AsyncConnection, _before: object, _after: object) -> None:
+            if record is not None:
+                await record(connection, {"grant": grants.get(name, 0), "period": period}, {"grant": total})
+
+        await self.set_override(department_id, f"grant:{name}", total, by, grant_period=period, record=as_grant)
         return total
 
-    async def clear_overrides(self, department_id: str) -> int:
+    async def clear_overrides(self, department_id: str, *, record: Recorder | None = None) -> int:
+        """Remove every override of the department; `record` gets them (name → value) before, {} after."""
         async with self._sessions.begin() as session:
+            previous = {
+                name: value
+                for name, value in await session.execute(
+                    select(QuotaOverride.limit_name, QuotaOverride.value).where(
+                        QuotaOverride.department_id == department_id
+                    )
+                )
+            }
             result = await session.execute(delete(QuotaOverride).where(QuotaOverride.department_id == department_id))
+            if record is not None:
+                await record(await session.connection(), previous, {})
             return int(result.rowcount or 0)
 
     # ---- the 80% warning ------------------------------------------------------------------

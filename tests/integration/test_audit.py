@@ -47,7 +47,7 @@ async def test_every_call_is_recorded_with_its_decision_and_no_content(start_gov
 
 async def test_verify_passes_then_names_an_edited_a_deleted_and_a_truncated_record(start_govbot, fake_openai):
     async with start_govbot() as gb:
-        key, _ = await gb.runtime.store.keys.create("traffic", "감사 시험", "park.jiyoung")
+        key, _ = await gb.runtime.store.keys.create("traffic", "감사 시험", "park.jiyoung")  # record 1: key_create
         client = gb.track(AsyncOpenAI(base_url=gb.url + "/v1", api_key=key, max_retries=0))
         for i in range(5):  # records from the web chat and from the OpenAI-compatible endpoint, interleaved
             if i % 2:
@@ -70,7 +70,7 @@ async def test_verify_passes_then_names_an_edited_a_deleted_and_a_truncated_reco
         truncated = await cli(gb, "audit", "verify")
         async with gb.runtime.store.sessions() as session:
             head = await session.scalar(select(AuditHead.seq))
-    assert clean.exit_code == 0 and "5건 모두 온전합니다" in clean.output
+    assert clean.exit_code == 0 and "6건 모두 온전합니다" in clean.output
     assert (
         edited.exit_code == 1
         and "#2 edited" in edited.output
@@ -79,7 +79,7 @@ async def test_verify_passes_then_names_an_edited_a_deleted_and_a_truncated_reco
     )
     assert "#1" not in edited.output and "#3" not in edited.output  # only the edited record is named
     assert deleted.exit_code == 1 and "#4 missing" in deleted.output
-    assert truncated.exit_code == 1 and "tail_removed" in truncated.output and head == 5
+    assert truncated.exit_code == 1 and "tail_removed" in truncated.output and head == 6
 
 
 async def test_export_as_csv_and_jsonl(start_govbot, fake_openai, tmp_path):

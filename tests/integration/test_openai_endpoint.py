@@ -60,7 +60,7 @@ async def test_missing_wrong_and_revoked_keys_get_401(start_govbot, fake_openai)
             await no_key.chat.completions.create(model="default", messages=[{"role": "user", "content": "질문"}])
         client = await client_for(gb)
         prefix = (await gb.runtime.store.keys.list("traffic"))[0].prefix
-        assert await gb.runtime.store.keys.revoke(prefix) == 1
+        assert await gb.runtime.store.keys.revoke(prefix, by="park.jiyoung") == 1
         with pytest.raises(openai.AuthenticationError):
             await client.models.list()
     assert "API 키" in wrong.value.message
@@ -129,7 +129,7 @@ async def test_streamed_reply_passes_the_same_output_policies_and_is_settled(sta
                 pieces.append(chunk.choices[0].delta.content)
             usage = chunk.usage or usage
         status = {s.name: s.used for s in await gb.runtime.bundle.quota.status("traffic")}
-        [record] = [row async for row in gb.runtime.store.audit.rows()]
+        [record] = [row async for row in gb.runtime.store.audit.rows() if row["purpose"] != "admin"]  # not the key's
         used = await gb.runtime.store.usage.totals("traffic", record["created_at"].replace(year=2000))
     text = "".join(pieces)
     assert text == "민원인께 010-9876-5432로 연락했고, 상대가 '○○'이라고 했습니다. 담당자 번호는 [전화번호] 입니다."

@@ -99,7 +99,7 @@ async def test_warn_passes_the_words_and_counts_them_by_category_for_admins(star
     config = config_with_words(fake_openai.base_url, traffic={"action": "warn"})
     async with start_govbot(config=config) as gb:
         result = await send(gb.url, "씨발 오늘 회의 내용 정리해줘")
-        records = [row async for row in gb.runtime.store.audit.rows()]
+        records = [row async for row in gb.runtime.store.audit.rows() if row["purpose"] != "admin"]
     assert result.reply["kind"] == "answer" and "○○" not in result.text
     assert "씨발" in last_user_message(fake_openai)
     findings = json.loads(records[-1]["findings"])
@@ -156,7 +156,7 @@ async def test_output_warn_counts_without_covering(start_govbot, fake_openai):
     config = config_with_words(fake_openai.base_url, traffic={"action": "warn"})
     async with start_govbot(config=config) as gb:
         result = await send(gb.url, "통화 기록을 요약해줘")
-        records = [row async for row in gb.runtime.store.audit.rows()]
+        records = [row async for row in gb.runtime.store.audit.rows() if row["purpose"] != "admin"]
     assert "씨발" in result.text
     assert json.loads(records[-1]["findings"])["output_prohibited_word_profanity"] == 1
 
@@ -166,6 +166,6 @@ async def test_the_classifier_counts_abuse_the_lexicon_cannot_see_and_never_refu
     config = config_with_words(fake_openai.base_url, traffic={"classifier": True})
     async with start_govbot(config=config) as gb:
         result = await send(gb.url, "노인네들 진짜 극혐 나잇값 좀 해라")
-        records = [row async for row in gb.runtime.store.audit.rows()]
+        records = [row async for row in gb.runtime.store.audit.rows() if row["purpose"] != "admin"]
     assert result.reply["kind"] == "answer" and "노인네들" in last_user_message(fake_openai)
     assert json.loads(records[-1]["findings"]) == {"abuse_suspected": 1}

@@ -135,12 +135,13 @@ async def test_admin_override_and_grant_change_the_limit(database):
             raise AssertionError("second request should be refused")
         except QuotaExceeded:
             pass
-        assert await service.grant("traffic", "requests_per_day", 2, by="park.jiyoung") == 2
+        admin = {"audit": first.audit, "platform": "cli"}
+        assert await service.grant("traffic", "requests_per_day", 2, by="park.jiyoung", **admin) == 2
         await service.reserve(request(), 10)
-        await service.set_limit("traffic", "requests_per_day", None, by="park.jiyoung")  # unlimited
+        await service.set_limit("traffic", "requests_per_day", None, by="park.jiyoung", **admin)  # unlimited
         for _ in range(5):
             await service.reserve(request(), 10)
-        assert await service.reset("traffic") == 2
+        assert await service.reset("traffic", by="park.jiyoung", **admin) == 2
         limits = {s.name: s.value for s in await service.status("traffic")}
         assert limits["requests_per_day"] == 1
     finally:

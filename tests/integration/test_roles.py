@@ -1,8 +1,9 @@
-"""One effective role everywhere: a run-time grant with `/role` means the same thing to chat commands,
-assistant authoring and the CLI (bot/roles.py), and a revoked grant is gone everywhere."""
+"""One effective role everywhere: a run-time grant with `/role` means the same thing to chat commands (`/quota`,
+`/role`), assistant authoring, the admin console and the CLI (bot/roles.py), and a revoked grant is gone everywhere."""
 
 from __future__ import annotations
 
+from tests.integration.test_admin_console import Browser, csrf_of
 from tests.integration.test_audit import cli
 from tests.integration.webchat import send
 
@@ -50,3 +51,30 @@ async def test_an_office_admin_may_change_any_departments_quota_on_the_cli(start
     assert office.exit_code == 0, office.output
     assert other.exit_code != 0 and "관리자가 아닙니다" in other.output
     assert limits["tokens_per_day"] == 8000
+
+
+async def test_an_official_granted_admin_in_chat_may_grant_roles_with_role_and_change_quotas_on_the_console(
+    start_govbot,
+):
+    # The two surfaces the first test does not cover: /role itself and the console's forms (not only its pages).
+    async with start_govbot(offline=True) as gb:
+        refused = await send(gb.url, "/role lee.seoyeon editor", user="kim.minsu")  # kim is an editor in app.yaml
+        await send(gb.url, "/role kim.minsu admin", user="park.jiyoung")
+        granted = await send(gb.url, "/role lee.seoyeon editor", user="kim.minsu")
+        lee = await send(gb.url, "/role", user="lee.seoyeon")
+        kim = Browser(gb.url, "kim.minsu")
+        try:
+            page = await kim.get("/admin/d/traffic/quotas")
+            posted = await kim.post(
+                "/admin/d/traffic/quotas",
+                {"action": "set", "limit": "tokens_per_day", "value": "4321", "csrf": csrf_of(page)},
+            )
+        finally:
+            await kim.close()
+        limits = {s.name: s.value for s in await gb.runtime.bot.services.quota.status("traffic")}
+        role_of_lee = await gb.runtime.store.roles.get("traffic", "lee.seoyeon")
+    assert refused.reply is not None and refused.reply["kind"] == "error"
+    assert granted.reply is not None and granted.reply["kind"] != "error", granted.text
+    assert role_of_lee == "editor" and "editor" in lee.text
+    assert page.status == 200 and posted.status == 200
+    assert limits["tokens_per_day"] == 4321
