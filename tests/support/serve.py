@@ -41,7 +41,8 @@ async def start_govbot_process(
 async def wait_healthy(
     url: str, process: asyncio.subprocess.Process, seconds: float = 60, *, path: str = "/healthz"
 ) -> None:
-    """Return once `url` + `path` answers 200; fail at once if the process exits, or after `seconds`."""
+    """Return once `url` + `path` answers 200; fail at once if the process exits, or after `seconds` (then the
+    process is killed: a caller that never got a healthy server has nothing to stop, and it must not outlive the test)."""
     deadline = time.monotonic() + seconds
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
@@ -54,6 +55,8 @@ async def wait_healthy(
             except aiohttp.ClientError:
                 pass
             await asyncio.sleep(0.2)
+    process.kill()
+    await process.wait()
     raise TimeoutError(f"{url} did not become healthy")
 
 
