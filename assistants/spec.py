@@ -47,6 +47,9 @@ class AssistantSpec(_Strict):
     template: list[TemplateSection] = Field(default_factory=list)
     style_guide: str = ""
     skills: list[str] = Field(default_factory=list)
+    tools: list[str] = Field(
+        default_factory=list, description="Tools the model may call (assistants/tools/registry.py)"
+    )
     knowledge: list[str] = Field(default_factory=list)
     owner: str | None = None
     version: int = Field(1, ge=1)

@@ -60,6 +60,9 @@ class Provider(_Strict):
     api_key_env: str | None = Field(None, description="Name of the environment variable holding the key")
     timeout_seconds: float = Field(60.0, gt=0, le=600)
     max_retries: int = Field(2, ge=0, le=10)
+    # OpenAI-style tool calling (`tools`, `tool_calls`): on for OpenAI and servers started with it (vLLM
+    # --enable-auto-tool-choice); off, the model never sees tools and officials use the tools' commands.
+    tools: bool = False
 
     def has_credentials(self, environ: dict[str, str] | None = None) -> bool:
         """Usable without a human: offline always; openai with its key set, or keyless on-premises."""

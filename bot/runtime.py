@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from assistants.registry import AssistantRegistry, StaticSource, StoredSource, load_builtin
 from assistants.skills.registry import SkillDeps, build_skills, load_office_config, skill_actions, skill_commands
+from assistants.tools.registry import tool_map
 from bot.admin import AdminConsole
 from bot.audit.keys import load_audit_key
 from bot.authoring.commands import register_authoring
@@ -32,6 +33,7 @@ from bot.gateway.pipeline import Gateway
 from bot.host import AdapterHost, ConsoleHost
 from bot.settings import Settings
 from bot.store import Store
+from bot.tools.commands import ToolDesk
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +124,10 @@ async def build_runtime(
     dialogue = register_authoring(commands, store, assistants, config, tuple(skills))
     for command in skill_commands(skills):  # e.g. the knowledge skill's /search and /knowledge
         commands.add(command)
+    tools = tool_map()  # assistants/tools/registry.py: offered to models, and by command (/여비) with a dialogue
+    desk = ToolDesk(tools, config)
+    for command in desk.commands():
+        commands.add(command)
     services = Services(
         config=config,
         store=store,
@@ -133,10 +139,11 @@ async def build_runtime(
         offline=bundle.offline,
         skills=MappingProxyType(skills),
         actions=MappingProxyType({**skill_actions(skills), **(actions or {})}),
-        interceptors=(dialogue, *interceptors),
+        interceptors=(desk, dialogue, *interceptors),
         posters=posters,
         documents=documents,
         max_message_chars=settings.max_message_chars,
+        tools=MappingProxyType(tools),
     )
     console_key = hmac.new(audit_key.secret, b"govbot admin console csrf", hashlib.sha256).digest()
     return Runtime(settings, config, store, bundle, Dispatcher(services), posters, console_key)

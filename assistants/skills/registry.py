@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from assistants.skills.base import Skill
 from assistants.skills.complaints import ComplaintTriageSkill
 from assistants.skills.knowledge import KnowledgeSkill, build_knowledge_skill
+from assistants.tools.registry import TOOLS
 from bot.config import AppConfig, load_config, parse_config, with_sections
 from bot.conversation import ChannelPoster
 from bot.documents import DocumentWorker
@@ -66,9 +67,10 @@ SKILLS: tuple[SkillEntry, ...] = (
     SkillEntry(KnowledgeSkill.name, _knowledge),  # its settings are app.yaml's core `knowledge` section
 )
 
-# app.yaml as a whole: the core sections plus every skill's own.
+# app.yaml as a whole: the core sections plus every skill's and every tool's own.
 OfficeConfig: type[AppConfig] = with_sections(
     {skill.section: skill.settings_model for skill in SKILLS if skill.section and skill.settings_model}
+    | {tool.section: tool.settings_model for tool in TOOLS if tool.section and tool.settings_model}
 )
 
 

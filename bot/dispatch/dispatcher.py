@@ -45,6 +45,9 @@ from bot.quota.service import QuotaService
 from bot.roles import effective_role
 from bot.store import Store
 from bot.store.repositories import ConversationState
+from bot.tools.base import Tool
+from bot.tools.context import office_today, tool_context
+from bot.tools.loop import answer_with_tools
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,7 @@ class Services:
     posters: Mapping[str, ChannelPoster] = field(default_factory=dict)  # platform -> poster (a PosterRegistry)
     max_message_chars: int = 20_000  # longer messages are refused before quota (settings.max_message_chars)
     documents: DocumentWorker = field(default_factory=lambda: DocumentWorker(DocumentLimits()))  # reads attachments
+    tools: Mapping[str, Tool] = field(default_factory=dict)  # name -> tool (assistants/tools/registry.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,9 +307,24 @@ async def ask_assistant(
         temperature=spec.temperature,
         platform=turn.message.platform,
     )
-    completion = await _run(services.gateway, request, sink)
+    tools = {name: services.tools[name] for name in spec.tools if name in services.tools}
+    files: list = []
+    if tools and not services.offline:
+        config, locale = services.config, turn.locale
+        today = office_today(config)  # the model turns "다음 주 화요일" into a date for the tool
+        weekday = t("weekday_names", locale).split(",")[today.weekday()]
+        request.messages.insert(
+            1, ChatMessage("system", t("tools_today", locale, date=today.isoformat(), weekday=weekday))
+        )
+        run = await answer_with_tools(
+            services.gateway, request, tools, lambda tool: tool_context(tool, config, locale), sink
+        )
+        completion, answer_text, files = run.last, run.text, run.files
+    else:
+        completion = await _run(services.gateway, request, sink)
+        answer_text = completion.text
     await services.memory.append(key, turn.conversation.id, ChatMessage("user", user_text))
-    await services.memory.append(key, turn.conversation.id, ChatMessage("assistant", completion.text))
+    await services.memory.append(key, turn.conversation.id, ChatMessage("assistant", answer_text))
     await services.store.conversations.count_turn(key, turn.conversation.assistant_version if one_off else spec.version)
     model_written = completion.provider != "offline"
     whole = model_written and not completion.interrupted  # a cut-off fragment gets no sections or feedback
@@ -314,9 +333,14 @@ async def ask_assistant(
         parts.extend(split_sections(completion.text, [s.heading for s in spec.template]) or [])
     if whole:
         parts.append(feedback_buttons(completion.call_id, turn.locale))
+    parts.extend(files)
     if completion.interrupted:
         notes.insert(0, t("answer_incomplete", turn.locale))
-    body = completion.text + ("\n\n" + "\n".join(notes) if notes else "")
+    if tools and services.offline:  # no model to call them: the same tools by their commands
+        commands = ", ".join(f"`/{tool.command}`" for tool in tools.values() if tool.command)
+        if commands:
+            notes.append(t("tools_offline_commands", turn.locale, commands=commands))
+    body = answer_text + ("\n\n" + "\n".join(notes) if notes else "")
     return Reply(
         text=body,
         kind="incomplete" if completion.interrupted else "answer",

@@ -61,6 +61,7 @@ def build_providers(config: AppConfig, environ: Mapping[str, str]) -> dict[str, 
             api_key=environ.get(spec.api_key_env) if spec.api_key_env else None,
             timeout=spec.timeout_seconds,
             max_retries=spec.max_retries,
+            tools=spec.tools,
         )
     return providers
 

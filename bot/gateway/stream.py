@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import Protocol
 
-from bot.gateway.types import Completion, Finished, GatewayCall, StreamEvent, TextDelta, Usage
+from bot.gateway.types import Completion, Finished, GatewayCall, StreamEvent, TextDelta, ToolCall, ToolCalls, Usage
 
 DoneHook = Callable[[Completion], Awaitable[None]]
+# Applied to every tool call the model makes, in the order added (restore placeholders, check words): the same
+# policies as text, on the arguments.
+CallFilter = Callable[[ToolCall], ToolCall]
 FailHook = Callable[[BaseException], Awaitable[None]]
 
 
@@ -23,6 +27,16 @@ class TextFilter(Protocol):
     def feed(self, text: str) -> str: ...
 
     def flush(self) -> str: ...
+
+
+def whole(make: Callable[[], TextFilter]) -> CallFilter:
+    """A text filter applied to a tool call's whole arguments (a fresh filter for each call)."""
+
+    def apply(tool_call: ToolCall) -> ToolCall:
+        text_filter = make()
+        return replace(tool_call, arguments=text_filter.feed(tool_call.arguments) + text_filter.flush())
+
+    return apply
 
 
 def estimate_tokens(text: str) -> int:
@@ -43,6 +57,8 @@ class ReplyStream:
         self._events = events
         self._prompt_estimate = prompt_tokens_estimate
         self._filters: list[TextFilter] = []
+        self._call_filters: list[CallFilter] = []
+        self.tool_calls: tuple[ToolCall, ...] = ()
         self._on_done: list[DoneHook] = []
         self._on_fail: list[FailHook] = []
         self._started = time.perf_counter()
@@ -50,6 +66,15 @@ class ReplyStream:
 
     def add_filter(self, text_filter: TextFilter) -> None:
         self._filters.append(text_filter)
+
+    def add_call_filter(self, call_filter: CallFilter) -> None:
+        self._call_filters.append(call_filter)
+
+    def _through_call_filters(self, call: ToolCall) -> ToolCall:
+        # outermost stage last, as text filters: a stage's filter sees what the stages inside it made of the call
+        for call_filter in self._call_filters:
+            call = call_filter(call)
+        return call
 
     def on_done(self, hook: DoneHook) -> None:
         self._on_done.append(hook)
@@ -71,6 +96,9 @@ class ReplyStream:
             async for event in self._events:
                 if isinstance(event, TextDelta):
                     out = self._through_filters(event.text, final=False)
+                elif isinstance(event, ToolCalls):
+                    self.tool_calls += tuple(self._through_call_filters(c) for c in event.calls)
+                    continue
                 else:
                     finished = event
                     continue
@@ -110,6 +138,7 @@ class ReplyStream:
             finish_reason=None if interrupted else finished.finish_reason,
             call_id=self.call.call_id,
             interrupted=interrupted,
+            tool_calls=() if interrupted else self.tool_calls,
         )
         for hook in self._on_done:
             await hook(self.completion)

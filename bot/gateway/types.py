@@ -7,13 +7,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-Role = Literal["system", "user", "assistant"]
-ROLES: tuple[Role, ...] = ("system", "user", "assistant")
+# tool: the result of a tool the model called (computed by govbot's code), sent back to the model.
+Role = Literal["system", "user", "assistant", "tool"]
+ROLES: tuple[Role, ...] = ("system", "user", "assistant", "tool")
 
 
 def as_role(value: str) -> Role:
-    """A role read from outside (a stored row, a client's request) as a Role; anything else is the user's."""
-    for role in ROLES:
+    """A role read from outside (a stored row, a client's request) as a Role; anything else is the user's.
+    Never "tool": a tool message is made only by govbot's own tool loop, with the call it answers."""
+    for role in ROLES[:3]:
         if value == role:
             return role
     return "user"
@@ -27,9 +29,29 @@ CallKind = Literal["chat", "embeddings"]
 
 
 @dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A model's request to run a tool: the provider's call id, the tool's name, its arguments as JSON text."""
+
+    id: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolDefinition:
+    """A tool offered to the model (OpenAI `tools` entry of type function): `parameters` is its JSON schema."""
+
+    name: str
+    description: str
+    parameters: dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
 class ChatMessage:
     role: Role
     content: str
+    tool_calls: tuple[ToolCall, ...] = ()  # an assistant message that called tools
+    tool_call_id: str = ""  # a tool message: the call it answers
 
 
 @dataclass(slots=True)
@@ -47,6 +69,8 @@ class GatewayRequest:
     temperature: float = 0.3
     platform: str = "api"
     purpose: str = "chat"  # chat, api, meta_prompt, triage, …
+    # Tools the model may call; sent only to providers configured with `tools: true` (others never see them).
+    tools: tuple[ToolDefinition, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +96,8 @@ class Completion:
     # The answer stopped before the model said it was finished (upstream stream cut off, or the reader
     # left): `text` is what was delivered, usage is billed for that, and it must not be shown as whole.
     interrupted: bool = False
+    # The tools the model asked to run instead of (or after) answering, arguments already through the policies.
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,4 +143,11 @@ class Finished:
     finish_reason: str | None
 
 
-StreamEvent = TextDelta | Finished
+@dataclass(frozen=True, slots=True)
+class ToolCalls:
+    """The model asked to run tools (emitted once, whole, before Finished: providers assemble streamed pieces)."""
+
+    calls: tuple[ToolCall, ...]
+
+
+StreamEvent = TextDelta | ToolCalls | Finished

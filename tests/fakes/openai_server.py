@@ -61,6 +61,9 @@ class Scripted:
     cut_stream_after: int | None = None
     malformed: bool = False  # a 200 whose JSON body (or SSE event) is broken off mid-object
     chunk_delay: float = 0.0  # seconds between streamed chunks (lets a client leave mid-answer)
+    # (function name, arguments JSON text) the model calls instead of answering; emitted only when the request
+    # offers a tool of that name (a model is never told of a tool it was not given: it answers `text` then).
+    tool_calls: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -81,6 +84,12 @@ class FakeOpenAI:
 
     def reply_with(self, text: str, **options: Any) -> None:
         self._script.append(Scripted(text=text, **options))
+
+    def call_tools(self, *calls: tuple[str, str], text: str = "", **options: Any) -> None:
+        """The next chat call answers with tool calls (name, arguments JSON), as the real API does: in a
+        non-streamed answer `message.tool_calls` with finish_reason "tool_calls"; streamed, the first delta of each
+        call carries its index, id, type and name with empty arguments, later deltas append argument pieces."""
+        self._script.append(Scripted(text=text, tool_calls=tuple(calls), **options))
 
     def fail_with(self, status: int, times: int = 1) -> None:
         for _ in range(times):
@@ -195,8 +204,20 @@ class FakeOpenAI:
                 status=step.status,
                 headers={"Retry-After": "0"} if step.status == 429 else None,
             )
+        if (problem := _tool_message_problem(body)) is not None:
+            return _invalid(problem)
+        offered = {(t.get("function") or {}).get("name") for t in body.get("tools") or []}
+        calls = [
+            (f"call_{len(self.requests)}_{i}", name, arguments)
+            for i, (name, arguments) in enumerate(step.tool_calls)
+            if name in offered
+        ]
+        if step.tool_calls and not calls:
+            step = Scripted(text=self.default_text, usage=step.usage)  # not offered: a plain answer
         text = step.text if step.text is not None else self.default_text
         model = body.get("model", "fake-model")
+        if calls:
+            return await self._tool_calls(request, body, step, text, model, calls)
         if step.malformed and not body.get("stream"):
             return web.Response(
                 body=b'{"id": "chatcmpl-fake", "choices": [{"index": 0, "mess', content_type="application/json"
@@ -218,6 +239,68 @@ class FakeOpenAI:
                 **({"usage": usage} if usage else {}),
             }
         )
+
+    async def _tool_calls(
+        self,
+        request: web.Request,
+        body: dict[str, Any],
+        step: Scripted,
+        text: str,
+        model: str,
+        calls: list[tuple[str, str, str]],
+    ) -> web.StreamResponse:
+        usage = (
+            {"prompt_tokens": step.usage[0], "completion_tokens": step.usage[1], "total_tokens": sum(step.usage)}
+            if step.usage
+            else None
+        )
+        if not body.get("stream"):
+            message = {
+                "role": "assistant",
+                "content": text or None,
+                "tool_calls": [
+                    {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
+                    for call_id, name, arguments in calls
+                ],
+            }
+            return web.json_response(
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
+                    **({"usage": usage} if usage else {}),
+                }
+            )
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+
+        async def send(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> None:
+            chunk = {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                **extra,
+            }
+            await response.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+
+        await send({"role": "assistant", "content": text or None})
+        for index, (call_id, name, arguments) in enumerate(calls):
+            head = {"index": index, "id": call_id, "type": "function", "function": {"name": name, "arguments": ""}}
+            await send({"tool_calls": [head]})
+            for start in range(0, len(arguments), 7):
+                piece = {"index": index, "function": {"arguments": arguments[start : start + 7]}}
+                await send({"tool_calls": [piece]})
+        await send({}, "tool_calls")
+        if usage and (body.get("stream_options") or {}).get("include_usage"):
+            final = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model}
+            await response.write(f"data: {json.dumps({**final, 'choices': [], 'usage': usage})}\n\n".encode())
+        await response.write(b"data: [DONE]\n\n")
+        await response.write_eof()
+        return response
 
     async def _stream(
         self, request: web.Request, body: dict[str, Any], step: Scripted, text: str, model: str
@@ -286,6 +369,20 @@ class FakeOpenAI:
             await response.write(f"data: {json.dumps(usage_chunk)}\n\n".encode())
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
+
+
+def _tool_message_problem(body: dict[str, Any]) -> str | None:
+    """The real API's 400 for a tool message that answers no call of the assistant message before it."""
+    called: set[str] = set()
+    for index, message in enumerate(body.get("messages") or []):
+        if message.get("role") == "assistant":
+            called = {c.get("id") for c in message.get("tool_calls") or []}
+        elif message.get("role") == "tool" and message.get("tool_call_id") not in called:
+            return (
+                f"Invalid parameter: messages with role 'tool' must be a response to a preceeding message with "
+                f"'tool_calls'. (messages.[{index}].role)"
+            )
+    return None
 
 
 def main() -> None:

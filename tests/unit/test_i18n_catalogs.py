@@ -123,7 +123,8 @@ def test_every_message_in_the_catalogs_is_used() -> None:
     assert unused == []
 
 
-RUN_TIME_FAMILIES = ("quota_limit_", "pii_", "download_refused_")
+# tool_<name>_…: each tool's questions and help, by its name and its fields (bot/tools/base.py)
+RUN_TIME_FAMILIES = ("quota_limit_", "pii_", "download_refused_", "tool_")
 
 
 def test_make_messages_extracts_what_the_code_uses() -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from cachetools import TTLCache
 
 from bot.config import AppConfig
 from bot.gateway.errors import PolicyBlocked
 from bot.gateway.pipeline import Next
-from bot.gateway.stream import ReplyStream
+from bot.gateway.stream import ReplyStream, whole
 from bot.gateway.types import ChatMessage, GatewayCall
 from bot.i18n import t
 from bot.privacy import PlaceholderVault, RestoreStream
@@ -68,7 +69,14 @@ class MaskPersonalInformation:
             result = vault.mask(message.content, actions, split=split_of.get(index, ()))
             call.findings.update(result.counts())
             blocked |= result.blocked
-            masked.append(ChatMessage(message.role, result.text))
+            # the arguments of tools the model called earlier in this turn hold restored values: masked again
+            calls = []
+            for tool_call in message.tool_calls:
+                arguments = vault.mask(tool_call.arguments, actions)
+                call.findings.update(arguments.counts())
+                blocked |= arguments.blocked
+                calls.append(replace(tool_call, arguments=arguments.text))
+            masked.append(replace(message, content=result.text, tool_calls=tuple(calls)))
         request.messages = masked  # replaced before any refusal, so nothing downstream ever holds raw values
         if blocked:
             # one catalog message per PII type: pii_rrn, pii_phone, ...
@@ -86,4 +94,7 @@ class MaskPersonalInformation:
 
         reply.add_filter(MaskStream(actions, on_finding=count_output))
         reply.add_filter(RestoreStream(vault))
+        # a tool's arguments get the same treatment: new personal information masked, the user's own values back
+        reply.add_call_filter(whole(lambda: MaskStream(actions, on_finding=count_output)))
+        reply.add_call_filter(whole(lambda: RestoreStream(vault)))
         return reply

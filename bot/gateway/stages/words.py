@@ -6,13 +6,14 @@ for the audit, never the words. Words in a model's answer are covered (or only c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import AppConfig
 from bot.gateway.errors import PolicyBlocked
 from bot.gateway.pipeline import Next
-from bot.gateway.stream import ReplyStream
-from bot.gateway.types import ChatMessage, GatewayCall
+from bot.gateway.stream import ReplyStream, whole
+from bot.gateway.types import GatewayCall
 from bot.i18n import both, ko_en
 from bot.spans import apply_spans
 from bot.wordfilter import WordHit, WordMatcher
@@ -100,6 +101,8 @@ class Note:
 
 
 def _action(hit: WordHit, message_role: str, quoted: list[tuple[int, int]], triage: bool, policy: WordPolicy) -> str:
+    if message_role == "tool":  # a tool's result quotes the data it was given: masked like a citizen's words
+        return policy.quoted_action
     citizen = message_role == "user" and (triage or inside(quoted, hit.start, hit.end))
     return policy.quoted_action if citizen else policy.action
 
@@ -161,7 +164,7 @@ class BlockProhibitedWords:
                 if index == last_user:
                     masked += len(to_mask)  # the note speaks of this message; earlier turns were noted then
                 spans = sorted((h.start, h.end, None) for h in to_mask)
-                message = ChatMessage(message.role, apply_spans(message.content, spans, lambda _: COVER))
+                message = replace(message, content=apply_spans(message.content, spans, lambda _: COVER))
             messages.append(message)
         if blocked:
             raise PolicyBlocked(*ko_en("gateway_words_blocked"))
@@ -175,6 +178,9 @@ class BlockProhibitedWords:
             call.findings[f"output_prohibited_word_{hit.category}"] += 1
 
         reply.add_filter(WordStream(matcher, count, cover=policy.action != "warn", min_severity=policy.min_severity))
+        reply.add_call_filter(
+            whole(lambda: WordStream(matcher, count, cover=policy.action != "warn", min_severity=policy.min_severity))
+        )
         if masked and request.purpose in NOTE_PURPOSES:
             reply.add_filter(Note(both("gateway_words_masked", count=masked) + "\n\n"))
         return reply
