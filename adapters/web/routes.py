@@ -48,7 +48,7 @@ class NdjsonSink:
 class WebChat:
     def __init__(self, host: AdapterHost):
         self.host = host
-        self.downloads = Downloads()
+        self.downloads = Downloads(host.shared)
 
     def mount(self, app: web.Application) -> None:
         app.router.add_get("/", self.index)
@@ -236,7 +236,7 @@ class WebChat:
         who = self._user(request)
         if who is None:
             return self._unauthenticated()
-        part = self.downloads.get(request.match_info["token"], who[0])
+        part = await self.downloads.get(request.match_info["token"], who[0])
         if part is None:
             return web.json_response(
                 {
