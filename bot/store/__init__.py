@@ -59,7 +59,9 @@ class Store:
         cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: Redis | None = None, redis_prefix: str = "govbot:"
     ) -> Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
-        events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
+        events = (
+            RedisEventClaims(redis_client, EventClaims(sessions)) if redis_client is not None else EventClaims(sessions)
+        )
         key = sealing_key(audit_key.secret)
         database_state = DatabaseState(sessions, engine)
         redis_state = RedisState(redis_client, redis_prefix) if redis_client is not None else None

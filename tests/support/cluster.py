@@ -106,7 +106,16 @@ def private_servers_missing() -> str | None:
         return f"PostgreSQL binaries not found in {PG_BIN}"
     if shutil.which("redis-server") is None:
         return "redis-server not found"
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return "running as root without runuser (PostgreSQL will not run as root)"
     return None
+
+
+def _unprivileged(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: as root, run its tools as the `postgres` system user."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
 
 
 class PrivatePostgres:
@@ -114,9 +123,13 @@ class PrivatePostgres:
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="govbot-pg-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
         self.port = free_port()
         subprocess.run(
-            [str(PG_BIN / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+            _unprivileged(
+                [str(PG_BIN / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
+            ),
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -128,24 +141,26 @@ class PrivatePostgres:
 
     def start(self) -> None:
         subprocess.run(
-            [
-                str(PG_BIN / "pg_ctl"),
-                "-D",
-                str(self.dir / "data"),
-                "-l",
-                str(self.dir / "log"),
-                "-o",
-                f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
-                "-w",
-                "start",
-            ],
+            _unprivileged(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(self.dir / "data"),
+                    "-l",
+                    str(self.dir / "log"),
+                    "-o",
+                    f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+                    "-w",
+                    "start",
+                ]
+            ),
             check=True,
             stdout=subprocess.DEVNULL,
         )
 
     def stop(self, mode: str = "fast") -> None:
         subprocess.run(
-            [str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", mode, "-w", "stop"],
+            _unprivileged([str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", mode, "-w", "stop"]),
             check=False,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
