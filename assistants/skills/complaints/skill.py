@@ -103,7 +103,8 @@ def _forward_json(forward: Forward) -> dict[str, Any]:
 
 def _forward_of(data: dict[str, Any]) -> Forward:
     parts: list[Part] = [
-        Table(tuple(t["columns"]), tuple(tuple(r) for r in t["rows"]), title=t["title"]) for t in data["tables"]
+        Table(tuple(table["columns"]), tuple(tuple(r) for r in table["rows"]), title=table["title"])
+        for table in data["tables"]
     ]
     reply = Reply(text=data["text"], kind=data["kind"], parts=parts)
     return Forward(data["owner"], data["department_id"], int(data["rank"]), reply)
