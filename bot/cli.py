@@ -173,9 +173,19 @@ def serve(
     slack_socket_mode: bool = typer.Option(
         False, "--slack-socket-mode", help="Slack을 Socket Mode로 연결 (인바운드 연결이 없는 망)"
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        "-w",
+        min=1,
+        help="같은 포트를 나눠 쓰는 프로세스 수 (PostgreSQL·Redis 권장) / processes sharing the port",
+    ),
 ) -> None:
     """웹 채팅과 메신저 어댑터를 띄웁니다 / start the web chat and messenger adapters."""
     settings = _settings(config)
+    if workers > 1:
+        _supervise(settings, config, host, port, slack_socket_mode, workers)
+        return
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
     if slack_socket_mode:
         settings = settings.model_copy(update={"slack_socket_mode": True})
@@ -188,6 +198,39 @@ def serve(
         logging.getLogger("govbot.serve").warning("%s: %s / %s", item.path, item.ko, item.en)
     _print_warnings(warnings)
     asyncio.run(_serve(settings, app_config))
+
+
+def _supervise(
+    settings: Settings, config: Path | None, host: str | None, port: int | None, socket_mode: bool, workers: int
+) -> None:
+    """`--workers N`: migrate once, then N children on one shared listening socket (bot/workers.py)."""
+    from bot.store.db import make_engine, upgrade
+    from bot.workers import supervise
+
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    _load_or_exit(settings.config)
+    _audit_key_or_exit(settings)
+    if settings.database_url.startswith("sqlite"):
+        err.print(
+            "[yellow]경고 / warning:[/yellow] SQLite는 한 번에 한 프로세스만 씁니다. 여러 프로세스에는 "
+            "GOVBOT_DATABASE_URL=postgresql+asyncpg://… 와 GOVBOT_REDIS_URL을 권장합니다. / SQLite has one writer at a "
+            "time: several processes want PostgreSQL and Redis.",
+            highlight=False,
+        )
+
+        async def migrate() -> None:
+            engine = make_engine(settings.database_url, schema=settings.database_schema)
+            try:
+                await upgrade(engine)
+            finally:
+                await engine.dispose()
+
+        asyncio.run(migrate())
+    args = [*(["--config", str(config)] if config else []), *(["--slack-socket-mode"] if socket_mode else [])]
+    bind_host, bind_port = host or settings.host, port or settings.port
+    out.print(f"govbot: {workers} 프로세스 / processes on {bind_host}:{bind_port}")
+    raise typer.Exit(supervise(bind_host, bind_port, workers, args))
 
 
 def _audit_key_or_exit(settings: Settings):
@@ -208,9 +251,12 @@ async def _serve(settings: Settings, app_config) -> None:
     from adapters.slack import SLACK
     from bot.runtime import build_runtime
     from bot.server import start_server
+    from bot.workers import inherited_socket
 
-    runtime = await build_runtime(settings, config=app_config, migrate=settings.database_url.startswith("sqlite"))
-    runner = await start_server(runtime, settings.host, settings.port)
+    sock = inherited_socket()  # one of `--workers N`: the parent migrated and listens for us
+    migrate = sock is None and settings.database_url.startswith("sqlite")
+    runtime = await build_runtime(settings, config=app_config, migrate=migrate)
+    runner = await start_server(runtime, settings.host, settings.port, sock=sock)
     mode = (
         "오프라인 모드(생성형 모델 없음) / offline mode, no generative model"
         if runtime.offline

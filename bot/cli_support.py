@@ -52,6 +52,7 @@ def with_store(work: Callable[[AppConfig, Store], Awaitable[T]], config: AppConf
         store = await Store.open(
             settings.database_url,
             redis_url=settings.redis_url,
+            redis_prefix=settings.redis_prefix,
             schema=settings.database_schema,
             audit_key=audit_key,
         )

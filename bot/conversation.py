@@ -230,7 +230,7 @@ class ChannelPoster(Protocol):
     to the responsible department's channel). Each messenger adapter that can do so registers one
     in the `PosterRegistry` under its platform name when it mounts."""
 
-    def can_post(self, channel_id: str) -> bool:
+    async def can_post(self, channel_id: str) -> bool:
         """Whether this adapter knows how to reach `channel_id` now (so a feature can say "not connected"
         instead of trying and failing)."""
 

@@ -4,12 +4,13 @@ store, the gateway or dispatch (the composition root, bot/server.py, builds this
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.admin import AdminConsole
 from bot.config import AppConfig
 from bot.conversation import Bot, PosterRegistry
 from bot.settings import Settings
+from bot.shared_state import SealedState, process_state
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,9 @@ class AdapterHost:
     config: AppConfig  # the organisation's name, locale and contact; departments for channel routing
     posters: PosterRegistry  # register(platform, poster) while mounting, if the adapter can post into channels
     offline: bool = False  # no model connected: the web chat says so on its start page
+    # Download files, button tokens and channel addresses that any serve process may be asked for (sealed; Redis or
+    # the database behind it, see bot/shared_state.py); this process's memory when none is given (tests).
+    shared: SealedState = field(default_factory=process_state)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from bot.conversation import PosterRegistry
 from bot.dispatch.builtin_commands import register_builtin_commands
 from bot.dispatch.commands import CommandRegistry
 from bot.dispatch.dispatcher import ActionHandler, Dispatcher, Interceptor, Services
-from bot.dispatch.memory import DatabaseMemory, Memory, ProcessMemory
+from bot.dispatch.memory import DatabaseMemory, Memory, ProcessMemory, SharedMemory
 from bot.documents import DocumentWorker
 from bot.gateway.factory import GatewayBundle, build_gateway
 from bot.gateway.pipeline import Gateway
@@ -51,7 +51,7 @@ class Runtime:
     @property
     def host(self) -> AdapterHost:
         """What a messenger adapter gets when it mounts (the Bot, its settings, the poster registry)."""
-        return AdapterHost(self.bot, self.settings, self.config, self.posters, self.bundle.offline)
+        return AdapterHost(self.bot, self.settings, self.config, self.posters, self.bundle.offline, self.store.shared)
 
     @property
     def console_host(self) -> ConsoleHost:
@@ -75,10 +75,15 @@ class Runtime:
 
 
 def build_memory(config: AppConfig, store: Store) -> Memory:
+    """store_content: the database (personal information redacted); else Redis when configured (sealed, any process
+    continues the thread); else this process only (a thread must then stay on one process: sticky sessions)."""
     retention = config.retention
     if retention.store_content:
         return DatabaseMemory(store.conversations, retention.memory_tokens)
-    return ProcessMemory(retention.memory_tokens, retention.memory_ttl_minutes * 60)
+    process = ProcessMemory(retention.memory_tokens, retention.memory_ttl_minutes * 60)
+    if store.volatile is not None:
+        return SharedMemory(store.volatile, retention.memory_tokens, retention.memory_ttl_minutes * 60, process)
+    return process
 
 
 def build_registry(config: AppConfig, store: Store) -> AssistantRegistry:
@@ -109,6 +114,7 @@ async def build_runtime(
     store = await Store.open(
         settings.database_url,
         redis_url=settings.redis_url,
+        redis_prefix=settings.redis_prefix,
         schema=schema or settings.database_schema,
         migrate=migrate,
         audit_key=audit_key,

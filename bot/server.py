@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from bot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 RUNTIME = web.AppKey("runtime", Runtime)
+SHARED_STATE_SWEEP_SECONDS = 300
 
 # Each messenger module exposes mount(app, host: AdapterHost) and does nothing when it is not configured: it
 # talks only to the Bot. The OpenAI-compatible API is the gateway itself over HTTP, so it mounts with the Runtime.
@@ -59,6 +61,7 @@ def build_app(runtime: Runtime) -> web.Application:
     app.cleanup_ctx.append(_sweep_reservations)
     app.cleanup_ctx.append(_purge_daily)
     app.cleanup_ctx.append(_load_knowledge)
+    app.cleanup_ctx.append(_sweep_shared_state)
     host = runtime.host
     for module_name in MESSENGER_MODULES:
         importlib.import_module(module_name).mount(app, host)
@@ -92,6 +95,26 @@ async def _purge_daily(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def _sweep_shared_state(app: web.Application) -> AsyncIterator[None]:
+    """Expired rows of the database's shared state (download files, button tokens) are deleted now and then by every
+    serve process (Redis expires its own)."""
+    state = app[RUNTIME].store.database_state
+
+    async def sweep() -> None:
+        while True:
+            try:
+                await state.sweep()
+            except Exception as error:  # noqa: BLE001 - the database may be restarting: try again next round
+                log.warning("shared state sweep failed: %s", type(error).__name__)
+            await asyncio.sleep(SHARED_STATE_SWEEP_SECONDS)
+
+    task = asyncio.create_task(sweep(), name="shared-state-sweeper")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 async def _load_knowledge(app: web.Application) -> AsyncIterator[None]:
     """app.yaml's knowledge collections are loaded beside the server, never before it (bot/knowledge/startup.py)."""
     runtime = app[RUNTIME]
@@ -105,11 +128,12 @@ async def _load_knowledge(app: web.Application) -> AsyncIterator[None]:
             await task
 
 
-async def start_server(runtime: Runtime, host: str, port: int) -> web.AppRunner:
-    """Start serving in the current event loop; returns the runner (stop it with `await runner.cleanup()`)."""
+async def start_server(runtime: Runtime, host: str, port: int, *, sock: socket.socket | None = None) -> web.AppRunner:
+    """Start serving in the current event loop; returns the runner (stop it with `await runner.cleanup()`).
+    `sock`: an already listening socket (shared by the processes of `govbot serve --workers N`)."""
     runner = web.AppRunner(build_app(runtime), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site: web.BaseSite = web.SockSite(runner, sock) if sock is not None else web.TCPSite(runner, host, port)
     await site.start()
     return runner
 

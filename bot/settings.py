@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     database_url: str = Field("sqlite+aiosqlite:///govbot.db", description="SQLAlchemy async URL")
     database_schema: str | None = Field(None, description="PostgreSQL schema (search_path) for this installation")
     redis_url: str | None = Field(None, description="Optional Redis for shared short-lived state")
+    # Every Redis key of this installation starts with it (several installations, or test runs, on one Redis).
+    redis_prefix: str = Field("govbot:", description="Prefix of this installation's Redis keys")
     host: str = "127.0.0.1"
     port: int = 8080
     log_level: str = "INFO"

@@ -310,7 +310,7 @@ class SlackAdapter:
 
     # ---- for other features -------------------------------------------------------------
 
-    def can_post(self, channel_id: str) -> bool:
+    async def can_post(self, channel_id: str) -> bool:
         """ChannelPoster: the bot token reaches every channel the app was added to (Slack says which not)."""
         return True
 

@@ -37,6 +37,7 @@ from adapters.teams.mode import TeamsMode, endpoint_problems, teams_mode
 from adapters.teams.netcheck import is_loopback_address, is_loopback_url, server_origin
 from adapters.teams.poster import TeamsPoster
 from adapters.teams.retry import RetryPolicy
+from bot.downloads import Downloads
 from bot.host import AdapterHost
 from bot.i18n import both
 
@@ -65,7 +66,7 @@ class TeamsEndpoint:
         locale, contact = config.organisation.locale, config.organisation.support_contact
         # With an app id, links come from GOVBOT_TEAMS_PUBLIC_URL only (required); in emulator mode from it or,
         # failing that, from the address this server is bound to (see messages), never from a Host header.
-        self.links = FileLinks(settings.teams_public_url, settings.public_url)
+        self.links = FileLinks(settings.teams_public_url, settings.public_url, Downloads(host.shared))
         self.adapter: GovbotCloudAdapter | None = None
         if not self.problems:
             authentication = ConfigurationBotFrameworkAuthentication(self.credentials)
@@ -78,6 +79,7 @@ class TeamsEndpoint:
             fallback_service_url=settings.teams_service_url or "",
             fallback_tenant_id=self.credentials.APP_TENANTID,
             bot_id=self.credentials.APP_ID,
+            shared=host.shared,
         )
         fetcher = AttachmentFetcher(
             settings.max_upload_mb * 1024 * 1024, policy=download_policy(settings.teams_onprem_file_hosts)

@@ -12,14 +12,14 @@ behind an unguessable, expiring link shown as a card button.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
 
 from adapters.teams.activities import FileRef
-from bot.conversation import Attachment, FilePart
+from bot.conversation import Attachment, FilePart, Reply
 from bot.downloads import Downloads
 from bot.i18n import t
 from bot.net.safe_fetch import DownloadPolicy, DownloadRefused, HostList, TooLarge, fetch, refusal_message
@@ -88,11 +88,18 @@ class FileLinks:
         if self._explicit is None:
             self._base = origin.rstrip("/")
 
-    def link(self, part: FilePart) -> str:
-        return f"{self._base}/api/teams/files/{self._downloads.put(part, _OWNER)}"
+    async def for_reply(self, reply: Reply) -> Callable[[FilePart], str]:
+        """Store the reply's files (shared state: any serve process answers the link) and return the card's
+        file -> URL function."""
+        urls = {
+            id(part): f"{self._base}/api/teams/files/{await self._downloads.put(part, _OWNER)}"
+            for part in reply.parts
+            if isinstance(part, FilePart)
+        }
+        return lambda part: urls[id(part)]
 
     async def serve(self, request: web.Request) -> web.Response:
-        part = self._downloads.get(request.match_info["token"], _OWNER)
+        part = await self._downloads.get(request.match_info["token"], _OWNER)
         if part is None:
             return web.json_response(
                 {

@@ -112,7 +112,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
     async def run(self, context: TurnContext, raw: dict[str, Any]) -> None:
         """The adapter's callback: keep the raw JSON (mentions, channelData) for the pure translators."""
         context.turn_state[RAW_KEY] = raw
-        self.poster.remember(raw)
+        await self.poster.remember(raw)
         await self.on_turn(context)
 
     # ---- messages ------------------------------------------------------------------------
@@ -125,7 +125,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
             reply = await self._act(context, raw, *submitted)
             if reply is not None:
                 await cards.parse_off_loop(reply)
-                await context.send_activity(self._reply_activity(reply, locale))
+                await context.send_activity(await self._reply_activity(reply, locale))
             return
         if not acts.is_addressed_to_bot(raw):
             return  # a channel message not meant for govbot (only possible with channel-wide permissions)
@@ -139,7 +139,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
         reply = await self.bot.on_message(message, sink)
         await sink.settle()
         await cards.parse_off_loop(reply)
-        await self._deliver(context, placeholder_id, self._reply_activity(reply, message.locale or locale))
+        await self._deliver(context, placeholder_id, await self._reply_activity(reply, message.locale or locale))
 
     async def _best_effort(self, context: TurnContext, activity: Activity) -> str | None:
         """Typing and the "작성 중…" message help but must not cost the answer when the connector is struggling."""
@@ -165,8 +165,8 @@ class GovbotTeamsHandler(TeamsActivityHandler):
             final.id = None
         await context.send_activity(final)
 
-    def _reply_activity(self, reply: Reply, locale: str) -> Activity:
-        card = cards.reply_card(reply, locale=locale, file_link=self.links.link)
+    async def _reply_activity(self, reply: Reply, locale: str) -> Activity:
+        card = cards.reply_card(reply, locale=locale, file_link=await self.links.for_reply(reply))
         return card_activity(card, summary=cards.plain_text(reply, 200))
 
     # ---- card actions --------------------------------------------------------------------
@@ -205,7 +205,7 @@ class GovbotTeamsHandler(TeamsActivityHandler):
             body = {
                 "statusCode": 200,
                 "type": "application/vnd.microsoft.card.adaptive",
-                "value": cards.reply_card(reply, locale=locale, file_link=self.links.link),
+                "value": cards.reply_card(reply, locale=locale, file_link=await self.links.for_reply(reply)),
             }
         return InvokeResponse(status=200, body=body)
 

@@ -3,7 +3,9 @@ the responsible department's channel).
 
 Teams only lets a bot start a thread in a channel it is installed in, at the regional `serviceUrl`
 Teams told it about. So every activity govbot receives leaves its channel's serviceUrl and tenant
-here; `GOVBOT_TEAMS_SERVICE_URL` (+ `MicrosoftAppTenantId`) covers channels not heard from since start.
+here, in the shared state (bot/shared_state.py: Redis or the database, for 30 days after the channel was last
+heard from), so any serve process can post there; `GOVBOT_TEAMS_SERVICE_URL` (+ `MicrosoftAppTenantId`) covers
+channels not heard from yet.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from botbuilder.core import MessageFactory
 from botbuilder.schema import Attachment as BfAttachment
 from botbuilder.schema import ChannelAccount, ConversationParameters
 from botframework.connector.aio import ConnectorClient
-from cachetools import LRUCache
+from cachetools import TTLCache
 
 from adapters.teams import activities as acts
 from adapters.teams import cards
 from adapters.teams.files import FileLinks
 from adapters.teams.retry import RetryPolicy, status_of, with_retry
 from bot.conversation import Reply
+from bot.shared_state import TEAMS_CHANNELS, SealedState, StateUnavailable, process_state
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,8 @@ class TeamsPoster:
         fallback_tenant_id: str = "",
         bot_id: str = "",
         max_channels: int = 5000,
+        shared: SealedState | None = None,
+        remember_seconds: float = 30 * 86_400,
     ):
         self._make_connector = make_connector
         self._links = links
@@ -58,9 +63,12 @@ class TeamsPoster:
         self._locale = locale
         self._fallback = (fallback_service_url, fallback_tenant_id)
         self._bot_id = bot_id
-        self._references: LRUCache[str, ChannelReference] = LRUCache(maxsize=max_channels)
+        self._shared = shared or process_state()
+        self._remember_seconds = remember_seconds
+        # What this process wrote lately, so the same channel's every message does not write the store again.
+        self._written: TTLCache[str, ChannelReference] = TTLCache(maxsize=max_channels, ttl=3600)
 
-    def remember(self, raw: dict[str, Any]) -> None:
+    async def remember(self, raw: dict[str, Any]) -> None:
         """Keep where a channel can be reached (called for every incoming activity)."""
         if acts.conversation_type(raw) != "channel":
             return
@@ -74,24 +82,41 @@ class TeamsPoster:
             or ""
         )
         bot_id = str((raw.get("recipient") or {}).get("id") or self._bot_id)
-        self._references[channel] = ChannelReference(service_url, tenant, bot_id)
+        reference = ChannelReference(service_url, tenant, bot_id)
+        if self._written.get(channel) == reference:
+            return
+        try:
+            await self._shared.put_json(
+                TEAMS_CHANNELS,
+                channel,
+                {"service_url": service_url, "tenant_id": tenant, "bot_id": bot_id},
+                self._remember_seconds,
+            )
+        except StateUnavailable as error:  # the message is still answered; only a later forward may miss the channel
+            log.warning("could not keep the Teams channel's address: %s", error)
+            return
+        self._written[channel] = reference
 
-    def reference(self, channel_id: str) -> ChannelReference | None:
-        known = self._references.get(channel_id)
+    async def reference(self, channel_id: str) -> ChannelReference | None:
+        try:
+            known = await self._shared.get_json(TEAMS_CHANNELS, channel_id)
+        except StateUnavailable as error:
+            log.warning("could not read the Teams channel's address: %s", error)
+            known = None
         if known is not None:
-            return known
+            return ChannelReference(known["service_url"], known["tenant_id"], known["bot_id"])
         service_url, tenant = self._fallback
         if service_url:
             return ChannelReference(service_url, tenant, self._bot_id)
         return None
 
-    def can_post(self, channel_id: str) -> bool:
-        """A channel heard from since start, or any channel when a fallback serviceUrl is configured."""
-        return self.reference(channel_id) is not None
+    async def can_post(self, channel_id: str) -> bool:
+        """A channel heard from (by any serve process), or any channel when a fallback serviceUrl is configured."""
+        return await self.reference(channel_id) is not None
 
     async def post(self, channel_id: str, reply: Reply) -> str | None:
         """Start a new thread in `channel_id` with the reply as a card; its message id, or None."""
-        reference = self.reference(channel_id)
+        reference = await self.reference(channel_id)
         if reference is None:
             log.warning(
                 "Teams 채널 %s에 게시할 수 없습니다: 이 채널에서 govbot이 받은 활동이 아직 없고 GOVBOT_TEAMS_SERVICE_URL이 비어 있습니다. "
@@ -103,7 +128,7 @@ class TeamsPoster:
             )
             return None
         await cards.parse_off_loop(reply)
-        card = cards.reply_card(reply, locale=self._locale, file_link=self._links.link)
+        card = cards.reply_card(reply, locale=self._locale, file_link=await self._links.for_reply(reply))
         activity = MessageFactory.attachment(BfAttachment(content_type=acts.CARD_CONTENT_TYPE, content=card))
         activity.summary = cards.plain_text(reply, 200)
         channel_data: dict[str, Any] = {"channel": {"id": channel_id}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 from adapters.web.html import document_html
@@ -23,17 +24,20 @@ async def reply_to_json_async(reply: Reply, downloads: Downloads, owner: str) ->
     """`reply_to_json`, with a long reply's Markdown parsed and rendered in a worker thread."""
     size = len(reply.text) + sum(len(p.body) for p in reply.parts if isinstance(p, Section))
     html = await asyncio.to_thread(markdown_html, reply) if size >= OFF_LOOP_CHARS else markdown_html(reply)
-    return reply_to_json(reply, downloads, owner, html)
+    # Files are stored first (shared state: any serve process answers the link); `owner` alone may download them.
+    tokens = {i: await downloads.put(p, owner) for i, p in enumerate(reply.parts) if isinstance(p, FilePart)}
+    return reply_to_json(reply, tokens, html)
 
 
 def reply_to_json(
-    reply: Reply, downloads: Downloads, owner: str, html: tuple[str, list[str]] | None = None
+    reply: Reply, file_tokens: Mapping[int, str] | None = None, html: tuple[str, list[str]] | None = None
 ) -> dict[str, Any]:
-    """`owner` is the only user who may download the reply's files; `html` is `markdown_html(reply)` if made."""
+    """`file_tokens`: download token of each file part, by its index in `reply.parts` (files without one are left
+    out); `html` is `markdown_html(reply)` if made."""
     text_html, section_html = html if html is not None else markdown_html(reply)
     parts: list[dict[str, Any]] = []
     sections = iter(section_html)
-    for part in reply.parts:
+    for index, part in enumerate(reply.parts):
         if isinstance(part, Table):
             parts.append(
                 {
@@ -45,8 +49,7 @@ def reply_to_json(
             )
         elif isinstance(part, Section):
             parts.append({"type": "section", "heading": part.heading, "body": part.body, "html": next(sections)})
-        elif isinstance(part, FilePart):
-            token = downloads.put(part, owner)
+        elif isinstance(part, FilePart) and (token := (file_tokens or {}).get(index)) is not None:
             parts.append(
                 {
                     "type": "file",

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
 from aiohttp import BodyPartReader, web
 
-from adapters.web.render import reply_to_json_async
+from adapters.web.render import reply_to_json, reply_to_json_async
 from bot import origin
-from bot.conversation import MAX_USER_ID_CHARS, Action, Attachment, Caller, ClientGone, Message
+from bot.conversation import MAX_USER_ID_CHARS, Action, Attachment, Caller, ClientGone, Message, Reply
 from bot.downloads import Downloads
 from bot.host import AdapterHost
-from bot.i18n import both
+from bot.i18n import both, t
 from bot.portal import portal_user
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class NdjsonSink:
 class WebChat:
     def __init__(self, host: AdapterHost):
         self.host = host
-        self.downloads = Downloads()
+        self.downloads = Downloads(host.shared)
 
     def mount(self, app: web.Application) -> None:
         app.router.add_get("/", self.index)
@@ -179,6 +180,16 @@ class WebChat:
             await response.write_eof()
         except ClientGone:  # what was delivered is billed (bot/gateway/stream.py); one line, no content
             log.info("web chat: the page went away before the answer was complete")
+        except Exception:  # e.g. the shared state unreachable while storing a result file: say so, never cut the stream
+            ref = uuid.uuid4().hex[:8]
+            log.exception("web chat failed after the answer began (ref %s)", ref)
+            organisation = self.host.config.organisation
+            text = t("internal_error", organisation.locale, contact=organisation.support_contact, ref=ref)
+            try:
+                await sink.finish(reply_to_json(Reply(text, kind="error")))
+                await response.write_eof()
+            except ClientGone:
+                pass
         return response
 
     async def _read_chat_form(self, request: web.Request) -> tuple[str, str, list[Attachment]]:
@@ -236,7 +247,7 @@ class WebChat:
         who = self._user(request)
         if who is None:
             return self._unauthenticated()
-        part = self.downloads.get(request.match_info["token"], who[0])
+        part = await self.downloads.get(request.match_info["token"], who[0])
         if part is None:
             return web.json_response(
                 {

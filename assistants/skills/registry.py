@@ -50,7 +50,7 @@ class SkillEntry:
 
 
 def _complaint_triage(deps: SkillDeps) -> Skill:
-    return ComplaintTriageSkill(deps.config, posters=deps.posters, documents=deps.documents)
+    return ComplaintTriageSkill(deps.config, posters=deps.posters, documents=deps.documents, shared=deps.store.shared)
 
 
 def _knowledge(deps: SkillDeps) -> Skill:

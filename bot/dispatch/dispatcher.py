@@ -112,7 +112,15 @@ class Dispatcher:
             locale = message.locale or config.organisation.locale
             contact = config.organisation.support_contact
             return Reply(t("user_id_too_long", locale, limit=MAX_USER_ID_CHARS, contact=contact), kind="error")
-        identity = await self._with_role(resolve_identity(config, message))
+        try:
+            identity = await self._with_role(resolve_identity(config, message))
+        except Exception:  # the roles table unreachable (database restarting): a clear answer, never a dropped stream
+            ref = uuid.uuid4().hex[:8]
+            log.exception("identity lookup failed (ref %s, platform %s)", ref, message.platform)
+            locale = message.locale or config.organisation.locale
+            return Reply(
+                t("internal_error", locale, contact=config.organisation.support_contact, ref=ref), kind="error"
+            )
         if identity is not None and len(identity.user_id) > MAX_USER_ID_CHARS:  # a guest id adds "platform:"
             contact = config.organisation.support_contact
             return Reply(t("user_id_too_long", identity.locale, limit=MAX_USER_ID_CHARS, contact=contact), kind="error")

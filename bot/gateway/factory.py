@@ -92,7 +92,7 @@ def build_stages(
     return counted + [
         AuditTrail(store.audit, store_content=config.retention.store_content),
         Authorise(config),
-        MaskPersonalInformation(config, vaults or VaultStore()),
+        MaskPersonalInformation(config, vaults or VaultStore(store.volatile)),
         BlockProhibitedWords(config),
         EnforceQuota(quota),
         RecordUsage(store.usage),

@@ -2,7 +2,8 @@
 refer to a value without ever seeing it, and the user gets the value back in the answer.
 
 A vault belongs to one conversation and one user: only that user's answers are restored from it.
-It lives in process memory only; raw values are never written anywhere.
+It lives where the conversation's memory lives (bot/gateway/stages/privacy.py): this process, or Redis sealed
+with a time to live when Redis is configured; raw values are never written anywhere in the clear.
 """
 
 from __future__ import annotations
@@ -64,6 +65,29 @@ class PlaceholderVault:
         self._placeholder_of[key] = token
         self._value_of[token] = value
         return token
+
+    def to_json(self) -> dict[str, object]:
+        """What `from_json` reads back (to share the vault between serve processes, sealed: it holds raw values)."""
+        return {
+            "placeholders": [[kind, canonical, token] for (kind, canonical), token in self._placeholder_of.items()],
+            "values": self._value_of,
+            "issued": dict(self._issued),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> PlaceholderVault:
+        placeholders = data.get("placeholders") or []
+        values = data.get("values") or {}
+        issued = data.get("issued") or {}
+        assert isinstance(placeholders, list) and isinstance(values, dict) and isinstance(issued, dict)
+        return cls(
+            {(str(kind), str(canonical)): str(token) for kind, canonical, token in placeholders},
+            {str(k): str(v) for k, v in values.items()},
+            Counter({str(k): int(v) for k, v in issued.items()}),
+        )
+
+    def __len__(self) -> int:
+        return len(self._value_of)
 
     def mask(
         self,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.audit.keys import AuditKey, load_audit_key
 from bot.settings import Settings
+from bot.shared_state import SealedState, sealing_key
 from bot.store.assistants_repository import AssistantRepository
 from bot.store.audit_repository import AuditRepository
 from bot.store.db import make_engine, upgrade
@@ -25,6 +26,7 @@ from bot.store.repositories import (
 )
 from bot.store.retention_repository import RetentionRepository
 from bot.store.roles_repository import RoleRepository
+from bot.store.shared_state import DatabaseState, FallbackState, RedisState
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -45,13 +47,30 @@ class Store:
     roles: RoleRepository
     dialogues: DialogueRepository
     retention: RetentionRepository
+    # Short-lived state every serve process may be asked for (bot/shared_state.py), sealed under a key derived from
+    # the audit key: Redis (falling back to the database when Redis is down) when configured, else the database.
+    shared: SealedState
+    # Redis alone (None without Redis): for what must never reach the database (thread memory when
+    # retention.store_content is false, placeholder vaults when Redis is configured).
+    volatile: SealedState | None
+    database_state: DatabaseState
     _redis: Redis | None = None
 
     @classmethod
-    def from_engine(cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: Redis | None = None) -> Store:
+    def from_engine(
+        cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: Redis | None = None, redis_prefix: str = "govbot:"
+    ) -> Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
         audit = AuditRepository(sessions, engine, audit_key)
+        events = (
+            RedisEventClaims(redis_client, EventClaims(sessions)) if redis_client is not None else EventClaims(sessions)
+        )
+        key = sealing_key(audit_key.secret)
+        database_state = DatabaseState(sessions, engine)
+        redis_state = RedisState(redis_client, redis_prefix) if redis_client is not None else None
+        shared = SealedState(FallbackState(redis_state, database_state) if redis_state else database_state, key)
+        volatile = SealedState(redis_state, key) if redis_state else None
         return cls(
             engine,
             sessions,
@@ -66,6 +85,9 @@ class Store:
             RoleRepository(sessions),
             DialogueRepository(sessions),
             RetentionRepository(engine, audit),
+            shared,
+            volatile,
+            database_state,
             redis_client,
         )
 
@@ -78,6 +100,7 @@ class Store:
         schema: str | None = None,
         migrate: bool = False,
         audit_key: AuditKey | None = None,
+        redis_prefix: str = "govbot:",
     ) -> Store:
         """`audit_key` defaults to the one the environment names (GOVBOT_AUDIT_KEY or the development file)."""
         if audit_key is None:
@@ -89,8 +112,9 @@ class Store:
         if redis_url:
             from redis.asyncio import Redis
 
-            redis_client = Redis.from_url(redis_url)
-        return cls.from_engine(engine, audit_key, redis_client)
+            # Short timeouts: a stopped Redis is noticed in seconds and the fallbacks take over (README).
+            redis_client = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+        return cls.from_engine(engine, audit_key, redis_client, redis_prefix)
 
     async def claim_event(self, key: str, ttl_seconds: int = 86_400) -> bool:
         """True only the first time `key` is claimed by any govbot process sharing this store."""

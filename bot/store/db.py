@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -48,8 +48,14 @@ def alembic_config() -> Config:
     return config
 
 
+# Held (PostgreSQL) while migrations run, so two `govbot db upgrade` (or a deploy starting several containers at once)
+# never apply the same revision twice; processes already serving are not blocked (each migration is additive and
+# runs in its one transaction: PostgreSQL's DDL is transactional, so they see the old schema or the new one).
+MIGRATION_LOCK = 0x676F76626F74  # "govbot"
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply migrations up to `revision` on `engine`."""
+    """Apply migrations up to `revision` on `engine`, one migrating process at a time."""
 
     def run(connection: Connection) -> None:
         config = alembic_config()
@@ -57,6 +63,8 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await connection.run_sync(run)
 
 

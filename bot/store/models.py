@@ -82,6 +82,18 @@ class ProcessedEvent(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class SharedStateEntry(Base):
+    """Short-lived state any serve process may need (download files, button tokens, placeholder vaults, Teams
+    channel addresses) when no Redis is configured: sealed (AES-GCM) under a key derived from the audit key,
+    named by an HMAC of its key, and swept after `expires_at` (bot/store/shared_state.py)."""
+
+    __tablename__ = "shared_state"
+    namespace: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class Feedback(Base):
     __tablename__ = "feedback"
     __table_args__ = (UniqueConstraint("answer_id", "user_id"),)

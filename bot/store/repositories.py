@@ -219,13 +219,23 @@ class EventClaims:
 
 
 class RedisEventClaims:
-    """The same promise on Redis (SET NX EX), for offices that run Redis beside several processes."""
+    """The same promise on Redis (SET NX EX), for offices that run Redis beside several processes. Redis unreachable:
+    the database's claims answer instead (an event retried across the outage's edges may then be answered twice,
+    never lost)."""
 
-    def __init__(self, client):
+    def __init__(self, client, fallback: EventClaims | None = None):
         self._client = client
+        self._fallback = fallback
 
     async def claim(self, key: str, ttl_seconds: int = 86_400) -> bool:
-        return bool(await self._client.set(f"govbot:event:{key}", "1", nx=True, ex=ttl_seconds))
+        from redis.exceptions import RedisError
+
+        try:
+            return bool(await self._client.set(f"govbot:event:{key}", "1", nx=True, ex=ttl_seconds))
+        except (RedisError, OSError):
+            if self._fallback is None:
+                raise
+            return await self._fallback.claim(key, ttl_seconds)
 
 
 class FeedbackRepository:

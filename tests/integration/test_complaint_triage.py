@@ -253,7 +253,7 @@ class RecordingPoster:
         self.posted: list[tuple[str, Reply]] = []
         self.fail = fail
 
-    def can_post(self, channel_id: str) -> bool:
+    async def can_post(self, channel_id: str) -> bool:
         return True
 
     async def post(self, channel_id: str, reply: Reply) -> str | None:

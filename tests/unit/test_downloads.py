@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import os
+
 from bot.conversation import FilePart
 from bot.downloads import Downloads
+from bot.shared_state import ProcessState, SealedState
 
 XLSX = FilePart("민원_분류.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK..")
 
 
-def test_only_the_owner_gets_the_file_until_it_expires() -> None:
+async def test_only_the_owner_gets_the_file_until_it_expires() -> None:
     now = [0.0]
-    downloads = Downloads(ttl_seconds=60, clock=lambda: now[0])
-    token = downloads.put(XLSX, owner="web:kim.minsu")
-    assert downloads.get(token, "web:kim.minsu") == XLSX
-    assert downloads.get(token, "web:lee.jieun") is None
-    assert downloads.get("guessed-token", "web:kim.minsu") is None
+    downloads = Downloads(SealedState(ProcessState(clock=lambda: now[0]), os.urandom(32)), ttl_seconds=60)
+    token = await downloads.put(XLSX, owner="web:kim.minsu")
+    assert await downloads.get(token, "web:kim.minsu") == XLSX
+    assert await downloads.get(token, "web:lee.jieun") is None
+    assert await downloads.get("guessed-token", "web:kim.minsu") is None
     now[0] = 61.0
-    assert downloads.get(token, "web:kim.minsu") is None
+    assert await downloads.get(token, "web:kim.minsu") is None
 
 
-def test_the_oldest_file_goes_first_when_full() -> None:
-    downloads = Downloads(max_files=2)
-    first, second, third = (downloads.put(XLSX, owner="u") for _ in range(3))
-    assert downloads.get(first, "u") is None
-    assert downloads.get(second, "u") == XLSX and downloads.get(third, "u") == XLSX
+async def test_a_link_made_by_one_process_downloads_from_another_sharing_the_state() -> None:
+    backend, key = ProcessState(), os.urandom(32)
+    token = await Downloads(SealedState(backend, key)).put(XLSX, owner="u")
+    assert await Downloads(SealedState(backend, key)).get(token, "u") == XLSX
+    assert await Downloads(SealedState(backend, os.urandom(32))).get(token, "u") is None  # another key reads nothing

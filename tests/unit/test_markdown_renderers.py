@@ -19,7 +19,6 @@ from adapters.teams.markdown import card_pieces
 from adapters.web.html import document_html
 from adapters.web.render import reply_to_json
 from bot.conversation import Reply, Section, Table
-from bot.downloads import Downloads
 from bot.markdown import parse
 
 ANSWER = (
@@ -100,10 +99,9 @@ def test_web_html_for_a_korean_answer():
 
 
 def test_web_json_carries_html_for_the_text_or_for_each_section():
-    downloads = Downloads()
-    plain = reply_to_json(Reply("**안내**"), downloads, "kim.minsu")
+    plain = reply_to_json(Reply("**안내**"))
     assert plain["html"] == "<p><strong>안내</strong></p>" and plain["text"] == "**안내**"
-    sectioned = reply_to_json(Reply("원문", parts=[Section("제목", "`코드`")]), downloads, "kim.minsu")
+    sectioned = reply_to_json(Reply("원문", parts=[Section("제목", "`코드`")]))
     assert sectioned["html"] == "" and sectioned["parts"][0]["html"] == "<p><code>코드</code></p>"
 
 

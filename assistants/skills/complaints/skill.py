@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cachetools import TTLCache
 
@@ -31,10 +30,11 @@ from assistants.skills.complaints.render import forward_message, to_reply
 from assistants.skills.complaints.settings import ComplaintSettings
 from assistants.skills.complaints.topic import expand, extract_topic
 from bot.config import AppConfig, section
-from bot.conversation import Action, Button, Buttons, ChannelPoster, Reply, Table
+from bot.conversation import Action, Button, Buttons, ChannelPoster, Part, Reply, Table
 from bot.documents import DocumentLimits, DocumentWorker, LimitExceeded
 from bot.i18n import t
 from bot.privacy.policy import pii_actions
+from bot.shared_state import FORWARDS, SealedState, process_state
 
 if TYPE_CHECKING:
     from bot.dispatch.dispatcher import ActionHandler
@@ -66,20 +66,48 @@ class Forward:
 
 
 class ForwardStore:
-    """Cluster summaries waiting for a confirm button, in process memory, expiring after a day."""
+    """Cluster summaries waiting for a confirm button, expiring after a day, in the shared state (sealed; Redis or the
+    database, bot/shared_state.py), so the button works whichever serve process receives the press."""
 
-    def __init__(
-        self, ttl: float = FORWARD_TTL_SECONDS, limit: int = 2000, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._items: TTLCache[str, Forward] = TTLCache(maxsize=limit, ttl=ttl, timer=clock)
+    def __init__(self, shared: SealedState | None = None, ttl: float = FORWARD_TTL_SECONDS) -> None:
+        self._shared = shared or process_state()
+        self._ttl = ttl
 
-    def put(self, forward: Forward) -> str:
+    async def put(self, forward: Forward) -> str:
         token = secrets.token_urlsafe(12)
-        self._items[token] = forward
+        await self._shared.put_json(FORWARDS, token, _forward_json(forward), self._ttl)
         return token
 
-    def get(self, token: str) -> Forward | None:
-        return self._items.get(token)
+    async def get(self, token: str) -> Forward | None:
+        data = await self._shared.get_json(FORWARDS, token)
+        return _forward_of(data) if data is not None else None
+
+
+def _forward_json(forward: Forward) -> dict[str, Any]:
+    """A forward as JSON: the summary's text and its tables (what `forward_message` makes)."""
+    reply = forward.reply
+    tables = [
+        {"columns": list(p.columns), "rows": [list(r) for r in p.rows], "title": p.title}
+        for p in reply.parts
+        if isinstance(p, Table)
+    ]
+    return {
+        "owner": forward.owner,
+        "department_id": forward.department_id,
+        "rank": forward.rank,
+        "text": reply.text,
+        "kind": reply.kind,
+        "tables": tables,
+    }
+
+
+def _forward_of(data: dict[str, Any]) -> Forward:
+    parts: list[Part] = [
+        Table(tuple(table["columns"]), tuple(tuple(r) for r in table["rows"]), title=table["title"])
+        for table in data["tables"]
+    ]
+    reply = Reply(text=data["text"], kind=data["kind"], parts=parts)
+    return Forward(data["owner"], data["department_id"], int(data["rank"]), reply)
 
 
 @dataclass(slots=True)
@@ -103,14 +131,16 @@ class ComplaintTriageSkill:
         posters: Mapping[str, ChannelPoster] | None = None,
         clock: Callable[[], datetime | None] | None = None,
         documents: DocumentWorker | None = None,
+        shared: SealedState | None = None,
     ):
-        """`posters`: platform -> ChannelPoster, for forwarding a cluster to the responsible department."""
+        """`posters`: platform -> ChannelPoster, for forwarding a cluster to the responsible department; `shared`:
+        where forward buttons wait (every serve process's, see bot/shared_state.py)."""
         self._config = config
         self.settings = section(config, self.section, ComplaintSettings)
         self._posters: Mapping[str, ChannelPoster] = posters if posters is not None else {}
         # Lists are read in worker processes (time and memory capped); the runtime shares its pool.
         self.documents = documents or DocumentWorker(DocumentLimits())
-        self.forwards = ForwardStore()
+        self.forwards = ForwardStore(shared)
         self.pending: TTLCache[str, PendingRead] = TTLCache(maxsize=200, ttl=FORWARD_TTL_SECONDS)
         self.nouns = KiwiNouns()
         # The moment recency and handling deadlines are measured from; None: the list's own latest received date,
@@ -243,7 +273,7 @@ class ComplaintTriageSkill:
                 await _progress(turn, t("triage_describing", locale, count=count))
             result.notes += await helper.describe(result, config.departments, count)
             result.model_calls = helper.calls
-        tokens = self._forward_tokens(result, identity)
+        tokens = await self._forward_tokens(result, identity)
         written = any(c.written_by_model for c in result.clusters) or any(
             "model_level" in c.priority.signals for c in result.complaints
         )
@@ -268,13 +298,15 @@ class ComplaintTriageSkill:
         await self._read_with_model(result, pending.helper, locale, None)
         return await self._finish(result, None, identity, locale, None)
 
-    def _forward_tokens(self, result: TriageResult, identity: Identity) -> dict[int, str]:
+    async def _forward_tokens(self, result: TriageResult, identity: Identity) -> dict[int, str]:
         tokens: dict[int, str] = {}
         for rank, cluster in enumerate(result.clusters, start=1):
             if cluster.route.department_id is None or len(tokens) >= 3:
                 continue
             message = forward_message(cluster, result, rank, identity.name, identity.department.name)
-            tokens[rank] = self.forwards.put(Forward(identity.user_id, cluster.route.department_id, rank, message))
+            tokens[rank] = await self.forwards.put(
+                Forward(identity.user_id, cluster.route.department_id, rank, message)
+            )
         return tokens
 
     # ---- forwarding -----------------------------------------------------------------------
@@ -285,7 +317,7 @@ class ComplaintTriageSkill:
 
     async def forward(self, action: Action, identity: Identity) -> Reply:
         locale, config, posters = identity.locale, self._config, self._posters
-        item = self.forwards.get(action.value)
+        item = await self.forwards.get(action.value)
         if item is None:
             return Reply(t("forward_expired", locale), kind="error")
         if item.owner != identity.user_id:
@@ -297,7 +329,7 @@ class ComplaintTriageSkill:
         channels = [(p, c) for p in platforms for c in getattr(department.channels, p, [])]
         if not channels:
             return Reply(t("forward_no_channel", locale, department=department.name), kind="error")
-        reachable = [(p, c) for p, c in channels if p in posters and posters[p].can_post(c)]
+        reachable = [(p, c) for p, c in channels if p in posters and await posters[p].can_post(c)]
         if not reachable:
             listed = ", ".join(f"{p}: {c}" for p, c in channels)
             return Reply(t("forward_no_poster", locale, department=department.name, channels=listed), kind="error")

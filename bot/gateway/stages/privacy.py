@@ -4,11 +4,8 @@ back and has any new personal information it invents masked."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+import logging
 from dataclasses import replace
-
-from cachetools import TTLCache
 
 from bot.config import AppConfig
 from bot.gateway.errors import PolicyBlocked
@@ -19,26 +16,37 @@ from bot.i18n import t
 from bot.privacy import PlaceholderVault, RestoreStream
 from bot.privacy.policy import pii_actions
 from bot.privacy.vault import MaskStream, find_split_values
+from bot.shared_state import VAULTS, SealedState, StateUnavailable, process_state
+
+log = logging.getLogger(__name__)
 
 
 class VaultStore:
-    """Vaults per (conversation, user), in process memory only, expiring when idle."""
+    """Vaults per (conversation, user), expiring when idle, in a sealed state store: Redis when configured (so any
+    serve process restores the placeholders another one issued), this process's memory otherwise (where the thread's
+    memory is too). Redis unreachable: the call gets a fresh vault (the history is masked again, consistently, within
+    the call, so its answer is still restored), and a warning is logged."""
 
-    def __init__(
-        self, ttl_seconds: float = 4 * 3600, max_vaults: int = 20_000, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        # Idle expiry: every get stores the vault again, which restarts its time-to-live.
-        self._vaults: TTLCache[tuple[str, str], PlaceholderVault] = TTLCache(
-            maxsize=max_vaults, ttl=ttl_seconds, timer=clock
-        )
+    def __init__(self, state: SealedState | None = None, ttl_seconds: float = 4 * 3600) -> None:
+        self._state = state or process_state()
+        self._ttl = ttl_seconds
 
-    def get(self, conversation_key: str, user_id: str) -> PlaceholderVault:
-        key = (conversation_key, user_id)
-        vault = self._vaults.get(key)
-        if vault is None:
-            vault = PlaceholderVault()
-        self._vaults[key] = vault
-        return vault
+    async def load(self, conversation_key: str, user_id: str) -> PlaceholderVault:
+        try:
+            data = await self._state.get_json(VAULTS, f"{conversation_key}\0{user_id}")
+        except StateUnavailable as error:
+            log.warning("placeholder vault unavailable (%s): this call uses a fresh one", error)
+            return PlaceholderVault()
+        return PlaceholderVault.from_json(data) if data is not None else PlaceholderVault()
+
+    async def save(self, conversation_key: str, user_id: str, vault: PlaceholderVault) -> None:
+        """Kept again (which restarts its time to live) after every call that has anything in it."""
+        if not len(vault):
+            return
+        try:
+            await self._state.put_json(VAULTS, f"{conversation_key}\0{user_id}", vault.to_json(), self._ttl)
+        except StateUnavailable as error:
+            log.warning("placeholder vault not kept (%s)", error)
 
 
 class MaskPersonalInformation:
@@ -54,7 +62,7 @@ class MaskPersonalInformation:
         # A call without a conversation (the OpenAI-compatible endpoint: its clients send the whole
         # history every time) gets a vault of its own, so no other call can have its placeholders restored.
         vault = (
-            self._vaults.get(request.conversation_key, request.user_id)
+            await self._vaults.load(request.conversation_key, request.user_id)
             if request.conversation_key
             else PlaceholderVault()
         )
@@ -78,6 +86,8 @@ class MaskPersonalInformation:
                 calls.append(replace(tool_call, arguments=arguments.text))
             masked.append(replace(message, content=result.text, tool_calls=tuple(calls)))
         request.messages = masked  # replaced before any refusal, so nothing downstream ever holds raw values
+        if request.conversation_key:
+            await self._vaults.save(request.conversation_key, request.user_id, vault)
         if blocked:
             # one catalog message per PII type: pii_rrn, pii_phone, ...
             kinds_ko = ", ".join(t(f"pii_{k}", "ko") for k in sorted(blocked))

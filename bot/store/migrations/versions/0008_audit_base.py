@@ -1,7 +1,7 @@
 """The audit chain's base: a signed checkpoint of the last record a retention purge removed, so verification
 starts from it instead of the first record ever written.
 
-Revision ID: 0008_adminaudit_audit_base
+Revision ID: 0008_audit_base
 Revises: 0007_knowledge_vectors
 Create Date: 2026-11-30
 """
@@ -9,7 +9,7 @@ Create Date: 2026-11-30
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_adminaudit_audit_base"
+revision = "0008_audit_base"
 down_revision = "0007_knowledge_vectors"
 branch_labels = None
 depends_on = None

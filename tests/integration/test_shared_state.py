@@ -1,0 +1,94 @@
+"""The shared state's backends: the database (expiry, upsert, sweep), Redis, Redis falling back to the database, and
+the sealing that keeps personal values, user ids and tokens out of both in the clear."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from bot.shared_state import VAULTS, ProcessState, SealedState, StateUnavailable
+from bot.store import Store
+from bot.store.models import SharedStateEntry
+from bot.store.shared_state import FallbackState, RedisState
+from tests.integration.test_redis_claims import redis_or_skip
+
+PHONE = "010-2345-6789"
+
+
+async def test_database_state_expires_replaces_and_sweeps(database):
+    url, schema = database
+    store = await Store.open(url, schema=schema, migrate=True)
+    state = store.database_state
+    try:
+        await state.put("download", "a", b"first", 60)
+        await state.put("download", "a", b"second", 60)  # the same key again replaces it
+        await state.put("download", "gone", b"old", 0.2)
+        assert await state.get("download", "a") == b"second"
+        assert await state.get("forward", "a") is None  # another namespace
+        await asyncio.sleep(0.4)
+        assert await state.get("download", "gone") is None  # expired rows are never read
+        assert await state.sweep() == 1
+        await state.delete("download", "a")
+        assert await state.get("download", "a") is None
+    finally:
+        await store.close()
+
+
+async def test_sealed_values_and_keys_never_reach_the_database_in_the_clear(database):
+    url, schema = database
+    store = await Store.open(url, schema=schema, migrate=True)
+    try:
+        await store.shared.put_json(VAULTS, "web:kim.minsu\0thread-1", {"[전화번호#1]": PHONE}, 60)
+        assert await store.shared.get_json(VAULTS, "web:kim.minsu\0thread-1") == {"[전화번호#1]": PHONE}
+        async with store.sessions() as session:
+            [row] = (await session.scalars(select(SharedStateEntry))).all()
+        assert PHONE.encode() not in row.value and b"kim.minsu" not in row.value and "kim" not in row.key
+        other_key = SealedState(store.database_state, os.urandom(32))
+        assert await other_key.get_json(VAULTS, "web:kim.minsu\0thread-1") is None  # another audit key reads nothing
+    finally:
+        await store.close()
+
+
+class Down:
+    async def put(self, namespace: str, key: str, value: bytes, ttl_seconds: float) -> None:
+        raise StateUnavailable("ConnectionError")
+
+    async def get(self, namespace: str, key: str) -> bytes | None:
+        raise StateUnavailable("ConnectionError")
+
+    async def delete(self, namespace: str, key: str) -> None:
+        raise StateUnavailable("ConnectionError")
+
+
+async def test_a_redis_outage_sends_state_to_the_database_and_it_is_found_after():
+    database = ProcessState()
+    during = FallbackState(Down(), database)
+    await during.put("forward", "t1", b"button", 60)
+    assert await during.get("forward", "t1") == b"button"
+    recovered = FallbackState(ProcessState(), database)  # Redis back, empty: what was written meanwhile is found
+    assert await recovered.get("forward", "t1") == b"button"
+
+
+async def test_redis_state_has_ttls_and_reports_an_unreachable_server():
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(await redis_or_skip())
+    prefix = f"govbot-test-{uuid.uuid4().hex[:8]}:"
+    state = RedisState(client, prefix)
+    try:
+        await state.put("download", "k", b"v", 30)
+        assert await state.get("download", "k") == b"v"
+        assert 0 < await client.pttl(f"{prefix}state:download:k") <= 30_000
+        await state.delete("download", "k")
+    finally:
+        await client.aclose()
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    try:
+        with pytest.raises(StateUnavailable):
+            await RedisState(unreachable, prefix).get("download", "k")
+    finally:
+        await unreachable.aclose()
