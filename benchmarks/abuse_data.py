@@ -20,7 +20,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+def _shared() -> Path:
+    """../shared next to the checkout, or /work/shared from a worktree one level deeper (never silently empty)."""
+    for candidate in (Path(__file__).resolve().parents[2] / "shared", Path(__file__).resolve().parents[3] / "shared"):
+        if (candidate / "laws").is_dir():
+            return candidate
+    raise SystemExit("the shared statutes and complaints (../shared/laws, ../shared/complaints) were not found")
+
+
+SHARED = _shared()
 TEST_SHARE = 3  # of 10 hash buckets held back
 
 

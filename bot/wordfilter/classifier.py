@@ -1,9 +1,10 @@
-"""A statistical second opinion on abusive Korean: character n-grams with a sparse linear model.
+"""A statistical second opinion on abusive Korean: character n-grams, words and word pairs with a linear model.
 
 It sees abuse that no word list holds (insults built from ordinary words, community coinages) and gives no
 span, so it never masks: it flags, and the lexicon stays the explanation admins see. The model is a small JSON
-file (n-gram → weight, bias, threshold) built by scripts/train_abuse_model.py from the MIT-licensed
-2runo/Curse-detection-data (dev split only); scoring is pure Python, a set of n-grams and one sum.
+file (n-gram → weight for the 12,000 strongest, bias, threshold) built by scripts/train_abuse_model.py from the
+MIT-licensed 2runo/Curse-detection-data (dev split only; the threshold chosen on out-of-fold dev scores); scoring
+is one Aho-Corasick pass, a set of n-grams and one sum.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from importlib import resources
 
 import ahocorasick
 
-MAX_N = 3
+MAX_N = 4  # character n-grams of each word, 1 to MAX_N long
 
 
 def words_text(text: str) -> str:
@@ -24,12 +25,17 @@ def words_text(text: str) -> str:
 
 
 def features(text: str) -> set[str]:
-    """Character 1- to 3-grams of each word, padded with spaces at the word's edges (what training counts)."""
+    """What training counts: character 1- to MAX_N-grams of each word padded with spaces at its edges, and each
+    word and each pair of neighbouring words, also padded (" 개 소리 "). Every feature is a substring of
+    `words_text(text)`, and every substring of it that is a feature of some text is a feature of this one (a
+    space inside a feature stands only at a word's edge), so scoring can find them all in one pass."""
     out: set[str] = set()
-    for word in words_text(text).split():
+    words = words_text(text).split()
+    for word in words:
         padded = f" {word} "
         for n in range(1, MAX_N + 1):
             out.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    out.update(f" {first} {second} " for first, second in zip(words, words[1:]))
     out.discard(" ")
     return out
 

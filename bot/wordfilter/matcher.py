@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 import ahocorasick
+import numpy as np
 
 from bot.wordfilter.lexicon import Entry, builtin_lexicon
 from bot.wordfilter.normalise import SkeletonTable, initials, keyboard_spelling, skeleton
@@ -142,7 +143,13 @@ class WordMatcher:
 
     def find(self, text: str) -> list[WordHit]:
         """Prohibited words in `text`, with spans in the original text; allowed words excluded."""
-        if self._blocked is None or not self._candidates(self._skeletons.skeleton_text(text)):
+        if self._blocked is None:
+            return []
+        if "\n" in text:
+            by_lines = self._skeletons.skeleton_lines(text)
+            if by_lines is not None:
+                return self._find_in_lines(text, *by_lines)
+        if not self._candidates(self._skeletons.skeleton_text(text)):
             return []  # the usual case, decided at C speed without the map back to the text
         if "\n" not in text:
             return self._find_in_line(text, 0)
@@ -151,6 +158,26 @@ class WordMatcher:
         offset = 0
         for line in text.split("\n"):
             if self._candidates(self._skeletons.skeleton_text(line)):
+                hits += self._find_in_line(line, offset)
+            offset += len(line) + 1
+        return hits
+
+    def _find_in_lines(self, text: str, skel: str, line_of: np.ndarray) -> list[WordHit]:
+        """A long text: every line that any listed form touches in the whole skeleton (before any filter, so a
+        line's own reading decides) is read on its own; the rest are ruled out without a map back."""
+        assert self._blocked is not None
+        touched: set[int] = set()
+        for end, (_, length) in self._blocked.iter(skel):
+            first, last = int(line_of[end - length + 1]), int(line_of[end])
+            if end + 1 < len(skel) and line_of[end + 1] == last and _continues_syllable(skel, end):
+                continue  # 시바 inside 시방: the same on the line's own reading
+            touched.update(range(first, last + 1))
+        if not touched:
+            return []
+        hits: list[WordHit] = []
+        offset = 0
+        for number, line in enumerate(text.split("\n")):
+            if number in touched:
                 hits += self._find_in_line(line, offset)
             offset += len(line) + 1
         return hits
