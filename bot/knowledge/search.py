@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.knowledge.acts import unknown_acts
 from bot.knowledge.chunking import ADDENDA, Chunk
 from bot.knowledge.dense import DenseIndex, reciprocal_rank_fusion
 from bot.knowledge.ranking import HEADING, Hit, LexicalIndex, Thresholds, Weights
@@ -79,6 +80,9 @@ class ChunkIndex:
             weights=weights,
         )
         self._implementing = decree_references(self._chunks)
+        self._titles: dict[str, set[str]] = defaultdict(set)
+        for collection, chunk in zip(self._collections, self._chunks, strict=True):
+            self._titles[collection].add(chunk.document)
         self._dense = DenseIndex(vectors) if vectors is not None else None
 
     @property
@@ -97,9 +101,12 @@ class ChunkIndex:
         top: int = 5,
         thresholds: Thresholds | None = None,
         query_vector: np.ndarray | None = None,
+        acts: Sequence[str] = (),
     ) -> list[Result]:
         """The best `top` passages of `collections`; with `query_vector` (and stored vectors), the lexical
-        and the dense rankings fused by reciprocal rank fusion."""
+        and the dense rankings fused by reciprocal rank fusion. `acts`: the act names the question mentions
+        (bot/knowledge/acts.named_acts, aliases already mapped to titles); when the collections hold none
+        of them, nothing is relevant (a question about 건축법 must not be answered from 옥외광고물법)."""
         wanted = set(collections)
         allowed = np.fromiter((c in wanted for c in self._collections), dtype=bool, count=len(self._collections))
         depth = max(top * 10, 50)
@@ -107,6 +114,10 @@ class ChunkIndex:
             hits = self._lexical.search(query_tokens, top=depth, allowed=allowed, thresholds=thresholds)
         else:
             hits = self._fused(query_tokens, query_vector, allowed, depth, thresholds or Thresholds())
+        if acts:
+            titles = set().union(*(self._titles.get(c, set()) for c in wanted))
+            if len(unknown_acts(acts, titles)) == len(acts):
+                hits = [Hit(hit.position, hit.score, False) for hit in hits]
         return self._with_decrees(hits, allowed, top)
 
     def _fused(

@@ -275,7 +275,8 @@ class KnowledgeService:
         self, index: ChunkIndex, query: str, ids: list[str], top: int, vector: np.ndarray | None = None
     ) -> list[Result]:
         tokens = self.tokenizer.tokens(query, query=True)
-        return index.search(tokens, ids, top=top, thresholds=self.thresholds, query_vector=vector)
+        acts = self.tokenizer.thesaurus.acts(query)
+        return index.search(tokens, ids, top=top, thresholds=self.thresholds, query_vector=vector, acts=acts)
 
     async def _index(self, infos: Sequence[CollectionInfo], model: str | None = None) -> ChunkIndex:
         key = (tuple(sorted((c.id, c.revision) for c in infos)), model)

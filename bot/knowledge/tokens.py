@@ -11,6 +11,8 @@ import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 
+from bot.knowledge.acts import named_acts
+
 # nouns, verb/adjective stems, roots, foreign words, numbers, hanja: what a passage is about
 _CONTENT = {"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "MAG"}
 # words of asking, not of the subject ("근거 조항이 뭐야?"): dropped from queries only
@@ -32,10 +34,6 @@ _QUERY_STOP = {
     "같",
     "되",
 }
-# tags that make up a compound noun, and the middle dots that join its parts ("시ㆍ도당")
-_NOUNS = {"NNG", "NNP", "XR"}
-_JOINERS = {"ㆍ", "·"}
-BIGRAM = "~"  # marks a character-bigram token (its own BM25 field)
 # tags that make up a compound noun, and the middle dots that join its parts ("시ㆍ도당")
 _NOUNS = {"NNG", "NNP", "XR"}
 _JOINERS = {"ㆍ", "·"}
@@ -70,6 +68,11 @@ class Thesaurus:
 
     def token(self, token: str) -> str:
         return self.pairs.get(token, token)
+
+    def acts(self, text: str) -> list[str]:
+        """The act names `text` mentions, each alias replaced by the title it stands for (민원법 → 민원 처리에
+        관한 법률), so they can be compared with the collections' document titles."""
+        return [self.pairs.get(name, name) for name in named_acts(text)]
 
 
 class Tokenizer:

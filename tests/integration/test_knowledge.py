@@ -37,6 +37,7 @@ async def test_party_banner_question_offline_cites_the_act_and_the_decree(start_
         answer = await send(gb.url, f"@법령·지침 검색 {BANNERS}", user="lee.seoyeon")
         searched = await send(gb.url, "/search 당 플래카드 허가 안 받고 걸어도 되나요", user="yoon.taeho")
         outside = await send(gb.url, "/search 공무원 연가 며칠 쓸 수 있지", user="yoon.taeho")
+        other_act = await send(gb.url, "/search 건축법에서 이행강제금 얼마까지 부과해요", user="yoon.taeho")
     assert added.exit_code == 0 and "추가 6" in added.output, added.output
     assert again.exit_code == 0 and "변경 없음 6" in again.output and "추가 0" in again.output
     payload = json_of(found)
@@ -53,6 +54,8 @@ async def test_party_banner_question_offline_cites_the_act_and_the_decree(start_
     assert f"「{ACT}」 제8조" in searched.text and f"「{DECREE}」 제35조의2" in searched.text
     assert "관련 조문을 찾지 못했습니다" in outside.text and "법령" in outside.text
     assert "「" not in outside.text and outside.reply["sources"] == []
+    # 옥외광고물법 has its own 이행강제금 (and mentions 건축법's), but the question names an act not loaded
+    assert "관련 조문을 찾지 못했습니다" in other_act.text and other_act.reply["sources"] == []
 
 
 @needs_laws
