@@ -20,55 +20,12 @@ from assistants.skills.committees.matching import HONORIFICS, affiliations_agree
 from assistants.skills.committees.reading import Member, parse_birth
 from assistants.skills.committees.skill import parse_committee_args
 from bot.documents import DocumentLimits
-from tests.support.sheets import read_back, workbook
+from tests.support.sheets import committee_files, read_back
 
 
 def lists():
-    """The three files of the module docstring; see the test docstring for who is who."""
-    planning = workbook(
-        {
-            "Sheet1": [
-                ("도시계획위원회 위원 명단", None, None, None, None),
-                (None,) * 5,
-                ("연번", "성명", "생년월일", "소속", "연락처"),
-                (1, "홍길동 위원", date(1970, 1, 2), "서울대학교", "010-1111-2222"),
-                (2, "김영수", "1965.05.05", "한국개발연구원", "010-3333-4444"),
-                (3, "이민정", "1980-03-03", "광주시의회", None),
-            ]
-        },
-        {"Sheet1": ["A1:E1"]},
-    )
-    several = workbook(
-        {
-            "건축위원회": [
-                ("성명", "생년월일", "소속"),
-                ("홍 길동", "700102", "서울대"),
-                ("김영수", "1972-07-07", "부산대학교"),
-            ],
-            "교통위원회": [
-                ("이름", "출생일", "직장"),
-                ("홍길동 교수", "1970.1.2", "서울대 행정학과"),
-                ("김영수 박사", "1965-05-05", "KDI"),
-            ],
-            "인사위원회": [("위원명", "소속기관"), ("홍길동님", "서울대학교"), ("이민정", "광주시의회 의원")],
-        }
-    )
-    integrity = workbook(
-        {
-            "Sheet1": [
-                ("위원회", "성명", "생년월일"),
-                ("청렴위원회", "홍길동", "1970-01-02"),
-                ("청렴위원회", "김영수", "19650505"),
-                ("정보공개심의회", "홍길동", date(1970, 1, 2)),
-            ]
-        }
-    )
-    limits = DocumentLimits()
-    return [
-        read_committee_workbook("도시계획위원회.xlsx", planning, 1000, limits),
-        read_committee_workbook("위원명단.xlsx", several, 1000, limits),
-        read_committee_workbook("청렴.xlsx", integrity, 1000, limits),
-    ]
+    """The three files of tests/support/sheets.committee_files, read."""
+    return [read_committee_workbook(name, data, 1000, DocumentLimits()) for name, data in committee_files()]
 
 
 def test_hand_checked_duplicates_across_files_and_sheets() -> None:

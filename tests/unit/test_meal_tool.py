@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
@@ -10,26 +10,7 @@ from assistants.skills.meals import MealArgs, MealSettings, meal_tool, read_meal
 from assistants.skills.meals.skill import parse_meal_args
 from assistants.skills.sheets import SheetError
 from bot.documents import DocumentLimits
-from tests.support.sheets import read_back, workbook
-
-# name, department, date, meal, amount: March 2026 (3/1 Sun = 삼일절, 3/2 Mon = 삼일절 대체 휴일, 3/7 Sat).
-MEALS = [
-    ("김민수", "총무과", date(2026, 3, 3), "중식", 8000),
-    ("김민수", "총무과", date(2026, 3, 3), "중식", 8000),  # the same lunch twice
-    ("김민수", "총무과", date(2026, 3, 3), "석식", 9000),  # 1,000 over the 8,000 limit
-    ("이영희", "총무과", date(2026, 3, 2), "중식", 7000),  # substitute holiday
-    ("박철호", "교통행정과", date(2026, 3, 7), "중식", 8000),  # Saturday
-    ("박철호", "교통행정과", date(2026, 3, 1), "중식", 8500),  # Sunday, 삼일절, 500 over
-    ("박철호", "교통행정과", date(2026, 4, 1), "중식", 8000),  # an ordinary Wednesday
-]
-WEEKDAY = "월화수목금토일"
-
-
-def flat() -> bytes:
-    """Layout A: header on row 1, Excel dates."""
-    rows = [("성명", "부서", "일자", "구분", "금액")]
-    rows += [(n, d, datetime(w.year, w.month, w.day), m, a) for n, d, w, m, a in MEALS]
-    return workbook({"Sheet1": rows})
+from tests.support.sheets import MEALS, WEEKDAY, flat, read_back, workbook
 
 
 def titled_with_merged_header() -> bytes:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -13,7 +14,7 @@ from assistants.skills.committees.reading import read_committee_workbook
 from assistants.skills.committees.tool import CommitteeArgs, CommitteeSettings, committee_tool
 from assistants.skills.sheets.commands import invalid_arguments, read_all, result_reply
 from bot.config import AppConfig, section
-from bot.conversation import Reply
+from bot.conversation import Attachment, Reply
 from bot.dispatch.commands import Command
 from bot.documents import DocumentWorker
 from bot.i18n import t
@@ -61,8 +62,13 @@ class CommitteeSkill:
             arguments = parse_committee_args(_CHECK.sub("", args, count=1))
         except ValidationError as error:
             return invalid_arguments(error, locale, t("committees_usage", locale))
+        return await self.answer(arguments, turn.message.attachments, locale)
+
+    async def answer(self, arguments: CommitteeArgs, attachments: Sequence[Attachment], locale: str) -> Reply:
+        """The tool on attached member lists: what `/위원회 점검` runs, and what a model's `committee_check` tool
+        call should run (arguments validated as CommitteeArgs). The reply masks names; the XLSX is the owner's."""
         books = await read_all(
-            turn.message.attachments,
+            attachments,
             read_committee_workbook,
             self.settings.max_rows,
             self.documents,

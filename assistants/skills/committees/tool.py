@@ -17,6 +17,12 @@ from assistants.skills.committees.reading import CommitteeBook
 from assistants.skills.sheets.xlsx import xlsx_bytes
 from bot.i18n import t
 
+TOOL_NAME = "committee_check"
+TOOL_DESCRIPTION = (
+    "첨부한 위원회 위원 명단(XLSX, 여러 파일·시트)에서 조례 상한보다 많은 위원회에 위촉된 사람을 찾습니다. "
+    "Finds people appointed to more committees than the ordinance allows across the attached member lists "
+    "(same person: name ignoring spacing and titles, plus birth date or affiliation). Fill only what was said."
+)
 EVIDENCE_KO = {"birth": "생년월일 일치", "affiliation": "소속 일치", "name_only": "이름만 일치"}
 
 

@@ -6,6 +6,7 @@ model, so both reach the same numbers."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -15,7 +16,7 @@ from assistants.skills.meals.reading import read_meal_workbook
 from assistants.skills.meals.tool import MealArgs, MealSettings, meal_tool
 from assistants.skills.sheets.commands import invalid_arguments, read_all, result_reply
 from bot.config import AppConfig, section
-from bot.conversation import Reply
+from bot.conversation import Attachment, Reply
 from bot.dispatch.commands import Command
 from bot.documents import DocumentWorker
 from bot.i18n import t
@@ -69,13 +70,13 @@ class MealSkill:
             arguments = parse_meal_args(args)
         except ValidationError as error:
             return invalid_arguments(error, locale, t("meals_usage", locale))
+        return await self.answer(arguments, turn.message.attachments, locale)
+
+    async def answer(self, arguments: MealArgs, attachments: Sequence[Attachment], locale: str) -> Reply:
+        """The tool on attached workbooks: what `/식비` runs, and what a model's `meal_costs` tool call should run
+        (its arguments validated as MealArgs): read in the document worker, computed off the event loop."""
         books = await read_all(
-            turn.message.attachments,
-            read_meal_workbook,
-            self.settings.max_rows,
-            self.documents,
-            locale,
-            t("meals_usage", locale),
+            attachments, read_meal_workbook, self.settings.max_rows, self.documents, locale, t("meals_usage", locale)
         )
         if isinstance(books, Reply):
             return books

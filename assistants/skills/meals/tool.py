@@ -40,6 +40,14 @@ class MealArgs(BaseModel):
     per_meal_limit: int | None = Field(None, ge=1, le=1_000_000, description="1식 한도(원), 없으면 기관 설정값")
 
 
+TOOL_NAME = "meal_costs"
+TOOL_DESCRIPTION = (
+    "첨부한 구내식당 식비 내역(XLSX)을 개인·부서·월별로 집계하고 중복·주말·공휴일·1식 한도 초과를 표시합니다. "
+    "Totals attached cafeteria meal records per person, department and month; flags duplicates, weekends, "
+    "public holidays and meals over the per-meal limit. Fill only what the official said."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Flagged:
     record: MealRecord
