@@ -112,12 +112,13 @@ async def test_slack_dm_with_a_workbook_gets_the_figures_and_the_xlsx_uploaded(s
     assert len(uploaded) == 1 and people_in(uploaded[0]) == PEOPLE
 
 
-async def test_slack_committee_check_over_several_files(slack_govbot, fake_slack: FakeSlack):
+async def test_slack_committee_check_over_several_files_asked_in_words(slack_govbot, fake_slack: FakeSlack):
+    """Slack's client keeps a leading "/" for its own slash commands (which carry no files): words work too."""
     entries = [
         fake_slack.add_file(f"F0CMT000{i}", name, data, XLSX) for i, (name, data) in enumerate(committee_files())
     ]
     async with slack_govbot() as gb:
-        await send_event(gb.url, direct_message("/위원회 점검", files=entries))
+        await send_event(gb.url, direct_message("위원회 중복 위촉 점검해줘", files=entries))
         await fake_slack.wait_for(lambda: fake_slack.called("files.completeUploadExternal"), timeout=60)
         shown = await fake_slack.wait_for(
             lambda: [

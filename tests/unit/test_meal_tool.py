@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from assistants.skills.meals import MealArgs, MealSettings, meal_tool, read_meal_workbook
-from assistants.skills.meals.skill import parse_meal_args
+from assistants.skills.meals.skill import asks_for_meals, parse_meal_args
 from assistants.skills.sheets import SheetError
 from bot.documents import DocumentLimits
 from tests.support.sheets import MEALS, WEEKDAY, flat, read_back, workbook
@@ -132,3 +132,8 @@ def test_command_words_fill_the_argument_model() -> None:
     assert parse_meal_args("") == MealArgs()
     with pytest.raises(ValueError):
         parse_meal_args("2026-13")
+
+
+def test_requests_in_words() -> None:
+    assert asks_for_meals("3월 식비 집계해줘") and asks_for_meals("식당 이용 내역 정리 부탁해요")
+    assert not asks_for_meals("식비 규정이 뭐야?") and not asks_for_meals("회의록 정리해줘")

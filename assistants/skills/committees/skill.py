@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from assistants.skills.base import SkillTurn
 from assistants.skills.committees.reading import read_committee_workbook
 from assistants.skills.committees.tool import CommitteeArgs, CommitteeSettings, committee_tool
-from assistants.skills.sheets.commands import invalid_arguments, read_all, result_reply
+from assistants.skills.sheets.commands import invalid_arguments, read_all, result_reply, workbooks
 from bot.config import AppConfig, section
 from bot.conversation import Attachment, Reply
 from bot.dispatch.commands import Command
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _LIMIT = re.compile(r"(?:한도|상한|최대|limit)\s*[:=]?\s*(\d+)", re.IGNORECASE)
 _SURE_ONLY = re.compile(r"확실|확정|sure", re.IGNORECASE)
+_ASK = re.compile(r"위원.{0,30}(?:중복|겹치|겸직|몇\s*개)|중복\s*위촉")
 _CHECK = re.compile(r"^\s*(?:점검|확인|검사|check)\b", re.IGNORECASE)
 
 
@@ -47,7 +48,15 @@ class CommitteeSkill:
         self.documents = documents
 
     async def run(self, turn: SkillTurn) -> Reply | None:
-        return None  # reached through `/위원회 점검` (and, once registered, a model's tool call)
+        """ "위원회 중복 위촉 점검해줘" with member lists attached, on an assistant that lists this skill (the way in
+        on Slack, whose client keeps a leading "/" for its own slash commands)."""
+        if not workbooks(turn.message.attachments) or not _ASK.search(turn.text.strip().split("\n", 1)[0]):
+            return None
+        try:
+            arguments = parse_committee_args(turn.text)
+        except ValidationError as error:
+            return invalid_arguments(error, turn.locale, t("committees_usage", turn.locale))
+        return await self.answer(arguments, turn.message.attachments, turn.locale)
 
     def commands(self) -> list[Command]:
         return [

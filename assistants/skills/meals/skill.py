@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from assistants.skills.base import SkillTurn
 from assistants.skills.meals.reading import read_meal_workbook
 from assistants.skills.meals.tool import MealArgs, MealSettings, meal_tool
-from assistants.skills.sheets.commands import invalid_arguments, read_all, result_reply
+from assistants.skills.sheets.commands import invalid_arguments, read_all, result_reply, workbooks
 from bot.config import AppConfig, section
 from bot.conversation import Attachment, Reply
 from bot.dispatch.commands import Command
@@ -27,6 +27,15 @@ if TYPE_CHECKING:
 _MONTH = re.compile(r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*월?")
 _LIMIT = re.compile(r"(?:한도|상한|limit)\s*[:=]?\s*([\d,]+)\s*원?", re.IGNORECASE)
 _DEPARTMENT = re.compile(r"(?:부서|소속|department)\s*[:=]?\s*(\S+)", re.IGNORECASE)
+
+
+_ASK = re.compile(
+    r"(?:식비|식대|식당\s*이용).{0,30}(?:집계|정리|합계|계산|점검|확인)|(?:집계|정리).{0,10}(?:식비|식대)"
+)
+
+
+def asks_for_meals(text: str) -> bool:
+    return bool(_ASK.search(text.strip().split("\n", 1)[0]))
 
 
 def parse_meal_args(text: str) -> MealArgs:
@@ -51,7 +60,15 @@ class MealSkill:
         self.documents = documents
 
     async def run(self, turn: SkillTurn) -> Reply | None:
-        return None  # reached through `/식비` (and, once registered, a model's tool call), not by free text
+        """ "3월 식비 집계해줘" with a workbook attached, on an assistant that lists this skill (Slack's client takes a
+        leading "/" for its own slash commands, which carry no files, so there the words are the way in)."""
+        if not workbooks(turn.message.attachments) or not asks_for_meals(turn.text):
+            return None
+        try:
+            arguments = parse_meal_args(turn.text)
+        except ValidationError as error:
+            return invalid_arguments(error, turn.locale, t("meals_usage", turn.locale))
+        return await self.answer(arguments, turn.message.attachments, turn.locale)
 
     def commands(self) -> list[Command]:
         return [

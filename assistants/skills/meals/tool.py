@@ -252,7 +252,6 @@ def meal_xlsx(report: MealReport, flagged: Sequence[Flagged], books: Sequence[Me
                 [(m, x.meals, x.amount, x.flagged) for m, x in report.months.items()],
             ),
             ("확인 필요", record_header, [record_row(f) for f in flagged if f.flags]),
-            ("전체 기록", record_header, [record_row(f) for f in flagged]),
             (
                 "읽지 못한 행",
                 ("파일", "시트", "행", "읽지 못한 값"),
