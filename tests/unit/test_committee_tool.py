@@ -128,3 +128,14 @@ def test_names_match_through_spacing_and_titles(name: str, suffix: list[str], pr
         written = written[:cut] + " " + written[cut:]
     written = " ".join(x for x in (prefix, written, *suffix) if x)
     assert normalise_name(written) == name
+
+
+def test_a_bar_in_a_committee_name_does_not_break_the_reply_table() -> None:
+    from assistants.skills.committees import CommitteeBook
+
+    members = [
+        Member("f.xlsx", "s", 2, f"도시|계획 {i}위원회", "홍길동", date(1970, 1, 2), "", "", "") for i in range(2)
+    ]
+    report = committee_tool(CommitteeArgs(max_per_person=1), [CommitteeBook("f.xlsx", members)], CommitteeSettings())
+    row = next(line for line in report.text.splitlines() if line.startswith("| 홍*동"))
+    assert row.count("|") == 5 and "도시/계획 0위원회, 도시/계획 1위원회" in row

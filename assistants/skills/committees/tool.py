@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistants.skills.committees.matching import Person, mask_name, match_people
 from assistants.skills.committees.reading import CommitteeBook
-from assistants.skills.sheets.xlsx import xlsx_bytes
+from assistants.skills.sheets.xlsx import table_cell, xlsx_bytes
 from bot.i18n import t
 
 TOOL_NAME = "committee_check"
@@ -93,7 +93,8 @@ def committee_markdown(report: CommitteeReport, books: Sequence[CommitteeBook], 
             evidence = _evidence(person, locale) + (
                 " · " + t("committees_uncertain", locale) if person.uncertain else ""
             )
-            lines.append(f"| {name} | {len(person.committees)} | {', '.join(person.committees)} | {evidence} |")
+            committees = table_cell(", ".join(person.committees))
+            lines.append(f"| {name} | {len(person.committees)} | {committees} | {evidence} |")
         if len(report.over) > 50:
             lines.append(t("committees_more", locale, count=len(report.over) - 50))
     else:

@@ -16,7 +16,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistants.skills.meals.reading import MealBook, MealRecord
-from assistants.skills.sheets.xlsx import xlsx_bytes
+from assistants.skills.sheets.xlsx import table_cell, xlsx_bytes
 from bot.i18n import t
 
 
@@ -201,7 +201,7 @@ def meal_markdown(report: MealReport, args: MealArgs, books: Sequence[MealBook],
         "|---|---:|---:|---:|---:|",
     ]
     lines += [
-        f"| {name} | {len(x.people)} | {x.meals} | {x.amount:,} | {x.flagged} |"
+        f"| {table_cell(name)} | {len(x.people)} | {x.meals} | {x.amount:,} | {x.flagged} |"
         for name, x in report.departments.items()
     ]
     lines += ["", t("meals_by_month", locale), "", t("meals_month_header", locale), "|---|---:|---:|---:|"]

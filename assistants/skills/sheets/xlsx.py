@@ -11,6 +11,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Sheet = tuple[str, Sequence[str], Iterable[Sequence[object]]]
 
 
+def table_cell(text: str) -> str:
+    """Text for a Markdown table cell: a "|" or line break in a committee or department name must not split the row."""
+    return " ".join(text.replace("|", "/").split())
+
+
 def safe_cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1:
         return "'" + value
