@@ -57,6 +57,7 @@ HONORIFICS = tuple(
         reverse=True,
     )
 )
+POLITE = ("님", "씨", "귀하")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]|（[^）]*）")
 _NOT_NAME = re.compile(r"[^0-9A-Za-z가-힣]")
 _CORPORATE = re.compile(r"\(주\)|㈜|주식회사|\(재\)|재단법인|\(사\)|사단법인|\(유\)|유한회사")
@@ -67,18 +68,34 @@ Evidence = Literal["birth", "affiliation", "name_only"]
 def normalise_name(name: str) -> str:
     """The name without spaces, brackets, punctuation or titles: "홍 길동 위원" -> "홍길동", "김교수님" stays "김교수"
     only when stripping would leave one syllable (a surname alone is not a name)."""
-    text = _NOT_NAME.sub("", _BRACKETS.sub("", name)).casefold()
+    tokens = [_NOT_NAME.sub("", token).casefold() for token in _BRACKETS.sub(" ", name).split()]
+    tokens = [token for token in tokens if token]
+    # A title written apart ("강강조 교수님") is dropped as a word first, so its syllables never eat into the name.
+    while len(tokens) > 1 and _is_title(tokens[-1]):
+        tokens.pop()
+    while len(tokens) > 1 and _is_title(tokens[0]):
+        tokens.pop(0)
+    text = "".join(tokens)
     changed = True
     while changed:
         changed = False
-        for title in HONORIFICS:
+        # 님/씨 first: "명예교수님" is 명예교수 + 님, not 명예 + 교수님 (which would leave "명예" on the name).
+        for title in (*POLITE, *HONORIFICS):
             if text.endswith(title) and len(text) - len(title) >= 2:
                 text, changed = text[: -len(title)], True
                 break
-            if text.startswith(title) and len(text) - len(title) >= 2 and title not in ("님", "씨"):
+            if text.startswith(title) and len(text) - len(title) >= 2 and title not in POLITE:
                 text, changed = text[len(title) :], True
                 break
     return text
+
+
+def _is_title(token: str) -> bool:
+    for polite in POLITE:
+        if token.endswith(polite) and len(token) > len(polite):
+            token = token[: -len(polite)]
+            break
+    return token in HONORIFICS or token in POLITE
 
 
 def normalise_affiliation(text: str) -> str:
