@@ -23,7 +23,7 @@ bot/locale/%/LC_MESSAGES/govbot.mo: bot/locale/%/LC_MESSAGES/govbot.po | $(STAMP
 	$(BIN)/pybabel compile -D govbot -l $* -i $< -o $@
 
 # Where message ids are written in the code (tests/unit/test_i18n_catalogs.py reads the same calls).
-KEYWORDS := -k t -k _ -k ko_en -k AuthoringRefused -k LocalizedValueError -k PackageError -k both -k LimitExceeded -k Command:3
+KEYWORDS := -k t -k _ -k ko_en -k AuthoringRefused -k LocalizedValueError -k PackageError -k both -k LimitExceeded -k SheetError -k Command:3
 
 # Refresh the template from the literal ids in the code, add ids missing from the .po files with an empty msgstr
 # (the i18n test fails until both languages are filled in), compile.

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from assistants.skills.base import Skill
+from assistants.skills.committees.skill import CommitteeSkill
 from assistants.skills.complaints import ComplaintTriageSkill
 from assistants.skills.knowledge import KnowledgeSkill, build_knowledge_skill
 from assistants.tools.registry import TOOLS
+from assistants.skills.meals.skill import MealSkill
 from bot.config import AppConfig, load_config, parse_config, with_sections
 from bot.conversation import ChannelPoster
 from bot.documents import DocumentWorker
@@ -57,6 +59,14 @@ def _knowledge(deps: SkillDeps) -> Skill:
     return build_knowledge_skill(deps.config, deps.store)
 
 
+def _meals(deps: SkillDeps) -> Skill:
+    return MealSkill(deps.config, deps.documents)
+
+
+def _committees(deps: SkillDeps) -> Skill:
+    return CommitteeSkill(deps.config, deps.documents)
+
+
 SKILLS: tuple[SkillEntry, ...] = (
     SkillEntry(
         ComplaintTriageSkill.name,
@@ -65,6 +75,9 @@ SKILLS: tuple[SkillEntry, ...] = (
         ComplaintTriageSkill.settings_model,
     ),
     SkillEntry(KnowledgeSkill.name, _knowledge),  # its settings are app.yaml's core `knowledge` section
+    # Work tools reached through their commands (/식비, /위원회 점검) and, once registered, model tool calls.
+    SkillEntry(MealSkill.name, _meals, MealSkill.section, MealSkill.settings_model),
+    SkillEntry(CommitteeSkill.name, _committees, CommitteeSkill.section, CommitteeSkill.settings_model),
 )
 
 # app.yaml as a whole: the core sections plus every skill's and every tool's own.

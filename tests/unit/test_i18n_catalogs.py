@@ -32,6 +32,7 @@ ID_CALLS = {
     "both": 0,
     "LimitExceeded": 0,
     "Command": 2,
+    "SheetError": 0,
 }
 
 
