@@ -16,8 +16,8 @@ from assistants.skills.base import Skill
 from assistants.skills.committees.skill import CommitteeSkill
 from assistants.skills.complaints import ComplaintTriageSkill
 from assistants.skills.knowledge import KnowledgeSkill, build_knowledge_skill
-from assistants.tools.registry import TOOLS
 from assistants.skills.meals.skill import MealSkill
+from assistants.tools.registry import TOOLS
 from bot.config import AppConfig, load_config, parse_config, with_sections
 from bot.conversation import ChannelPoster
 from bot.documents import DocumentWorker
