@@ -22,6 +22,7 @@ from adapters.admin import csrf
 from adapters.admin.text import labels
 from bot import origin
 from bot.admin import NotAllowed, Scope, UsageGroup, UsageLine
+from bot.admin.period import BadPeriod, Period, choose, shares
 from bot.conversation import Caller
 from bot.host import ConsoleHost
 from bot.i18n import t
@@ -182,8 +183,23 @@ class AdminPages:
             ids = [d.id for d in page.scope.departments]
             lines = await self.console.usage("department", ids, datetime.now(UTC))
             bars = {d: await self.console.bars(d) for d in ids}
+            period, error = self._period(request)
+            rows = await self.console.period_usage("department", ids, period)
+            names = self._names()
+            chart = await self._chart(ids, period, {row.key: row.tokens for row in rows})
             return await self._render(
-                "overview.html", page, lines=lines, names=self._names(), bars=bars, shares=_shares(lines)
+                "overview.html",
+                page,
+                lines=lines,
+                names=names,
+                bars=bars,
+                shares=_shares(lines),
+                period=period,
+                rows=rows,
+                row_shares=shares({row.key: row.tokens for row in rows}),
+                chart=chart,
+                query=_period_query(period),
+                error=error,
             )
 
         return await self._run(request, work)
@@ -192,8 +208,17 @@ class AdminPages:
         async def work(page: Page) -> web.Response:
             department = self._department(page, request)
             now = datetime.now(UTC)
+            sees_users = page.scope.sees_users(department)
             assistants = await self.console.usage("assistant", [department], now)
-            users = await self.console.usage("user", [department], now) if page.scope.sees_users(department) else None
+            users = await self.console.usage("user", [department], now) if sees_users else None
+            period, error = self._period(request)
+            by_assistant = await self.console.period_usage("assistant", [department], period)
+            by_user = await self.console.period_usage("user", [department], period) if sees_users else None
+            user_bars = (
+                await self.console.user_bars(page.scope, department, [line.key for line in users or []])
+                if sees_users
+                else {}
+            )
             return await self._render(
                 "usage.html",
                 page,
@@ -202,6 +227,13 @@ class AdminPages:
                 bars=await self.console.bars(department),
                 assistants=assistants,
                 users=users,
+                period=period,
+                by_assistant=by_assistant,
+                by_user=by_user,
+                user_bars={user: [b for b in bars if b.value is not None] for user, bars in user_bars.items()},
+                chart=await self._chart([department], period, None),
+                query=_period_query(period),
+                error=error,
                 section="usage",
             )
 
@@ -216,6 +248,9 @@ class AdminPages:
                 raise _Forbidden(page)
             if by == "user":  # user ids only for that department's own admins
                 ids = [d for d in ids if page.scope.sees_users(d)]
+            if "period" in request.query:  # one chosen period: tokens and requests in it
+                period, _ = self._period(request)
+                return _period_csv(await self.console.period_usage(by, ids, period), by, period, page.labels)
             lines = await self.console.usage(by, ids, datetime.now(UTC)) if ids else []
             return _csv(lines, by, page.labels)
 
@@ -357,6 +392,27 @@ class AdminPages:
 
     # ---- plumbing -------------------------------------------------------------------------
 
+    def _period(self, request: web.Request) -> tuple[Period, str]:
+        """The period the page asks for (this month when none), or this month and what was wrong with the range."""
+        now, zone = datetime.now(UTC), self.console.config.zone
+        query = request.query
+        try:
+            return choose(query.get("period", "month"), query.get("from", ""), query.get("to", ""), now, zone), ""
+        except BadPeriod as error:
+            return choose("month", "", "", now, zone), str(error)
+
+    async def _chart(self, ids: list[str], period: Period, totals: dict[str, int] | None) -> dict[str, Any]:
+        """What admin.js draws: tokens per local day per department, and (overview) each department's share."""
+        names = self._names()
+        series = await self.console.daily(ids, period)
+        return {
+            "labels": [day.strftime("%m-%d") for day in period.days],
+            "datasets": [{"label": names.get(d, d), "data": series[d]} for d in ids],
+            "share": None
+            if totals is None
+            else {"labels": [names.get(d, d) for d in totals], "data": list(totals.values())},
+        }
+
     def _names(self) -> dict[str, str]:
         return {d.id: d.name for d in self.console.config.departments}
 
@@ -392,6 +448,38 @@ def _shares(lines: list[UsageLine]) -> dict[str, float]:
     """Each department's share of this month's tokens, in percent (the overview's bar chart)."""
     total = sum(line.month_tokens for line in lines)
     return {line.key: (100 * line.month_tokens / total if total else 0.0) for line in lines}
+
+
+def _period_query(period: Period) -> str:
+    """The query string that shows this period again (CSV links)."""
+    return f"period={period.kind}&from={period.first.isoformat()}&to={period.last.isoformat()}"
+
+
+def _period_csv(rows: list[Any], by: str, period: Period, texts: dict[str, str]) -> web.Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    first = {"department": "col_department", "assistant": "col_assistant", "user": "col_user"}[by]
+    head = [texts["col_department"]] if by != "department" else []
+    writer.writerow(
+        [*head, texts[first], texts["field_from"], texts["field_to"], texts["col_tokens"], texts["col_requests"]]
+    )
+    for row in rows:
+        lead = [row.department_id] if by != "department" else []
+        writer.writerow([*lead, row.key, period.first.isoformat(), period.last.isoformat(), row.tokens, row.requests])
+    name = f"govbot-usage-{by}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return _csv_response(out.getvalue(), name)
+
+
+def _csv_response(text: str, filename: str) -> web.Response:
+    # A byte-order mark so spreadsheet programs on office PCs read the Korean headings as UTF-8.
+    return web.Response(
+        body=("\ufeff" + text).encode("utf-8"),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _csv(lines: list[UsageLine], by: str, texts: dict[str, str]) -> web.Response:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.admin.bars import QuotaBar, quota_bar
+from bot.admin.period import Period, daily
 from bot.config import AppConfig, Department
 from bot.conversation import Who
 from bot.quota.limits import LIMIT_NAMES
@@ -21,7 +22,7 @@ from bot.quota.service import QuotaService
 from bot.roles import change_role, configured_role, effective_role
 from bot.store import Store
 from bot.store.keys_repository import KeyInfo
-from bot.store.repositories import UsageGroup
+from bot.store.repositories import UsageGroup, UsageRow
 
 
 class NotAllowed(Exception):
@@ -125,6 +126,28 @@ class AdminConsole:
             seen = {line.key for line in lines}
             lines += [UsageLine(d, d, 0, 0, 0, 0) for d in department_ids if d not in seen]
         return lines
+
+    async def period_usage(self, by: UsageGroup, department_ids: Sequence[str], period: Period) -> list[UsageRow]:
+        """Tokens and requests per group in a chosen period (today, this month or a range of local days)."""
+        if not department_ids:
+            return []
+        rows = await self._store.usage.breakdown(by, period.since, department_ids, period.until)
+        if by == "department":
+            seen = {row.key for row in rows}
+            rows += [UsageRow(d, d, 0, 0) for d in department_ids if d not in seen]
+        return rows
+
+    async def daily(self, department_ids: Sequence[str], period: Period) -> dict[str, list[int]]:
+        """Tokens per department per local day of the period (the daily bars)."""
+        calls = await self._store.usage.calls_between(period.since, period.until, department_ids)
+        return daily(calls, period, self._config.zone, department_ids)
+
+    async def user_bars(self, scope: Scope, department_id: str, user_ids: Sequence[str]) -> dict[str, list[QuotaBar]]:
+        """Each user's personal limits with their use today: only for that department's own admins."""
+        if not scope.sees_users(department_id):
+            raise NotAllowed(department_id)
+        status = await self._quota.user_status(department_id, user_ids)
+        return {user: [quota_bar(s.name, s.used, s.reserved, s.value) for s in lines] for user, lines in status.items()}
 
     async def bars(self, department_id: str) -> list[QuotaBar]:
         """Each department-wide limit with its use, from the same status `/quota` shows."""
