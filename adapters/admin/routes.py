@@ -22,11 +22,13 @@ from adapters.admin import csrf
 from adapters.admin.text import labels
 from bot import origin
 from bot.admin import NotAllowed, Scope, UsageGroup, UsageLine
+from bot.admin.audit_view import DECISIONS, LIST_LIMIT, AuditFilter, AuditLine, policy_of, read_filter
 from bot.admin.period import BadPeriod, Period, choose, shares
 from bot.conversation import Caller
 from bot.host import ConsoleHost
 from bot.i18n import t
 from bot.portal import portal_user
+from bot.privacy.findings import PII_TYPES
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -81,6 +83,9 @@ class AdminPages:
         app.router.add_get("/admin", self.overview)
         app.router.add_get("/admin/", self.overview)
         app.router.add_get("/admin/usage.csv", self.usage_csv)
+        app.router.add_get("/admin/audit", self.audit)
+        app.router.add_get("/admin/audit.csv", self.audit_csv)
+        app.router.add_get("/admin/caught", self.caught)
         app.router.add_get("/admin/d/{department}", self.usage)
         app.router.add_get("/admin/d/{department}/quotas", self.quotas)
         app.router.add_post("/admin/d/{department}/quotas", self.change_quota)
@@ -390,6 +395,77 @@ class AdminPages:
 
         return await self._run(request, work)
 
+    # ---- audit trail and what the filters caught -------------------------------------------
+
+    def _audit_filter(self, request: web.Request) -> tuple[AuditFilter, str]:
+        now, zone = datetime.now(UTC), self.console.config.zone
+        try:
+            return read_filter(request.query, now, zone), ""
+        except BadPeriod as error:
+            return read_filter({}, now, zone), str(error)
+
+    async def audit(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            chosen, error = self._audit_filter(request)
+            records = await self.console.audit_records(page.scope, chosen)
+            checked, problems = await self.console.chain_status()
+            if problems:
+                first = problems[0]
+                detail = first.ko if page.locale == "ko" else first.en
+                chain = t("admin_chain_broken", page.locale, seq=first.seq, call_id=first.call_id, detail=detail)
+                if len(problems) > 1:
+                    chain += " " + t("admin_chain_more", page.locale, count=len(problems) - 1)
+            else:
+                chain = t("admin_chain_ok", page.locale, count=f"{checked:,}")
+            return await self._render(
+                "audit.html",
+                page,
+                chosen=chosen,
+                period=chosen.period,
+                records=records,
+                limited=t("admin_list_limited", page.locale, count=LIST_LIMIT) if len(records) >= LIST_LIMIT else "",
+                chain=chain,
+                chain_ok=not problems,
+                decisions=DECISIONS,
+                names=self._names(),
+                finding_label=lambda finding: _finding_label(finding, page),
+                query=request.query_string,
+                error=error,
+                section_top="audit",
+            )
+
+        return await self._run(request, work)
+
+    async def audit_csv(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            chosen, _ = self._audit_filter(request)
+            records = await self.console.audit_records(page.scope, chosen, limit=None)
+            return _audit_csv(records, chosen.period, page.labels)
+
+        return await self._run(request, work)
+
+    async def caught(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            period, error = self._period(request)
+            department = request.query.get("department", "")
+            lines = await self.console.caught(page.scope, period, department)
+            ids = [department] if department else [d.id for d in page.scope.departments]
+            return await self._render(
+                "caught.html",
+                page,
+                period=period,
+                chosen_department=department,
+                pii=[c for c in lines if c.policy == "pii"],
+                words=[c for c in lines if c.policy == "words"],
+                ids=ids,
+                names=self._names(),
+                finding_label=lambda finding: _finding_label(finding, page),
+                error=error,
+                section_top="caught",
+            )
+
+        return await self._run(request, work)
+
     # ---- plumbing -------------------------------------------------------------------------
 
     def _period(self, request: web.Request) -> tuple[Period, str]:
@@ -448,6 +524,31 @@ def _shares(lines: list[UsageLine]) -> dict[str, float]:
     """Each department's share of this month's tokens, in percent (the overview's bar chart)."""
     total = sum(line.month_tokens for line in lines)
     return {line.key: (100 * line.month_tokens / total if total else 0.0) for line in lines}
+
+
+def _finding_label(finding: str, page: Page) -> str:
+    """A finding type in the reader's words (주민등록번호, …); prohibited-word types keep their stable id."""
+    core = finding.removeprefix("output_")
+    suffix = f" {page.labels['output_suffix']}" if core != finding else ""
+    if core in PII_TYPES and policy_of(finding) == "pii":
+        return t(f"pii_{core}", page.locale) + suffix
+    return finding
+
+
+def _audit_csv(records: list[AuditLine], period: Period, texts: dict[str, str]) -> web.Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["seq", "time", "call_id", "department", "user", "platform", "purpose", "assistant", "model", "tokens"]
+        + ["decision", "error_code", "findings"]
+    )
+    for r in records:
+        findings = ";".join(f"{k}={v}" for k, v in sorted(r.findings.items()))
+        writer.writerow(
+            [r.seq, r.when.isoformat(), r.call_id, r.department_id, r.user_id, r.platform, r.purpose, r.assistant_id]
+            + [r.model, r.tokens, r.decision, r.error_code, findings]
+        )
+    return _csv_response(out.getvalue(), f"govbot-audit-{period.first.isoformat()}-{period.last.isoformat()}.csv")
 
 
 def _period_query(period: Period) -> str:

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.admin.audit_view import LIST_LIMIT, AuditFilter, AuditLine, Caught, caught, line
 from bot.admin.bars import QuotaBar, quota_bar
 from bot.admin.period import Period, daily
+from bot.audit.chain import Problem
 from bot.config import AppConfig, Department
 from bot.conversation import Who
 from bot.quota.limits import LIMIT_NAMES
@@ -209,3 +211,43 @@ class AdminConsole:
         if not any(k.prefix == prefix for k in await self._store.keys.list(department_id)):
             raise NotAllowed(prefix)
         return await self._store.keys.revoke(prefix)
+
+    # ---- audit trail: metadata only --------------------------------------------------------
+
+    def _audit_departments(self, scope: Scope, wanted: str) -> list[str]:
+        if wanted:
+            self.department(scope, wanted)
+            return [wanted]
+        return [d.id for d in scope.departments]
+
+    async def audit_records(
+        self, scope: Scope, chosen: AuditFilter, *, limit: int | None = LIST_LIMIT
+    ) -> list[AuditLine]:
+        """The records the filters match, newest first. A user filter searches only departments whose user ids the
+        admin may see, so it cannot be used to find out who asked what elsewhere."""
+        ids = self._audit_departments(scope, chosen.department)
+        if chosen.user:
+            ids = [d for d in ids if scope.sees_users(d)]
+        if not ids:
+            return []
+        period = chosen.period
+        records = await self._store.audit.search(
+            period.since,
+            period.until,
+            ids,
+            user_id=chosen.user or None,
+            decision=chosen.decision or None,
+            finding=chosen.finding or None,
+            limit=limit,
+        )
+        zone = self._config.zone
+        return [line(r, zone, scope.sees_users(str(r["department_id"]))) for r in records]
+
+    async def chain_status(self) -> tuple[int, list[Problem]]:
+        """(records checked, problems in order): the first problem names the first broken record."""
+        return await self._store.audit.verify()
+
+    async def caught(self, scope: Scope, period: Period, department: str = "") -> list[Caught]:
+        """What the PII and prohibited-word policies caught in the period, by finding type and department."""
+        ids = self._audit_departments(scope, department)
+        return caught(await self._store.audit.findings_between(period.since, period.until, ids))

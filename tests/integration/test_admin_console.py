@@ -7,10 +7,13 @@ admin; park.jiyoung is the traffic department's admin; kim.minsu a traffic edito
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import aiohttp
+from sqlalchemy import text
 
 from tests.integration.webchat import send
 
@@ -43,6 +46,13 @@ class Browser:
 
     async def close(self) -> None:
         await self.session.close()
+
+
+def chart_of(text: str) -> dict:
+    """The numbers a usage page hands to its charts (the JSON block admin.js reads)."""
+    match = re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', text, re.S)
+    assert match, text[:500]
+    return json.loads(match.group(1))
 
 
 def csrf_of(page: Page) -> str:
@@ -219,3 +229,85 @@ async def test_a_key_is_shown_once_listed_by_prefix_and_revoked_after_confirmati
     assert key.group(1) not in listing.text and prefix in listing.text and "민원 시스템" in listing.text
     assert "확인해 주세요" in asked.text and before is not None  # asking changed nothing
     assert done.status == 200 and "폐기했습니다" in done.text and after is None
+
+
+async def test_a_chosen_range_shows_that_periods_usage_and_its_csv_and_a_bad_range_says_what_to_type(start_govbot):
+    async with start_govbot() as gb:
+        await send(gb.url, "주정차 단속 민원 답변 초안을 써 주세요", user="kim.minsu")
+        admin = Browser(gb.url, "park.jiyoung")
+        try:
+            today = (await admin.get("/admin/d/traffic?period=today")).text
+            local = datetime.now(gb.runtime.config.zone).date()
+            year_ago = local.replace(year=local.year - 1).isoformat()
+            empty = (await admin.get(f"/admin/d/traffic?period=range&from={year_ago}&to={year_ago}")).text
+            csv_today = await admin.get("/admin/usage.csv?by=user&department=traffic&period=today")
+            bad = await admin.get("/admin/d/traffic?period=range&from=어제&to=2026-11-30")
+        finally:
+            await admin.close()
+    chart = chart_of(today)
+    assert chart["labels"] == [local.strftime("%m-%d")] and chart["datasets"][0]["label"] == "교통행정과"
+    assert chart["datasets"][0]["data"][0] > 0  # today's bar holds kim's call
+    assert "kim.minsu" in today and "개인 하루 토큰 한도" in today  # the department's own admin sees personal bars
+    assert chart_of(empty)["datasets"][0]["data"] == [0]  # a day a year ago: nothing used
+    assert csv_today.status == 200 and "kim.minsu" in csv_today.text and local.isoformat() in csv_today.text
+    assert bad.status == 200 and "2026-11-01처럼 쓰세요" in bad.text  # this month is shown instead
+
+
+async def test_a_personal_limit_set_on_the_console_refuses_that_officials_next_request(start_govbot):
+    async with start_govbot() as gb:
+        await send(gb.url, "회의록을 요약해 주세요", user="kim.minsu")
+        admin = Browser(gb.url, "park.jiyoung")
+        try:
+            page = await admin.get("/admin/d/traffic/quotas")
+            changed = await admin.post(
+                "/admin/d/traffic/quotas",
+                {"action": "set", "limit": "user_tokens_per_day", "value": "1", "csrf": csrf_of(page)},
+            )
+            usage = await admin.get("/admin/d/traffic")
+        finally:
+            await admin.close()
+        refused = await send(gb.url, "회의록을 다시 요약해 주세요", user="kim.minsu", thread="t2")
+        chat = await send(gb.url, "/quota", user="park.jiyoung", thread="t3")
+    assert changed.status == 200 and "개인 하루 토큰 한도" in changed.text
+    assert 'id="user-kim.minsu"' in usage.text and "state-full" in usage.text
+    assert refused.reply is not None and refused.reply["kind"] == "refusal", refused.text
+    assert "개인 하루 토큰 한도(1)" in refused.text
+    assert chat.reply is not None  # the chat command reads the same override
+
+
+async def test_the_audit_page_filters_without_content_names_the_first_broken_record_and_exports_csv(start_govbot):
+    phone = "010-9876-5432"
+    async with start_govbot() as gb:
+        await send(gb.url, "주정차 단속 민원 답변 초안을 써 주세요", user="kim.minsu")
+        await send(gb.url, f"민원인 연락처 {phone}로 회신 문구를 써 주세요", user="lee.seoyeon", thread="t2")
+        await send(gb.url, "보도자료 제목을 지어 주세요", user="jung.eunji", thread="t3")
+        traffic, office = Browser(gb.url, "park.jiyoung"), Browser(gb.url, "han.sujin")
+        try:
+            intact = await traffic.get("/admin/audit")
+            found = await traffic.get("/admin/audit?finding=phone")
+            by_user = await traffic.get("/admin/audit?user=kim.minsu")
+            csv_all = await traffic.get("/admin/audit.csv?period=today")
+            foreign = await traffic.get("/admin/audit?department=pr")
+            office_list = await office.get("/admin/audit?department=traffic")
+            office_user = await office.get("/admin/audit?user=kim.minsu")
+            caught = await traffic.get("/admin/caught")
+            async with gb.runtime.store.engine.begin() as connection:
+                await connection.execute(text("UPDATE audit_log SET completion_tokens = 1 WHERE seq = 2"))
+            broken = await office.get("/admin/audit")
+        finally:
+            await traffic.close()
+            await office.close()
+    assert intact.status == 200 and "체인이 온전합니다: 3건 확인" in intact.text
+    rows = re.findall(r'<tr class="decision-', intact.text)
+    assert len(rows) == 2 and "jung.eunji" not in intact.text  # traffic's admin sees traffic's two calls only
+    assert phone not in intact.text and "회신 문구" not in intact.text  # never content
+    assert "전화번호 ×1" in found.text and len(re.findall(r'<tr class="decision-', found.text)) == 1
+    assert "kim.minsu" in by_user.text and "lee.seoyeon" not in by_user.text
+    assert csv_all.status == 200 and csv_all.text.count("\n") == 3 and "phone=1" in csv_all.text
+    assert phone not in csv_all.text and "content" not in csv_all.text
+    assert foreign.status == 403
+    # the office admin is not traffic's admin: the calls are listed, the user ids are not, and a user search finds none
+    assert "kim.minsu" not in office_list.text and "•••" in office_list.text
+    assert "조건에 맞는 기록이 없습니다" in office_user.text
+    assert caught.status == 200 and 'data-finding="phone"' in caught.text
+    assert "손상되었습니다: 처음 문제가 있는 기록은 2번" in broken.text and "chain-broken" in broken.text
