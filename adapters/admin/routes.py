@@ -93,6 +93,9 @@ class AdminPages:
         app.router.add_post("/admin/d/{department}/roles", self.change_role)
         app.router.add_get("/admin/d/{department}/keys", self.keys)
         app.router.add_post("/admin/d/{department}/keys", self.change_keys)
+        app.router.add_get("/admin/d/{department}/assistants", self.assistants)
+        app.router.add_get("/admin/d/{department}/assistants/{assistant}", self.assistant)
+        app.router.add_post("/admin/d/{department}/assistants/{assistant}", self.change_assistant)
 
     # ---- who, and may they ----------------------------------------------------------------
 
@@ -395,6 +398,80 @@ class AdminPages:
 
         return await self._run(request, work)
 
+    # ---- department assistants ------------------------------------------------------------
+
+    async def assistants(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            department = self._department(page, request)
+            return await self._assistants_page(page, department)
+
+        return await self._run(request, work)
+
+    async def _assistants_page(self, page: Page, department: str, done: str = "") -> web.Response:
+        period = choose("month", "", "", datetime.now(UTC), self.console.config.zone)
+        return await self._render(
+            "assistants.html",
+            page,
+            department=department,
+            names=self._names(),
+            lines=await self.console.assistants(page.scope, department, period),
+            visibility=lambda spec: self._visibility(spec.visibility, page),
+            done=done,
+            section="assistants",
+        )
+
+    def _visibility(self, visibility: Any, page: Page) -> str:
+        if visibility in ("department", "org"):
+            return page.labels[f"visibility_{visibility}"]
+        names = self._names()
+        return page.labels["visibility_some"] + ": " + ", ".join(names.get(d, d) for d in visibility)
+
+    async def assistant(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            department = self._department(page, request)
+            assistant_id = request.match_info["assistant"]
+            state, spec, history = await self.console.assistant_history(page.scope, department, assistant_id)
+            latest = state.latest_version
+            old = _version(request.query.get("from"), max(1, latest - 1))
+            new = _version(request.query.get("to"), latest)
+            diff = await self.console.assistant_diff(page.scope, department, assistant_id, old, new)
+            return await self._render(
+                "assistant.html",
+                page,
+                department=department,
+                names=self._names(),
+                state=state,
+                spec=spec,
+                history=history,
+                old=old,
+                new=new,
+                diff=diff,
+                visibility=self._visibility(spec.visibility, page),
+                section="assistants",
+            )
+
+        return await self._run(request, work)
+
+    async def change_assistant(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            department = self._department(page, request)
+            form = await self._proven(request, page)
+            assistant_id = request.match_info["assistant"]
+            state, spec, _ = await self.console.assistant_history(page.scope, department, assistant_id)
+            disable = form.get("action") == "disable"
+            if disable and form.get("confirmed") != "yes":
+                question = t("admin_confirm_disable_assistant", page.locale, name=spec.name)
+                return await self._confirm(page, request.path, question, {"action": "disable"})
+            await self.console.set_assistant_disabled(page.scope, department, assistant_id, disable)
+            log.info("admin console: %s %s assistant %s", page.scope.user_id, form.get("action"), assistant_id)
+            if disable:
+                done = t("admin_done_assistant_disabled", page.locale, name=spec.name)
+            else:
+                done = t("admin_done_assistant_enabled", page.locale, name=spec.name)
+            return await self._assistants_page(page, department, done=done)
+
+        return await self._run(request, work)
+
     # ---- audit trail and what the filters caught -------------------------------------------
 
     def _audit_filter(self, request: web.Request) -> tuple[AuditFilter, str]:
@@ -511,6 +588,13 @@ class _Forbidden(Exception):
     def __init__(self, page: Page):
         super().__init__("forbidden")
         self.page = page
+
+
+def _version(text: str | None, default: int) -> int:
+    try:
+        return max(1, int(text)) if text else default
+    except ValueError:
+        return default
 
 
 def _number(text: str) -> int:

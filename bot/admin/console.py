@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from assistants.spec import AssistantSpec
 from bot.admin.audit_view import LIST_LIMIT, AuditFilter, AuditLine, Caught, caught, line
 from bot.admin.bars import QuotaBar, quota_bar
 from bot.admin.period import Period, daily
+from bot.admin.versions import DiffLine, spec_diff
 from bot.audit.chain import Problem
 from bot.config import AppConfig, Department
 from bot.conversation import Who
@@ -23,6 +25,7 @@ from bot.quota.limits import LIMIT_NAMES
 from bot.quota.service import QuotaService
 from bot.roles import change_role, configured_role, effective_role
 from bot.store import Store
+from bot.store.assistants_repository import AssistantState, VersionInfo
 from bot.store.keys_repository import KeyInfo
 from bot.store.repositories import UsageGroup, UsageRow
 
@@ -66,6 +69,15 @@ class RoleLine:
     granted: str | None  # a run-time grant (/role), if any
     granted_by: str | None
     effective: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantLine:
+    state: AssistantState
+    spec: AssistantSpec  # the latest version (drafts included)
+    month_tokens: int
+    month_requests: int
+    last_editor: str
 
 
 class AdminConsole:
@@ -251,3 +263,48 @@ class AdminConsole:
         """What the PII and prohibited-word policies caught in the period, by finding type and department."""
         ids = self._audit_departments(scope, department)
         return caught(await self._store.audit.findings_between(period.since, period.until, ids))
+
+    # ---- department assistants ---------------------------------------------------------------
+
+    async def assistants(self, scope: Scope, department_id: str, period: Period) -> list[AssistantLine]:
+        """The department's own assistants with their use in the period and who saved the latest version."""
+        self.department(scope, department_id)
+        used = {r.key: r for r in await self.period_usage("assistant", [department_id], period)}
+        lines = []
+        for state, spec in await self._store.assistants.latest(department_id, include_deleted=True):
+            history = await self._store.assistants.history(state.id)
+            row = used.get(state.id)
+            editor = history[-1].created_by if history else state.created_by
+            lines.append(AssistantLine(state, spec, row.tokens if row else 0, row.requests if row else 0, editor))
+        return lines
+
+    async def _own_assistant(self, scope: Scope, department_id: str, assistant_id: str) -> AssistantState:
+        self.department(scope, department_id)
+        state = await self._store.assistants.state(assistant_id)
+        if state is None or state.department_id != department_id:
+            raise NotAllowed(assistant_id)
+        return state
+
+    async def assistant_history(
+        self, scope: Scope, department_id: str, assistant_id: str
+    ) -> tuple[AssistantState, AssistantSpec, list[VersionInfo]]:
+        state = await self._own_assistant(scope, department_id, assistant_id)
+        spec = await self._store.assistants.spec(assistant_id, state.latest_version)
+        assert spec is not None, "the latest version exists"
+        return state, spec, await self._store.assistants.history(assistant_id)
+
+    async def assistant_diff(
+        self, scope: Scope, department_id: str, assistant_id: str, old: int, new: int
+    ) -> list[DiffLine] | None:
+        """Lines changed from version `old` to `new`; None when either version does not exist."""
+        await self._own_assistant(scope, department_id, assistant_id)
+        before = await self._store.assistants.spec(assistant_id, old)
+        after = await self._store.assistants.spec(assistant_id, new)
+        if before is None or after is None:
+            return None
+        return spec_diff(before, after)
+
+    async def set_assistant_disabled(self, scope: Scope, department_id: str, assistant_id: str, disabled: bool) -> bool:
+        """Disable (chat refuses it with a message) or enable again; False when it already was."""
+        await self._own_assistant(scope, department_id, assistant_id)
+        return await self._store.assistants.set_disabled(assistant_id, scope.user_id if disabled else None)

@@ -15,6 +15,7 @@ from datetime import datetime
 import aiohttp
 from sqlalchemy import text
 
+from tests.integration.test_assistant_authoring import create_by_dialogue
 from tests.integration.webchat import send
 
 
@@ -311,3 +312,47 @@ async def test_the_audit_page_filters_without_content_names_the_first_broken_rec
     assert "조건에 맞는 기록이 없습니다" in office_user.text
     assert caught.status == 200 and 'data-finding="phone"' in caught.text
     assert "손상되었습니다: 처음 문제가 있는 기록은 2번" in broken.text and "chain-broken" in broken.text
+
+
+async def test_assistants_are_listed_compared_between_versions_and_a_disabled_one_is_refused_in_chat(
+    start_govbot, fake_openai
+):
+    name = "주차 민원 답변"
+    async with start_govbot() as gb:
+        await create_by_dialogue(gb.url, fake_openai)  # kim.minsu, traffic editor: version 1
+        await send(gb.url, f"/assistant publish {name}")
+        await send(gb.url, f"/assistant edit {name}\nstyle_guide: 문장은 짧게 씁니다.")  # version 2, a draft
+        await send(gb.url, f"/use {name}", user="lee.seoyeon", thread="use")
+        await send(gb.url, "킥보드 방치 민원 회신문을 써 줘", user="lee.seoyeon", thread="use")
+        admin, other = Browser(gb.url, "park.jiyoung"), Browser(gb.url, "han.sujin")
+        try:
+            listing = await admin.get("/admin/d/traffic/assistants")
+            assistant_id = re.search(r'id="assistant-([a-z0-9_-]+)"', listing.text).group(1)  # type: ignore[union-attr]
+            path = f"/admin/d/traffic/assistants/{assistant_id}"
+            history = await admin.get(path)
+            foreign = await other.get(f"/admin/d/pr/assistants/{assistant_id}")  # not pr's assistant
+            asked = await admin.post(path, {"action": "disable", "csrf": csrf_of(listing)})
+            still = await send(gb.url, "한 번 더 써 줘", user="lee.seoyeon", thread="use")
+            done = await admin.post(path, {"action": "disable", "csrf": csrf_of(listing), "confirmed": "yes"})
+            refused = await send(gb.url, "한 번 더 써 줘", user="lee.seoyeon", thread="use")
+            named = await send(gb.url, f"{name}: 주차장 부족 민원 회신문", user="lee.seoyeon", thread="n")
+            use = await send(gb.url, f"/use {name}", user="lee.seoyeon", thread="u2")
+            listed = await send(gb.url, "/assistants", user="lee.seoyeon", thread="u3")
+            enabled = await admin.post(path, {"action": "enable", "csrf": csrf_of(listing)})
+            again = await send(gb.url, "한 번 더 써 줘", user="lee.seoyeon", thread="use")
+        finally:
+            await admin.close()
+            await other.close()
+    row = re.search(rf'<tr id="assistant-{assistant_id}".*?</tr>', listing.text, re.S)
+    assert row is not None
+    cells = re.sub(r"<[^>]+>", "|", row.group(0))
+    assert name in cells and "부서 안" in cells and "kim.minsu" in cells and "사용 중" in cells
+    assert re.search(r'data-value="2">2<', row.group(0)) and re.search(r'data-value="1">1<', row.group(0))
+    assert 'class="diff-added">+ style_guide: 문장은 짧게 씁니다.' in history.text and "버전 기록" in history.text
+    assert foreign.status == 403
+    assert "확인해 주세요" in asked.text and still.reply["kind"] == "answer"  # asking changed nothing
+    assert done.status == 200 and "사용을 중지했습니다" in done.text and "status-disabled" in done.text
+    for reply in (refused, named, use):
+        assert reply.reply["kind"] == "refusal" and "관리자가 사용을 중지했습니다" in reply.text, reply.text
+    assert name not in listed.text
+    assert enabled.status == 200 and "다시 쓸 수 있습니다" in enabled.text and again.reply["kind"] == "answer"
