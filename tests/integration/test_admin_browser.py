@@ -60,6 +60,7 @@ async def test_an_office_admin_sees_the_chart_lowers_a_quota_and_the_departments
     async with start_govbot() as gb:
         first = await send(gb.url, "주정차 단속 민원 답변 초안을 써 주세요", user="kim.minsu")
         await send(gb.url, "보도자료 제목을 지어 주세요", user="jung.eunji", thread="p1")
+        await send(gb.url, "민원인 010-9876-5432 님께 보낼 회신 문구를 써 주세요", user="kim.minsu", thread="t4")
         async with chromium() as browser, signed_in(browser, "han.sujin") as page:
             overview = await page.goto(gb.url + "/admin")
             assert overview is not None and overview.status == 200
@@ -75,6 +76,12 @@ async def test_an_office_admin_sees_the_chart_lowers_a_quota_and_the_departments
             )
             await shot(page, "department-usage")
 
+            await page.goto(gb.url + "/admin/audit")
+            chain = await page.inner_text("#chain-status")
+            await shot(page, "audit")
+            await page.goto(gb.url + "/admin/caught")
+            await shot(page, "caught")
+
             await page.goto(gb.url + "/admin/d/traffic/quotas")
             await page.select_option("#form-set select[name=limit]", "tokens_per_day")
             await page.fill("#form-set input[name=value]", "1")
@@ -86,6 +93,7 @@ async def test_an_office_admin_sees_the_chart_lowers_a_quota_and_the_departments
         refused = await send(gb.url, "회의록을 요약해 주세요", user="lee.seoyeon", thread="t2")
     assert first.reply is not None and first.reply["kind"] != "error", first.text
     assert drawn > 0  # the traffic bars hold the tokens kim's question used
+    assert "체인이 온전합니다: 3건 확인" in chain
     assert "교통행정과" in notice and full == 1
     assert refused.reply is not None and refused.reply["kind"] == "refusal", refused.text
     assert "교통행정과의 부서 하루 토큰 한도(1)에 도달해" in refused.text
