@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PO     := $(wildcard bot/locale/*/LC_MESSAGES/govbot.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test lint format install clean messages
+.PHONY: run test lint format install clean messages browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,16 @@ run: $(STAMP) $(MO)
 	$(BIN)/govbot db upgrade
 	$(BIN)/govbot serve
 
-test: $(STAMP) $(MO)
+# The admin console's browser tests drive Debian's chromium through Playwright (never a browser Playwright downloads).
+# Nanum fonts so Korean text renders in screenshots. Installed here when missing and apt-get is usable (CI runs as root); elsewhere those tests skip and say why.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) -a -d /usr/share/fonts/truetype/nanum || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum; }; \
+	  else echo "chromium is not installed and apt-get cannot be used here: the browser tests will skip"; fi; }
+
+test: $(STAMP) $(MO) browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -53,6 +53,8 @@ class AssistantSpec(_Strict):
     knowledge: list[str] = Field(default_factory=list)
     owner: str | None = None
     version: int = Field(1, ge=1)
+    # Set by the store from the assistant's row when an admin disabled it; never part of a saved version or an export.
+    disabled: bool = Field(False, exclude=True)
 
     def answers_to(self, name: str) -> bool:
         """Whether `name` (as a user types it) refers to this assistant; spacing and case do not matter."""

@@ -22,10 +22,13 @@ from adapters.admin import csrf
 from adapters.admin.text import labels
 from bot import origin
 from bot.admin import NotAllowed, Scope, UsageGroup, UsageLine
+from bot.admin.audit_view import DECISIONS, LIST_LIMIT, AuditFilter, AuditLine, policy_of, read_filter
+from bot.admin.period import BadPeriod, Period, choose, shares
 from bot.conversation import Caller
 from bot.host import ConsoleHost
 from bot.i18n import t
 from bot.portal import portal_user
+from bot.privacy.findings import PII_TYPES
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -80,6 +83,9 @@ class AdminPages:
         app.router.add_get("/admin", self.overview)
         app.router.add_get("/admin/", self.overview)
         app.router.add_get("/admin/usage.csv", self.usage_csv)
+        app.router.add_get("/admin/audit", self.audit)
+        app.router.add_get("/admin/audit.csv", self.audit_csv)
+        app.router.add_get("/admin/caught", self.caught)
         app.router.add_get("/admin/d/{department}", self.usage)
         app.router.add_get("/admin/d/{department}/quotas", self.quotas)
         app.router.add_post("/admin/d/{department}/quotas", self.change_quota)
@@ -87,6 +93,9 @@ class AdminPages:
         app.router.add_post("/admin/d/{department}/roles", self.change_role)
         app.router.add_get("/admin/d/{department}/keys", self.keys)
         app.router.add_post("/admin/d/{department}/keys", self.change_keys)
+        app.router.add_get("/admin/d/{department}/assistants", self.assistants)
+        app.router.add_get("/admin/d/{department}/assistants/{assistant}", self.assistant)
+        app.router.add_post("/admin/d/{department}/assistants/{assistant}", self.change_assistant)
 
     # ---- who, and may they ----------------------------------------------------------------
 
@@ -182,8 +191,23 @@ class AdminPages:
             ids = [d.id for d in page.scope.departments]
             lines = await self.console.usage("department", ids, datetime.now(UTC))
             bars = {d: await self.console.bars(d) for d in ids}
+            period, error = self._period(request)
+            rows = await self.console.period_usage("department", ids, period)
+            names = self._names()
+            chart = await self._chart(ids, period, {row.key: row.tokens for row in rows})
             return await self._render(
-                "overview.html", page, lines=lines, names=self._names(), bars=bars, shares=_shares(lines)
+                "overview.html",
+                page,
+                lines=lines,
+                names=names,
+                bars=bars,
+                shares=_shares(lines),
+                period=period,
+                rows=rows,
+                row_shares=shares({row.key: row.tokens for row in rows}),
+                chart=chart,
+                query=_period_query(period),
+                error=error,
             )
 
         return await self._run(request, work)
@@ -192,8 +216,17 @@ class AdminPages:
         async def work(page: Page) -> web.Response:
             department = self._department(page, request)
             now = datetime.now(UTC)
+            sees_users = page.scope.sees_users(department)
             assistants = await self.console.usage("assistant", [department], now)
-            users = await self.console.usage("user", [department], now) if page.scope.sees_users(department) else None
+            users = await self.console.usage("user", [department], now) if sees_users else None
+            period, error = self._period(request)
+            by_assistant = await self.console.period_usage("assistant", [department], period)
+            by_user = await self.console.period_usage("user", [department], period) if sees_users else None
+            user_bars = (
+                await self.console.user_bars(page.scope, department, [line.key for line in users or []])
+                if sees_users
+                else {}
+            )
             return await self._render(
                 "usage.html",
                 page,
@@ -202,6 +235,13 @@ class AdminPages:
                 bars=await self.console.bars(department),
                 assistants=assistants,
                 users=users,
+                period=period,
+                by_assistant=by_assistant,
+                by_user=by_user,
+                user_bars={user: [b for b in bars if b.value is not None] for user, bars in user_bars.items()},
+                chart=await self._chart([department], period, None),
+                query=_period_query(period),
+                error=error,
                 section="usage",
             )
 
@@ -216,6 +256,9 @@ class AdminPages:
                 raise _Forbidden(page)
             if by == "user":  # user ids only for that department's own admins
                 ids = [d for d in ids if page.scope.sees_users(d)]
+            if "period" in request.query:  # one chosen period: tokens and requests in it
+                period, _ = self._period(request)
+                return _period_csv(await self.console.period_usage(by, ids, period), by, period, page.labels)
             lines = await self.console.usage(by, ids, datetime.now(UTC)) if ids else []
             return _csv(lines, by, page.labels)
 
@@ -355,7 +398,173 @@ class AdminPages:
 
         return await self._run(request, work)
 
+    # ---- department assistants ------------------------------------------------------------
+
+    async def assistants(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            department = self._department(page, request)
+            return await self._assistants_page(page, department)
+
+        return await self._run(request, work)
+
+    async def _assistants_page(self, page: Page, department: str, done: str = "") -> web.Response:
+        period = choose("month", "", "", datetime.now(UTC), self.console.config.zone)
+        return await self._render(
+            "assistants.html",
+            page,
+            department=department,
+            names=self._names(),
+            lines=await self.console.assistants(page.scope, department, period),
+            visibility=lambda spec: self._visibility(spec.visibility, page),
+            done=done,
+            section="assistants",
+        )
+
+    def _visibility(self, visibility: Any, page: Page) -> str:
+        if visibility in ("department", "org"):
+            return page.labels[f"visibility_{visibility}"]
+        names = self._names()
+        return page.labels["visibility_some"] + ": " + ", ".join(names.get(d, d) for d in visibility)
+
+    async def assistant(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            department = self._department(page, request)
+            assistant_id = request.match_info["assistant"]
+            state, spec, history = await self.console.assistant_history(page.scope, department, assistant_id)
+            latest = state.latest_version
+            old = _version(request.query.get("from"), max(1, latest - 1))
+            new = _version(request.query.get("to"), latest)
+            diff = await self.console.assistant_diff(page.scope, department, assistant_id, old, new)
+            return await self._render(
+                "assistant.html",
+                page,
+                department=department,
+                names=self._names(),
+                state=state,
+                spec=spec,
+                history=history,
+                old=old,
+                new=new,
+                diff=diff,
+                visibility=self._visibility(spec.visibility, page),
+                section="assistants",
+            )
+
+        return await self._run(request, work)
+
+    async def change_assistant(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            department = self._department(page, request)
+            form = await self._proven(request, page)
+            assistant_id = request.match_info["assistant"]
+            state, spec, _ = await self.console.assistant_history(page.scope, department, assistant_id)
+            disable = form.get("action") == "disable"
+            if disable and form.get("confirmed") != "yes":
+                question = t("admin_confirm_disable_assistant", page.locale, name=spec.name)
+                return await self._confirm(page, request.path, question, {"action": "disable"})
+            await self.console.set_assistant_disabled(page.scope, department, assistant_id, disable)
+            log.info("admin console: %s %s assistant %s", page.scope.user_id, form.get("action"), assistant_id)
+            if disable:
+                done = t("admin_done_assistant_disabled", page.locale, name=spec.name)
+            else:
+                done = t("admin_done_assistant_enabled", page.locale, name=spec.name)
+            return await self._assistants_page(page, department, done=done)
+
+        return await self._run(request, work)
+
+    # ---- audit trail and what the filters caught -------------------------------------------
+
+    def _audit_filter(self, request: web.Request) -> tuple[AuditFilter, str]:
+        now, zone = datetime.now(UTC), self.console.config.zone
+        try:
+            return read_filter(request.query, now, zone), ""
+        except BadPeriod as error:
+            return read_filter({}, now, zone), str(error)
+
+    async def audit(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            chosen, error = self._audit_filter(request)
+            records = await self.console.audit_records(page.scope, chosen)
+            checked, problems = await self.console.chain_status()
+            if problems:
+                first = problems[0]
+                detail = first.ko if page.locale == "ko" else first.en
+                chain = t("admin_chain_broken", page.locale, seq=first.seq, call_id=first.call_id, detail=detail)
+                if len(problems) > 1:
+                    chain += " " + t("admin_chain_more", page.locale, count=len(problems) - 1)
+            else:
+                chain = t("admin_chain_ok", page.locale, count=f"{checked:,}")
+            return await self._render(
+                "audit.html",
+                page,
+                chosen=chosen,
+                period=chosen.period,
+                records=records,
+                limited=t("admin_list_limited", page.locale, count=LIST_LIMIT) if len(records) >= LIST_LIMIT else "",
+                chain=chain,
+                chain_ok=not problems,
+                decisions=DECISIONS,
+                names=self._names(),
+                finding_label=lambda finding: _finding_label(finding, page),
+                query=request.query_string,
+                error=error,
+                section_top="audit",
+            )
+
+        return await self._run(request, work)
+
+    async def audit_csv(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            chosen, _ = self._audit_filter(request)
+            records = await self.console.audit_records(page.scope, chosen, limit=None)
+            return _audit_csv(records, chosen.period, page.labels)
+
+        return await self._run(request, work)
+
+    async def caught(self, request: web.Request) -> web.StreamResponse:
+        async def work(page: Page) -> web.Response:
+            period, error = self._period(request)
+            department = request.query.get("department", "")
+            lines = await self.console.caught(page.scope, period, department)
+            ids = [department] if department else [d.id for d in page.scope.departments]
+            return await self._render(
+                "caught.html",
+                page,
+                period=period,
+                chosen_department=department,
+                pii=[c for c in lines if c.policy == "pii"],
+                words=[c for c in lines if c.policy == "words"],
+                ids=ids,
+                names=self._names(),
+                finding_label=lambda finding: _finding_label(finding, page),
+                error=error,
+                section_top="caught",
+            )
+
+        return await self._run(request, work)
+
     # ---- plumbing -------------------------------------------------------------------------
+
+    def _period(self, request: web.Request) -> tuple[Period, str]:
+        """The period the page asks for (this month when none), or this month and what was wrong with the range."""
+        now, zone = datetime.now(UTC), self.console.config.zone
+        query = request.query
+        try:
+            return choose(query.get("period", "month"), query.get("from", ""), query.get("to", ""), now, zone), ""
+        except BadPeriod as error:
+            return choose("month", "", "", now, zone), str(error)
+
+    async def _chart(self, ids: list[str], period: Period, totals: dict[str, int] | None) -> dict[str, Any]:
+        """What admin.js draws: tokens per local day per department, and (overview) each department's share."""
+        names = self._names()
+        series = await self.console.daily(ids, period)
+        return {
+            "labels": [day.strftime("%m-%d") for day in period.days],
+            "datasets": [{"label": names.get(d, d), "data": series[d]} for d in ids],
+            "share": None
+            if totals is None
+            else {"labels": [names.get(d, d) for d in totals], "data": list(totals.values())},
+        }
 
     def _names(self) -> dict[str, str]:
         return {d.id: d.name for d in self.console.config.departments}
@@ -381,6 +590,13 @@ class _Forbidden(Exception):
         self.page = page
 
 
+def _version(text: str | None, default: int) -> int:
+    try:
+        return max(1, int(text)) if text else default
+    except ValueError:
+        return default
+
+
 def _number(text: str) -> int:
     try:
         return int(text.replace(",", "").replace("_", ""))
@@ -392,6 +608,63 @@ def _shares(lines: list[UsageLine]) -> dict[str, float]:
     """Each department's share of this month's tokens, in percent (the overview's bar chart)."""
     total = sum(line.month_tokens for line in lines)
     return {line.key: (100 * line.month_tokens / total if total else 0.0) for line in lines}
+
+
+def _finding_label(finding: str, page: Page) -> str:
+    """A finding type in the reader's words (주민등록번호, …); prohibited-word types keep their stable id."""
+    core = finding.removeprefix("output_")
+    suffix = f" {page.labels['output_suffix']}" if core != finding else ""
+    if core in PII_TYPES and policy_of(finding) == "pii":
+        return t(f"pii_{core}", page.locale) + suffix
+    return finding
+
+
+def _audit_csv(records: list[AuditLine], period: Period, texts: dict[str, str]) -> web.Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["seq", "time", "call_id", "department", "user", "platform", "purpose", "assistant", "model", "tokens"]
+        + ["decision", "error_code", "findings"]
+    )
+    for r in records:
+        findings = ";".join(f"{k}={v}" for k, v in sorted(r.findings.items()))
+        writer.writerow(
+            [r.seq, r.when.isoformat(), r.call_id, r.department_id, r.user_id, r.platform, r.purpose, r.assistant_id]
+            + [r.model, r.tokens, r.decision, r.error_code, findings]
+        )
+    return _csv_response(out.getvalue(), f"govbot-audit-{period.first.isoformat()}-{period.last.isoformat()}.csv")
+
+
+def _period_query(period: Period) -> str:
+    """The query string that shows this period again (CSV links)."""
+    return f"period={period.kind}&from={period.first.isoformat()}&to={period.last.isoformat()}"
+
+
+def _period_csv(rows: list[Any], by: str, period: Period, texts: dict[str, str]) -> web.Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    first = {"department": "col_department", "assistant": "col_assistant", "user": "col_user"}[by]
+    head = [texts["col_department"]] if by != "department" else []
+    writer.writerow(
+        [*head, texts[first], texts["field_from"], texts["field_to"], texts["col_tokens"], texts["col_requests"]]
+    )
+    for row in rows:
+        lead = [row.department_id] if by != "department" else []
+        writer.writerow([*lead, row.key, period.first.isoformat(), period.last.isoformat(), row.tokens, row.requests])
+    name = f"govbot-usage-{by}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return _csv_response(out.getvalue(), name)
+
+
+def _csv_response(text: str, filename: str) -> web.Response:
+    # A byte-order mark so spreadsheet programs on office PCs read the Korean headings as UTF-8.
+    return web.Response(
+        body=("\ufeff" + text).encode("utf-8"),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _csv(lines: list[UsageLine], by: str, texts: dict[str, str]) -> web.Response:

@@ -13,15 +13,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from assistants.spec import AssistantSpec
+from bot.admin.audit_view import LIST_LIMIT, AuditFilter, AuditLine, Caught, caught, line
 from bot.admin.bars import QuotaBar, quota_bar
+from bot.admin.period import Period, daily
+from bot.admin.versions import DiffLine, spec_diff
+from bot.audit.admin import AdminChange, recorder
+from bot.audit.chain import Problem
 from bot.config import AppConfig, Department
 from bot.conversation import Who
 from bot.quota.limits import LIMIT_NAMES
 from bot.quota.service import QuotaService
 from bot.roles import change_role, configured_role, effective_role
 from bot.store import Store
+from bot.store.assistants_repository import AssistantState, VersionInfo
 from bot.store.keys_repository import KeyInfo
-from bot.store.repositories import UsageGroup
+from bot.store.repositories import UsageGroup, UsageRow
 
 SURFACE = "admin"  # the `platform` of the console's audit records
 
@@ -65,6 +72,15 @@ class RoleLine:
     granted: str | None  # a run-time grant (/role), if any
     granted_by: str | None
     effective: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantLine:
+    state: AssistantState
+    spec: AssistantSpec  # the latest version (drafts included)
+    month_tokens: int
+    month_requests: int
+    last_editor: str
 
 
 class AdminConsole:
@@ -127,6 +143,28 @@ class AdminConsole:
             seen = {line.key for line in lines}
             lines += [UsageLine(d, d, 0, 0, 0, 0) for d in department_ids if d not in seen]
         return lines
+
+    async def period_usage(self, by: UsageGroup, department_ids: Sequence[str], period: Period) -> list[UsageRow]:
+        """Tokens and requests per group in a chosen period (today, this month or a range of local days)."""
+        if not department_ids:
+            return []
+        rows = await self._store.usage.breakdown(by, period.since, department_ids, period.until)
+        if by == "department":
+            seen = {row.key for row in rows}
+            rows += [UsageRow(d, d, 0, 0) for d in department_ids if d not in seen]
+        return rows
+
+    async def daily(self, department_ids: Sequence[str], period: Period) -> dict[str, list[int]]:
+        """Tokens per department per local day of the period (the daily bars)."""
+        calls = await self._store.usage.calls_between(period.since, period.until, department_ids)
+        return daily(calls, period, self._config.zone, department_ids)
+
+    async def user_bars(self, scope: Scope, department_id: str, user_ids: Sequence[str]) -> dict[str, list[QuotaBar]]:
+        """Each user's personal limits with their use today: only for that department's own admins."""
+        if not scope.sees_users(department_id):
+            raise NotAllowed(department_id)
+        status = await self._quota.user_status(department_id, user_ids)
+        return {user: [quota_bar(s.name, s.used, s.reserved, s.value) for s in lines] for user, lines in status.items()}
 
     async def bars(self, department_id: str) -> list[QuotaBar]:
         """Each department-wide limit with its use, from the same status `/quota` shows."""
@@ -196,3 +234,97 @@ class AdminConsole:
         if not any(k.prefix == prefix for k in await self._store.keys.list(department_id)):
             raise NotAllowed(prefix)
         return await self._store.keys.revoke(prefix, by=scope.user_id, platform=SURFACE)
+
+    # ---- audit trail: metadata only --------------------------------------------------------
+
+    def _audit_departments(self, scope: Scope, wanted: str) -> list[str]:
+        if wanted:
+            self.department(scope, wanted)
+            return [wanted]
+        return [d.id for d in scope.departments]
+
+    async def audit_records(
+        self, scope: Scope, chosen: AuditFilter, *, limit: int | None = LIST_LIMIT
+    ) -> list[AuditLine]:
+        """The records the filters match, newest first. A user filter searches only departments whose user ids the
+        admin may see, so it cannot be used to find out who asked what elsewhere."""
+        ids = self._audit_departments(scope, chosen.department)
+        if chosen.user:
+            ids = [d for d in ids if scope.sees_users(d)]
+        if not ids:
+            return []
+        period = chosen.period
+        records = await self._store.audit.search(
+            period.since,
+            period.until,
+            ids,
+            user_id=chosen.user or None,
+            decision=chosen.decision or None,
+            finding=chosen.finding or None,
+            limit=limit,
+        )
+        zone = self._config.zone
+        return [line(r, zone, scope.sees_users(str(r["department_id"]))) for r in records]
+
+    async def chain_status(self) -> tuple[int, list[Problem]]:
+        """(records checked, problems in order): the first problem names the first broken record."""
+        return await self._store.audit.verify()
+
+    async def caught(self, scope: Scope, period: Period, department: str = "") -> list[Caught]:
+        """What the PII and prohibited-word policies caught in the period, by finding type and department."""
+        ids = self._audit_departments(scope, department)
+        return caught(await self._store.audit.findings_between(period.since, period.until, ids))
+
+    # ---- department assistants ---------------------------------------------------------------
+
+    async def assistants(self, scope: Scope, department_id: str, period: Period) -> list[AssistantLine]:
+        """The department's own assistants with their use in the period and who saved the latest version."""
+        self.department(scope, department_id)
+        used = {r.key: r for r in await self.period_usage("assistant", [department_id], period)}
+        lines = []
+        for state, spec in await self._store.assistants.latest(department_id, include_deleted=True):
+            history = await self._store.assistants.history(state.id)
+            row = used.get(state.id)
+            editor = history[-1].created_by if history else state.created_by
+            lines.append(AssistantLine(state, spec, row.tokens if row else 0, row.requests if row else 0, editor))
+        return lines
+
+    async def _own_assistant(self, scope: Scope, department_id: str, assistant_id: str) -> AssistantState:
+        self.department(scope, department_id)
+        state = await self._store.assistants.state(assistant_id)
+        if state is None or state.department_id != department_id:
+            raise NotAllowed(assistant_id)
+        return state
+
+    async def assistant_history(
+        self, scope: Scope, department_id: str, assistant_id: str
+    ) -> tuple[AssistantState, AssistantSpec, list[VersionInfo]]:
+        state = await self._own_assistant(scope, department_id, assistant_id)
+        spec = await self._store.assistants.spec(assistant_id, state.latest_version)
+        assert spec is not None, "the latest version exists"
+        return state, spec, await self._store.assistants.history(assistant_id)
+
+    async def assistant_diff(
+        self, scope: Scope, department_id: str, assistant_id: str, old: int, new: int
+    ) -> list[DiffLine] | None:
+        """Lines changed from version `old` to `new`; None when either version does not exist."""
+        await self._own_assistant(scope, department_id, assistant_id)
+        before = await self._store.assistants.spec(assistant_id, old)
+        after = await self._store.assistants.spec(assistant_id, new)
+        if before is None or after is None:
+            return None
+        return spec_diff(before, after)
+
+    async def set_assistant_disabled(self, scope: Scope, department_id: str, assistant_id: str, disabled: bool) -> bool:
+        """Disable (chat refuses it with a message) or enable again; False when it already was."""
+        await self._own_assistant(scope, department_id, assistant_id)
+        change = AdminChange(
+            "assistant_off" if disabled else "assistant_on",
+            scope.user_id,
+            department_id,
+            {"assistant": assistant_id},
+            SURFACE,
+        )
+        return await self._store.assistants.set_disabled(
+            assistant_id, scope.user_id if disabled else None, record=recorder(self._store.audit, change)
+        )

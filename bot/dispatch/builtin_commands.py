@@ -19,7 +19,7 @@ async def help_command(turn: Turn, args: str) -> Reply:
 
 
 async def assistants_command(turn: Turn, args: str) -> Reply:
-    visible = await turn.services.assistants.visible(turn.identity.department.id)
+    visible = [s for s in await turn.services.assistants.visible(turn.identity.department.id) if not s.disabled]
     locale = turn.locale
     columns = (
         t("assistants_col_name", locale),
@@ -39,6 +39,8 @@ async def use_command(turn: Turn, args: str) -> Reply:
     spec = await turn.services.assistants.find(args, turn.identity.department.id)
     if spec is None:
         return Reply(t("unknown_assistant", turn.locale, name=args), kind="error")
+    if spec.disabled:
+        return Reply(t("assistant_disabled", turn.locale, name=spec.name), kind="refusal")
     await turn.services.store.conversations.set_assistant(turn.message.conversation_key, spec.id, spec.version)
     text = t("now_using", turn.locale, name=spec.name, description=spec.description)
     reply = Reply(text, assistant=spec.name, thread_assistant=spec.name)

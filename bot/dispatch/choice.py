@@ -19,9 +19,9 @@ async def default_assistant(
     candidates += [department.default_assistant, config.default_assistant]
     for assistant_id in filter(None, candidates):
         spec = await registry.get(assistant_id, department.id)
-        if spec is not None:
+        if spec is not None and not spec.disabled:
             return spec
-    visible = await registry.visible(department.id)
+    visible = [s for s in await registry.visible(department.id) if not s.disabled]
     if not visible:
         raise RuntimeError("no assistant is visible to department " + department.id)
     return visible[0]

@@ -244,6 +244,8 @@ class Dispatcher:
             spec, text, one_off = await self._choose_assistant(turn)
         except ThreadAssistantUnavailable:
             return Reply(t("thread_assistant_unavailable", turn.locale), kind="refusal")
+        if spec.disabled:  # an admin disabled it on the console: say so instead of answering with another one
+            return Reply(t("assistant_disabled", turn.locale, name=spec.name), kind="refusal")
         for skill_name in spec.skills:
             skill = services.skills.get(skill_name)
             if skill is None:

@@ -6,7 +6,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -185,6 +185,26 @@ class QuotaService:
             reserved = state.reserved_tokens if spec.kind == "tokens" else 0
             name = spec.name
             out.append(LimitStatus(name, LABELS_KO[name], LABELS_EN[name], used, values[name], ends, reserved))
+        return out
+
+    async def user_status(self, department_id: str, user_ids: Sequence[str]) -> dict[str, list[LimitStatus]]:
+        """Each user's personal limits (user_tokens_per_day, ...) with that user's current use: the console's
+        per-user bars, read from the same counters the gateway reserves on."""
+        department = self._department(department_id)
+        p = self._periods()
+        overrides, grants = await self._repo.overrides(department.id, {n: period_key(n, p) for n in LIMIT_NAMES})
+        values = effective_values(department.quota, overrides, grants)
+        out: dict[str, list[LimitStatus]] = {}
+        for user_id in user_ids:
+            lines = []
+            for spec in (spec for spec in LIMITS if spec.scope == "user"):
+                key, ends = counter_of(spec, department.id, user_id, p)
+                state = await self._repo.state(key)
+                used = state.used_tokens if spec.kind == "tokens" else state.requests
+                reserved = state.reserved_tokens if spec.kind == "tokens" else 0
+                name = spec.name
+                lines.append(LimitStatus(name, LABELS_KO[name], LABELS_EN[name], used, values[name], ends, reserved))
+            out[user_id] = lines
         return out
 
     async def alerts_for_admin(self, department_id: str) -> list[str]:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from assistants.spec import AssistantSpec, fold_name
+from bot.audit.admin import Recorder
 from bot.store.models import AssistantVersion, StoredAssistant
 from bot.store.repositories import utcnow
 
@@ -35,6 +36,7 @@ class AssistantState:
     deleted: bool
     created_by: str
     updated_at: datetime
+    disabled_by: str | None = None  # who disabled it on the admin console; None while it is enabled
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +56,12 @@ def _state(row: StoredAssistant) -> AssistantState:
         row.deleted_at is not None,
         row.created_by,
         row.updated_at,
+        row.disabled_by if row.disabled_at is not None else None,
     )
 
 
-def _load(spec_json: str, version: int) -> AssistantSpec:
-    return AssistantSpec.model_validate_json(spec_json).model_copy(update={"version": version})
+def _load(spec_json: str, version: int, disabled: bool = False) -> AssistantSpec:
+    return AssistantSpec.model_validate_json(spec_json).model_copy(update={"version": version, "disabled": disabled})
 
 
 class AssistantRepository:
@@ -162,6 +165,21 @@ class AssistantRepository:
         except IntegrityError as error:
             raise NameTaken(assistant_id) from error
 
+    async def set_disabled(self, assistant_id: str, by: str | None, *, record: Recorder | None = None) -> bool:
+        """Disable (by an admin) or enable again (`by` None); False when nothing changed. `record` is called in the
+        same transaction when something changed, so the switch and its audit record commit together."""
+        values = {"disabled_at": utcnow(), "disabled_by": by} if by else {"disabled_at": None, "disabled_by": None}
+        condition = StoredAssistant.disabled_at.is_(None) if by else StoredAssistant.disabled_at.is_not(None)
+        async with self._sessions.begin() as session:
+            moved = await session.execute(
+                update(StoredAssistant).where(StoredAssistant.id == assistant_id, condition).values(**values)
+            )
+            if moved.rowcount and record is not None:
+                await record(
+                    await session.connection(), "enabled" if by else "disabled", "disabled" if by else "enabled"
+                )
+            return bool(moved.rowcount)
+
     async def state(self, assistant_id: str) -> AssistantState | None:
         async with self._sessions() as session:
             row = await session.get(StoredAssistant, assistant_id)
@@ -207,12 +225,12 @@ class AssistantRepository:
             query = query.where(StoredAssistant.deleted_at.is_(None))
         async with self._sessions() as session:
             rows = await session.execute(query.order_by(StoredAssistant.created_at))
-            return [(_state(row), _load(text, row.latest_version)) for row, text in rows]
+            return [(_state(row), _load(text, row.latest_version, row.disabled_at is not None)) for row, text in rows]
 
     async def published(self) -> list[AssistantSpec]:
         """The published version of every live assistant: what officials use."""
         query = (
-            select(AssistantVersion.spec, AssistantVersion.version)
+            select(AssistantVersion.spec, AssistantVersion.version, StoredAssistant.disabled_at)
             .join(
                 StoredAssistant,
                 and_(
@@ -224,4 +242,5 @@ class AssistantRepository:
             .order_by(StoredAssistant.created_at)
         )
         async with self._sessions() as session:
-            return [_load(text, version) for text, version in await session.execute(query)]
+            rows = await session.execute(query)
+            return [_load(text, version, disabled is not None) for text, version, disabled in rows]

@@ -5,7 +5,7 @@ head are HMAC-signed with the audit key (bot/audit/keys.py), which never goes in
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +19,8 @@ from bot.audit.keys import AuditKey
 from bot.store.models import AuditBase, AuditHead, AuditRecord
 
 EXPORT_FIELDS = (*HASHED_FIELDS, "hash")
+# What the admin console lists and exports: metadata only, never `content` (kept only with store_content).
+LISTED_FIELDS = tuple(name for name in (*HASHED_FIELDS, "hash") if name != "content")
 
 
 # Built once: statements with bound parameters skip SQLAlchemy's per-call construction and cache-key work.
@@ -79,6 +81,54 @@ class AuditRepository:
             result = await session.stream_scalars(query.execution_options(yield_per=1000))
             async for row in result:
                 yield {c.name: getattr(row, c.name) for c in AuditRecord.__table__.columns}
+
+    async def search(
+        self,
+        since: datetime,
+        until: datetime,
+        department_ids: Collection[str],
+        *,
+        user_id: str | None = None,
+        decision: str | None = None,
+        finding: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Records (newest first, metadata only) matching the console's filters. `finding` is a finding type such as
+        `phone`: findings are stored as sorted JSON, so the type is matched as its quoted key."""
+        columns = [getattr(AuditRecord, name) for name in LISTED_FIELDS]
+        query = (
+            select(*columns)
+            .where(
+                AuditRecord.created_at >= since,
+                AuditRecord.created_at < until,
+                AuditRecord.department_id.in_(list(department_ids)),
+            )
+            .order_by(AuditRecord.seq.desc())
+        )
+        if user_id:
+            query = query.where(AuditRecord.user_id == user_id)
+        if decision:
+            query = query.where(AuditRecord.decision == decision)
+        if finding:
+            query = query.where(AuditRecord.findings.contains(f'"{finding}":', autoescape=True))
+        if limit is not None:
+            query = query.limit(limit)
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        return [dict(zip(LISTED_FIELDS, row, strict=True)) for row in rows]
+
+    async def findings_between(
+        self, since: datetime, until: datetime, department_ids: Collection[str]
+    ) -> list[tuple[str, str]]:
+        """(department, findings JSON) of each record with any finding: what the policies caught, by type."""
+        query = select(AuditRecord.department_id, AuditRecord.findings).where(
+            AuditRecord.created_at >= since,
+            AuditRecord.created_at < until,
+            AuditRecord.department_id.in_(list(department_ids)),
+            AuditRecord.findings != "{}",
+        )
+        async with self._sessions() as session:
+            return [(str(d), str(f)) for d, f in (await session.execute(query)).all()]
 
     async def verify(self, checkpoint: Checkpoint | None = None) -> tuple[int, list[Problem]]:
         """(records checked, problems in seq order); with `checkpoint`, also truncation/rewriting since it."""

@@ -249,6 +249,9 @@ class StoredAssistant(Base):
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Disabled by an admin on the console (migration 0008): chat refuses it until it is enabled again.
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    disabled_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class AssistantVersion(Base):

@@ -90,9 +90,11 @@ class UsageRepository:
         async with self._sessions() as session:
             return (await session.scalar(select(func.count()).where(UsageRecord.call_id == call_id))) > 0
 
-    async def breakdown(self, by: UsageGroup, since: datetime, department_ids: Collection[str]) -> list[UsageRow]:
-        """Tokens and requests per department, per (department, assistant) or per (department, user) since `since`,
-        for the given departments only (the admin console's usage tables), largest first."""
+    async def breakdown(
+        self, by: UsageGroup, since: datetime, department_ids: Collection[str], until: datetime | None = None
+    ) -> list[UsageRow]:
+        """Tokens and requests per department, per (department, assistant) or per (department, user) since `since`
+        (and before `until`), for the given departments only (the admin console's usage tables), largest first."""
         column = {
             "department": UsageRecord.department_id,
             "assistant": func.coalesce(UsageRecord.assistant_id, ""),
@@ -101,13 +103,40 @@ class UsageRepository:
         tokens = func.coalesce(func.sum(UsageRecord.prompt_tokens + UsageRecord.completion_tokens), 0)
         query = (
             select(UsageRecord.department_id, column, tokens, func.count())
-            .where(UsageRecord.created_at >= since, UsageRecord.department_id.in_(list(department_ids)))
+            .where(
+                UsageRecord.created_at >= since,
+                UsageRecord.created_at < (until or datetime.max.replace(tzinfo=UTC)),
+                UsageRecord.department_id.in_(list(department_ids)),
+            )
             .group_by(UsageRecord.department_id, column)
             .order_by(tokens.desc())
         )
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
         return [UsageRow(str(d), str(k), int(t), int(n)) for d, k, t, n in rows]
+
+    async def calls_between(
+        self, since: datetime, until: datetime, department_ids: Collection[str]
+    ) -> list[tuple[str, datetime, int]]:
+        """(department, when, tokens) of each call between `since` and `until`: the caller puts them into the office's
+        local days (the console's daily bars), so the database never has to know the zone. Metadata only."""
+        query = select(
+            UsageRecord.department_id,
+            UsageRecord.created_at,
+            UsageRecord.prompt_tokens + UsageRecord.completion_tokens,
+        ).where(
+            UsageRecord.created_at >= since,
+            UsageRecord.created_at < until,
+            UsageRecord.department_id.in_(list(department_ids)),
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        return [(str(d), _aware(at), int(t)) for d, at, t in rows]
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)

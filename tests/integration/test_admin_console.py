@@ -7,11 +7,16 @@ admin; park.jiyoung is the traffic department's admin; kim.minsu a traffic edito
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import aiohttp
+from sqlalchemy import text
 
+from tests.integration.test_assistant_authoring import create_by_dialogue
+from tests.integration.test_audit import records
 from tests.integration.webchat import send
 
 
@@ -43,6 +48,13 @@ class Browser:
 
     async def close(self) -> None:
         await self.session.close()
+
+
+def chart_of(text: str) -> dict:
+    """The numbers a usage page hands to its charts (the JSON block admin.js reads)."""
+    match = re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', text, re.S)
+    assert match, text[:500]
+    return json.loads(match.group(1))
 
 
 def csrf_of(page: Page) -> str:
@@ -219,3 +231,148 @@ async def test_a_key_is_shown_once_listed_by_prefix_and_revoked_after_confirmati
     assert key.group(1) not in listing.text and prefix in listing.text and "민원 시스템" in listing.text
     assert "확인해 주세요" in asked.text and before is not None  # asking changed nothing
     assert done.status == 200 and "폐기했습니다" in done.text and after is None
+
+
+async def test_a_chosen_range_shows_that_periods_usage_and_its_csv_and_a_bad_range_says_what_to_type(start_govbot):
+    async with start_govbot() as gb:
+        await send(gb.url, "주정차 단속 민원 답변 초안을 써 주세요", user="kim.minsu")
+        admin = Browser(gb.url, "park.jiyoung")
+        try:
+            today = (await admin.get("/admin/d/traffic?period=today")).text
+            local = datetime.now(gb.runtime.config.zone).date()
+            year_ago = local.replace(year=local.year - 1).isoformat()
+            empty = (await admin.get(f"/admin/d/traffic?period=range&from={year_ago}&to={year_ago}")).text
+            csv_today = await admin.get("/admin/usage.csv?by=user&department=traffic&period=today")
+            bad = await admin.get("/admin/d/traffic?period=range&from=어제&to=2026-11-30")
+        finally:
+            await admin.close()
+    chart = chart_of(today)
+    assert chart["labels"] == [local.strftime("%m-%d")] and chart["datasets"][0]["label"] == "교통행정과"
+    assert chart["datasets"][0]["data"][0] > 0  # today's bar holds kim's call
+    assert "kim.minsu" in today and "개인 하루 토큰 한도" in today  # the department's own admin sees personal bars
+    assert chart_of(empty)["datasets"][0]["data"] == [0]  # a day a year ago: nothing used
+    assert csv_today.status == 200 and "kim.minsu" in csv_today.text and local.isoformat() in csv_today.text
+    assert bad.status == 200 and "2026-11-01처럼 쓰세요" in bad.text  # this month is shown instead
+
+
+async def test_a_personal_limit_set_on_the_console_refuses_that_officials_next_request(start_govbot):
+    async with start_govbot() as gb:
+        await send(gb.url, "회의록을 요약해 주세요", user="kim.minsu")
+        admin = Browser(gb.url, "park.jiyoung")
+        try:
+            page = await admin.get("/admin/d/traffic/quotas")
+            changed = await admin.post(
+                "/admin/d/traffic/quotas",
+                {"action": "set", "limit": "user_tokens_per_day", "value": "1", "csrf": csrf_of(page)},
+            )
+            usage = await admin.get("/admin/d/traffic")
+        finally:
+            await admin.close()
+        refused = await send(gb.url, "회의록을 다시 요약해 주세요", user="kim.minsu", thread="t2")
+        chat = await send(gb.url, "/quota", user="park.jiyoung", thread="t3")
+    assert changed.status == 200 and "개인 하루 토큰 한도" in changed.text
+    assert 'id="user-kim.minsu"' in usage.text and "state-full" in usage.text
+    assert refused.reply is not None and refused.reply["kind"] == "refusal", refused.text
+    assert "개인 하루 토큰 한도(1)" in refused.text
+    assert chat.reply is not None  # the chat command reads the same override
+
+
+async def test_the_audit_page_filters_without_content_names_the_first_broken_record_and_exports_csv(start_govbot):
+    phone = "010-9876-5432"
+    async with start_govbot() as gb:
+        await send(gb.url, "주정차 단속 민원 답변 초안을 써 주세요", user="kim.minsu")
+        await send(gb.url, f"민원인 연락처 {phone}로 회신 문구를 써 주세요", user="lee.seoyeon", thread="t2")
+        await send(gb.url, "보도자료 제목을 지어 주세요", user="jung.eunji", thread="t3")
+        traffic, office = Browser(gb.url, "park.jiyoung"), Browser(gb.url, "han.sujin")
+        try:
+            intact = await traffic.get("/admin/audit")
+            found = await traffic.get("/admin/audit?finding=phone")
+            by_user = await traffic.get("/admin/audit?user=kim.minsu")
+            csv_all = await traffic.get("/admin/audit.csv?period=today")
+            foreign = await traffic.get("/admin/audit?department=pr")
+            office_list = await office.get("/admin/audit?department=traffic")
+            office_user = await office.get("/admin/audit?user=kim.minsu")
+            caught = await traffic.get("/admin/caught")
+            async with gb.runtime.store.engine.begin() as connection:
+                await connection.execute(text("UPDATE audit_log SET completion_tokens = 1 WHERE seq = 2"))
+            broken = await office.get("/admin/audit")
+        finally:
+            await traffic.close()
+            await office.close()
+    assert intact.status == 200 and "체인이 온전합니다: 3건 확인" in intact.text
+    rows = re.findall(r'<tr class="decision-', intact.text)
+    assert len(rows) == 2 and "jung.eunji" not in intact.text  # traffic's admin sees traffic's two calls only
+    assert phone not in intact.text and "회신 문구" not in intact.text  # never content
+    assert "전화번호 ×1" in found.text and len(re.findall(r'<tr class="decision-', found.text)) == 1
+    assert "kim.minsu" in by_user.text and "lee.seoyeon" not in by_user.text
+    assert csv_all.status == 200 and csv_all.text.count("\n") == 3 and "phone=1" in csv_all.text
+    assert phone not in csv_all.text and "content" not in csv_all.text
+    assert foreign.status == 403
+    # the office admin is not traffic's admin: the calls are listed, the user ids are not, and a user search finds none
+    assert "kim.minsu" not in office_list.text and "•••" in office_list.text
+    assert "조건에 맞는 기록이 없습니다" in office_user.text
+    assert caught.status == 200 and 'data-finding="phone"' in caught.text
+    assert "손상되었습니다: 처음 문제가 있는 기록은 2번" in broken.text and "chain-broken" in broken.text
+
+
+async def test_assistants_are_listed_compared_between_versions_and_a_disabled_one_is_refused_in_chat(
+    start_govbot, fake_openai
+):
+    name = "주차 민원 답변"
+    async with start_govbot() as gb:
+        await create_by_dialogue(gb.url, fake_openai)  # kim.minsu, traffic editor: version 1
+        await send(gb.url, f"/assistant publish {name}")
+        await send(gb.url, f"/assistant edit {name}\nstyle_guide: 문장은 짧게 씁니다.")  # version 2, a draft
+        await send(gb.url, f"/use {name}", user="lee.seoyeon", thread="use")
+        await send(gb.url, "킥보드 방치 민원 회신문을 써 줘", user="lee.seoyeon", thread="use")
+        admin, other = Browser(gb.url, "park.jiyoung"), Browser(gb.url, "han.sujin")
+        try:
+            listing = await admin.get("/admin/d/traffic/assistants")
+            assistant_id = re.search(r'id="assistant-([a-z0-9_-]+)"', listing.text).group(1)  # type: ignore[union-attr]
+            path = f"/admin/d/traffic/assistants/{assistant_id}"
+            history = await admin.get(path)
+            foreign = await other.get(f"/admin/d/pr/assistants/{assistant_id}")  # not pr's assistant
+            asked = await admin.post(path, {"action": "disable", "csrf": csrf_of(listing)})
+            still = await send(gb.url, "한 번 더 써 줘", user="lee.seoyeon", thread="use")
+            done = await admin.post(path, {"action": "disable", "csrf": csrf_of(listing), "confirmed": "yes"})
+            refused = await send(gb.url, "한 번 더 써 줘", user="lee.seoyeon", thread="use")
+            named = await send(gb.url, f"{name}: 주차장 부족 민원 회신문", user="lee.seoyeon", thread="n")
+            use = await send(gb.url, f"/use {name}", user="lee.seoyeon", thread="u2")
+            listed = await send(gb.url, "/assistants", user="lee.seoyeon", thread="u3")
+            enabled = await admin.post(path, {"action": "enable", "csrf": csrf_of(listing)})
+            again = await send(gb.url, "한 번 더 써 줘", user="lee.seoyeon", thread="use")
+            switches = [
+                (r.decision, r.user_id, r.platform, json.loads(r.content or "{}"))
+                for r in await records(gb.runtime)
+                if r.decision in ("assistant_off", "assistant_on")
+            ]
+        finally:
+            await admin.close()
+            await other.close()
+    assert switches == [  # the switch is in the signed audit chain, once each way (the unconfirmed post wrote nothing)
+        (
+            "assistant_off",
+            "park.jiyoung",
+            "admin",
+            {"target": {"assistant": assistant_id}, "before": "enabled", "after": "disabled"},
+        ),
+        (
+            "assistant_on",
+            "park.jiyoung",
+            "admin",
+            {"target": {"assistant": assistant_id}, "before": "disabled", "after": "enabled"},
+        ),
+    ]
+    row = re.search(rf'<tr id="assistant-{assistant_id}".*?</tr>', listing.text, re.S)
+    assert row is not None
+    cells = re.sub(r"<[^>]+>", "|", row.group(0))
+    assert name in cells and "부서 안" in cells and "kim.minsu" in cells and "사용 중" in cells
+    assert re.search(r'data-value="2">2<', row.group(0)) and re.search(r'data-value="1">1<', row.group(0))
+    assert 'class="diff-added">+ style_guide: 문장은 짧게 씁니다.' in history.text and "버전 기록" in history.text
+    assert foreign.status == 403
+    assert "확인해 주세요" in asked.text and still.reply["kind"] == "answer"  # asking changed nothing
+    assert done.status == 200 and "사용을 중지했습니다" in done.text and "status-disabled" in done.text
+    for reply in (refused, named, use):
+        assert reply.reply["kind"] == "refusal" and "관리자가 사용을 중지했습니다" in reply.text, reply.text
+    assert name not in listed.text
+    assert enabled.status == 200 and "다시 쓸 수 있습니다" in enabled.text and again.reply["kind"] == "answer"
