@@ -49,6 +49,7 @@ class Store:
     def from_engine(cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: Redis | None = None) -> Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
+        quota = QuotaRepository(sessions, engine)
         return cls(
             engine,
             sessions,
@@ -56,8 +57,8 @@ class Store:
             ConversationRepository(sessions),
             events,
             FeedbackRepository(sessions),
-            QuotaRepository(sessions, engine),
-            AuditRepository(sessions, engine, audit_key),
+            quota,
+            AuditRepository(sessions, engine, audit_key, lock=quota.lock_counters),
             ApiKeyRepository(sessions),
             AssistantRepository(sessions),
             RoleRepository(sessions),
@@ -93,6 +94,7 @@ class Store:
         return await self.events.claim(key, ttl_seconds)
 
     async def close(self) -> None:
+        await self.audit.close()
         if self._redis is not None:
             await self._redis.aclose()
         await self.engine.dispose()

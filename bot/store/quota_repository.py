@@ -136,12 +136,12 @@ class QuotaRepository:
         self._insert_missing = _insert(self._dialect)(QuotaCounter).on_conflict_do_nothing()
         self._reserve_statements: dict[tuple[str, ...], object] = {}
 
-    async def _lock(self, connection: AsyncConnection, keys: Iterable[CounterKey]) -> None:
+    async def lock_counters(self, connection: AsyncConnection, keys: Iterable[CounterKey]) -> None:
         """Before a statement that updates several counters at once: take their row locks in the same
         order the reservation does (a multi-row UPDATE would lock them in whatever order it scans)."""
         if self._dialect != "postgresql":
             return
-        await connection.execute(_LOCK, {"keys": _key_rows(keys)})
+        await connection.execute(_LOCK, {"keys": _key_rows(_in_lock_order(keys))})
 
     async def _ensure(self, connection: AsyncConnection, keys: Sequence[CounterKey]) -> None:
         rows = [
@@ -250,7 +250,7 @@ class QuotaRepository:
                 return await self.settle(call_id, counters, reserved, actual, own)
         held = (await connection.execute(_TAKE_RESERVATION, {"call_id": call_id})).first() is not None
         counters = _in_lock_order(counters)
-        await self._lock(connection, counters)
+        await self.lock_counters(connection, counters)
         if held:
             result = await connection.execute(
                 _SETTLE, {"keys": _key_rows(counters), "reserved": reserved, "actual": actual}
@@ -266,7 +266,7 @@ class QuotaRepository:
         async with self._engine.begin() as connection:
             if (await connection.execute(_TAKE_RESERVATION, {"call_id": call_id})).first() is None:
                 return False
-            await self._lock(connection, counters)
+            await self.lock_counters(connection, counters)
             await connection.execute(_RELEASE, {"keys": _key_rows(counters), "reserved": reserved})
         return True
 
@@ -315,7 +315,7 @@ class QuotaRepository:
                 if row is None:  # settled, released or swept by someone else meanwhile
                     continue
                 counters = _in_lock_order(CounterKey(*key) for key in json.loads(row.counters))
-                await self._lock(connection, counters)
+                await self.lock_counters(connection, counters)
                 await connection.execute(_RELEASE, {"keys": _key_rows(counters), "reserved": row.tokens})
                 item = Swept(
                     Holder(

@@ -42,6 +42,7 @@ class EnforceQuota:
             ledger.add(
                 lambda connection: self._quota.settle(reservation, completion.usage.total_tokens, connection),
                 undo=lambda: self._quota.release(reservation),
+                lock_keys=reservation.counters,
             )
 
         async def release(error: BaseException) -> None:
