@@ -255,11 +255,11 @@ class QuotaRepository:
                 return None
             await transaction.rollback()
         for key in keys:  # refused: name the first limit without room (read after the rollback)
-            own = [limit for limit in limits if limit.counter == key]
-            if own:
+            applying = [limit for limit in limits if limit.counter == key]
+            if applying:
                 state = await self.state(key)
-                if _exceeds(own, state, tokens):
-                    return _first_exceeded(own, state, tokens)
+                if _exceeds(applying, state, tokens):
+                    return _first_exceeded(applying, state, tokens)
         return limits[0]
 
     async def settle(
