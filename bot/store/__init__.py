@@ -62,7 +62,8 @@ class Store:
     ) -> Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
-        audit = AuditRepository(sessions, engine, audit_key)
+        quota = QuotaRepository(sessions, engine)
+        audit = AuditRepository(sessions, engine, audit_key, lock=quota.lock_counters)
         events = (
             RedisEventClaims(redis_client, EventClaims(sessions)) if redis_client is not None else EventClaims(sessions)
         )
@@ -78,7 +79,7 @@ class Store:
             ConversationRepository(sessions),
             events,
             FeedbackRepository(sessions),
-            QuotaRepository(sessions, engine),
+            quota,
             audit,
             ApiKeyRepository(sessions, audit),
             AssistantRepository(sessions),
@@ -121,6 +122,7 @@ class Store:
         return await self.events.claim(key, ttl_seconds)
 
     async def close(self) -> None:
+        await self.audit.close()
         if self._redis is not None:
             await self._redis.aclose()
         await self.engine.dispose()

@@ -5,7 +5,7 @@ head are HMAC-signed with the audit key (bot/audit/keys.py), which never goes in
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionma
 from bot.audit.chain import GENESIS, HASHED_FIELDS, Head, Problem, Signer, head_mac, record_hash, verify_chain
 from bot.audit.checkpoint import FORMAT, Checkpoint, check_against, make_checkpoint
 from bot.audit.keys import AuditKey
+from bot.store.group_commit import GroupCommitter, LockRows, Write
 from bot.store.models import AuditBase, AuditHead, AuditRecord
 
 EXPORT_FIELDS = (*HASHED_FIELDS, "hash")
@@ -27,6 +28,12 @@ LISTED_FIELDS = tuple(name for name in (*HASHED_FIELDS, "hash") if name != "cont
 _TAKE_HEAD = (
     update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
 )
+_TAKE_HEADS = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(seq=AuditHead.seq + bindparam("count"))
+    .returning(AuditHead.seq, AuditHead.hash)
+)
 _INSERT_RECORD = insert(AuditRecord)
 _MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(hash=bindparam("digest"), mac=bindparam("head_mac"))
 _READ_HEAD = select(AuditHead.seq, AuditHead.hash, AuditHead.mac).where(AuditHead.id == 1)
@@ -36,12 +43,44 @@ _HOLD_HEAD = update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq
 
 
 class AuditRepository:
-    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine, key: AuditKey):
+    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine, key: AuditKey, lock: LockRows | None = None):
         self._sessions = sessions
+        self._lock = lock
+        self._group: GroupCommitter | None = None
         self._engine = engine
         self._key = key.secret
         self._signer = Signer(key.secret)
         self._key_id = key.key_id
+
+    async def record(self, fields: dict[str, Any], writes: Sequence[Write] = (), lock_keys: Sequence[Any] = ()) -> int:
+        """Append one record after `writes` (a call's closing writes), in the next group transaction
+        (see group_commit.py); returns once it is committed."""
+        if self._group is None:
+            self._group = GroupCommitter(self._engine.begin, self.append_many, self._lock)
+        return await self._group.commit(fields, writes, lock_keys)
+
+    async def close(self) -> None:
+        if self._group is not None:
+            await self._group.close()
+
+    async def append_many(self, connection: AsyncConnection, records: Sequence[dict[str, Any]]) -> list[int]:
+        """Append records in order with one move of the chain head: the head row is locked once per batch."""
+        if not records:
+            return []
+        last, prev = (await connection.execute(_TAKE_HEADS, {"count": len(records)})).one()
+        seq = int(last) - len(records)
+        now = datetime.now(UTC)
+        rows = []
+        for fields in records:
+            seq += 1
+            record = _prepared(fields, now)
+            record["seq"] = seq
+            digest = record_hash(record, prev, self._signer)
+            rows.append({**record, "prev_hash": prev, "hash": digest, "key_id": self._key_id})
+            prev = digest
+        await connection.execute(_INSERT_RECORD, rows)
+        await connection.execute(_MOVE_HEAD, {"digest": prev, "head_mac": head_mac(self._signer, seq, prev)})
+        return [row["seq"] for row in rows]
 
     def begin(self) -> AsyncContextManager[AsyncConnection]:
         """A transaction on the audit store, for writes that must commit together with a record."""
@@ -57,9 +96,7 @@ class AuditRepository:
         if connection is None:
             async with self._engine.begin() as own:
                 return await self.append(fields, own)
-        fields = {**fields, "findings": json.dumps(fields.get("findings") or {}, sort_keys=True, ensure_ascii=False)}
-        fields["latency_ms"] = round(float(fields["latency_ms"]), 3)
-        fields.setdefault("created_at", datetime.now(UTC))
+        fields = _prepared(fields, datetime.now(UTC))
         seq, prev = (await connection.execute(_TAKE_HEAD)).one()
         record = {**fields, "seq": seq}
         digest = record_hash(record, prev, self._signer)
@@ -227,6 +264,13 @@ class AuditRepository:
         if row is None:
             return Checkpoint(FORMAT, 0, GENESIS, "", self._key_id)
         return Checkpoint(FORMAT, int(row.seq), row.hash, row.created_at, row.key_id, row.signature)
+
+
+def _prepared(fields: dict[str, Any], now: datetime) -> dict[str, Any]:
+    prepared = {**fields, "findings": json.dumps(fields.get("findings") or {}, sort_keys=True, ensure_ascii=False)}
+    prepared["latency_ms"] = round(float(prepared["latency_ms"]), 3)
+    prepared.setdefault("created_at", now)
+    return prepared
 
 
 def _by_seq(problem: Problem) -> int:

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, and_, bindparam, delete, select, tuple_, update
+from sqlalchemy import BigInteger, TextClause, and_, bindparam, delete, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
@@ -118,6 +118,32 @@ _RELEASE = (
 )
 
 
+# A counter without a limit of a kind is checked against this (above any settable limit, within 64 bits).
+_NO_LIMIT = 2**62
+_HOLDER_NAMES = (
+    "call_id",
+    "owner",
+    "counters",
+    "tokens",
+    "created_at",
+    "expires_at",
+    "department_id",
+    "user_id",
+    "platform",
+    "purpose",
+    "assistant_id",
+    "model_alias",
+    "findings",
+)
+_HOLDER_COLUMNS = ", ".join(_HOLDER_NAMES)
+_HOLDER_VALUES = ", ".join(":rtokens" if name == "tokens" else f":{name}" for name in _HOLDER_NAMES)
+# PostgreSQL types the parameters of INSERT … SELECT from the select list, not from the target columns.
+_HOLDER_TYPED = _HOLDER_VALUES.replace(":rtokens", "CAST(:rtokens AS BIGINT)")
+for _name in ("created_at", "expires_at"):
+    _HOLDER_TYPED = _HOLDER_TYPED.replace(f":{_name}", f"CAST(:{_name} AS TIMESTAMPTZ)")
+_INSERT_HOLDER = text(f"INSERT INTO quota_reservations ({_HOLDER_COLUMNS}) VALUES ({_HOLDER_VALUES})")
+
+
 def _key_rows(keys: Iterable[CounterKey]) -> list[tuple[str, str, str]]:
     return [(k.scope, k.subject, k.period) for k in keys]
 
@@ -134,105 +160,108 @@ class QuotaRepository:
         self._sessions = sessions
         self._engine = engine
         self._dialect = engine.dialect.name
-        self._insert_missing = _insert(self._dialect)(QuotaCounter).on_conflict_do_nothing()
-        self._reserve_statements: dict[tuple[str, ...], object] = {}
+        self._reserve_statements: dict[int, TextClause] = {}
 
-    async def _lock(self, connection: AsyncConnection, keys: Iterable[CounterKey]) -> None:
+    async def lock_counters(self, connection: AsyncConnection, keys: Iterable[CounterKey]) -> None:
         """Before a statement that updates several counters at once: take their row locks in the same
         order the reservation does (a multi-row UPDATE would lock them in whatever order it scans)."""
         if self._dialect != "postgresql":
             return
-        await connection.execute(_LOCK, {"keys": _key_rows(keys)})
+        await connection.execute(_LOCK, {"keys": _key_rows(_in_lock_order(keys))})
 
-    async def _ensure(self, connection: AsyncConnection, keys: Sequence[CounterKey]) -> None:
-        rows = [
-            dict(scope=k.scope, subject=k.subject, period=k.period, used_tokens=0, reserved_tokens=0, requests=0)
-            for k in keys
+    def _reserve_statement(self, count: int) -> TextClause:
+        """One statement that reserves on `count` counters at once: a multi-row upsert whose DO UPDATE only
+        applies where the counter has room (its token and request limits arrive as parameters, matched by
+        key), returning the rows it changed. On PostgreSQL the reservation's own row is inserted by the same
+        statement, only when every counter returned; on SQLite it follows in the same transaction. Built
+        once per number of counters."""
+        statement = self._reserve_statements.get(count)
+        if statement is not None:
+            return statement
+        values = ", ".join(f"(:s{i}, :u{i}, :p{i}, 0, :tokens, 1)" for i in range(count))
+        match = [
+            f"excluded.scope = :s{i} AND excluded.subject = :u{i} AND excluded.period = :p{i}" for i in range(count)
         ]
-        await connection.execute(self._insert_missing, rows)
-
-    def _reserve_statement(self, kinds: tuple[str, ...]):
-        """The conditional UPDATE for a counter with limits of these kinds, built once per shape with
-        bound parameters (building and caching a new statement per call cost more than running it)."""
-        statement = self._reserve_statements.get(kinds)
-        if statement is None:
-            conditions = [
-                QuotaCounter.scope == bindparam("k_scope"),
-                QuotaCounter.subject == bindparam("k_subject"),
-                QuotaCounter.period == bindparam("k_period"),
-            ]
-            for index, kind in enumerate(kinds):
-                if kind == "tokens":
-                    conditions.append(
-                        QuotaCounter.used_tokens + QuotaCounter.reserved_tokens + bindparam("k_tokens", type_=_BIG)
-                        <= bindparam(f"k_limit{index}", type_=_BIG)
-                    )
-                else:
-                    conditions.append(QuotaCounter.requests + 1 <= bindparam(f"k_limit{index}", type_=_BIG))
-            statement = (
-                update(QuotaCounter)
-                .where(*conditions)
-                .values(
-                    reserved_tokens=QuotaCounter.reserved_tokens + bindparam("k_tokens", type_=_BIG),
-                    requests=QuotaCounter.requests + 1,
-                )
+        token_limit = " ".join(f"WHEN {m} THEN CAST(:t{i} AS BIGINT)" for i, m in enumerate(match))
+        request_limit = " ".join(f"WHEN {m} THEN CAST(:r{i} AS BIGINT)" for i, m in enumerate(match))
+        upsert = (
+            "INSERT INTO quota_counters (scope, subject, period, used_tokens, reserved_tokens, requests) "
+            f"VALUES {values} ON CONFLICT (scope, subject, period) DO UPDATE SET "
+            "reserved_tokens = quota_counters.reserved_tokens + excluded.reserved_tokens, "
+            "requests = quota_counters.requests + 1 "
+            "WHERE quota_counters.used_tokens + quota_counters.reserved_tokens + excluded.reserved_tokens "
+            f"<= CASE {token_limit} ELSE {_NO_LIMIT} END "
+            f"AND quota_counters.requests + 1 <= CASE {request_limit} ELSE {_NO_LIMIT} END "
+            "RETURNING scope"
+        )
+        if self._dialect == "postgresql":
+            upsert = (
+                f"WITH counted AS ({upsert}) INSERT INTO quota_reservations ({_HOLDER_COLUMNS}) "
+                f"SELECT {_HOLDER_TYPED} WHERE (SELECT count(*) FROM counted) = {count} RETURNING call_id"
             )
-            self._reserve_statements[kinds] = statement
+        statement = text(upsert)
+        self._reserve_statements[count] = statement
         return statement
 
     async def reserve(
         self, counters: Sequence[CounterKey], limits: Sequence[Limit], tokens: int, holder: Holder
     ) -> Limit | None:
-        """Reserve `tokens` and one request on every counter, held by `holder`. Returns None on success,
-        or the limit that would be exceeded (then nothing at all was changed)."""
-        by_counter: dict[CounterKey, list[Limit]] = {}
+        """Reserve `tokens` and one request on every counter, held by `holder`, in one statement. Returns
+        None on success, or the limit that would be exceeded (then nothing at all was changed)."""
+        for limit in limits:  # a counter row made by this call starts at zero: the statement checks only older rows
+            if (limit.kind == "tokens" and tokens > limit.value) or (limit.kind == "requests" and limit.value < 1):
+                return limit
+        by_counter: dict[CounterKey, dict[str, int]] = {}
         for limit in limits:
-            by_counter.setdefault(limit.counter, []).append(limit)
+            by_counter.setdefault(limit.counter, {})[limit.kind] = min(
+                limit.value, by_counter.get(limit.counter, {}).get(limit.kind, _NO_LIMIT)
+            )
         keys = _in_lock_order([*counters, *by_counter])
-        try:
-            async with self._engine.begin() as connection:
-                await self._ensure(connection, keys)
-                for key in keys:
-                    own = by_counter.get(key, [])
-                    params = {
-                        "k_scope": key.scope,
-                        "k_subject": key.subject,
-                        "k_period": key.period,
-                        "k_tokens": tokens,
-                    }
-                    params.update({f"k_limit{index}": limit.value for index, limit in enumerate(own)})
-                    result = await connection.execute(
-                        self._reserve_statement(tuple(limit.kind for limit in own)), params
-                    )
-                    if result.rowcount != 1:
-                        row = (
-                            await connection.execute(
-                                select(
-                                    QuotaCounter.used_tokens, QuotaCounter.reserved_tokens, QuotaCounter.requests
-                                ).where(_where(key))
-                            )
-                        ).one()
-                        raise _Exceeded(_first_exceeded(by_counter[key], CounterState(*row), tokens))
-                await connection.execute(
-                    _insert(self._dialect)(QuotaReservation).values(
-                        call_id=holder.call_id,
-                        owner=holder.owner,
-                        counters=json.dumps(_key_rows(_in_lock_order(counters))),
-                        tokens=tokens,
-                        created_at=datetime.now(UTC),
-                        expires_at=holder.expires_at,
-                        department_id=holder.department_id,
-                        user_id=holder.user_id,
-                        platform=holder.platform,
-                        purpose=holder.purpose,
-                        assistant_id=holder.assistant_id,
-                        model_alias=holder.model_alias,
-                        findings=json.dumps(holder.findings, sort_keys=True),
-                    )
-                )
-        except _Exceeded as exceeded:
-            return exceeded.limit
-        return None
+        params: dict[str, object] = {"tokens": tokens}
+        for index, key in enumerate(keys):
+            own = by_counter.get(key, {})
+            params[f"s{index}"], params[f"u{index}"], params[f"p{index}"] = key.scope, key.subject, key.period
+            params[f"t{index}"] = own.get("tokens", _NO_LIMIT)
+            params[f"r{index}"] = own.get("requests", _NO_LIMIT)
+        holder_row = {
+            "call_id": holder.call_id,
+            "owner": holder.owner,
+            "counters": json.dumps(_key_rows(_in_lock_order(counters))),
+            "rtokens": tokens,
+            "created_at": datetime.now(UTC),
+            "expires_at": holder.expires_at,
+            "department_id": holder.department_id,
+            "user_id": holder.user_id,
+            "platform": holder.platform,
+            "purpose": holder.purpose,
+            "assistant_id": holder.assistant_id,
+            "model_alias": holder.model_alias,
+            "findings": json.dumps(holder.findings, sort_keys=True),
+        }
+        statement = self._reserve_statement(len(keys))
+        async with self._engine.connect() as connection:
+            transaction = await connection.begin()
+            try:
+                if self._dialect == "postgresql":
+                    reserved = (await connection.execute(statement, {**params, **holder_row})).first() is not None
+                else:
+                    reserved = len((await connection.execute(statement, params)).all()) == len(keys)
+                    if reserved:
+                        await connection.execute(_INSERT_HOLDER, holder_row)
+            except BaseException:
+                await transaction.rollback()
+                raise
+            if reserved:
+                await transaction.commit()
+                return None
+            await transaction.rollback()
+        for key in keys:  # refused: name the first limit without room (read after the rollback)
+            applying = [limit for limit in limits if limit.counter == key]
+            if applying:
+                state = await self.state(key)
+                if _exceeds(applying, state, tokens):
+                    return _first_exceeded(applying, state, tokens)
+        return limits[0]
 
     async def settle(
         self,
@@ -251,7 +280,7 @@ class QuotaRepository:
                 return await self.settle(call_id, counters, reserved, actual, own)
         held = (await connection.execute(_TAKE_RESERVATION, {"call_id": call_id})).first() is not None
         counters = _in_lock_order(counters)
-        await self._lock(connection, counters)
+        await self.lock_counters(connection, counters)
         if held:
             result = await connection.execute(
                 _SETTLE, {"keys": _key_rows(counters), "reserved": reserved, "actual": actual}
@@ -267,7 +296,7 @@ class QuotaRepository:
         async with self._engine.begin() as connection:
             if (await connection.execute(_TAKE_RESERVATION, {"call_id": call_id})).first() is None:
                 return False
-            await self._lock(connection, counters)
+            await self.lock_counters(connection, counters)
             await connection.execute(_RELEASE, {"keys": _key_rows(counters), "reserved": reserved})
         return True
 
@@ -316,7 +345,7 @@ class QuotaRepository:
                 if row is None:  # settled, released or swept by someone else meanwhile
                     continue
                 counters = _in_lock_order(CounterKey(*key) for key in json.loads(row.counters))
-                await self._lock(connection, counters)
+                await self.lock_counters(connection, counters)
                 await connection.execute(_RELEASE, {"keys": _key_rows(counters), "reserved": row.tokens})
                 item = Swept(
                     Holder(
@@ -474,6 +503,14 @@ class QuotaRepository:
 def _aware(value: datetime) -> datetime:
     """SQLite hands timestamps back without a zone; they were written in UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _exceeds(limits: Sequence[Limit], row: CounterState, tokens: int) -> bool:
+    return any(
+        (limit.kind == "tokens" and row.used_tokens + row.reserved_tokens + tokens > limit.value)
+        or (limit.kind == "requests" and row.requests + 1 > limit.value)
+        for limit in limits
+    )
 
 
 def _first_exceeded(limits: Sequence[Limit], row: CounterState, tokens: int) -> Limit:

@@ -285,3 +285,25 @@ async def test_a_period_rollover_during_load_loses_no_usage(start_govbot, fake_o
         0,
     )
     assert (recorded.tokens, recorded.requests) == (served, 60)
+
+
+async def test_a_tight_budget_reserves_an_estimate_and_the_limit_still_holds(start_govbot, fake_openai):
+    # 1,000 max_tokens never fit a 400-token day; the call is served with the output estimate reserved and sent
+    # as max_tokens. The upstream then reports far more than allowed: the bill stops at what was reserved.
+    config = config_with_quota(config_for_upstreams(fake_openai.base_url), tokens_per_day=400)
+    fake_openai.reply_with("불법주정차 과태료 기준을 정리했습니다.", usage=(11, 5000))
+    question = [{"role": "user", "content": "불법주정차 민원 회신 초안을 써 주세요."}]
+    async with start_govbot(config=config) as gb:
+        client = await client_for(gb)
+        first = await client.chat.completions.create(model="default", messages=question, max_tokens=1000)
+        try:
+            await client.chat.completions.create(model="default", messages=question, max_tokens=1000)
+            second_refused = False
+        except openai.RateLimitError:
+            second_refused = True
+        status = {s.name: (s.used, s.reserved) for s in await gb.runtime.bundle.quota.status("traffic")}
+    assert first.choices[0].message.content == "불법주정차 과태료 기준을 정리했습니다."
+    assert fake_openai.requests[0]["max_tokens"] == 256  # the estimate (no answers seen yet), not 1,000
+    assert second_refused and len(fake_openai.requests) == 1  # 133 tokens left: not even the estimate fits
+    used, reserved = status["tokens_per_day"]
+    assert used == 11 + 256 and reserved == 0 and used <= 400

@@ -90,9 +90,9 @@ class AuditTrail:
         }
         try:
             if ledger is None:
-                await self._audit.append(fields)
+                await self._audit.record(fields)
             else:
-                await ledger.commit(self._audit.begin, lambda connection: self._audit.append(fields, connection))
+                await ledger.commit(self._audit, fields)
         except Exception:  # an unaudited call is not allowed: the error propagates, and is loud in the logs
             log.exception("audit append failed for call %s", call.call_id)
             raise
