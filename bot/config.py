@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -370,8 +370,9 @@ def _from_validation(error: ValidationError, root: yaml.Node | None) -> list[Con
     return out
 
 
-def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
-    """References between sections: what pydantic cannot see field by field."""
+def _cross_check(config: AppConfig, tools: Collection[str] | None = None) -> list[tuple[tuple[Any, ...], str, str]]:
+    """References between sections: what pydantic cannot see field by field. `tools`: the registered tool names
+    (assistants/tools/registry.py), when the caller knows them, so an assistant's `tools:` entry is checked."""
     problems: list[tuple[tuple[Any, ...], str, str]] = []
     provider_ids = [p.id for p in config.providers]
     for i, pid in enumerate(provider_ids):
@@ -456,6 +457,16 @@ def _cross_check(config: AppConfig) -> list[tuple[tuple[Any, ...], str, str]]:
                     f"Unknown department '{spec.department}'.",
                 )
             )
+        for j, name in enumerate(spec.tools):
+            if tools is not None and name not in tools:
+                known = ", ".join(sorted(tools)) or "-"
+                problems.append(
+                    (
+                        ("assistants", i, "tools", j),
+                        f"등록되지 않은 도구 '{name}'입니다. 쓸 수 있는 도구: {known}",
+                        f"No tool named '{name}' is registered; available tools: {known}",
+                    )
+                )
         if spec.model not in config.models and config.models:
             problems.append(
                 (
@@ -509,10 +520,12 @@ def section(config: AppConfig, name: str, model: type[S]) -> S:
     return value if isinstance(value, model) else model()
 
 
-def parse_config(text: str, source: str = "app.yaml", model: type[AppConfig] = AppConfig) -> AppConfig:
+def parse_config(
+    text: str, source: str = "app.yaml", model: type[AppConfig] = AppConfig, tools: Collection[str] | None = None
+) -> AppConfig:
     """Parse app.yaml text; raise ConfigInvalid listing every problem with its path and line.
-    `model`: AppConfig with the skills' sections (`with_sections`); the office's full document is parsed
-    through assistants.skills.registry."""
+    `model`: AppConfig with the skills' sections (`with_sections`); `tools`: the registered tool names, checked
+    against the assistants' `tools:`. The office's full document is parsed through assistants.skills.registry."""
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
@@ -531,7 +544,7 @@ def parse_config(text: str, source: str = "app.yaml", model: type[AppConfig] = A
         config = model.model_validate(data)
     except ValidationError as error:
         raise ConfigInvalid(source, _from_validation(error, root)) from None
-    problems = _cross_check(config)
+    problems = _cross_check(config, tools)
     if problems:
         raise ConfigInvalid(
             source, [ConfigError(_yaml_path(loc), _line_of(root, loc), ko, en) for loc, ko, en in problems]
@@ -539,15 +552,15 @@ def parse_config(text: str, source: str = "app.yaml", model: type[AppConfig] = A
     return config
 
 
-def load_config(path: Path, model: type[AppConfig] = AppConfig) -> AppConfig:
-    """Read and parse app.yaml at `path` (see parse_config for `model`)."""
+def load_config(path: Path, model: type[AppConfig] = AppConfig, tools: Collection[str] | None = None) -> AppConfig:
+    """Read and parse app.yaml at `path` (see parse_config for `model` and `tools`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigInvalid(
             str(path), [ConfigError("", None, f"설정 파일이 없습니다: {path}", f"Config file not found: {path}")]
         ) from None
-    config = parse_config(text, str(path), model)
+    config = parse_config(text, str(path), model, tools)
     words_file = config.filters.prohibited_words_file
     if words_file is not None and not words_file.is_absolute():
         words_file = path.parent / words_file  # relative to app.yaml, not to wherever govbot was started

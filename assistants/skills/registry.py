@@ -17,7 +17,7 @@ from assistants.skills.committees.skill import CommitteeSkill
 from assistants.skills.complaints import ComplaintTriageSkill
 from assistants.skills.knowledge import KnowledgeSkill, build_knowledge_skill
 from assistants.skills.meals.skill import MealSkill
-from assistants.tools.registry import TOOLS
+from assistants.tools.registry import TOOLS, tool_names
 from bot.config import AppConfig, load_config, parse_config, with_sections
 from bot.conversation import ChannelPoster
 from bot.documents import DocumentWorker
@@ -88,13 +88,15 @@ OfficeConfig: type[AppConfig] = with_sections(
 
 
 def parse_office_config(text: str, source: str = "app.yaml") -> AppConfig:
-    """app.yaml text with every skill's section (errors name their YAML path; see bot.config.parse_config)."""
-    return parse_config(text, source, OfficeConfig)
+    """app.yaml text with every skill's section (errors name their YAML path; see bot.config.parse_config), its
+    assistants' `tools:` checked against the registered tools."""
+    return parse_config(text, source, OfficeConfig, tool_names())
 
 
 def load_office_config(path: Path) -> AppConfig:
-    """app.yaml at `path` with every skill's section."""
-    return load_config(path, OfficeConfig)
+    """app.yaml at `path` with every skill's section, its assistants' `tools:` checked against the registered
+    tools (an unknown name is refused at start-up and by `govbot check-config`, not silently dropped)."""
+    return load_config(path, OfficeConfig, tool_names())
 
 
 def skill_names() -> tuple[str, ...]:

@@ -4,10 +4,14 @@ to the model, adds its command and dialogue, and app.yaml gets its section."""
 
 from __future__ import annotations
 
+from assistants.skills.committees.skill import COMMITTEE_TOOL
+from assistants.skills.meals.skill import MEAL_TOOL
 from assistants.tools.travel.tool import TRAVEL_TOOL
 from bot.tools import Tool
 
-TOOLS: tuple[Tool, ...] = (TRAVEL_TOOL,)
+# 식비 and 위원회 점검 are skills with their own commands (/식비, /위원회 점검); here they are offered to models,
+# reading the message's attached workbooks (their Tool has no `command`, so no second command is registered).
+TOOLS: tuple[Tool, ...] = (TRAVEL_TOOL, MEAL_TOOL, COMMITTEE_TOOL)
 
 
 def tool_map(tools: tuple[Tool, ...] = TOOLS) -> dict[str, Tool]:

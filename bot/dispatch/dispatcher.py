@@ -45,7 +45,7 @@ from bot.quota.service import QuotaService
 from bot.roles import effective_role
 from bot.store import Store
 from bot.store.repositories import ConversationState
-from bot.tools.base import Tool
+from bot.tools.base import Tool, ToolContext
 from bot.tools.context import office_today, tool_context
 from bot.tools.loop import answer_with_tools
 
@@ -303,7 +303,16 @@ async def ask_assistant(
 
     `one_off`: `spec` was named for this question only, so the thread's assistant (version) stays."""
     services, key = turn.services, turn.message.conversation_key
-    user_text, notes = await with_attachments(text, turn.message.attachments, turn.locale, services.documents)
+    tools = {name: services.tools[name] for name in spec.tools if name in services.tools}
+    use_tools = bool(tools) and not services.offline
+    attachments = turn.message.attachments
+    # Files a tool reads itself (workbooks for 식비/위원회 점검) go to the tool, not into the prompt: their rows
+    # hold names the masker cannot tell from other words, and the model needs only to know they are there.
+    for_tools = [a for a in attachments if any(tool.reads(a) for tool in tools.values())] if use_tools else []
+    inline = [a for a in attachments if a not in for_tools]
+    user_text, notes = await with_attachments(text, inline, turn.locale, services.documents)
+    if for_tools:
+        user_text += "\n\n" + t("tools_attached_files", turn.locale, count=len(for_tools))
     history = await services.memory.load(key, turn.conversation.id)
     request = GatewayRequest(
         department_id=turn.identity.department.id,
@@ -317,18 +326,20 @@ async def ask_assistant(
         temperature=spec.temperature,
         platform=turn.message.platform,
     )
-    tools = {name: services.tools[name] for name in spec.tools if name in services.tools}
     files: list = []
-    if tools and not services.offline:
+    if use_tools:
         config, locale = services.config, turn.locale
         today = office_today(config)  # the model turns "다음 주 화요일" into a date for the tool
         weekday = t("weekday_names", locale).split(",")[today.weekday()]
         request.messages.insert(
             1, ChatMessage("system", t("tools_today", locale, date=today.isoformat(), weekday=weekday))
         )
-        run = await answer_with_tools(
-            services.gateway, request, tools, lambda tool: tool_context(tool, config, locale), sink
-        )
+        documents = services.documents
+
+        def context_for(tool: Tool) -> ToolContext:
+            return tool_context(tool, config, locale, today, attachments=for_tools, documents=documents)
+
+        run = await answer_with_tools(services.gateway, request, tools, context_for, sink)
         completion, answer_text, files = run.last, run.text, run.files
     else:
         completion = await _run(services.gateway, request, sink)
@@ -347,7 +358,7 @@ async def ask_assistant(
     if completion.interrupted:
         notes.insert(0, t("answer_incomplete", turn.locale))
     if tools and services.offline:  # no model to call them: the same tools by their commands
-        commands = ", ".join(f"`/{tool.command}`" for tool in tools.values() if tool.command)
+        commands = ", ".join(f"`/{tool.way_without_model}`" for tool in tools.values() if tool.way_without_model)
         if commands:
             notes.append(t("tools_offline_commands", turn.locale, commands=commands))
     body = answer_text + ("\n\n" + "\n".join(notes) if notes else "")

@@ -1,6 +1,7 @@
 """What a tool is: a stable name, what it does (Korean for the model, English for the docs), an argument model
 (pydantic: it gives the JSON schema offered to the model and checks what comes back), and a pure function from
-valid arguments to a result (Markdown for the reply, optional files).
+valid arguments to a result (Markdown for the reply, optional files). A tool over the message's attached files
+(식비 집계, 위원회 점검) is async instead: it reads them in the document worker given in its context.
 
 The same tool answers three ways: the model calls it (bot/tools/loop.py), an official types its command with
 `key=value` facts, or the guided dialogue asks for the facts still missing (bot/tools/dialogue.py). Registering one
@@ -9,25 +10,30 @@ is one `Tool(...)` in `assistants/tools/registry.py` `TOOLS`.
 
 from __future__ import annotations
 
+import inspect
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bot.conversation import FilePart
+from bot.conversation import Attachment, FilePart
+from bot.documents import DocumentWorker
 from bot.gateway.types import ToolDefinition
 
 
 @dataclass(frozen=True, slots=True)
 class ToolContext:
-    """What a tool may know besides its arguments: its app.yaml section, today (office time zone), the locale."""
+    """What a tool may know besides its arguments: its app.yaml section, today (office time zone), the locale,
+    and for a tool that reads files, the turn's attachments and the worker that reads them off the event loop."""
 
     settings: BaseModel | None
     today: date
     locale: str = "ko"
+    attachments: tuple[Attachment, ...] = ()
+    documents: DocumentWorker | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,25 +55,46 @@ class ToolInputError(ValueError):
 
 @dataclass(frozen=True)
 class Tool:
-    """One tool. `run(arguments, context)` is pure: no I/O, no model, the same answer for the same facts.
+    """One tool. `run(arguments, context)` is pure: no I/O, no model, the same answer for the same facts; a tool
+    over attached files returns an awaitable instead (it reads them in `context.documents`), awaited by `call`.
 
     `command`/`aliases`: the chat command (`/여비`); `labels`: the Korean keys it accepts (`목적지=세종`). `ask`: the fields the dialogue asks for when missing, in
     order; each question is the catalog message `tool_<name>_ask_<field>`. `section`/`settings_model`: the tool's
     app.yaml section (rates, limits), handed to `run` as `context.settings`. Catalog messages (ko and en):
     `tool_<name>_help` (/help line), `_usage`, `_usage_help`, `_intro` (first question), `_ask_<field>` per field.
+    `reads_files`: the file endings (".xlsx") of attachments the tool reads itself: when the model is offered the
+    tool, such files are handed to it and kept out of the prompt (their rows may hold names the masker cannot
+    see). `offline_command`: a command registered elsewhere (a skill's `/식비`) that runs the same code, named
+    when no model can call the tool; `command` registers one here and is named the same way.
     """
 
     name: str
     description: str
     description_en: str
     arguments: type[BaseModel]
-    run: Callable[[Any, ToolContext], ToolResult]
+    run: Callable[[Any, ToolContext], ToolResult | Awaitable[ToolResult]]
     command: str | None = None
     aliases: tuple[str, ...] = ()
     ask: tuple[str, ...] = ()
     section: str | None = None
     settings_model: type[BaseModel] | None = None
     labels: Mapping[str, str] = field(default_factory=dict)  # Korean keys for `/command 키=값` -> field names
+    reads_files: tuple[str, ...] = ()
+    offline_command: str | None = None
+
+    async def call(self, arguments: BaseModel, context: ToolContext) -> ToolResult:
+        """`run` on valid arguments, awaited when the tool is async (reading attachments)."""
+        result = self.run(arguments, context)
+        return await result if inspect.isawaitable(result) else result
+
+    def reads(self, attachment: Attachment) -> bool:
+        """Whether this tool reads `attachment` itself (so the prompt need not carry it)."""
+        return bool(self.reads_files) and attachment.name.lower().endswith(self.reads_files)
+
+    @property
+    def way_without_model(self) -> str | None:
+        """The command an official types for this tool when no model can call it."""
+        return self.command or self.offline_command
 
     def definition(self) -> ToolDefinition:
         """The OpenAI function-tool definition (the JSON schema of `arguments`)."""

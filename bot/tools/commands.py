@@ -125,7 +125,7 @@ class ToolDesk:
         await store.dialogues.end(key)
         context = tool_context(tool, self._config, locale)
         try:
-            result = tool.run(tool.parse(values, context.today), context)
+            result = await tool.call(tool.parse(values, context.today), context)
         except ToolInputError as error:
             fields = [f for f in error.fields if f in tool.arguments.model_fields]
             if fields:  # ask again for what was wrong, keeping the rest

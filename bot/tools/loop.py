@@ -36,11 +36,11 @@ class ToolRun:
     usage: Usage = field(default_factory=lambda: Usage(0, 0))
 
 
-def run_tool(tool: Tool, arguments: str, context: ToolContext) -> ToolResult:
+async def run_tool(tool: Tool, arguments: str, context: ToolContext) -> ToolResult:
     """One call of `tool` with the model's JSON arguments; bad arguments become a result that says what is wrong
     (the model may correct them or ask the official), never an exception out of the loop."""
     try:
-        return tool.run(tool.parse_json(arguments, context.today), context)
+        return await tool.call(tool.parse_json(arguments, context.today), context)
     except ToolInputError as error:
         return ToolResult(f"⚠️ {error.message}", ())
 
@@ -80,7 +80,7 @@ async def answer_with_tools(
             if tool is None:
                 result = ToolResult(f"⚠️ '{call.name}' 도구는 이 도우미가 쓸 수 없습니다.")
             else:
-                result = run_tool(tool, call.arguments, context_for(tool))
+                result = await run_tool(tool, call.arguments, context_for(tool))
                 used.append(tool.name)
                 files.extend(result.files)
             messages.append(ChatMessage("tool", result.text, tool_call_id=call.id))

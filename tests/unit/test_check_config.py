@@ -138,3 +138,24 @@ def test_an_unknown_embeddings_alias_is_refused_when_app_yaml_is_read():
     data["models"]["embed"] = [{"provider": "onprem", "model": "bge-m3"}]
     data["knowledge"]["embeddings"] = {"model": "embed"}
     assert parse_config(yaml.safe_dump(data, allow_unicode=True)).knowledge.embeddings.model == "embed"
+
+
+def test_an_assistant_tool_that_is_not_registered_is_refused_with_its_path(tmp_path):
+    """Before: an unknown name in `tools:` was silently dropped and the assistant answered without its tool."""
+    text = (ROOT / "app.yaml").read_text(encoding="utf-8")
+    listed = "    skills: [complaint_triage, meal_costs, committee_check]\n"
+    assert listed in text
+    text = text.replace(listed, listed + "    tools: [meal_costs, meal_cost]\n", 1)
+    result = check(tmp_path, text)
+    assert result.exit_code == 2
+    out = result.output
+    assert "assistants[0].tools[1]" in out and "assistants[0].tools[0]" not in out
+    assert "등록되지 않은 도구 'meal_cost'" in out and "No tool named 'meal_cost' is registered" in out
+    assert "meal_costs" in out and "travel_expenses" in out  # the names that may be used instead
+
+
+def test_every_registered_tool_name_passes(tmp_path):
+    text = (ROOT / "app.yaml").read_text(encoding="utf-8")
+    listed = "    skills: [complaint_triage, meal_costs, committee_check]\n"
+    text = text.replace(listed, listed + "    tools: [travel_expenses, meal_costs, committee_check]\n", 1)
+    assert check(tmp_path, text).exit_code == 0

@@ -11,8 +11,15 @@ from pydantic import ValidationError
 
 from assistants.skills.base import SkillTurn
 from assistants.skills.committees.reading import read_committee_workbook
-from assistants.skills.committees.tool import CommitteeArgs, CommitteeSettings, committee_tool
+from assistants.skills.committees.tool import (
+    TOOL_DESCRIPTION,
+    TOOL_NAME,
+    CommitteeArgs,
+    CommitteeSettings,
+    committee_tool,
+)
 from assistants.skills.sheets.commands import invalid_arguments, read_all, result_reply, workbooks
+from assistants.skills.sheets.model_tools import sheet_tool
 from bot.config import AppConfig, section
 from bot.conversation import Attachment, Reply
 from bot.dispatch.commands import Command
@@ -74,22 +81,42 @@ class CommitteeSkill:
         return await self.answer(arguments, turn.message.attachments, locale)
 
     async def answer(self, arguments: CommitteeArgs, attachments: Sequence[Attachment], locale: str) -> Reply:
-        """The tool on attached member lists: what `/위원회 점검` runs, and what a model's `committee_check` tool
-        call should run (arguments validated as CommitteeArgs). The reply masks names; the XLSX is the owner's."""
-        books = await read_all(
-            attachments,
-            read_committee_workbook,
-            self.settings.max_rows,
-            self.documents,
-            locale,
-            t("committees_usage", locale),
-        )
-        if isinstance(books, Reply):
-            return books
-        settings = self.settings
+        """The tool on attached member lists: what `/위원회 점검` runs (a model's `committee_check` call runs
+        `committee_answer` too)."""
+        return await committee_answer(arguments, attachments, self.settings, self.documents, locale)
 
-        def compute() -> tuple[str, str, bytes]:
-            report = committee_tool(arguments, books, settings, locale)
-            return report.text, report.file_name, report.xlsx
 
-        return await result_reply(compute, "위원회 중복 위촉 점검(XLSX)")
+async def committee_answer(
+    arguments: CommitteeArgs,
+    attachments: Sequence[Attachment],
+    settings: CommitteeSettings,
+    documents: DocumentWorker,
+    locale: str,
+) -> Reply:
+    """The duplicate-appointment check on attached member lists, for `/위원회 점검` and a model's
+    `committee_check` call alike. The reply masks names; the full matches are only in the XLSX."""
+    books = await read_all(
+        attachments, read_committee_workbook, settings.max_rows, documents, locale, t("committees_usage", locale)
+    )
+    if isinstance(books, Reply):
+        return books
+
+    def compute() -> tuple[str, str, bytes]:
+        report = committee_tool(arguments, books, settings, locale)
+        return report.text, report.file_name, report.xlsx
+
+    return await result_reply(compute, "위원회 중복 위촉 점검(XLSX)")
+
+
+# What a model with tool support calls (for an assistant listing `committee_check` in `tools:`): the same code as
+# `/위원회 점검`, whose command stays the skill's.
+COMMITTEE_TOOL = sheet_tool(
+    name=TOOL_NAME,
+    description=TOOL_DESCRIPTION,
+    description_en="Finds people on more committees than the ordinance allows in the attached member lists (XLSX).",
+    arguments=CommitteeArgs,
+    section=CommitteeSkill.section,
+    settings_model=CommitteeSettings,
+    answer=committee_answer,
+    command="위원회 점검",
+)

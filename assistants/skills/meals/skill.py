@@ -13,8 +13,9 @@ from pydantic import ValidationError
 
 from assistants.skills.base import SkillTurn
 from assistants.skills.meals.reading import read_meal_workbook
-from assistants.skills.meals.tool import MealArgs, MealSettings, meal_tool
+from assistants.skills.meals.tool import TOOL_DESCRIPTION, TOOL_NAME, MealArgs, MealSettings, meal_tool
 from assistants.skills.sheets.commands import invalid_arguments, read_all, result_reply, workbooks
+from assistants.skills.sheets.model_tools import sheet_tool
 from bot.config import AppConfig, section
 from bot.conversation import Attachment, Reply
 from bot.dispatch.commands import Command
@@ -90,17 +91,41 @@ class MealSkill:
         return await self.answer(arguments, turn.message.attachments, locale)
 
     async def answer(self, arguments: MealArgs, attachments: Sequence[Attachment], locale: str) -> Reply:
-        """The tool on attached workbooks: what `/식비` runs, and what a model's `meal_costs` tool call should run
-        (its arguments validated as MealArgs): read in the document worker, computed off the event loop."""
-        books = await read_all(
-            attachments, read_meal_workbook, self.settings.max_rows, self.documents, locale, t("meals_usage", locale)
-        )
-        if isinstance(books, Reply):
-            return books
-        settings = self.settings
+        """The tool on attached workbooks: what `/식비` runs (a model's `meal_costs` call runs `meal_answer` too)."""
+        return await meal_answer(arguments, attachments, self.settings, self.documents, locale)
 
-        def compute() -> tuple[str, str, bytes]:
-            report = meal_tool(arguments, books, settings, locale)
-            return report.text, report.file_name, report.xlsx
 
-        return await result_reply(compute, "식비 집계(XLSX)")
+async def meal_answer(
+    arguments: MealArgs,
+    attachments: Sequence[Attachment],
+    settings: MealSettings,
+    documents: DocumentWorker,
+    locale: str,
+) -> Reply:
+    """The 식비 tool on attached workbooks, for `/식비` and a model's `meal_costs` call alike: read in the document
+    worker, computed off the event loop; the reply carries no names (they stay in the XLSX)."""
+    books = await read_all(
+        attachments, read_meal_workbook, settings.max_rows, documents, locale, t("meals_usage", locale)
+    )
+    if isinstance(books, Reply):
+        return books
+
+    def compute() -> tuple[str, str, bytes]:
+        report = meal_tool(arguments, books, settings, locale)
+        return report.text, report.file_name, report.xlsx
+
+    return await result_reply(compute, "식비 집계(XLSX)")
+
+
+# What a model with tool support calls (for an assistant listing `meal_costs` in `tools:`): the same code as
+# `/식비`, whose command stays the skill's (registered once, by the skill).
+MEAL_TOOL = sheet_tool(
+    name=TOOL_NAME,
+    description=TOOL_DESCRIPTION,
+    description_en="Totals the attached cafeteria meal records (XLSX) and flags what an official should check.",
+    arguments=MealArgs,
+    section=MealSkill.section,
+    settings_model=MealSettings,
+    answer=meal_answer,
+    command="식비",
+)
