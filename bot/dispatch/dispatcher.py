@@ -311,8 +311,12 @@ async def ask_assistant(
     for_tools = [a for a in attachments if any(tool.reads(a) for tool in tools.values())] if use_tools else []
     inline = [a for a in attachments if a not in for_tools]
     user_text, notes = await with_attachments(text, inline, turn.locale, services.documents)
-    if for_tools:
-        user_text += "\n\n" + t("tools_attached_files", turn.locale, count=len(for_tools))
+    if for_tools:  # the model knows a file is there, and the command that reads it if it cannot call the tool
+        readers = [
+            f"`/{tool.way_without_model}`" for tool in tools.values() if tool.reads_files and tool.way_without_model
+        ]
+        note = t("tools_attached_files", turn.locale, count=len(for_tools), commands=", ".join(readers) or "-")
+        user_text += "\n\n" + note
     history = await services.memory.load(key, turn.conversation.id)
     request = GatewayRequest(
         department_id=turn.identity.department.id,

@@ -56,6 +56,7 @@ def assert_upstream_saw_no_names(fake_openai) -> None:
     assert [t["function"]["name"] for t in first["tools"]] == ["travel_expenses", "meal_costs", "committee_check"]
     question = first["messages"][-1]["content"]
     assert QUESTION in question and "XLSX 파일 1개" in question  # told a workbook is there, not what it holds
+    assert "`/식비`, `/위원회 점검` 명령" in question  # and what the official can send if no tool can be called
     tool = second["messages"][-1]
     assert tool["role"] == "tool" and "48,500원" in tool["content"]  # the computed result, for the closing words
     everything = json.dumps(fake_openai.requests, ensure_ascii=False)
