@@ -11,7 +11,7 @@ import aiohttp
 from bot.conversation import Attachment, FilePart, Message
 from tests.integration.test_travel_tool import calls_billed_and_audited, tool_config
 from tests.integration.webchat import send
-from tests.support.sheets import MEALS, XLSX, flat, read_back
+from tests.support.sheets import MEALS, XLSX, committee_files, flat, read_back
 
 QUESTION = "첨부한 식당 이용 내역에서 3월분만 부서별로 정리해 줄래?"
 CLOSING = "표시된 건은 원본 영수증과 대조해 보세요."
@@ -126,3 +126,24 @@ async def test_offline_the_assistant_names_the_commands_that_run_the_same_tools(
         assert "`/여비`, `/식비`, `/위원회 점검`" in result.text
         command = await send(gb.url, "/식비 2026-03", files=[("3월식비.xlsx", flat(), XLSX)], thread="t2")
         assert "48,500원" in command.text and "한도 초과 2건" in command.text  # the same numbers by the command
+
+
+async def test_the_model_calls_committee_check_and_gets_what_the_command_gives(start_govbot, fake_openai):
+    """Three member lists attached: the model's `committee_check` shows exactly the table `/위원회 점검` shows (the
+    same code), with its XLSX; no full name, birth date or phone number of the lists reaches the upstream."""
+    files = [(name, data, XLSX) for name, data in committee_files()]
+    async with start_govbot(config=tool_config(fake_openai.base_url)) as gb:
+        command = await send(gb.url, "/위원회 점검", files=files, thread="by-command")
+        assert command.reply["kind"] == "answer", command
+        await send(gb.url, "/use 업무 도구")
+        fake_openai.call_tools(("committee_check", "{}"))
+        fake_openai.reply_with(CLOSING)
+        result = await send(gb.url, "첨부한 명단에서 여러 위원회에 겹쳐 위촉된 분 찾아 줘", files=files)
+        assert result.reply["kind"] == "answer", result
+        assert result.reply["text"] == command.reply["text"] + "\n\n" + CLOSING
+        assert [p["name"] for p in result.reply["parts"] if p["type"] == "file"] == [
+            p["name"] for p in command.reply["parts"] if p["type"] == "file"
+        ]
+        everything = json.dumps(fake_openai.requests, ensure_ascii=False)
+        for secret in ("홍길동", "김영수", "이민정", "010-1111-2222", "1970"):
+            assert secret not in everything
