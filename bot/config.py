@@ -15,7 +15,16 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from assistants.spec import AssistantSpec
 from bot.i18n import LocalizedValueError
@@ -251,9 +260,18 @@ class AppConfig(_Strict):
     retention: Retention = Retention()
     # Each skill's own section (e.g. `complaints:`) is added by `with_sections`: see assistants/skills/registry.py.
     knowledge: Knowledge = Knowledge()
+    # id -> department, built on first use for the list it was built from (the model is frozen; a copy with other
+    # departments has another list): several stages ask for the caller's department on every call.
+    _department_index: tuple[list[Department], dict[str, Department]] | None = PrivateAttr(default=None)
 
     def department(self, department_id: str) -> Department | None:
-        return next((d for d in self.departments if d.id == department_id), None)
+        index = self._department_index
+        if index is None or index[0] is not self.departments:
+            by_id: dict[str, Department] = {}
+            for department in self.departments:
+                by_id.setdefault(department.id, department)
+            index = self._department_index = (self.departments, by_id)
+        return index[1].get(department_id)
 
     @model_validator(mode="after")
     def _embeddings_known(self) -> AppConfig:

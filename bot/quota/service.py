@@ -93,6 +93,7 @@ class QuotaService:
         return department
 
     async def _limits(self, department: Department, user_id: str, assistant_id: str | None, p: Periods) -> list[Limit]:
+        """Overrides may be up to OVERRIDE_CACHE_SECONDS old when another process changed them; counters never."""
         overrides, grants = await self._repo.overrides(department.id, {n: period_key(n, p) for n in LIMIT_NAMES})
         values = effective_values(department.quota, overrides, grants)
         return limits_for(department.id, user_id, assistant_id, values, department.quota.assistant_tokens_per_day, p)
@@ -175,7 +176,8 @@ class QuotaService:
         """Department-wide limits with their current use (for /quota and `govbot quota show`)."""
         department = self._department(department_id)
         p = self._periods()
-        overrides, grants = await self._repo.overrides(department.id, {n: period_key(n, p) for n in LIMIT_NAMES})
+        periods_now = {n: period_key(n, p) for n in LIMIT_NAMES}
+        overrides, grants = await self._repo.overrides(department.id, periods_now, fresh=True)  # an admin's view
         values = effective_values(department.quota, overrides, grants)
         out = []
         for spec in (spec for spec in LIMITS if spec.scope == "dept"):
@@ -192,7 +194,8 @@ class QuotaService:
         per-user bars, read from the same counters the gateway reserves on."""
         department = self._department(department_id)
         p = self._periods()
-        overrides, grants = await self._repo.overrides(department.id, {n: period_key(n, p) for n in LIMIT_NAMES})
+        periods_now = {n: period_key(n, p) for n in LIMIT_NAMES}
+        overrides, grants = await self._repo.overrides(department.id, periods_now, fresh=True)  # an admin's view
         values = effective_values(department.quota, overrides, grants)
         out: dict[str, list[LimitStatus]] = {}
         for user_id in user_ids:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -16,6 +18,10 @@ from bot.store.models import ApiKey
 
 KEY_PREFIX = "gbk_"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+# How long this process trusts a key it has checked before asking the database again. A key revoked in this
+# process stops working at once (revoke() empties the cache); one revoked by another process stops working
+# here within this many seconds.
+KEY_CACHE_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +57,22 @@ class ApiKeyRepository:
     """Creating and revoking a key writes its signed audit record (who, which department, the key's prefix and
     name; never the key) in the same transaction, whichever surface asked: the console, `govbot keys`, a test."""
 
-    def __init__(self, sessions: async_sessionmaker, audit: AuditAppender):
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        audit: AuditAppender,
+        *,
+        cache_seconds: float = KEY_CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self._sessions = sessions
         self._audit = audit
+        self._cache_seconds = cache_seconds
+        self._clock = clock
+        # SHA-256 of a live key -> (monotonic deadline, its record). Only keys that authenticated are kept (at
+        # most as many as exist); the key itself never is.
+        self._checked: dict[str, tuple[float, KeyInfo]] = {}
+        self._generation = 0  # bumped by every revocation, so a lookup racing one cannot re-cache the old row
 
     async def create(
         self, department_id: str, name: str, created_by: str, *, platform: str = "cli"
@@ -77,14 +96,26 @@ class ApiKeyRepository:
         return key, _info(row)
 
     async def authenticate(self, key: str) -> KeyInfo | None:
-        """The key's record when it exists and is not revoked."""
+        """The key's record when it exists and is not revoked (see KEY_CACHE_SECONDS for how fresh)."""
         if not key.startswith(KEY_PREFIX):
             return None
-        async with self._sessions() as session:
-            row = await session.scalar(select(ApiKey).where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None)))
+        key_hash = _hash(key)
+        cached = self._checked.get(key_hash)
+        now_monotonic = self._clock()
+        if cached is not None and cached[0] > now_monotonic:
+            info = cached[1]
+        else:
+            generation = self._generation
+            async with self._sessions() as session:
+                row = await session.scalar(
+                    select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
+                )
             if row is None:
+                self._checked.pop(key_hash, None)
                 return None
             info = _info(row)
+            if generation == self._generation:
+                self._checked[key_hash] = (now_monotonic + self._cache_seconds, info)
         now = datetime.now(UTC)
         last = (
             info.last_used_at.replace(tzinfo=UTC)
@@ -94,6 +125,10 @@ class ApiKeyRepository:
         if last is None or now - last > LAST_USED_RESOLUTION:  # not a write on every request
             async with self._sessions.begin() as session:
                 await session.execute(update(ApiKey).where(ApiKey.id == info.id).values(last_used_at=now))
+            info = replace(info, last_used_at=now)
+            entry = self._checked.get(key_hash)
+            if entry is not None:
+                self._checked[key_hash] = (entry[0], info)
         return info
 
     async def list(self, department_id: str | None = None) -> list[KeyInfo]:
@@ -113,8 +148,14 @@ class ApiKeyRepository:
                 .returning(ApiKey.department_id, ApiKey.name)
             )
             revoked = result.all()
+            self._forget_checked()  # before the commit too: no request in this process trusts the key from here on
             for department_id, name in revoked:
                 change = AdminChange("key_revoke", by, department_id, {"key": prefix}, platform)
                 record = admin_record(change, {"prefix": prefix, "name": name, "revoked": False}, {"revoked": True})
                 await self._audit.append(record, await session.connection())
-            return len(revoked)
+        self._forget_checked()  # and after it, in case a lookup read the row in between
+        return len(revoked)
+
+    def _forget_checked(self) -> None:
+        self._generation += 1
+        self._checked.clear()

@@ -16,6 +16,7 @@ reservation is returned exactly once whichever comes first, in any number of pro
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,6 +119,12 @@ _RELEASE = (
 )
 
 
+# How long this process reuses a department's overrides and grants before reading them again. A change made
+# through this process applies to its next call; one made by another process applies here within this many
+# seconds (the counters themselves are never cached: usage stays exact across processes).
+OVERRIDE_CACHE_SECONDS = 5.0
+_OverrideRows = tuple[tuple[str, int | None, str | None], ...]
+
 # A counter without a limit of a kind is checked against this (above any settable limit, within 64 bits).
 _NO_LIMIT = 2**62
 _HOLDER_NAMES = (
@@ -156,11 +163,22 @@ def _in_lock_order(keys: Iterable[CounterKey]) -> list[CounterKey]:
 class QuotaRepository:
     """Hot path: Core statements on a plain connection (no ORM unit of work), one per counter."""
 
-    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine):
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        engine: AsyncEngine,
+        *,
+        override_cache_seconds: float = OVERRIDE_CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self._sessions = sessions
         self._engine = engine
         self._dialect = engine.dialect.name
         self._reserve_statements: dict[int, TextClause] = {}
+        self._override_cache_seconds = override_cache_seconds
+        self._clock = clock
+        self._override_rows: dict[str, tuple[float, _OverrideRows]] = {}  # department -> (monotonic deadline, rows)
+        self._override_generation = 0  # bumped by every change, so a read racing one cannot re-cache old rows
 
     async def lock_counters(self, connection: AsyncConnection, keys: Iterable[CounterKey]) -> None:
         """Before a statement that updates several counters at once: take their row locks in the same
@@ -381,11 +399,23 @@ class QuotaRepository:
     # ---- admin overrides ------------------------------------------------------------------
 
     async def overrides(
-        self, department_id: str, current_periods: dict[str, str]
+        self, department_id: str, current_periods: dict[str, str], *, fresh: bool = False
     ) -> tuple[dict[str, int | None], dict[str, int]]:
-        """(overrides, grants) in force: grants count only in the period they were given for."""
-        async with self._engine.connect() as connection:  # read on every call: a plain prepared select, no ORM session
-            rows = (await connection.execute(_OVERRIDES, {"department": department_id})).all()
+        """(overrides, grants) in force: grants count only in the period they were given for. Read at most every
+        OVERRIDE_CACHE_SECONDS per department unless `fresh` (read-modify-write callers must pass it)."""
+        cached = None if fresh else self._override_rows.get(department_id)
+        now = self._clock()
+        if cached is not None and cached[0] > now:
+            rows = cached[1]
+        else:
+            generation = self._override_generation
+            async with self._engine.connect() as connection:  # a plain prepared select, no ORM session
+                rows = tuple(
+                    (name, value, period)
+                    for name, value, period in await connection.execute(_OVERRIDES, {"department": department_id})
+                )
+            if generation == self._override_generation:
+                self._override_rows[department_id] = (now + self._override_cache_seconds, rows)
         overrides: dict[str, int | None] = {}
         grants: dict[str, int] = {}
         for limit_name, value, grant_period in rows:
@@ -396,6 +426,10 @@ class QuotaRepository:
             else:
                 overrides[limit_name] = value
         return overrides, grants
+
+    def _overrides_changed(self) -> None:
+        self._override_generation += 1
+        self._override_rows.clear()
 
     async def set_override(
         self,
@@ -437,12 +471,13 @@ class QuotaRepository:
                 await session.flush()
                 before = None if previous is None else {"value": previous.value}
                 await record(await session.connection(), before, {"value": value})
+        self._overrides_changed()
 
     async def add_grant(
         self, department_id: str, name: str, amount: int, period: str, by: str, *, record: Recorder | None = None
     ) -> int:
         """Add `amount` to this period's grant for `name`; returns the period's total grant."""
-        _, grants = await self.overrides(department_id, {name: period})
+        _, grants = await self.overrides(department_id, {name: period}, fresh=True)
         total = grants.get(name, 0) + amount
 
         async def as_grant(connection: AsyncConnection, _before: object, _after: object) -> None:
@@ -466,7 +501,9 @@ class QuotaRepository:
             result = await session.execute(delete(QuotaOverride).where(QuotaOverride.department_id == department_id))
             if record is not None:
                 await record(await session.connection(), previous, {})
-            return int(result.rowcount or 0)
+            removed = int(result.rowcount or 0)
+        self._overrides_changed()
+        return removed
 
     # ---- the 80% warning ------------------------------------------------------------------
 
