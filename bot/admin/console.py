@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from assistants.spec import AssistantSpec
 from bot.admin.audit_view import LIST_LIMIT, AuditFilter, AuditLine, Caught, caught, line
 from bot.admin.bars import QuotaBar, quota_bar
-from bot.admin.period import Period, daily
+from bot.admin.period import Period, fill_daily, offset_runs
 from bot.admin.versions import DiffLine, spec_diff
 from bot.audit.admin import AdminChange, recorder
 from bot.audit.chain import Problem
@@ -127,6 +127,7 @@ class AdminConsole:
         local = now.astimezone(self._config.zone)
         day = local.replace(hour=0, minute=0, second=0, microsecond=0)
         month = day.replace(day=1)
+        day, month = day.astimezone(UTC), month.astimezone(UTC)  # SQLite compares the stored UTC times as text
         today = {(r.department_id, r.key): r for r in await self._store.usage.breakdown(by, day, department_ids)}
         lines = [
             UsageLine(
@@ -156,8 +157,11 @@ class AdminConsole:
 
     async def daily(self, department_ids: Sequence[str], period: Period) -> dict[str, list[int]]:
         """Tokens per department per local day of the period (the daily bars)."""
-        calls = await self._store.usage.calls_between(period.since, period.until, department_ids)
-        return daily(calls, period, self._config.zone, department_ids)
+        rows: list[tuple[str, date, int]] = []
+        for run in offset_runs(period, self._config.zone):  # one run (one query) unless the zone changes offset
+            found = await self._store.usage.daily_tokens(run.since, run.until, department_ids, run.offset_minutes)
+            rows += [(d, day or run.first, tokens) for d, day, tokens in found]
+        return fill_daily(rows, period, department_ids)
 
     async def user_bars(self, scope: Scope, department_id: str, user_ids: Sequence[str]) -> dict[str, list[QuotaBar]]:
         """Each user's personal limits with their use today: only for that department's own admins."""
