@@ -22,13 +22,22 @@ from adapters.admin import csrf
 from adapters.admin.text import labels
 from bot import origin
 from bot.admin import NotAllowed, Scope, UsageGroup, UsageLine
-from bot.admin.audit_view import DECISIONS, LIST_LIMIT, AuditFilter, AuditLine, policy_of, read_filter
+from bot.admin.audit_view import (
+    DECISIONS,
+    LIST_LIMIT,
+    AuditFilter,
+    AuditLine,
+    known_findings,
+    policy_of,
+    read_filter,
+)
 from bot.admin.period import BadPeriod, Period, choose, shares
 from bot.conversation import Caller
 from bot.host import ConsoleHost
 from bot.i18n import t
 from bot.portal import portal_user
 from bot.privacy.findings import PII_TYPES
+from bot.wordfilter.lexicon import builtin_lexicon
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -77,6 +86,8 @@ class AdminPages:
             undefined=jinja2.StrictUndefined,
         )
         self.templates.filters["num"] = lambda value: f"{value:,}"
+        # The finding types the audit filter offers: PII types and the prohibited-word lexicon's categories.
+        self.findings = known_findings(PII_TYPES, {entry.category for entry in builtin_lexicon()})
 
     def mount(self, app: web.Application) -> None:
         app.router.add_static("/admin/static/", HERE / "static", append_version=True)
@@ -477,9 +488,9 @@ class AdminPages:
     def _audit_filter(self, request: web.Request) -> tuple[AuditFilter, str]:
         now, zone = datetime.now(UTC), self.console.config.zone
         try:
-            return read_filter(request.query, now, zone), ""
+            return read_filter(request.query, now, zone, self.findings), ""
         except BadPeriod as error:
-            return read_filter({}, now, zone), str(error)
+            return read_filter({}, now, zone, self.findings), str(error)
 
     async def audit(self, request: web.Request) -> web.StreamResponse:
         async def work(page: Page) -> web.Response:
@@ -504,6 +515,7 @@ class AdminPages:
                 chain=chain,
                 chain_ok=not problems,
                 decisions=DECISIONS,
+                findings=self.findings,
                 names=self._names(),
                 finding_label=lambda finding: _finding_label(finding, page),
                 query=request.query_string,

@@ -87,6 +87,7 @@ def labels(locale: str) -> dict[str, str]:
         "no_keys": t("admin_no_keys", locale),
         "audit_note": t("admin_audit_note", locale),
         "period_title": t("admin_period_title", locale),
+        "audit_filter_title": t("admin_audit_filter_title", locale),
         "period_today": t("admin_period_today", locale),
         "period_month": t("admin_period_month", locale),
         "period_range": t("admin_period_range", locale),
