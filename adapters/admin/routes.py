@@ -96,6 +96,7 @@ class AdminPages:
         app.router.add_get("/admin/usage.csv", self.usage_csv)
         app.router.add_get("/admin/audit", self.audit)
         app.router.add_get("/admin/audit.csv", self.audit_csv)
+        app.router.add_post("/admin/audit/verify", self.verify_all)
         app.router.add_get("/admin/caught", self.caught)
         app.router.add_get("/admin/d/{department}", self.usage)
         app.router.add_get("/admin/d/{department}/quotas", self.quotas)
@@ -496,7 +497,9 @@ class AdminPages:
         async def work(page: Page) -> web.Response:
             chosen, error = self._audit_filter(request)
             records = await self.console.audit_records(page.scope, chosen)
-            checked, problems = await self.console.chain_status()
+            status = await self.console.chain_status()
+            full = status.full
+            problems = status.problems or ([] if full.running else full.problems)
             if problems:
                 first = problems[0]
                 detail = first.ko if page.locale == "ko" else first.en
@@ -504,7 +507,15 @@ class AdminPages:
                 if len(problems) > 1:
                     chain += " " + t("admin_chain_more", page.locale, count=len(problems) - 1)
             else:
-                chain = t("admin_chain_ok", page.locale, count=f"{checked:,}")
+                chain = t("admin_chain_ok_since", page.locale, count=f"{status.verified_through:,}")
+            zone = self.console.config.zone
+            if full.running:
+                full_line = t("admin_full_running", page.locale, done=f"{full.done:,}", total=f"{full.total:,}")
+            elif status.full_at is not None:
+                when = status.full_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+                full_line = t("admin_full_last", page.locale, when=when)
+            else:
+                full_line = t("admin_full_never", page.locale)
             return await self._render(
                 "audit.html",
                 page,
@@ -514,6 +525,8 @@ class AdminPages:
                 limited=t("admin_list_limited", page.locale, count=LIST_LIMIT) if len(records) >= LIST_LIMIT else "",
                 chain=chain,
                 chain_ok=not problems,
+                full_line=full_line,
+                full_running=full.running,
                 decisions=DECISIONS,
                 findings=self.findings,
                 names=self._names(),
@@ -522,6 +535,17 @@ class AdminPages:
                 error=error,
                 section_top="audit",
             )
+
+        return await self._run(request, work)
+
+    async def verify_all(self, request: web.Request) -> web.StreamResponse:
+        """The 전체 검증 button: every record verified again in the background (office admins only)."""
+
+        async def work(page: Page) -> web.StreamResponse:
+            await self._proven(request, page)
+            self.console.start_full_check(page.scope)
+            log.info("admin console: %s started a full audit verification", page.scope.user_id)
+            raise web.HTTPSeeOther("/admin/audit#chain-status")
 
         return await self._run(request, work)
 

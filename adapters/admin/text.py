@@ -88,6 +88,7 @@ def labels(locale: str) -> dict[str, str]:
         "audit_note": t("admin_audit_note", locale),
         "period_title": t("admin_period_title", locale),
         "audit_filter_title": t("admin_audit_filter_title", locale),
+        "verify_all": t("admin_verify_all", locale),
         "period_today": t("admin_period_today", locale),
         "period_month": t("admin_period_month", locale),
         "period_range": t("admin_period_range", locale),

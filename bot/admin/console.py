@@ -10,7 +10,9 @@ department; a department admin only their own; user ids are shown only to that d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+import asyncio
+import logging
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from assistants.spec import AssistantSpec
@@ -30,6 +32,7 @@ from bot.store.assistants_repository import AssistantState, VersionInfo
 from bot.store.keys_repository import KeyInfo
 from bot.store.repositories import UsageGroup, UsageRow
 
+log = logging.getLogger(__name__)
 SURFACE = "admin"  # the `platform` of the console's audit records
 
 
@@ -83,11 +86,35 @@ class AssistantLine:
     last_editor: str
 
 
+@dataclass(slots=True)
+class FullCheck:
+    """The console's full verification of the chain, run in the background: its progress and last result."""
+
+    running: bool = False
+    done: int = 0
+    total: int = 0
+    checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    finished_at: datetime | None = None
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStatus:
+    checked: int  # records checked by this page load (those since the last verification)
+    problems: list[Problem]
+    verified_through: int  # the last record that verified
+    full_at: datetime | None  # when the last full verification succeeded
+    full: FullCheck
+
+
 class AdminConsole:
     def __init__(self, config: AppConfig, store: Store, quota: QuotaService):
         self._config = config
         self._store = store
         self._quota = quota
+        self._full = FullCheck()
+        self._full_task: asyncio.Task[None] | None = None
 
     @property
     def config(self) -> AppConfig:
@@ -270,9 +297,36 @@ class AdminConsole:
         zone = self._config.zone
         return [line(r, zone, scope.sees_users(str(r["department_id"]))) for r in records]
 
-    async def chain_status(self) -> tuple[int, list[Problem]]:
-        """(records checked, problems in order): the first problem names the first broken record."""
-        return await self._store.audit.verify()
+    async def chain_status(self) -> ChainStatus:
+        """The chain checked from where the last verification ended (cheap on every page load), with the state of the
+        background full verification; the first problem names the first broken record."""
+        checked, problems = await self._store.audit.verify_new()
+        mark, full_at = await self._store.audit.verified()
+        return ChainStatus(checked, problems, mark.records if mark else 0, full_at, self._full)
+
+    def start_full_check(self, scope: Scope) -> bool:
+        """Verify every record in the background (office admins only); False when one is already running."""
+        if not scope.office:
+            raise NotAllowed("audit")
+        if self._full.running:
+            return False
+        self._full = FullCheck(running=True, by=scope.user_id)
+        self._full_task = asyncio.create_task(self._run_full_check(self._full))
+        return True
+
+    async def _run_full_check(self, state: FullCheck) -> None:
+        def progress(done: int, total: int) -> None:
+            state.done, state.total = done, total
+
+        try:
+            state.checked, state.problems = await self._store.audit.verify_full(progress=progress)
+            state.done = state.total = state.checked
+        except Exception:  # the page says it failed; the reason goes to the log without any record's content
+            log.exception("full audit verification failed")
+            state.problems = [Problem(0, "", "failed", "전체 검증이 중단되었습니다.", "The full verification stopped.")]
+        finally:
+            state.running = False
+            state.finished_at = datetime.now(UTC)
 
     async def caught(self, scope: Scope, period: Period, department: str = "") -> list[Caught]:
         """What the PII and prohibited-word policies caught in the period, by finding type and department."""

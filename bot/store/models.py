@@ -190,6 +190,20 @@ class AuditBase(Base):
     signature: Mapped[str] = mapped_column(String(64))
 
 
+class AuditVerified(Base):
+    """Where the console's last verification of the chain ended: a signed checkpoint of the last record that verified
+    (the page checks only the records after it) and when the last full verification ran. One row (id 1)."""
+
+    __tablename__ = "audit_verified"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(40))  # as signed (ISO 8601, UTC)
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(64))
+    full_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class AuditRecord(Base):
     """One gateway call. Findings are types and counts only; content only with store_content."""
 

@@ -7,6 +7,8 @@ admin; park.jiyoung is the traffic department's admin; kim.minsu a traffic edito
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 import re
 from dataclasses import dataclass
@@ -295,11 +297,22 @@ async def test_the_audit_page_filters_without_content_names_the_first_broken_rec
             caught = await traffic.get("/admin/caught")
             async with gb.runtime.store.engine.begin() as connection:
                 await connection.execute(text("UPDATE audit_log SET completion_tokens = 1 WHERE seq = 2"))
-            broken = await office.get("/admin/audit")
+            # the page checks only records written since its last verification (through record 3): the edit of an
+            # older record is found by the full verification, which a department admin may not start
+            unnoticed = await office.get("/admin/audit")
+            token = csrf_of(await traffic.get("/admin/d/traffic/quotas"))
+            not_theirs = await traffic.post("/admin/audit/verify", {"csrf": token})
+            no_token = await office.post("/admin/audit/verify", {})
+            started = await office.post("/admin/audit/verify", {"csrf": csrf_of(unnoticed)})
+            for _ in range(100):
+                broken = await office.get("/admin/audit")
+                if "전체 검증 중" not in broken.text:
+                    break
+                await asyncio.sleep(0.05)
         finally:
             await traffic.close()
             await office.close()
-    assert intact.status == 200 and "체인이 온전합니다: 3건 확인" in intact.text
+    assert intact.status == 200 and "기록 3번까지 검증했습니다" in intact.text
     rows = re.findall(r'<tr class="decision-', intact.text)
     assert len(rows) == 2 and "jung.eunji" not in intact.text  # traffic's admin sees traffic's two calls only
     assert phone not in intact.text and "회신 문구" not in intact.text  # never content
@@ -315,6 +328,9 @@ async def test_the_audit_page_filters_without_content_names_the_first_broken_rec
     assert "kim.minsu" not in office_list.text and "•••" in office_list.text
     assert "조건에 맞는 기록이 없습니다" in office_user.text
     assert caught.status == 200 and 'data-finding="phone"' in caught.text
+    assert "기록 3번까지 검증했습니다" in unnoticed.text and "마지막 전체 검증:" in unnoticed.text
+    assert not_theirs.status == 403 and no_token.status == 403 and started.status == 200
+    assert 'action="/admin/audit/verify"' not in intact.text and 'action="/admin/audit/verify"' in unnoticed.text
     assert "손상되었습니다: 처음 문제가 있는 기록은 2번" in broken.text and "chain-broken" in broken.text
 
 
