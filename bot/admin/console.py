@@ -9,9 +9,9 @@ department; a department admin only their own; user ids are shown only to that d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 

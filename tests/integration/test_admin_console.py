@@ -8,7 +8,6 @@ admin; park.jiyoung is the traffic department's admin; kim.minsu a traffic edito
 from __future__ import annotations
 
 import asyncio
-
 import json
 import re
 from dataclasses import dataclass
@@ -319,7 +318,9 @@ async def test_the_audit_page_filters_without_content_names_the_first_broken_rec
     assert "전화번호 ×1" in found.text and len(re.findall(r'<tr class="decision-', found.text)) == 1
     # the finding filter is a select of the known types (PII and the lexicon's categories), under its own legend
     assert '<option value="phone" selected>전화번호 (phone)</option>' in found.text
-    assert '<option value="prohibited_word_profanity">' in intact.text and "<legend>감사 기록 찾기</legend>" in intact.text
+    assert (
+        '<option value="prohibited_word_profanity">' in intact.text and "<legend>감사 기록 찾기</legend>" in intact.text
+    )
     assert "kim.minsu" in by_user.text and "lee.seoyeon" not in by_user.text
     assert csv_all.status == 200 and csv_all.text.count("\n") == 3 and "phone=1" in csv_all.text
     assert phone not in csv_all.text and "content" not in csv_all.text
