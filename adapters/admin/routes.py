@@ -108,6 +108,7 @@ class AdminPages:
         app.router.add_get("/admin/d/{department}/assistants", self.assistants)
         app.router.add_get("/admin/d/{department}/assistants/{assistant}", self.assistant)
         app.router.add_post("/admin/d/{department}/assistants/{assistant}", self.change_assistant)
+        app.router.add_post("/admin/d/{department}/official/{assistant}", self.change_official)
 
     # ---- who, and may they ----------------------------------------------------------------
 
@@ -427,6 +428,7 @@ class AdminPages:
             department=department,
             names=self._names(),
             lines=await self.console.assistants(page.scope, department, period),
+            official=await self.console.official_assistants(page.scope),
             visibility=lambda spec: self._visibility(spec.visibility, page),
             done=done,
             section="assistants",
@@ -481,6 +483,27 @@ class AdminPages:
             else:
                 done = t("admin_done_assistant_enabled", page.locale, name=spec.name)
             return await self._assistants_page(page, department, done=done)
+
+        return await self._run(request, work)
+
+    async def change_official(self, request: web.Request) -> web.StreamResponse:
+        """Switch an official (YAML) assistant off or on for the whole office (office admins only)."""
+
+        async def work(page: Page) -> web.Response:
+            department = self._department(page, request)
+            form = await self._proven(request, page)
+            assistant_id = request.match_info["assistant"]
+            disable = form.get("action") == "disable"
+            if disable and form.get("confirmed") != "yes":
+                known = {spec.id: spec.name for spec, _ in await self.console.official_assistants(page.scope)}
+                if assistant_id not in known:
+                    raise NotAllowed(assistant_id)
+                question = t("admin_confirm_disable_official", page.locale, name=known[assistant_id])
+                return await self._confirm(page, request.path, question, {"action": "disable"})
+            spec = await self.console.set_official_disabled(page.scope, assistant_id, disable)
+            log.info("admin console: %s %s official assistant %s", page.scope.user_id, form.get("action"), spec.id)
+            key = "admin_done_assistant_disabled" if disable else "admin_done_assistant_enabled"
+            return await self._assistants_page(page, department, done=t(key, page.locale, name=spec.name))
 
         return await self._run(request, work)
 

@@ -89,6 +89,8 @@ def labels(locale: str) -> dict[str, str]:
         "period_title": t("admin_period_title", locale),
         "audit_filter_title": t("admin_audit_filter_title", locale),
         "verify_all": t("admin_verify_all", locale),
+        "official_title": t("admin_official_title", locale),
+        "official_hint": t("admin_official_hint", locale),
         "period_today": t("admin_period_today", locale),
         "period_month": t("admin_period_month", locale),
         "period_range": t("admin_period_range", locale),

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from assistants.registry import AssistantRegistry
 from assistants.spec import AssistantSpec
 from bot.admin.audit_view import LIST_LIMIT, AuditFilter, AuditLine, Caught, caught, line
 from bot.admin.bars import QuotaBar, quota_bar
@@ -109,10 +110,11 @@ class ChainStatus:
 
 
 class AdminConsole:
-    def __init__(self, config: AppConfig, store: Store, quota: QuotaService):
+    def __init__(self, config: AppConfig, store: Store, quota: QuotaService, registry: AssistantRegistry | None = None):
         self._config = config
         self._store = store
         self._quota = quota
+        self._registry = registry
         self._full = FullCheck()
         self._full_task: asyncio.Task[None] | None = None
 
@@ -386,3 +388,33 @@ class AdminConsole:
         return await self._store.assistants.set_disabled(
             assistant_id, scope.user_id if disabled else None, record=recorder(self._store.audit, change)
         )
+
+    # ---- official (YAML) assistants: office admins only -------------------------------------
+
+    async def official_assistants(self, scope: Scope) -> list[tuple[AssistantSpec, str | None]]:
+        """Every official assistant with who switched it off (None while it is on); only for office admins, whose
+        switch holds for every department."""
+        if not scope.office or self._registry is None:
+            return []
+        off = await self._store.assistants.official_off()
+        return [(spec, off.get(spec.id)) for spec in await self._registry.official()]
+
+    async def set_official_disabled(self, scope: Scope, assistant_id: str, disabled: bool) -> AssistantSpec:
+        """Switch an official assistant off (chat refuses it with the department assistants' message) or on again,
+        with its audit record in the same transaction. Office admins only."""
+        if not scope.office or self._registry is None:
+            raise NotAllowed(assistant_id)
+        spec = next((s for s in await self._registry.official() if s.id == assistant_id), None)
+        if spec is None:
+            raise NotAllowed(assistant_id)
+        change = AdminChange(
+            "assistant_off" if disabled else "assistant_on",
+            scope.user_id,
+            "",  # an official assistant belongs to the whole office, not to one department
+            {"assistant": assistant_id, "official": True},
+            SURFACE,
+        )
+        await self._store.assistants.set_official_disabled(
+            assistant_id, scope.user_id if disabled else None, record=recorder(self._store.audit, change)
+        )
+        return spec

@@ -357,3 +357,12 @@ class KnowledgeChunk(Base):
     # Hybrid search: the passage's embedding (little-endian float32) and the model alias that made it.
     vector: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     vector_model: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class OfficialAssistantOff(Base):
+    """An official (YAML) assistant an office admin switched off on the console; no row: it is on."""
+
+    __tablename__ = "official_assistants_off"
+    assistant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    disabled_by: Mapped[str] = mapped_column(String(128))
+    disabled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -396,3 +396,51 @@ async def test_assistants_are_listed_compared_between_versions_and_a_disabled_on
         assert reply.reply["kind"] == "refusal" and "관리자가 사용을 중지했습니다" in reply.text, reply.text
     assert name not in listed.text
     assert enabled.status == 200 and "다시 쓸 수 있습니다" in enabled.text and again.reply["kind"] == "answer"
+
+
+async def test_an_office_admin_switches_an_official_assistant_off_and_chat_refuses_it_like_a_department_one(
+    start_govbot,
+):
+    async with start_govbot() as gb:
+        office, department = Browser(gb.url, "han.sujin"), Browser(gb.url, "park.jiyoung")
+        try:
+            listing = await office.get("/admin/d/traffic/assistants")
+            theirs = await department.get("/admin/d/traffic/assistants")
+            path = "/admin/d/traffic/official/minutes"
+            token = csrf_of(await department.get("/admin/d/traffic/quotas"))
+            refused_post = await department.post(path, {"action": "disable", "csrf": token})
+            no_token = await office.post(path, {"action": "disable", "confirmed": "yes"})
+            asked = await office.post(path, {"action": "disable", "csrf": csrf_of(listing)})
+            done = await office.post(path, {"action": "disable", "csrf": csrf_of(listing), "confirmed": "yes"})
+            named = await send(gb.url, "회의록 정리: 오늘 회의 내용을 정리해 주세요", user="kim.minsu", thread="n")
+            use = await send(gb.url, "/use 회의록 정리", user="jung.eunji", thread="u")
+            enabled = await office.post(path, {"action": "enable", "csrf": csrf_of(listing)})
+            again = await send(gb.url, "/use 회의록 정리", user="jung.eunji", thread="u2")
+            switches = [
+                (r.decision, r.user_id, r.department_id, json.loads(r.content or "{}"))
+                for r in await records(gb.runtime)
+                if r.decision in ("assistant_off", "assistant_on")
+            ]
+            chain = await office.get("/admin/audit")
+        finally:
+            await office.close()
+            await department.close()
+    assert 'id="official-minutes"' in listing.text and "공식 도우미" in listing.text
+    assert 'id="official-minutes"' not in theirs.text  # a department admin does not switch office-wide assistants
+    assert refused_post.status == 403 and no_token.status == 403
+    assert "기관 전체에서 중지할까요" in asked.text
+    assert done.status == 200 and "회의록 정리&#39; 도우미의 사용을 중지했습니다" in done.text
+    assert re.search(r'<tr id="official-minutes" class="status-disabled">', done.text)
+    for reply in (named, use):  # the same message as a department assistant an admin disabled
+        assert reply.reply is not None and reply.reply["kind"] == "refusal", reply.text
+        assert "'회의록 정리' 도우미는 관리자가 사용을 중지했습니다" in reply.text
+    assert enabled.status == 200 and again.reply is not None and again.reply["kind"] != "refusal", again.text
+    assert switches == [  # in the signed chain once each way; the refused and unconfirmed posts wrote nothing
+        ("assistant_off", "han.sujin", "", {"target": {"assistant": "minutes", "official": True}, **OFF}),
+        ("assistant_on", "han.sujin", "", {"target": {"assistant": "minutes", "official": True}, **ON}),
+    ]
+    assert "chain-ok" in chain.text
+
+
+OFF = {"before": "enabled", "after": "disabled"}
+ON = {"before": "disabled", "after": "enabled"}
