@@ -6,7 +6,7 @@ of department assistants stored in the database; callers never know which one an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -61,15 +61,36 @@ def load_builtin(directory: Path = BUILTIN_DIR) -> list[AssistantSpec]:
     return specs
 
 
+class OfficialSwitches(Protocol):
+    """The official assistants an office admin switched off (bot/store/assistants_repository.py)."""
+
+    async def official_off(self) -> Mapping[str, str]: ...
+
+
 class AssistantRegistry:
-    def __init__(self, sources: Sequence[AssistantSource]):
+    def __init__(self, sources: Sequence[AssistantSource], switches: OfficialSwitches | None = None):
         self._sources = tuple(sources)
+        self._switches = switches
 
     async def _all(self) -> list[AssistantSpec]:
+        off = await self._switches.official_off() if self._switches is not None else {}
         seen: dict[str, AssistantSpec] = {}
         for source in self._sources:
+            official = getattr(source, "official", False)
             for spec in await source.all():
+                if official and spec.id in off:  # listed and named as before; chat refuses it with a message
+                    spec = spec.model_copy(update={"disabled": True})
                 seen.setdefault(spec.id, spec)  # earlier sources win: app.yaml overrides a built-in
+        return list(seen.values())
+
+    async def official(self) -> list[AssistantSpec]:
+        """Every official assistant (app.yaml over built-in), with its switch: what the console lists."""
+        off = await self._switches.official_off() if self._switches is not None else {}
+        seen: dict[str, AssistantSpec] = {}
+        for source in self._sources:
+            if getattr(source, "official", False):
+                for spec in await source.all():
+                    seen.setdefault(spec.id, spec.model_copy(update={"disabled": spec.id in off}))
         return list(seen.values())
 
     async def visible(self, department_id: str | None) -> list[AssistantSpec]:

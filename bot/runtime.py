@@ -57,7 +57,7 @@ class Runtime:
     def console_host(self) -> ConsoleHost:
         """What the admin console gets: the Bot for identity, and the console service over the same quota service
         the gateway reserves with."""
-        console = AdminConsole(self.config, self.store, self.bundle.quota)
+        console = AdminConsole(self.config, self.store, self.bundle.quota, build_registry(self.config, self.store))
         return ConsoleHost(self.bot, self.settings, console, self.console_key)
 
     @property
@@ -89,7 +89,8 @@ def build_memory(config: AppConfig, store: Store) -> Memory:
 def build_registry(config: AppConfig, store: Store) -> AssistantRegistry:
     """app.yaml's assistants override the built-in ones; department assistants come last."""
     return AssistantRegistry(
-        [StaticSource(config.assistants), StaticSource(load_builtin()), StoredSource(store.assistants)]
+        [StaticSource(config.assistants), StaticSource(load_builtin()), StoredSource(store.assistants)],
+        switches=store.assistants,
     )
 
 

@@ -22,13 +22,22 @@ from adapters.admin import csrf
 from adapters.admin.text import labels
 from bot import origin
 from bot.admin import NotAllowed, Scope, UsageGroup, UsageLine
-from bot.admin.audit_view import DECISIONS, LIST_LIMIT, AuditFilter, AuditLine, policy_of, read_filter
+from bot.admin.audit_view import (
+    DECISIONS,
+    LIST_LIMIT,
+    AuditFilter,
+    AuditLine,
+    known_findings,
+    policy_of,
+    read_filter,
+)
 from bot.admin.period import BadPeriod, Period, choose, shares
 from bot.conversation import Caller
 from bot.host import ConsoleHost
 from bot.i18n import t
 from bot.portal import portal_user
 from bot.privacy.findings import PII_TYPES
+from bot.wordfilter.lexicon import builtin_lexicon
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -77,6 +86,8 @@ class AdminPages:
             undefined=jinja2.StrictUndefined,
         )
         self.templates.filters["num"] = lambda value: f"{value:,}"
+        # The finding types the audit filter offers: PII types and the prohibited-word lexicon's categories.
+        self.findings = known_findings(PII_TYPES, {entry.category for entry in builtin_lexicon()})
 
     def mount(self, app: web.Application) -> None:
         app.router.add_static("/admin/static/", HERE / "static", append_version=True)
@@ -85,6 +96,7 @@ class AdminPages:
         app.router.add_get("/admin/usage.csv", self.usage_csv)
         app.router.add_get("/admin/audit", self.audit)
         app.router.add_get("/admin/audit.csv", self.audit_csv)
+        app.router.add_post("/admin/audit/verify", self.verify_all)
         app.router.add_get("/admin/caught", self.caught)
         app.router.add_get("/admin/d/{department}", self.usage)
         app.router.add_get("/admin/d/{department}/quotas", self.quotas)
@@ -96,6 +108,7 @@ class AdminPages:
         app.router.add_get("/admin/d/{department}/assistants", self.assistants)
         app.router.add_get("/admin/d/{department}/assistants/{assistant}", self.assistant)
         app.router.add_post("/admin/d/{department}/assistants/{assistant}", self.change_assistant)
+        app.router.add_post("/admin/d/{department}/official/{assistant}", self.change_official)
 
     # ---- who, and may they ----------------------------------------------------------------
 
@@ -415,6 +428,7 @@ class AdminPages:
             department=department,
             names=self._names(),
             lines=await self.console.assistants(page.scope, department, period),
+            official=await self.console.official_assistants(page.scope),
             visibility=lambda spec: self._visibility(spec.visibility, page),
             done=done,
             section="assistants",
@@ -472,20 +486,43 @@ class AdminPages:
 
         return await self._run(request, work)
 
+    async def change_official(self, request: web.Request) -> web.StreamResponse:
+        """Switch an official (YAML) assistant off or on for the whole office (office admins only)."""
+
+        async def work(page: Page) -> web.Response:
+            department = self._department(page, request)
+            form = await self._proven(request, page)
+            assistant_id = request.match_info["assistant"]
+            disable = form.get("action") == "disable"
+            if disable and form.get("confirmed") != "yes":
+                known = {spec.id: spec.name for spec, _ in await self.console.official_assistants(page.scope)}
+                if assistant_id not in known:
+                    raise NotAllowed(assistant_id)
+                question = t("admin_confirm_disable_official", page.locale, name=known[assistant_id])
+                return await self._confirm(page, request.path, question, {"action": "disable"})
+            spec = await self.console.set_official_disabled(page.scope, assistant_id, disable)
+            log.info("admin console: %s %s official assistant %s", page.scope.user_id, form.get("action"), spec.id)
+            key = "admin_done_assistant_disabled" if disable else "admin_done_assistant_enabled"
+            return await self._assistants_page(page, department, done=t(key, page.locale, name=spec.name))
+
+        return await self._run(request, work)
+
     # ---- audit trail and what the filters caught -------------------------------------------
 
     def _audit_filter(self, request: web.Request) -> tuple[AuditFilter, str]:
         now, zone = datetime.now(UTC), self.console.config.zone
         try:
-            return read_filter(request.query, now, zone), ""
+            return read_filter(request.query, now, zone, self.findings), ""
         except BadPeriod as error:
-            return read_filter({}, now, zone), str(error)
+            return read_filter({}, now, zone, self.findings), str(error)
 
     async def audit(self, request: web.Request) -> web.StreamResponse:
         async def work(page: Page) -> web.Response:
             chosen, error = self._audit_filter(request)
             records = await self.console.audit_records(page.scope, chosen)
-            checked, problems = await self.console.chain_status()
+            status = await self.console.chain_status()
+            full = status.full
+            problems = status.problems or ([] if full.running else full.problems)
             if problems:
                 first = problems[0]
                 detail = first.ko if page.locale == "ko" else first.en
@@ -493,7 +530,15 @@ class AdminPages:
                 if len(problems) > 1:
                     chain += " " + t("admin_chain_more", page.locale, count=len(problems) - 1)
             else:
-                chain = t("admin_chain_ok", page.locale, count=f"{checked:,}")
+                chain = t("admin_chain_ok_since", page.locale, count=f"{status.verified_through:,}")
+            zone = self.console.config.zone
+            if full.running:
+                full_line = t("admin_full_running", page.locale, done=f"{full.done:,}", total=f"{full.total:,}")
+            elif status.full_at is not None:
+                when = status.full_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+                full_line = t("admin_full_last", page.locale, when=when)
+            else:
+                full_line = t("admin_full_never", page.locale)
             return await self._render(
                 "audit.html",
                 page,
@@ -503,13 +548,27 @@ class AdminPages:
                 limited=t("admin_list_limited", page.locale, count=LIST_LIMIT) if len(records) >= LIST_LIMIT else "",
                 chain=chain,
                 chain_ok=not problems,
+                full_line=full_line,
+                full_running=full.running,
                 decisions=DECISIONS,
+                findings=self.findings,
                 names=self._names(),
                 finding_label=lambda finding: _finding_label(finding, page),
                 query=request.query_string,
                 error=error,
                 section_top="audit",
             )
+
+        return await self._run(request, work)
+
+    async def verify_all(self, request: web.Request) -> web.StreamResponse:
+        """The 전체 검증 button: every record verified again in the background (office admins only)."""
+
+        async def work(page: Page) -> web.StreamResponse:
+            await self._proven(request, page)
+            self.console.start_full_check(page.scope)
+            log.info("admin console: %s started a full audit verification", page.scope.user_id)
+            raise web.HTTPSeeOther("/admin/audit#chain-status")
 
         return await self._run(request, work)
 

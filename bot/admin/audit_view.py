@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any, get_args
@@ -30,12 +30,36 @@ class AuditFilter:
     finding: str
 
 
-def read_filter(query: Mapping[str, str], now: datetime, zone: tzinfo) -> AuditFilter:
-    """The filters of the audit page; an unknown decision or finding type is dropped rather than searched for.
-    A bad date range raises BadPeriod (its message says what to type)."""
+WORD_ACTIONS = ("block", "mask", "warn")  # bot/gateway/stages/words.py counts prohibited_word_<action>
+
+
+def known_findings(pii_types: Iterable[str], word_categories: Iterable[str]) -> tuple[str, ...]:
+    """Every finding type the gateway writes (bot/gateway/stages/privacy.py and words.py), in the order the audit
+    page's select shows them: personal information first, then prohibited words by category and action, each
+    also as found in a model's answer (output_)."""
+    categories = sorted(set(word_categories) | {"custom"})
+    pii = list(pii_types)
+    words = ["prohibited_word", *(f"prohibited_word_{c}" for c in categories)]
+    return (
+        *pii,
+        *(f"output_{p}" for p in pii),
+        *words,
+        *(f"prohibited_word_{a}" for a in WORD_ACTIONS),
+        *(f"output_{w}" for w in words),
+        "abuse_suspected",
+    )
+
+
+def read_filter(
+    query: Mapping[str, str], now: datetime, zone: tzinfo, known: Collection[str] | None = None
+) -> AuditFilter:
+    """The filters of the audit page; an unknown decision or finding type (not among `known`, when given) is dropped
+    rather than searched for. A bad date range raises BadPeriod (its message says what to type)."""
     period = choose(query.get("period", "month"), query.get("from", ""), query.get("to", ""), now, zone)
     decision = query.get("decision", "")
     finding = query.get("finding", "").strip()
+    if known is not None and finding not in known:
+        finding = ""
     return AuditFilter(
         period,
         query.get("department", "").strip()[:64],

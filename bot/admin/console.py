@@ -9,14 +9,17 @@ department; a department admin only their own; user ids are shown only to that d
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
+from assistants.registry import AssistantRegistry
 from assistants.spec import AssistantSpec
 from bot.admin.audit_view import LIST_LIMIT, AuditFilter, AuditLine, Caught, caught, line
 from bot.admin.bars import QuotaBar, quota_bar
-from bot.admin.period import Period, daily
+from bot.admin.period import Period, fill_daily, offset_runs
 from bot.admin.versions import DiffLine, spec_diff
 from bot.audit.admin import AdminChange, recorder
 from bot.audit.chain import Problem
@@ -30,6 +33,7 @@ from bot.store.assistants_repository import AssistantState, VersionInfo
 from bot.store.keys_repository import KeyInfo
 from bot.store.repositories import UsageGroup, UsageRow
 
+log = logging.getLogger(__name__)
 SURFACE = "admin"  # the `platform` of the console's audit records
 
 
@@ -83,11 +87,36 @@ class AssistantLine:
     last_editor: str
 
 
+@dataclass(slots=True)
+class FullCheck:
+    """The console's full verification of the chain, run in the background: its progress and last result."""
+
+    running: bool = False
+    done: int = 0
+    total: int = 0
+    checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    finished_at: datetime | None = None
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStatus:
+    checked: int  # records checked by this page load (those since the last verification)
+    problems: list[Problem]
+    verified_through: int  # the last record that verified
+    full_at: datetime | None  # when the last full verification succeeded
+    full: FullCheck
+
+
 class AdminConsole:
-    def __init__(self, config: AppConfig, store: Store, quota: QuotaService):
+    def __init__(self, config: AppConfig, store: Store, quota: QuotaService, registry: AssistantRegistry | None = None):
         self._config = config
         self._store = store
         self._quota = quota
+        self._registry = registry
+        self._full = FullCheck()
+        self._full_task: asyncio.Task[None] | None = None
 
     @property
     def config(self) -> AppConfig:
@@ -127,6 +156,7 @@ class AdminConsole:
         local = now.astimezone(self._config.zone)
         day = local.replace(hour=0, minute=0, second=0, microsecond=0)
         month = day.replace(day=1)
+        day, month = day.astimezone(UTC), month.astimezone(UTC)  # SQLite compares the stored UTC times as text
         today = {(r.department_id, r.key): r for r in await self._store.usage.breakdown(by, day, department_ids)}
         lines = [
             UsageLine(
@@ -156,8 +186,11 @@ class AdminConsole:
 
     async def daily(self, department_ids: Sequence[str], period: Period) -> dict[str, list[int]]:
         """Tokens per department per local day of the period (the daily bars)."""
-        calls = await self._store.usage.calls_between(period.since, period.until, department_ids)
-        return daily(calls, period, self._config.zone, department_ids)
+        rows: list[tuple[str, date, int]] = []
+        for run in offset_runs(period, self._config.zone):  # one run (one query) unless the zone changes offset
+            found = await self._store.usage.daily_tokens(run.since, run.until, department_ids, run.offset_minutes)
+            rows += [(d, day or run.first, tokens) for d, day, tokens in found]
+        return fill_daily(rows, period, department_ids)
 
     async def user_bars(self, scope: Scope, department_id: str, user_ids: Sequence[str]) -> dict[str, list[QuotaBar]]:
         """Each user's personal limits with their use today: only for that department's own admins."""
@@ -266,9 +299,36 @@ class AdminConsole:
         zone = self._config.zone
         return [line(r, zone, scope.sees_users(str(r["department_id"]))) for r in records]
 
-    async def chain_status(self) -> tuple[int, list[Problem]]:
-        """(records checked, problems in order): the first problem names the first broken record."""
-        return await self._store.audit.verify()
+    async def chain_status(self) -> ChainStatus:
+        """The chain checked from where the last verification ended (cheap on every page load), with the state of the
+        background full verification; the first problem names the first broken record."""
+        checked, problems = await self._store.audit.verify_new()
+        mark, full_at = await self._store.audit.verified()
+        return ChainStatus(checked, problems, mark.records if mark else 0, full_at, self._full)
+
+    def start_full_check(self, scope: Scope) -> bool:
+        """Verify every record in the background (office admins only); False when one is already running."""
+        if not scope.office:
+            raise NotAllowed("audit")
+        if self._full.running:
+            return False
+        self._full = FullCheck(running=True, by=scope.user_id)
+        self._full_task = asyncio.create_task(self._run_full_check(self._full))
+        return True
+
+    async def _run_full_check(self, state: FullCheck) -> None:
+        def progress(done: int, total: int) -> None:
+            state.done, state.total = done, total
+
+        try:
+            state.checked, state.problems = await self._store.audit.verify_full(progress=progress)
+            state.done = state.total = state.checked
+        except Exception:  # the page says it failed; the reason goes to the log without any record's content
+            log.exception("full audit verification failed")
+            state.problems = [Problem(0, "", "failed", "전체 검증이 중단되었습니다.", "The full verification stopped.")]
+        finally:
+            state.running = False
+            state.finished_at = datetime.now(UTC)
 
     async def caught(self, scope: Scope, period: Period, department: str = "") -> list[Caught]:
         """What the PII and prohibited-word policies caught in the period, by finding type and department."""
@@ -328,3 +388,33 @@ class AdminConsole:
         return await self._store.assistants.set_disabled(
             assistant_id, scope.user_id if disabled else None, record=recorder(self._store.audit, change)
         )
+
+    # ---- official (YAML) assistants: office admins only -------------------------------------
+
+    async def official_assistants(self, scope: Scope) -> list[tuple[AssistantSpec, str | None]]:
+        """Every official assistant with who switched it off (None while it is on); only for office admins, whose
+        switch holds for every department."""
+        if not scope.office or self._registry is None:
+            return []
+        off = await self._store.assistants.official_off()
+        return [(spec, off.get(spec.id)) for spec in await self._registry.official()]
+
+    async def set_official_disabled(self, scope: Scope, assistant_id: str, disabled: bool) -> AssistantSpec:
+        """Switch an official assistant off (chat refuses it with the department assistants' message) or on again,
+        with its audit record in the same transaction. Office admins only."""
+        if not scope.office or self._registry is None:
+            raise NotAllowed(assistant_id)
+        spec = next((s for s in await self._registry.official() if s.id == assistant_id), None)
+        if spec is None:
+            raise NotAllowed(assistant_id)
+        change = AdminChange(
+            "assistant_off" if disabled else "assistant_on",
+            scope.user_id,
+            "",  # an official assistant belongs to the whole office, not to one department
+            {"assistant": assistant_id, "official": True},
+            SURFACE,
+        )
+        await self._store.assistants.set_official_disabled(
+            assistant_id, scope.user_id if disabled else None, record=recorder(self._store.audit, change)
+        )
+        return spec

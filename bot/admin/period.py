@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 PeriodKind = Literal["today", "month", "range"]
@@ -21,8 +21,8 @@ class Period:
     kind: PeriodKind
     first: date  # local days, both included
     last: date
-    since: datetime  # aware: first local midnight
-    until: datetime  # aware: the local midnight after `last`
+    since: datetime  # the first local midnight, in UTC
+    until: datetime  # the local midnight after `last`, in UTC
 
     @property
     def days(self) -> list[date]:
@@ -30,8 +30,9 @@ class Period:
 
 
 def _bounds(kind: PeriodKind, first: date, last: date, zone: tzinfo) -> Period:
-    since = datetime.combine(first, time(), zone)
-    until = datetime.combine(last + timedelta(days=1), time(), zone)
+    # In UTC: SQLite compares stored times as text, all written in UTC, so a bound in another zone would be off.
+    since = datetime.combine(first, time(), zone).astimezone(UTC)
+    until = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
     return Period(kind, first, last, since, until)
 
 
@@ -63,15 +64,48 @@ def choose(kind: str, start: str, end: str, now: datetime, zone: tzinfo) -> Peri
     return _bounds("range", first, last, zone)
 
 
-def daily(
-    calls: Iterable[tuple[str, datetime, int]], period: Period, zone: tzinfo, department_ids: Sequence[str]
+@dataclass(frozen=True, slots=True)
+class OffsetRun:
+    """Consecutive local days of a period with one UTC offset: the database puts a call into its local day by
+    moving its UTC time by `offset_minutes`. None: a day on which the offset changes (daylight saving), summed
+    as a whole and counted on `first`."""
+
+    first: date
+    since: datetime
+    until: datetime
+    offset_minutes: int | None
+
+
+def _offset(moment: datetime) -> int:
+    delta = moment.utcoffset()
+    return int(delta.total_seconds() // 60) if delta is not None else 0
+
+
+def offset_runs(period: Period, zone: tzinfo) -> list[OffsetRun]:
+    """The period as runs of days of one UTC offset (one run in a zone without daylight saving, such as Seoul)."""
+    runs: list[OffsetRun] = []
+    for day in period.days:
+        start = datetime.combine(day, time(), zone)
+        end = datetime.combine(day + timedelta(days=1), time(), zone)
+        offset = _offset(start) if _offset(start) == _offset(end) else None
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
+        last = runs[-1] if runs else None
+        if last is not None and offset is not None and last.offset_minutes == offset:
+            runs[-1] = OffsetRun(last.first, last.since, end, offset)
+        else:
+            runs.append(OffsetRun(day, start, end, offset))
+    return runs
+
+
+def fill_daily(
+    rows: Iterable[tuple[str, date, int]], period: Period, department_ids: Sequence[str]
 ) -> dict[str, list[int]]:
     """Tokens per department per local day of the period (every day present, zeros included), in `period.days`
-    order: the stacked daily bars."""
+    order: the stacked daily bars, from the database's (department, day, tokens) sums."""
     index = {day: n for n, day in enumerate(period.days)}
     series = {d: [0] * len(index) for d in department_ids}
-    for department_id, when, tokens in calls:
-        n = index.get(when.astimezone(zone).date())
+    for department_id, day, tokens in rows:
+        n = index.get(day)
         if n is not None and department_id in series:
             series[department_id][n] += tokens
     return series

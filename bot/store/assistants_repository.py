@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from assistants.spec import AssistantSpec, fold_name
 from bot.audit.admin import Recorder
-from bot.store.models import AssistantVersion, StoredAssistant
+from bot.store.models import AssistantVersion, OfficialAssistantOff, StoredAssistant
 from bot.store.repositories import utcnow
 
 
@@ -179,6 +179,33 @@ class AssistantRepository:
                     await session.connection(), "enabled" if by else "disabled", "disabled" if by else "enabled"
                 )
             return bool(moved.rowcount)
+
+    async def official_off(self) -> dict[str, str]:
+        """The official assistants switched off on the console, with who did it."""
+        async with self._sessions() as session:
+            rows = await session.execute(select(OfficialAssistantOff.assistant_id, OfficialAssistantOff.disabled_by))
+            return {str(a): str(b) for a, b in rows.all()}
+
+    async def set_official_disabled(self, assistant_id: str, by: str | None, *, record: Recorder | None = None) -> bool:
+        """Switch an official assistant off (`by` the admin) or on again (`by` None); False when it already was.
+        `record` runs in the same transaction when something changed (the switch and its audit record together)."""
+        async with self._sessions.begin() as session:
+            if by:
+                if await session.get(OfficialAssistantOff, assistant_id) is not None:
+                    return False
+                session.add(OfficialAssistantOff(assistant_id=assistant_id, disabled_by=by, disabled_at=utcnow()))
+                await session.flush()
+            else:
+                moved = await session.execute(
+                    delete(OfficialAssistantOff).where(OfficialAssistantOff.assistant_id == assistant_id)
+                )
+                if not moved.rowcount:
+                    return False
+            if record is not None:
+                await record(
+                    await session.connection(), "enabled" if by else "disabled", "disabled" if by else "enabled"
+                )
+            return True
 
     async def state(self, assistant_id: str) -> AssistantState | None:
         async with self._sessions() as session:

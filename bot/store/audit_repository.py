@@ -4,20 +4,22 @@ head are HMAC-signed with the audit key (bot/audit/keys.py), which never goes in
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.audit.chain import GENESIS, HASHED_FIELDS, Head, Problem, Signer, head_mac, record_hash, verify_chain
 from bot.audit.checkpoint import FORMAT, Checkpoint, check_against, make_checkpoint
 from bot.audit.keys import AuditKey
 from bot.store.group_commit import GroupCommitter, LockRows, Write
-from bot.store.models import AuditBase, AuditHead, AuditRecord
+from bot.store.models import AuditBase, AuditHead, AuditRecord, AuditVerified
 
 EXPORT_FIELDS = (*HASHED_FIELDS, "hash")
 # What the admin console lists and exports: metadata only, never `content` (kept only with store_content).
@@ -184,19 +186,96 @@ class AuditRepository:
         made = make_checkpoint(head.seq, head.hash, now or datetime.now(UTC), self._key, self._key_id)
         return made, checked, []
 
-    async def _check(self) -> tuple[Head, int, list[Problem], dict[int, str]]:
+    async def _check(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[Head, int, list[Problem], dict[int, str]]:
         # The head first, then records up to it: calls appended meanwhile are not mistaken for a broken tail.
-        async with self._sessions() as session:
-            row = (await session.execute(_READ_HEAD)).one()
-        head = Head(int(row.seq), row.hash, row.mac)
+        head = await self._head()
         base = await self.base()
         base_problems = self._base_problems(base)
         start = (base.records, base.head_hash) if not base_problems else (0, GENESIS)
-        records = [record async for record in self.rows(up_to=head.seq, after=start[0])]
-        checked, problems, hashes = verify_chain(records, head, self._signer, self._key_id, start)
+        records = []
+        async for record in self.rows(up_to=head.seq, after=start[0]):
+            records.append(record)
+            if progress is not None and len(records) % 1000 == 0:
+                progress(len(records), head.seq - start[0])
+        checked, problems, hashes = await asyncio.to_thread(  # hashing a long chain stays off the event loop
+            verify_chain, records, head, self._signer, self._key_id, start
+        )
         if start[0]:
             hashes[start[0]] = start[1]
         return head, checked, sorted(base_problems + problems, key=_by_seq), hashes
+
+    async def _head(self) -> Head:
+        async with self._sessions() as session:
+            row = (await session.execute(_READ_HEAD)).one()
+        return Head(int(row.seq), row.hash, row.mac)
+
+    # ---- the console: verify from where the last verification ended ------------------------
+
+    async def verified(self) -> tuple[Checkpoint | None, datetime | None]:
+        """(the signed mark of the last record that verified, when the last full verification ran)."""
+        async with self._sessions() as session:
+            row = await session.scalar(select(AuditVerified).where(AuditVerified.id == 1))
+        if row is None:
+            return None, None
+        mark = Checkpoint(FORMAT, int(row.seq), row.hash, row.created_at, row.key_id, row.signature)
+        return mark, row.full_at
+
+    async def verify_full(
+        self, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[int, list[Problem]]:
+        """Every record from the chain's start; when it verifies, the mark moves to the head and the time is kept."""
+        head, checked, problems, _ = await self._check(progress)
+        if not problems:
+            await self._mark(head, now or datetime.now(UTC), full=True)
+        return checked, problems
+
+    async def verify_new(self, now: datetime | None = None) -> tuple[int, list[Problem]]:
+        """Only the records written since the last verification (a full one when there is none): the audit page's
+        check, cheap however long the chain grows. The mark's record must still carry the hash it had (else the
+        chain up to it was rewritten); an edit of a record before it is left to the full verification."""
+        mark, _ = await self.verified()
+        base = await self.base()
+        if mark is None or mark.records < base.records or self._base_problems(base):
+            return await self.verify_full(now)
+        if not mark.signature_valid(self._key):
+            checked, everything = await self.verify_full(now)
+            return checked, sorted([*everything, _mark_forged(mark)], key=_by_seq)
+        head = await self._head()
+        problems: list[Problem] = []
+        if mark.records > base.records:
+            async with self._sessions() as session:
+                digest = await session.scalar(select(AuditRecord.hash).where(AuditRecord.seq == mark.records))
+            found = {mark.records: digest} if digest is not None else {}
+            problems += check_against(mark, self._key, self._key_id, found, base.records)
+        records = [record async for record in self.rows(up_to=head.seq, after=mark.records)]
+        checked, found_problems, _ = verify_chain(
+            records, head, self._signer, self._key_id, (mark.records, mark.head_hash)
+        )
+        problems += [p for p in found_problems if p.kind != "not_keyed"]  # the keyed start lies before the mark
+        if not problems and head.seq > mark.records:
+            await self._mark(head, now or datetime.now(UTC), full=False)
+        return checked, sorted(problems, key=_by_seq)
+
+    async def _mark(self, head: Head, now: datetime, *, full: bool) -> None:
+        made = make_checkpoint(head.seq, head.hash, now, self._key, self._key_id)
+        values: dict[str, Any] = {
+            "seq": made.records,
+            "hash": made.head_hash,
+            "created_at": made.created_at,
+            "key_id": made.key_id,
+            "signature": made.signature,
+        }
+        if full:
+            values["full_at"] = now
+        try:
+            async with self._engine.begin() as connection:
+                changed = await connection.execute(update(AuditVerified).where(AuditVerified.id == 1).values(**values))
+                if not changed.rowcount:
+                    await connection.execute(insert(AuditVerified).values(id=1, **values))
+        except IntegrityError:  # another page load wrote the first mark at the same moment: it says the same
+            pass
 
     # ---- retention: the chain's base -------------------------------------------------------
 
@@ -271,6 +350,18 @@ def _prepared(fields: dict[str, Any], now: datetime) -> dict[str, Any]:
     prepared["latency_ms"] = round(float(prepared["latency_ms"]), 3)
     prepared.setdefault("created_at", now)
     return prepared
+
+
+def _mark_forged(mark: Checkpoint) -> Problem:
+    return Problem(
+        mark.records,
+        "",
+        "mark_forged",
+        f"마지막 검증 위치(audit_verified: 기록 {mark.records}번)의 서명이 맞지 않습니다: 데이터베이스에서 직접 "
+        "바뀌었습니다. 체인 전체를 다시 검증했습니다.",
+        f"The last verified position (audit_verified at record {mark.records}) has a wrong signature: it was changed "
+        "in the database directly. The whole chain was verified again.",
+    )
 
 
 def _by_seq(problem: Problem) -> int:

@@ -190,6 +190,20 @@ class AuditBase(Base):
     signature: Mapped[str] = mapped_column(String(64))
 
 
+class AuditVerified(Base):
+    """Where the console's last verification of the chain ended: a signed checkpoint of the last record that verified
+    (the page checks only the records after it) and when the last full verification ran. One row (id 1)."""
+
+    __tablename__ = "audit_verified"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(40))  # as signed (ISO 8601, UTC)
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(64))
+    full_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class AuditRecord(Base):
     """One gateway call. Findings are types and counts only; content only with store_content."""
 
@@ -343,3 +357,12 @@ class KnowledgeChunk(Base):
     # Hybrid search: the passage's embedding (little-endian float32) and the model alias that made it.
     vector: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     vector_model: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class OfficialAssistantOff(Base):
+    """An official (YAML) assistant an office admin switched off on the console; no row: it is on."""
+
+    __tablename__ = "official_assistants_off"
+    assistant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    disabled_by: Mapped[str] = mapped_column(String(128))
+    disabled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

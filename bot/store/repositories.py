@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -115,28 +115,36 @@ class UsageRepository:
             rows = (await session.execute(query)).all()
         return [UsageRow(str(d), str(k), int(t), int(n)) for d, k, t, n in rows]
 
-    async def calls_between(
-        self, since: datetime, until: datetime, department_ids: Collection[str]
-    ) -> list[tuple[str, datetime, int]]:
-        """(department, when, tokens) of each call between `since` and `until`: the caller puts them into the office's
-        local days (the console's daily bars), so the database never has to know the zone. Metadata only."""
-        query = select(
-            UsageRecord.department_id,
-            UsageRecord.created_at,
-            UsageRecord.prompt_tokens + UsageRecord.completion_tokens,
-        ).where(
-            UsageRecord.created_at >= since,
-            UsageRecord.created_at < until,
-            UsageRecord.department_id.in_(list(department_ids)),
+    async def daily_tokens(
+        self, since: datetime, until: datetime, department_ids: Collection[str], offset_minutes: int | None
+    ) -> list[tuple[str, date | None, int]]:
+        """(department, local day, tokens) summed in the database, one row per department and day. The local day is
+        the UTC time moved by `offset_minutes` (the caller splits a period into runs of one UTC offset, so this holds
+        in any zone on SQLite, which has no zone database, and PostgreSQL alike). `offset_minutes` None: one row per
+        department for the whole span, day None (a day on which the offset changes). Metadata only."""
+        tokens = func.sum(UsageRecord.prompt_tokens + UsageRecord.completion_tokens)
+        day: Any = None
+        if offset_minutes is not None:
+            if self._engine.dialect.name == "postgresql":
+                moved = func.timezone("UTC", UsageRecord.created_at) + func.make_interval(0, 0, 0, 0, 0, offset_minutes)
+                day = func.to_char(moved, "YYYY-MM-DD")
+            else:
+                day = func.date(UsageRecord.created_at, f"{offset_minutes:+d} minutes")
+        keys = [UsageRecord.department_id] + ([day] if day is not None else [])
+        query = (
+            select(*keys, tokens)
+            .where(
+                UsageRecord.created_at >= since,
+                UsageRecord.created_at < until,
+                UsageRecord.department_id.in_(list(department_ids)),
+            )
+            .group_by(*keys)
         )
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
-        return [(str(d), _aware(at), int(t)) for d, at, t in rows]
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        if day is None:
+            return [(str(d), None, int(t or 0)) for d, t in rows]
+        return [(str(d), date.fromisoformat(str(k)), int(t or 0)) for d, k, t in rows]
 
 
 @dataclass(frozen=True, slots=True)

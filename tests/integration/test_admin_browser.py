@@ -78,6 +78,9 @@ async def test_an_office_admin_sees_the_chart_lowers_a_quota_and_the_departments
 
             await page.goto(gb.url + "/admin/audit")
             chain = await page.inner_text("#chain-status")
+            await page.click("#chain-status button[type=submit]")  # 전체 검증: runs in the background
+            await page.wait_for_selector("#chain-status.chain-ok form button", timeout=20000)  # back when done
+            full_check = await page.inner_text("#full-check")
             await shot(page, "audit")
             await page.goto(gb.url + "/admin/caught")
             await shot(page, "caught")
@@ -93,7 +96,7 @@ async def test_an_office_admin_sees_the_chart_lowers_a_quota_and_the_departments
         refused = await send(gb.url, "회의록을 요약해 주세요", user="lee.seoyeon", thread="t2")
     assert first.reply is not None and first.reply["kind"] != "error", first.text
     assert drawn > 0  # the traffic bars hold the tokens kim's question used
-    assert "체인이 온전합니다: 3건 확인" in chain
+    assert "체인이 온전합니다: 기록 3번까지 검증했습니다" in chain and "마지막 전체 검증:" in full_check
     assert "교통행정과" in notice and full == 1
     assert refused.reply is not None and refused.reply["kind"] == "refusal", refused.text
     assert "교통행정과의 부서 하루 토큰 한도(1)에 도달해" in refused.text

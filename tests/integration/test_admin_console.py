@@ -7,6 +7,7 @@ admin; park.jiyoung is the traffic department's admin; kim.minsu a traffic edito
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass
@@ -295,15 +296,31 @@ async def test_the_audit_page_filters_without_content_names_the_first_broken_rec
             caught = await traffic.get("/admin/caught")
             async with gb.runtime.store.engine.begin() as connection:
                 await connection.execute(text("UPDATE audit_log SET completion_tokens = 1 WHERE seq = 2"))
-            broken = await office.get("/admin/audit")
+            # the page checks only records written since its last verification (through record 3): the edit of an
+            # older record is found by the full verification, which a department admin may not start
+            unnoticed = await office.get("/admin/audit")
+            token = csrf_of(await traffic.get("/admin/d/traffic/quotas"))
+            not_theirs = await traffic.post("/admin/audit/verify", {"csrf": token})
+            no_token = await office.post("/admin/audit/verify", {})
+            started = await office.post("/admin/audit/verify", {"csrf": csrf_of(unnoticed)})
+            for _ in range(100):
+                broken = await office.get("/admin/audit")
+                if "전체 검증 중" not in broken.text:
+                    break
+                await asyncio.sleep(0.05)
         finally:
             await traffic.close()
             await office.close()
-    assert intact.status == 200 and "체인이 온전합니다: 3건 확인" in intact.text
+    assert intact.status == 200 and "기록 3번까지 검증했습니다" in intact.text
     rows = re.findall(r'<tr class="decision-', intact.text)
     assert len(rows) == 2 and "jung.eunji" not in intact.text  # traffic's admin sees traffic's two calls only
     assert phone not in intact.text and "회신 문구" not in intact.text  # never content
     assert "전화번호 ×1" in found.text and len(re.findall(r'<tr class="decision-', found.text)) == 1
+    # the finding filter is a select of the known types (PII and the lexicon's categories), under its own legend
+    assert '<option value="phone" selected>전화번호 (phone)</option>' in found.text
+    assert (
+        '<option value="prohibited_word_profanity">' in intact.text and "<legend>감사 기록 찾기</legend>" in intact.text
+    )
     assert "kim.minsu" in by_user.text and "lee.seoyeon" not in by_user.text
     assert csv_all.status == 200 and csv_all.text.count("\n") == 3 and "phone=1" in csv_all.text
     assert phone not in csv_all.text and "content" not in csv_all.text
@@ -312,6 +329,9 @@ async def test_the_audit_page_filters_without_content_names_the_first_broken_rec
     assert "kim.minsu" not in office_list.text and "•••" in office_list.text
     assert "조건에 맞는 기록이 없습니다" in office_user.text
     assert caught.status == 200 and 'data-finding="phone"' in caught.text
+    assert "기록 3번까지 검증했습니다" in unnoticed.text and "마지막 전체 검증:" in unnoticed.text
+    assert not_theirs.status == 403 and no_token.status == 403 and started.status == 200
+    assert 'action="/admin/audit/verify"' not in intact.text and 'action="/admin/audit/verify"' in unnoticed.text
     assert "손상되었습니다: 처음 문제가 있는 기록은 2번" in broken.text and "chain-broken" in broken.text
 
 
@@ -376,3 +396,51 @@ async def test_assistants_are_listed_compared_between_versions_and_a_disabled_on
         assert reply.reply["kind"] == "refusal" and "관리자가 사용을 중지했습니다" in reply.text, reply.text
     assert name not in listed.text
     assert enabled.status == 200 and "다시 쓸 수 있습니다" in enabled.text and again.reply["kind"] == "answer"
+
+
+async def test_an_office_admin_switches_an_official_assistant_off_and_chat_refuses_it_like_a_department_one(
+    start_govbot,
+):
+    async with start_govbot() as gb:
+        office, department = Browser(gb.url, "han.sujin"), Browser(gb.url, "park.jiyoung")
+        try:
+            listing = await office.get("/admin/d/traffic/assistants")
+            theirs = await department.get("/admin/d/traffic/assistants")
+            path = "/admin/d/traffic/official/minutes"
+            token = csrf_of(await department.get("/admin/d/traffic/quotas"))
+            refused_post = await department.post(path, {"action": "disable", "csrf": token})
+            no_token = await office.post(path, {"action": "disable", "confirmed": "yes"})
+            asked = await office.post(path, {"action": "disable", "csrf": csrf_of(listing)})
+            done = await office.post(path, {"action": "disable", "csrf": csrf_of(listing), "confirmed": "yes"})
+            named = await send(gb.url, "회의록 정리: 오늘 회의 내용을 정리해 주세요", user="kim.minsu", thread="n")
+            use = await send(gb.url, "/use 회의록 정리", user="jung.eunji", thread="u")
+            enabled = await office.post(path, {"action": "enable", "csrf": csrf_of(listing)})
+            again = await send(gb.url, "/use 회의록 정리", user="jung.eunji", thread="u2")
+            switches = [
+                (r.decision, r.user_id, r.department_id, json.loads(r.content or "{}"))
+                for r in await records(gb.runtime)
+                if r.decision in ("assistant_off", "assistant_on")
+            ]
+            chain = await office.get("/admin/audit")
+        finally:
+            await office.close()
+            await department.close()
+    assert 'id="official-minutes"' in listing.text and "공식 도우미" in listing.text
+    assert 'id="official-minutes"' not in theirs.text  # a department admin does not switch office-wide assistants
+    assert refused_post.status == 403 and no_token.status == 403
+    assert "기관 전체에서 중지할까요" in asked.text
+    assert done.status == 200 and "회의록 정리&#39; 도우미의 사용을 중지했습니다" in done.text
+    assert re.search(r'<tr id="official-minutes" class="status-disabled">', done.text)
+    for reply in (named, use):  # the same message as a department assistant an admin disabled
+        assert reply.reply is not None and reply.reply["kind"] == "refusal", reply.text
+        assert "'회의록 정리' 도우미는 관리자가 사용을 중지했습니다" in reply.text
+    assert enabled.status == 200 and again.reply is not None and again.reply["kind"] != "refusal", again.text
+    assert switches == [  # in the signed chain once each way; the refused and unconfirmed posts wrote nothing
+        ("assistant_off", "han.sujin", "", {"target": {"assistant": "minutes", "official": True}, **OFF}),
+        ("assistant_on", "han.sujin", "", {"target": {"assistant": "minutes", "official": True}, **ON}),
+    ]
+    assert "chain-ok" in chain.text
+
+
+OFF = {"before": "enabled", "after": "disabled"}
+ON = {"before": "disabled", "after": "enabled"}

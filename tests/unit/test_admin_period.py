@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.admin.period import MAX_DAYS, BadPeriod, choose, daily, shares
+from bot.admin.period import MAX_DAYS, BadPeriod, OffsetRun, choose, fill_daily, offset_runs, shares
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NOW = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # already 1 December in Seoul (01:30 KST)
@@ -35,32 +35,38 @@ def test_a_range_includes_both_ends_and_bad_ranges_say_what_to_type():
         choose("range", "2024-01-01", "2026-11-01", NOW, SEOUL)
 
 
-def test_a_call_just_after_local_midnight_counts_on_the_new_local_day():
-    period = choose("range", "2026-11-01", "2026-11-02", NOW, SEOUL)
-    calls = [
-        ("traffic", datetime(2026, 10, 31, 15, 0, tzinfo=UTC), 10),  # 00:00 KST on 1 November
-        ("traffic", datetime(2026, 11, 1, 14, 59, tzinfo=UTC), 5),  # 23:59 KST on 1 November
-        ("traffic", datetime(2026, 11, 1, 15, 0, tzinfo=UTC), 7),  # 00:00 KST on 2 November
-        ("pr", datetime(2026, 11, 2, 15, 0, tzinfo=UTC), 99),  # 3 November: outside the range
-        ("other", datetime(2026, 11, 1, 3, 0, tzinfo=UTC), 50),  # a department not asked for
+def test_a_zone_without_daylight_saving_is_one_offset_run():
+    period = choose("range", "2026-11-01", "2026-11-30", NOW, SEOUL)
+    assert offset_runs(period, SEOUL) == [OffsetRun(period.first, period.since, period.until, 540)]
+
+
+def test_a_daylight_saving_change_splits_the_period_around_its_day():
+    berlin = ZoneInfo("Europe/Berlin")
+    period = choose("range", "2026-10-20", "2026-10-30", NOW, berlin)
+    runs = offset_runs(period, berlin)
+    assert [(r.first, r.offset_minutes) for r in runs] == [
+        (date(2026, 10, 20), 120),
+        (date(2026, 10, 25), None),
+        (date(2026, 10, 26), 60),
     ]
-    assert daily(calls, period, SEOUL, ["traffic", "pr"]) == {"traffic": [15, 7], "pr": [0, 0]}
+    assert runs[0].since == period.since and runs[-1].until == period.until
+    assert all(a.until == b.since for a, b in zip(runs, runs[1:], strict=False))
 
 
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["traffic", "pr"]),
-            st.datetimes(min_value=datetime(2026, 10, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)),
+            st.sampled_from(["traffic", "pr", "other"]),
+            st.dates(min_value=date(2026, 10, 1), max_value=date(2026, 12, 31)),
             st.integers(min_value=0, max_value=10**9),
         ),
         max_size=50,
     )
 )
-def test_the_daily_series_holds_exactly_the_tokens_of_the_calls_inside_the_period(calls):
+def test_the_daily_series_holds_exactly_the_tokens_of_the_days_inside_the_period(rows):
     period = choose("range", "2026-11-01", "2026-11-30", NOW, SEOUL)
-    series = daily(calls, period, SEOUL, ["traffic", "pr"])
-    inside = sum(t for _, when, t in calls if period.since <= when < period.until)
+    series = fill_daily(rows, period, ["traffic", "pr"])
+    inside = sum(t for d, day, t in rows if period.first <= day <= period.last and d != "other")
     assert sum(map(sum, series.values())) == inside
     assert all(len(values) == 30 for values in series.values())
 
