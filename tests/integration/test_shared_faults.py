@@ -129,7 +129,9 @@ OPEN_DEFECT_SWEEP = pytest.mark.xfail(
     "killed process, or in flight when PostgreSQL restarted, is never given back: its row stays in quota_reservations "
     "past its 3 s lease with no renewal, no sweep and nothing logged, so reserved_tokens stays > 0 (1,367-1,372). "
     "Reproduced on 2026-11-30 on main and on the shared branch's own tip (before any merge); the single-process sweep "
-    "(test_quota_crash.py) passes. Not counted as passing.",
+    "(test_quota_crash.py) passes, and by hand a serve process on the shared PostgreSQL, with and without Redis, running "
+    "5 s or 75 s, swept a dead owner's expired reservation within 0.5 s. Still to tell apart: this private PostgreSQL, "
+    "two processes, or a reservation its owner renewed before dying. Not counted as passing.",
     strict=False,
 )
 
