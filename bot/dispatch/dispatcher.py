@@ -39,7 +39,7 @@ from bot.dispatch.prompt import build_messages, split_sections
 from bot.documents import DocumentLimits, DocumentWorker
 from bot.gateway.errors import GatewayError
 from bot.gateway.pipeline import Gateway
-from bot.gateway.types import ChatMessage, Completion, GatewayRequest
+from bot.gateway.types import ChatMessage, GatewayRequest
 from bot.i18n import t
 from bot.quota.service import QuotaService
 from bot.roles import effective_role
@@ -47,7 +47,7 @@ from bot.store import Store
 from bot.store.repositories import ConversationState
 from bot.tools.base import Tool, ToolContext
 from bot.tools.context import office_today, tool_context
-from bot.tools.loop import answer_with_tools
+from bot.tools.loop import answer_with_tools, complete_into
 
 log = logging.getLogger(__name__)
 
@@ -346,7 +346,7 @@ async def ask_assistant(
         run = await answer_with_tools(services.gateway, request, tools, context_for, sink)
         completion, answer_text, files = run.last, run.text, run.files
     else:
-        completion = await _run(services.gateway, request, sink)
+        completion = await complete_into(services.gateway, request, sink)
         answer_text = completion.text
     await services.memory.append(key, turn.conversation.id, ChatMessage("user", user_text))
     await services.memory.append(key, turn.conversation.id, ChatMessage("assistant", answer_text))
@@ -374,16 +374,6 @@ async def ask_assistant(
         assistant=spec.name,
         answer_id=completion.call_id if whole else None,
     )
-
-
-async def _run(gateway: Gateway, request: GatewayRequest, sink: ReplySink | None) -> Completion:
-    if sink is None:
-        return await gateway.complete(request)
-    async with gateway.stream(request) as reply:
-        async for delta in reply:
-            await sink.delta(delta)
-    assert reply.completion is not None
-    return reply.completion
 
 
 async def default_assistant(

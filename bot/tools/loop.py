@@ -66,7 +66,7 @@ async def answer_with_tools(
     for number in range(1, max_calls + 1):
         last_call = number == max_calls
         step = replace(request, messages=list(messages), tools=() if last_call else definitions)
-        completion = await _one_call(gateway, step, sink)
+        completion = await complete_into(gateway, step, sink)
         prompt += completion.usage.prompt_tokens
         completion_tokens += completion.usage.completion_tokens
         if completion.text:
@@ -94,7 +94,9 @@ async def answer_with_tools(
     return run
 
 
-async def _one_call(gateway: Gateway, request: GatewayRequest, sink: ReplySink | None) -> Completion:
+async def complete_into(gateway: Gateway, request: GatewayRequest, sink: ReplySink | None) -> Completion:
+    """One model call, its text streamed into `sink` as it comes (or whole without a sink); the dispatcher's plain
+    answers and every step of the tool loop use it."""
     if sink is None:
         return await gateway.complete(request)
     async with gateway.stream(request) as reply:
