@@ -13,6 +13,7 @@ from typing import Any
 from assistants.skills.complaints.pipeline import TriageResult
 from assistants.skills.complaints.priority import LEVELS_EN
 from assistants.skills.complaints.reasons import localized
+from assistants.skills.sheets.xlsx import safe_cell, write_sheets
 
 ADDED = ("묶음 순위", "묶음 제목", "우선순위", "점수", "우선순위 사유", "담당 부서(제안)", "반복 접수(원 민원 행)")
 CLUSTER_COLUMNS = (
@@ -85,38 +86,21 @@ def cluster_rows(result: TriageResult) -> list[list[Any]]:
 def xlsx_bytes(result: TriageResult) -> bytes:
     """Write-only workbook (streams rows, so 100,000 complaints stay within memory)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, header, rows in (
-        ("민원 목록", _header(result), complaint_rows(result)),
-        ("묶음 요약", CLUSTER_COLUMNS, cluster_rows(result)),
-    ):
-        sheet = book.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        cells = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-        for row in rows:
-            sheet.append([_safe(v) for v in row])
+    write_sheets(
+        book,
+        (
+            ("민원 목록", _header(result), complaint_rows(result)),
+            ("묶음 요약", CLUSTER_COLUMNS, cluster_rows(result)),
+        ),
+    )
     notes = book.create_sheet("안내")
     for line in describe(result):
         notes.append([line])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1:
-        return "'" + value
-    return value
 
 
 def describe(result: TriageResult) -> list[str]:
@@ -138,7 +122,7 @@ def csv_text(result: TriageResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_header(result))
-    writer.writerows([_safe(v) for v in row] for row in complaint_rows(result))
+    writer.writerows([safe_cell(v) for v in row] for row in complaint_rows(result))
     return buffer.getvalue()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,10 +26,20 @@ def safe_cell(value: object) -> object:
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """A write-only workbook of (title, header, rows) sheets; streams rows, so large results stay small in memory."""
     from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    write_sheets(book, sheets)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_sheets(book: Any, sheets: Iterable[Sheet]) -> None:
+    """Appends each (title, header, rows) sheet to a write-only workbook: a bold, frozen header row, and cells a
+    spreadsheet would run as formulas written as text."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook(write_only=True)
     bold = Font(bold=True)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title)
@@ -41,6 +52,3 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         sheet.append(cells)
         for row in rows:
             sheet.append([safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
