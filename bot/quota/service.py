@@ -82,6 +82,10 @@ class QuotaService:
         self._clock = clock or (lambda: datetime.now(UTC))
         self.owner = owner or process_identity()
         self.lease = lease
+        # Call ids this process reserved and has not yet settled or released: only these are renewed, so a
+        # reservation whose release failed (database away) expires like a dead process's instead of being
+        # kept alive by a living owner for MAX_HOLD.
+        self._in_flight: set[str] = set()
 
     def _periods(self) -> Periods:
         return periods(self._clock().astimezone(self._config.zone))
@@ -137,6 +141,7 @@ class QuotaService:
                 1, int((exceeded.resets_at - self._clock().astimezone(self._config.zone)).total_seconds())
             )
             raise QuotaExceeded(ko, en, retry_after=retry_after)
+        self._in_flight.add(holder.call_id)
         return Reservation(counters, tokens, tuple(limits), holder.call_id)
 
     async def settle(
@@ -144,9 +149,12 @@ class QuotaService:
     ) -> None:
         """Charge the real usage to the reserved counters (and claim the 80% warning), inside the
         caller's transaction when `connection` is given."""
-        used = await self._repo.settle(
-            reservation.call_id, reservation.counters, reservation.tokens, actual_tokens, connection
-        )
+        try:
+            used = await self._repo.settle(
+                reservation.call_id, reservation.counters, reservation.tokens, actual_tokens, connection
+            )
+        finally:
+            self._in_flight.discard(reservation.call_id)
         for limit in reservation.limits:
             if limit.kind != "tokens" or limit.value <= 0:
                 continue
@@ -161,7 +169,11 @@ class QuotaService:
                     )
 
     async def release(self, reservation: Reservation) -> None:
-        await self._repo.release(reservation.call_id, reservation.counters, reservation.tokens)
+        """Give the reservation back; if that fails, it is no longer renewed and the sweeper gives it back."""
+        try:
+            await self._repo.release(reservation.call_id, reservation.counters, reservation.tokens)
+        finally:
+            self._in_flight.discard(reservation.call_id)
 
     async def sweep_expired(self, on_swept: Callable[[Swept, AsyncConnection], Awaitable[object]]) -> list[Swept]:
         """Give back every reservation whose owner stopped renewing it (see sweeper.py)."""
@@ -169,8 +181,10 @@ class QuotaService:
 
     async def renew_own(self) -> int:
         """Keep this process's in-flight reservations alive (the sweeper calls it every few seconds)."""
+        if not self._in_flight:
+            return 0
         now = datetime.now(UTC)
-        return await self._repo.renew(self.owner, now + self.lease, now - MAX_HOLD)
+        return await self._repo.renew(self.owner, sorted(self._in_flight), now + self.lease, now - MAX_HOLD)
 
     async def status(self, department_id: str) -> list[LimitStatus]:
         """Department-wide limits with their current use (for /quota and `govbot quota show`)."""

@@ -61,11 +61,12 @@ class Store:
         cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: Redis | None = None, redis_prefix: str = "govbot:"
     ) -> Store:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
-        events = RedisEventClaims(redis_client) if redis_client is not None else EventClaims(sessions)
         quota = QuotaRepository(sessions, engine)
         audit = AuditRepository(sessions, engine, audit_key, lock=quota.lock_counters)
         events = (
-            RedisEventClaims(redis_client, EventClaims(sessions)) if redis_client is not None else EventClaims(sessions)
+            RedisEventClaims(redis_client, EventClaims(sessions), prefix=redis_prefix)
+            if redis_client is not None
+            else EventClaims(sessions)
         )
         key = sealing_key(audit_key.secret)
         database_state = DatabaseState(sessions, engine)

@@ -320,13 +320,17 @@ class QuotaRepository:
 
     # ---- reservations of processes that stopped -------------------------------------------
 
-    async def renew(self, owner: str, expires_at: datetime, created_after: datetime) -> int:
-        """The living owner moves its reservations' expiry forward (not those older than
-        `created_after`: a call that never ends must not hold its share forever)."""
+    async def renew(self, owner: str, call_ids: Sequence[str], expires_at: datetime, created_after: datetime) -> int:
+        """The living owner moves the expiry of the calls it still has in flight forward (not those older
+        than `created_after`: a call that never ends must not hold its share forever)."""
         async with self._engine.begin() as connection:
             result = await connection.execute(
                 update(QuotaReservation)
-                .where(QuotaReservation.owner == owner, QuotaReservation.created_at > created_after)
+                .where(
+                    QuotaReservation.owner == owner,
+                    QuotaReservation.call_id.in_(call_ids),
+                    QuotaReservation.created_at > created_after,
+                )
                 .values(expires_at=expires_at)
             )
             return int(result.rowcount or 0)

@@ -258,17 +258,19 @@ class EventClaims:
 class RedisEventClaims:
     """The same promise on Redis (SET NX EX), for offices that run Redis beside several processes. Redis unreachable:
     the database's claims answer instead (an event retried across the outage's edges may then be answered twice,
-    never lost)."""
+    never lost). Keys live under the installation's prefix: two installations (or test runs) sharing one Redis
+    must not swallow each other's events."""
 
-    def __init__(self, client, fallback: EventClaims | None = None):
+    def __init__(self, client, fallback: EventClaims | None = None, *, prefix: str = "govbot:"):
         self._client = client
         self._fallback = fallback
+        self._prefix = prefix + "event:"
 
     async def claim(self, key: str, ttl_seconds: int = 86_400) -> bool:
         from redis.exceptions import RedisError
 
         try:
-            return bool(await self._client.set(f"govbot:event:{key}", "1", nx=True, ex=ttl_seconds))
+            return bool(await self._client.set(self._prefix + key, "1", nx=True, ex=ttl_seconds))
         except (RedisError, OSError):
             if self._fallback is None:
                 raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from typing import Any
 
 import aiohttp
@@ -12,12 +13,14 @@ BOT_NAME = "govbot"
 TENANT = "tenant-hanbit"
 TRAFFIC_CHANNEL = "19:traffic-general@thread.tacv2"
 KIM_AAD = "6f1c2a90-1111-4c2e-9a51-000000000002"  # 김민수, 교통행정과, listed by AAD object id in app.yaml
+# Unique per test run, as Teams' own ids are: a run must not find the claims an earlier run left in a shared Redis.
+_RUN = uuid.uuid4().hex[:8]
 _ids = itertools.count(1000)
 
 
 def _base(service_url: str, conversation: dict[str, Any], sender: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {
-        "id": f"act-{next(_ids)}",
+        "id": f"act-{_RUN}-{next(_ids)}",
         "channelId": "msteams",
         "serviceUrl": service_url,
         "timestamp": "2026-11-23T01:00:00.000Z",

@@ -41,3 +41,21 @@ async def test_claims_on_redis_are_shared_by_processes_and_expire(tmp_path):
     finally:
         await first.close()
         await second.close()
+
+
+async def test_installations_sharing_one_redis_claim_events_under_their_own_prefix(tmp_path):
+    """Two offices (or two test runs) on one Redis: the same Teams activity id in each is answered by each."""
+    url = await redis_or_skip()
+    run = uuid.uuid4().hex[:8]
+    database = f"sqlite+aiosqlite:///{tmp_path}/r.db"
+    office = await Store.open(database, redis_url=url, redis_prefix=f"govbot-a-{run}:", migrate=True)
+    other_office = await Store.open(database.replace("r.db", "o.db"), redis_url=url, redis_prefix=f"govbot-b-{run}:")
+    same_office = await Store.open(database, redis_url=url, redis_prefix=f"govbot-a-{run}:")
+    key = "teams:a:personal-29:kim-minsu:act-1000"  # test activity ids repeat from run to run
+    try:
+        assert await office.claim_event(key, ttl_seconds=60) is True
+        assert await other_office.claim_event(key, ttl_seconds=60) is True
+        assert await same_office.claim_event(key, ttl_seconds=60) is False
+    finally:
+        for store in (office, other_office, same_office):
+            await store.close()

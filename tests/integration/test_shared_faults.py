@@ -115,7 +115,8 @@ async def _billing(database_url: str) -> tuple[list[UsageRecord], QuotaCounter]:
 
 
 async def _settled(database_url: str, seconds: float = 20) -> tuple[list[UsageRecord], QuotaCounter]:
-    """The billing once no reservation is left (a dead process's come back after the lease)."""
+    """The billing once no reservation is left: a dead process's, or one whose release failed, comes back after the
+    lease, given back by a serve process that is still running (call it before the cluster stops)."""
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         usage, day = await _billing(database_url)
@@ -124,19 +125,6 @@ async def _settled(database_url: str, seconds: float = 20) -> tuple[list[UsageRe
         await asyncio.sleep(0.5)
 
 
-OPEN_DEFECT_SWEEP = pytest.mark.xfail(
-    reason="OPEN DEFECT (issue 15): in this two-process cluster (private PostgreSQL + Redis) a reservation left by a "
-    "killed process, or in flight when PostgreSQL restarted, is never given back: its row stays in quota_reservations "
-    "past its 3 s lease with no renewal, no sweep and nothing logged, so reserved_tokens stays > 0 (1,367-1,372). "
-    "Reproduced on 2026-11-30 on main and on the shared branch's own tip (before any merge); the single-process sweep "
-    "(test_quota_crash.py) passes, and by hand a serve process on the shared PostgreSQL, with and without Redis, running "
-    "5 s or 75 s, swept a dead owner's expired reservation within 0.5 s. Still to tell apart: this private PostgreSQL, "
-    "two processes, or a reservation its owner renewed before dying. Not counted as passing.",
-    strict=False,
-)
-
-
-@OPEN_DEFECT_SWEEP
 async def test_postgres_restarted_under_load_fails_clearly_recovers_and_charges_once(tmp_path, servers):
     fake = await FakeOpenAI().start()
     fake.default_text = "과태료 기준은 도로교통법 시행령 별표 6에 따릅니다."
@@ -170,6 +158,7 @@ async def test_postgres_restarted_under_load_fails_clearly_recovers_and_charges_
         stop.set()
         await asyncio.gather(*workers)
         after = [await ask(cluster.url(i), f"재시작 후 질문 {i}", f"after{i}") for i in range(4)]
+        usage, day = await _settled(servers.postgres.url)  # while the processes run: they sweep
     finally:
         await cluster.stop()
         await fake.stop()
@@ -181,7 +170,6 @@ async def test_postgres_restarted_under_load_fails_clearly_recovers_and_charges_
     assert all(o.status != 0 for o in failed), "connections must not be dropped"
     assert all(o.text.strip() and "Traceback" not in o.text for o in failed)  # a message, not a crash
     assert all(o.kind == "answer" for o in after), after  # recovered on both processes
-    usage, day = await _settled(servers.postgres.url)
     assert len({u.call_id for u in usage}) == len(usage) <= len(fake.requests)
     assert day.used_tokens == tokens_sent(usage) and day.reserved_tokens == 0  # nothing charged twice, nothing held
 
@@ -196,15 +184,14 @@ async def test_redis_stopped_answers_go_on_with_the_documented_fallbacks(tmp_pat
         during = [await ask(cluster.url(i), f"레디스 중단 중 질문 {i}", f"r{i}") for i in range(4)]
         await asyncio.to_thread(servers.redis.start)
         after = [await ask(cluster.url(i), f"레디스 재시작 후 질문 {i}", f"s{i}") for i in range(2)]
+        usage, day = await _settled(servers.postgres.url)
     finally:
         await cluster.stop()
         await fake.stop()
     assert all(o.kind == "answer" for o in before + during + after), before + during + after
-    usage, day = await _settled(servers.postgres.url)
     assert len(usage) == 8 and day.used_tokens == tokens_sent(usage) and day.reserved_tokens == 0
 
 
-@OPEN_DEFECT_SWEEP
 async def test_a_process_killed_mid_request_gives_its_reservation_back_and_the_other_keeps_serving(tmp_path, servers):
     fake = await FakeOpenAI().start()
     fake.reply_with("늦은 답변", delay=30)  # still at the upstream when its process is killed
@@ -223,10 +210,10 @@ async def test_a_process_killed_mid_request_gives_its_reservation_back_and_the_o
             await pending
         fake.default_text = "다른 프로세스가 답합니다."
         survivor = [await ask(cluster.url(1), f"남은 프로세스 질문 {i}", f"k{i}") for i in range(3)]
+        usage, day = await _settled(servers.postgres.url)  # the survivor sweeps once the dead one's lease is over
     finally:
         await cluster.stop()
         await fake.stop()
     assert all(o.kind == "answer" and "다른 프로세스" in o.text for o in survivor), survivor
-    usage, day = await _settled(servers.postgres.url)
     assert day.reserved_tokens == 0  # the dead process's reservation expired and was given back
     assert len(usage) == 3 and day.used_tokens == tokens_sent(usage)  # the killed call was not billed

@@ -80,14 +80,6 @@ async def _get(url: str, user: str | None = None) -> tuple[int, bytes]:
             return response.status, await response.read()
 
 
-@pytest.mark.xfail(
-    reason="OPEN DEFECT (issue 15): the Teams step fails since about 05:00 UTC on 2026-11-30: a pasted complaint list "
-    "posted to the second process is accepted (202) but no card ever reaches the fake Bot Connector (no call at all, "
-    "nothing logged). The same commit (ee94134) passed this test in a full run at about 04:20 and fails now, so it "
-    "depends on the time or on state left on the machine, not on a later merge. The web, Slack and placeholder steps "
-    "before it pass. Not counted as passing.",
-    strict=False,
-)
 async def test_buttons_links_and_placeholders_work_on_either_process_and_quota_is_exact(
     cluster: Cluster, fake_openai: FakeOpenAI, fake_slack: FakeSlack
 ):

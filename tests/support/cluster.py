@@ -51,7 +51,7 @@ def serve_env(
             "GOVBOT_DATABASE_URL": database_url,
             "GOVBOT_AUDIT_KEY": "test-shared-audit-key-0123456789abcdef",
             "GOVBOT_REDIS_PREFIX": f"govbot-test-{uuid.uuid4().hex[:10]}:",
-            "GOVBOT_LOG_LEVEL": "WARNING",
+            "GOVBOT_LOG_LEVEL": os.environ.get("GOVBOT_TEST_SERVE_LOG_LEVEL", "WARNING"),
             FAKE_KEY_ENV: "sk-shared",
         }
     )

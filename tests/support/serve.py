@@ -4,6 +4,7 @@ know it is up (its /healthz answers), so a change to how govbot is served is mad
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import sys
 import time
@@ -24,6 +25,9 @@ async def start_govbot_process(
 ) -> tuple[str, asyncio.subprocess.Process]:
     """`python -m bot.cli serve ARGS` on a free port (not yet waited for: see `wait_healthy`); its URL and process."""
     port = free_port()
+    # GOVBOT_TEST_SERVE_LOGS=DIR keeps each process's log in DIR/serve-PORT.log (to debug a failing test).
+    logs = os.environ.get("GOVBOT_TEST_SERVE_LOGS")
+    stderr = open(Path(logs) / f"serve-{port}.log", "wb") if logs else asyncio.subprocess.DEVNULL  # noqa: SIM115
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -33,8 +37,10 @@ async def start_govbot_process(
         env={**env, "GOVBOT_PORT": str(port)},
         cwd=cwd,
         stdout=stdout,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=stderr,
     )
+    if not isinstance(stderr, int):
+        stderr.close()  # the child has its own descriptor
     return f"http://127.0.0.1:{port}", process
 
 
