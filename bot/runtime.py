@@ -124,7 +124,7 @@ async def build_runtime(
     # Everything dispatch needs is collected first, then Services is built once, complete.
     posters = PosterRegistry()
     documents = DocumentWorker(settings.document_limits())  # one pool reads attachments and complaint lists
-    skills = build_skills(SkillDeps(config, store, posters, documents))
+    skills = build_skills(SkillDeps(config, store, posters, documents, bundle.gateway))
     assistants = build_registry(config, store)
     commands = CommandRegistry()
     register_builtin_commands(commands)

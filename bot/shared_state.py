@@ -41,6 +41,10 @@ class StateBackend(Protocol):
 
     async def delete(self, namespace: str, key: str) -> None: ...
 
+    async def take(self, namespace: str, key: str) -> bytes | None:
+        """Get and delete in one step: of several callers (processes) at once, one gets the value."""
+        ...
+
 
 class ProcessState:
     """This process's memory only: for a single process (and tests). Entries expire; the oldest go first when full."""
@@ -62,6 +66,11 @@ class ProcessState:
 
     async def delete(self, namespace: str, key: str) -> None:
         self._entries.pop((namespace, key), None)
+
+    async def take(self, namespace: str, key: str) -> bytes | None:
+        value = await self.get(namespace, key)
+        self._entries.pop((namespace, key), None)
+        return value
 
 
 def sealing_key(audit_secret: bytes) -> bytes:
@@ -91,7 +100,9 @@ class SealedState:
     async def get(self, namespace: str, key: str) -> bytes | None:
         """The value, or None when absent, expired, or sealed under another key (the audit key was rotated)."""
         name = self._name(namespace, key)
-        sealed = await self.backend.get(namespace, name)
+        return self._open(namespace, name, await self.backend.get(namespace, name))
+
+    def _open(self, namespace: str, name: str, sealed: bytes | None) -> bytes | None:
         if sealed is None or len(sealed) < 28:
             return None
         try:
@@ -101,6 +112,11 @@ class SealedState:
 
     async def delete(self, namespace: str, key: str) -> None:
         await self.backend.delete(namespace, self._name(namespace, key))
+
+    async def take(self, namespace: str, key: str) -> bytes | None:
+        """The value, removed in the same step (None as for `get`)."""
+        name = self._name(namespace, key)
+        return self._open(namespace, name, await self.backend.take(namespace, name))
 
     async def put_json(self, namespace: str, key: str, value: Any, ttl_seconds: float) -> None:
         await self.put(namespace, key, json.dumps(value, ensure_ascii=False).encode(), ttl_seconds)

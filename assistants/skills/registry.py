@@ -21,6 +21,7 @@ from assistants.tools.registry import TOOLS, tool_names
 from bot.config import AppConfig, load_config, parse_config, with_sections
 from bot.conversation import ChannelPoster
 from bot.documents import DocumentWorker
+from bot.gateway.pipeline import Gateway
 from bot.store import Store
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class SkillDeps:
     store: Store
     posters: Mapping[str, ChannelPoster]
     documents: DocumentWorker
+    gateway: Gateway | None = None  # this process's: for work resumed here that another process started
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,14 @@ class SkillEntry:
 
 
 def _complaint_triage(deps: SkillDeps) -> Skill:
-    return ComplaintTriageSkill(deps.config, posters=deps.posters, documents=deps.documents, shared=deps.store.shared)
+    return ComplaintTriageSkill(
+        deps.config,
+        posters=deps.posters,
+        documents=deps.documents,
+        shared=deps.store.shared,
+        volatile=deps.store.volatile,
+        gateway=deps.gateway,
+    )
 
 
 def _knowledge(deps: SkillDeps) -> Skill:

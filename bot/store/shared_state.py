@@ -70,6 +70,23 @@ class DatabaseState:
         except (OperationalError, DBAPIError, OSError) as error:
             raise StateUnavailable(type(error).__name__) from error
 
+    async def take(self, namespace: str, key: str) -> bytes | None:
+        statement = (
+            delete(SharedStateEntry)
+            .where(
+                SharedStateEntry.namespace == namespace,
+                SharedStateEntry.key == key,
+                SharedStateEntry.expires_at > _now(),
+            )
+            .returning(SharedStateEntry.value)
+        )
+        try:
+            async with self._sessions.begin() as session:
+                value = (await session.execute(statement)).scalar()
+        except (OperationalError, DBAPIError, OSError) as error:
+            raise StateUnavailable(type(error).__name__) from error
+        return bytes(value) if value is not None else None
+
     async def sweep(self) -> int:
         """Delete expired entries (every serve process does, now and then); how many went."""
         async with self._sessions.begin() as session:
@@ -112,6 +129,15 @@ class RedisState:
         except (RedisError, OSError) as error:
             raise StateUnavailable(type(error).__name__) from error
 
+    async def take(self, namespace: str, key: str) -> bytes | None:
+        from redis.exceptions import RedisError
+
+        try:
+            value = await self._client.getdel(self._key(namespace, key))
+        except (RedisError, OSError) as error:
+            raise StateUnavailable(type(error).__name__) from error
+        return bytes(value) if value is not None else None
+
 
 class FallbackState:
     """Redis first; the database when Redis cannot be reached, and for what Redis does not have (an entry written
@@ -152,3 +178,11 @@ class FallbackState:
         except StateUnavailable as error:
             self._warn(error)
         await self._secondary.delete(namespace, key)
+
+    async def take(self, namespace: str, key: str) -> bytes | None:
+        try:
+            value = await self._primary.take(namespace, key)
+        except StateUnavailable as error:
+            self._warn(error)
+            value = None
+        return value if value is not None else await self._secondary.take(namespace, key)

@@ -1,6 +1,6 @@
 """Two real `govbot serve` processes on PostgreSQL + Redis, requests alternating between them: a Slack forward button,
-a Teams file link, a web download link and a placeholder restore made by one process are answered by the other, and
-the department's quota counts exactly what the upstream billed."""
+a Teams file link, a web download link, a large list's model-read button and a placeholder restore made by one
+process are answered by the other, and the department's quota counts exactly what the upstream billed."""
 
 from __future__ import annotations
 
@@ -15,15 +15,16 @@ from adapters.slack.render import action_id
 from bot.conversation import Button
 from bot.store import Store
 from bot.store.models import QuotaCounter, UsageRecord
-from tests.conftest import PG_URL, postgres_schema
+from tests.conftest import PG_URL, postgres_schema, shipped_config_data
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_server import FakeSlack
 from tests.integration.slack_support import button_press, send_interaction, slack_env
 from tests.integration.teams import personal_message, post_activity
+from tests.integration.test_complaint_model_read import ALL_LOW
 from tests.integration.test_complaint_triage import MODEL_JSON, REQUEST, parts_of
 from tests.integration.test_teams import texts_of
-from tests.integration.webchat import send
+from tests.integration.webchat import act, send
 from tests.support.cluster import Cluster, serve_env, tokens_sent, write_config
 from tests.support.complaint_files import mixed, office_csv
 
@@ -53,7 +54,14 @@ async def cluster(tmp_path, fake_openai: FakeOpenAI, fake_slack: FakeSlack) -> A
     await _redis_or_skip()
     connector = await FakeBotConnector().start()
     async with postgres_schema() as schema:
-        config = write_config(tmp_path / "app.yaml", fake_openai.base_url)
+        # Lists over 10 complaints wait for the official's go-ahead before the model reads them; one official makes
+        # more than the shipped 20 calls a minute here (what is under test is where state lives, not that limit).
+        config = write_config(
+            tmp_path / "app.yaml",
+            fake_openai.base_url,
+            quota={**shipped_config_data()["departments"][0]["quota"], "user_requests_per_minute": 100_000},
+            complaints={"model_levels": True, "model_levels_confirm_over": 10},
+        )
         env = serve_env(
             config,
             PG_URL,
@@ -123,6 +131,28 @@ async def test_buttons_links_and_placeholders_work_on_either_process_and_quota_i
     path = teams_link.split("/api/teams/files/", 1)[1]
     status, data = await _get(f"{first}/api/teams/files/{path}")
     assert status == 200 and data[:2] == b"PK", texts_of(cards[-1].card)
+
+    # Web: a large list's model-read button, shown by the first process, pressed on the second; once only.
+    fake_openai.default_text = ALL_LOW
+    large = await send(
+        first,
+        "첨부한 민원을 우선순위별로 정리해줘",
+        files=[("큰목록.csv", office_csv(mixed(40)).encode("utf-8"), "text/csv")],
+    )
+    [read] = [
+        b for p in parts_of(large.reply, "buttons") for b in p["buttons"] if b["action"] == "complaint_model_read"
+    ]
+    asked_before = len(fake_openai.requests)
+    stranger = await act(second, read["action"], read["value"], user="lee.seoyeon")
+    confirmed = await act(second, read["action"], read["value"])
+    again = await act(first, read["action"], read["value"])
+    assert stranger["reply"]["kind"] == "refusal"
+    assert "기준표에 따라 다시 읽었습니다" in confirmed["reply"]["text"], confirmed
+    assert (
+        "긴급도를 기준표에 따라 다시 읽었습니다" in confirmed["reply"]["text"]
+        and "한도" not in confirmed["reply"]["text"]
+    )
+    assert len(fake_openai.requests) > asked_before and "만료" in again["reply"]["text"]
 
     # A placeholder issued on one process is restored by the other (thread memory and vault in Redis, sealed).
     fake_openai.reply_with("네, [전화번호#1]로 연락드리도록 메모했습니다.")

@@ -63,6 +63,9 @@ class Down:
     async def delete(self, namespace: str, key: str) -> None:
         raise StateUnavailable("ConnectionError")
 
+    async def take(self, namespace: str, key: str) -> bytes | None:
+        raise StateUnavailable("ConnectionError")
+
 
 async def test_a_redis_outage_sends_state_to_the_database_and_it_is_found_after():
     database = ProcessState()
@@ -92,3 +95,32 @@ async def test_redis_state_has_ttls_and_reports_an_unreachable_server():
             await RedisState(unreachable, prefix).get("download", "k")
     finally:
         await unreachable.aclose()
+
+
+async def test_take_gives_a_value_to_exactly_one_of_many_callers_on_every_backend(database):
+    """A confirm button pressed twice, on two processes at once, starts one model pass: `take` is get-and-delete."""
+    from redis.asyncio import Redis
+
+    url, schema = database
+    store = await Store.open(url, schema=schema, migrate=True)
+    client = Redis.from_url(await redis_or_skip())
+    redis = RedisState(client, f"govbot-test-{uuid.uuid4().hex[:8]}:")
+    backends = {
+        "process": ProcessState(),
+        "database": store.database_state,
+        "redis": redis,
+        "redis down, database": FallbackState(Down(), store.database_state),
+    }
+    try:
+        for name, backend in backends.items():
+            sealed = SealedState(backend, os.urandom(32))
+            await sealed.put("complaint-read", "token", b"masked list", 60)
+            await sealed.put("complaint-read", "gone", b"old", 0.2)
+            taken = await asyncio.gather(*[sealed.take("complaint-read", "token") for _ in range(8)])
+            assert taken.count(b"masked list") == 1 and taken.count(None) == 7, name
+            assert await sealed.get("complaint-read", "token") is None, name
+            await asyncio.sleep(0.3)
+            assert await sealed.take("complaint-read", "gone") is None, name  # expired: never handed out
+    finally:
+        await client.aclose()
+        await store.close()

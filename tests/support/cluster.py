@@ -25,7 +25,9 @@ from tests.support.serve import free_port, serve_govbot
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
-def write_config(path: Path, upstream_url: str, *, quota: dict[str, int] | None = None) -> Path:
+def write_config(
+    path: Path, upstream_url: str, *, quota: dict[str, int] | None = None, complaints: dict[str, Any] | None = None
+) -> Path:
     data = shipped_config_data()
     data["providers"] = [
         {"id": "fake", "kind": "openai", "base_url": upstream_url, "api_key_env": FAKE_KEY_ENV, "max_retries": 0}
@@ -36,6 +38,7 @@ def write_config(path: Path, upstream_url: str, *, quota: dict[str, int] | None 
     }
     if quota is not None:
         data["departments"][0]["quota"] = quota
+    data["complaints"].update(complaints or {})
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 

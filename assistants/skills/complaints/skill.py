@@ -16,14 +16,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cachetools import TTLCache
-
 from assistants.skills.base import SkillTurn
 from assistants.skills.complaints.enrich import ModelHelper
 from assistants.skills.complaints.masking import mask_text
 from assistants.skills.complaints.model_read import estimate_note, outcome_note, plan, read_levels
 from assistants.skills.complaints.nouns import KiwiNouns
 from assistants.skills.complaints.parsing import is_list_file, read_file, read_text_list
+from assistants.skills.complaints.pending import Caller, PendingRead, PendingReads
 from assistants.skills.complaints.pipeline import TriageResult, analyse, mask_all, rerank, select
 from assistants.skills.complaints.records import ComplaintList, UnreadableList
 from assistants.skills.complaints.render import forward_message, to_reply
@@ -32,6 +31,7 @@ from assistants.skills.complaints.topic import expand, extract_topic
 from bot.config import AppConfig, section
 from bot.conversation import Action, Button, Buttons, ChannelPoster, Part, Reply, Table
 from bot.documents import DocumentLimits, DocumentWorker, LimitExceeded
+from bot.gateway.pipeline import Gateway
 from bot.i18n import t
 from bot.privacy.policy import pii_actions
 from bot.shared_state import FORWARDS, SealedState, process_state
@@ -110,16 +110,6 @@ def _forward_of(data: dict[str, Any]) -> Forward:
     return Forward(data["owner"], data["department_id"], int(data["rank"]), reply)
 
 
-@dataclass(slots=True)
-class PendingRead:
-    """A large list waiting for the official's go-ahead before the model reads it (calls and tokens were shown)."""
-
-    owner: str
-    result: TriageResult
-    helper: ModelHelper
-    note: str  # the cost shown with the offline result; gone once the model has read the list
-
-
 class ComplaintTriageSkill:
     name = "complaint_triage"
     section = "complaints"  # its app.yaml section, parsed into `settings_model`
@@ -132,16 +122,21 @@ class ComplaintTriageSkill:
         clock: Callable[[], datetime | None] | None = None,
         documents: DocumentWorker | None = None,
         shared: SealedState | None = None,
+        volatile: SealedState | None = None,
+        gateway: Gateway | None = None,
     ):
         """`posters`: platform -> ChannelPoster, for forwarding a cluster to the responsible department; `shared`:
-        where forward buttons wait (every serve process's, see bot/shared_state.py)."""
+        where forward buttons wait (every serve process's, see bot/shared_state.py); `volatile`: where large lists
+        wait for the model-read button (Redis only, see pending.py); `gateway`: this process's, for a button pressed
+        here on a list triaged by another process."""
         self._config = config
         self.settings = section(config, self.section, ComplaintSettings)
         self._posters: Mapping[str, ChannelPoster] = posters if posters is not None else {}
         # Lists are read in worker processes (time and memory capped); the runtime shares its pool.
         self.documents = documents or DocumentWorker(DocumentLimits())
         self.forwards = ForwardStore(shared)
-        self.pending: TTLCache[str, PendingRead] = TTLCache(maxsize=200, ttl=FORWARD_TTL_SECONDS)
+        self.pending = PendingReads(volatile, FORWARD_TTL_SECONDS)
+        self._gateway = gateway
         self.nouns = KiwiNouns()
         # The moment recency and handling deadlines are measured from; None: the list's own latest received date,
         # as `govbot complaints triage` without --as-of, so the chat and the CLI agree on the same file.
@@ -234,11 +229,10 @@ class ComplaintTriageSkill:
             reading = plan(result)
             if reading.complaints > self.settings.model_levels_confirm_over:
                 # A large list: show the cost and wait for the button before any call is made.
-                token = secrets.token_urlsafe(12)
                 estimate = estimate_note(reading, locale)
                 note = t("triage_model_ask", locale, estimate=estimate)
-                self.pending[token] = PendingRead(turn.identity.user_id, result, helper, note)
                 result.notes.append(note)
+                token = await self.pending.put(PendingRead(Caller.of(helper), result, note))
                 confirm = Button(t("triage_model_confirm", locale), "complaint_model_read", token, confirm=estimate)
             else:
                 await self._read_with_model(result, helper, locale, turn)
@@ -287,15 +281,15 @@ class ComplaintTriageSkill:
     async def read_with_model(self, action: Action, identity: Identity) -> Reply:
         """The confirm button of a large list: the model pass on the result already shown, then the new reply."""
         locale = identity.locale
-        pending = self.pending.get(action.value)
-        if pending is None:
-            return Reply(t("triage_model_expired", locale), kind="error")
-        if pending.owner != identity.user_id:
+        seen = await self.pending.peek(action.value)
+        if seen is not None and seen.caller.user_id != identity.user_id:
             return Reply(t("triage_model_not_owner", locale), kind="refusal")
-        del self.pending[action.value]  # one pass per confirmation
+        pending = await self.pending.take(action.value) if seen is not None else None  # one pass per confirmation
+        if pending is None or self._gateway is None:
+            return Reply(t("triage_model_expired", locale), kind="error")
         result = pending.result
         result.notes = [n for n in result.notes if n != pending.note]
-        await self._read_with_model(result, pending.helper, locale, None)
+        await self._read_with_model(result, pending.caller.helper(self._gateway), locale, None)
         return await self._finish(result, None, identity, locale, None)
 
     async def _forward_tokens(self, result: TriageResult, identity: Identity) -> dict[int, str]:
