@@ -16,7 +16,7 @@ Data (read from paths given here, never committed):
            text matching, used before, let 98 held-back 2runo comments and 311 kocohub comments through.) With
            the leak closed they add little on validation (AUC 0.896 -> 0.907, the same recall at the chosen
            false-alarm rate), so the shipped model does not use them.
-Both notices are in THIRD_PARTY_NOTICES.md.
+2runo's notice is in THIRD_PARTY_NOTICES.md (nothing of ZIZUN's is shipped).
 
 Validation: 5-fold cross-validation on the 2runo dev split (extra rows only ever in the training folds) gives
 every dev comment an out-of-fold score. The threshold is the lowest at which the classifier adds false alarms on
