@@ -12,6 +12,9 @@ Data (see benchmarks/abuse_data.py; none of it is committed):
   --curse    2runo/Curse-detection-data dataset.txt (MIT). Reported on `dev` (tuned on) and `test` (held back).
   --kocohub  kocohub/korean-hate-speech labeled/dev.tsv (CC BY-SA 4.0), evaluation only; hate and offensive
              rows are both abusive, and each is also reported alone.
+  --zizun    ZIZUN/korean-malicious-comments-dataset Dataset.csv (MIT): only the 2,805 rows ZIZUN labelled itself
+             (scripts/train_abuse_model.zizun_own_rows; needs --kocohub inside its checkout). Never trained on;
+             the lexicon's new entries were checked against it, so it is independent for the classifier only.
   always     statutes in ../shared/laws/ (sentences) and the 420 complaints in ../shared/complaints/.
 
 Speed (CPU time of this process, so per core and not skewed by a busy machine): lexicon MB/s over the statutes
@@ -22,7 +25,7 @@ Rerun:
   git clone https://github.com/2runo/Curse-detection-data /tmp/curse
   git clone https://github.com/kocohub/korean-hate-speech /tmp/koco
   .venv/bin/python benchmarks/prohibited_words.py --curse /tmp/curse/dataset.txt \\
-      --kocohub /tmp/koco/labeled/dev.tsv [--show-official]
+      --kocohub /tmp/koco/labeled/dev.tsv [--zizun /tmp/zizun/Dataset.csv] [--show-official]
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--curse", type=Path, required=True, help="2runo/Curse-detection-data dataset.txt")
     parser.add_argument("--kocohub", type=Path, help="kocohub/korean-hate-speech labeled/dev.tsv")
+    parser.add_argument("--zizun", type=Path, help="ZIZUN/korean-malicious-comments-dataset Dataset.csv")
     parser.add_argument("--show-official", action="store_true", help="print what fires on statutes/complaints")
     args = parser.parse_args()
 
@@ -118,6 +122,15 @@ def main() -> None:
         sets["kocohub dev (all)"] = koco
         sets["kocohub offensive"] = [s for s in koco if s.group in {"offensive", "none"}]
         sets["kocohub hate"] = [s for s in koco if s.group in {"hate", "none"}]
+    if args.zizun:
+        if not args.kocohub:
+            parser.error("--zizun needs --kocohub (inside a checkout of kocohub/korean-hate-speech)")
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from train_abuse_model import _same, zizun_own_rows
+
+        taken = {_same(s.text) for part in curse.values() for s in part}
+        texts, labels = zizun_own_rows(args.zizun, args.kocohub.parent.parent, taken)
+        sets["zizun own rows"] = [Sample(t, label) for t, label in zip(texts, labels)]
 
     lexicon = WordMatcher.from_lists()
     detectors: dict[str, Detect] = {}

@@ -21,7 +21,10 @@ What is dropped from the external lists, and why:
   - entries that fire at least twice on clean `dev` comments and no more often on abusive ones;
   - ordinary words that fired on clean comments of an independent set (the rows ZIZUN/korean-malicious-comments-
     dataset labelled itself, MIT) at least as often as on malicious ones: 삽입 원초적 섹시 에비 요년 야한만화
-    (the last line of EXCLUDE; 자지 is kept and "자지 마/않/못" is allowed in builtin_allow_ko.txt).
+    (the second-last line of EXCLUDE; 자지 is kept and "자지 마/않/못" is allowed in builtin_allow_ko.txt);
+  - ordinary words and TV titles that fired on Korean news headlines (kocohub/korean-hate-speech news_title,
+    CC BY-SA 4.0, read only to find ordinary words, never shipped): 세끼 (하루 세끼), 불륜, 사생아, 빠라 (아빠라서),
+    은꼴 (닮은꼴) and mild sexual words that insult nobody (the last line of EXCLUDE).
 
 Categories are assigned by the rules in `category_of` (own entries carry theirs). Severity: 3 strong,
 2 ordinary, 1 mild.
@@ -73,6 +76,7 @@ EXCLUDE = set(
    빨아 빨어 빨자 빨기 빨통 벌려 벌기 벌릴 박을께 싸기 싸라 싼다 싸줄께 뒤짐 쑤셔 넣고싶어 따먹기 밤일 후다
        엄마젓 여자몸 누나몸 목따 배갈라 죽일꺼 주거라 후리자 후릴 물건 작은보지
 삽입 원초적 섹시 에비 요년 야한만화
+세끼 불륜 노브라 사생아 빠라 몸캠 누드화보 섹녀 섹남 야한것 은꼴
 """
     )
 )
@@ -179,7 +183,8 @@ def main() -> None:
         "# Flag i: the initial-consonant (ㅅㅂ) and English-keyboard (tlqkf) spellings are matched too."
     )
     for entry in kept:
-        flags = "\ti" if entry.initials else ""
+        flags = ("i" if entry.initials else "") + ("b" if entry.word_start else "")
+        flags = f"\t{flags}" if flags else ""
         print(f"{entry.word}\t{entry.category}\t{entry.severity}{flags}")
     print(f"kept {len(kept)} ({len(own)} own); dropped {dict(dropped)}", file=sys.stderr)
 

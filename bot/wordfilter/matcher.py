@@ -3,9 +3,9 @@
 Each entry of the lexicon (bot/wordfilter/lexicon.py: word, category, severity) is added as written and, when
 flagged, as its initial-consonant spelling and its English-keyboard
 spelling. Hits inside a match of an allowed word (시발점, 시발역, and the built-in innocent phrases
-such as 꺼져 있다, 새끼 고양이) are dropped. A hit that only ordinary spaces split ("도시 발전" holds 시+발)
-counts only when it stands as its own word, so the space-stripping that defeats "시 발" does not turn
-everyday phrases into profanity; symbols, digits or invisible characters inside a hit always count.
+such as 꺼져 있다, 새끼 고양이) are dropped. A hit with a space or a word separator inside ("도시 발전"
+holds 시+발, "홍자, 지역" 자+지, "장애·미주" 애+미) counts only when it stands as its own word, so the space-stripping that defeats "시 발" does not
+turn everyday phrases into profanity; symbols, digits or invisible characters without a space always count.
 """
 
 from __future__ import annotations
@@ -53,9 +53,23 @@ def builtin_allowed() -> list[str]:
     return _listed("builtin_allow_ko.txt")
 
 
-def _split_by_spaces_only(text: str, start: int, end: int) -> bool:
-    gaps = [c for c in text[start:end] if not c.isalpha()]
-    return bool(gaps) and all(c.isspace() for c in gaps)
+# Characters that separate words in ordinary writing (시·도, 체포…경찰, 열애→결별, 「법」): like a space.
+_SEPARATORS = frozenset("·ㆍ‧・…→←,/()[]「」『』《》〈〉\"'“”‘’")
+
+
+def _split_by_spaces(text: str, start: int, end: int) -> bool:
+    """A space or word separator inside the hit: "도시 발전", "홍자, 지역", "장애·미주". Such a hit counts only
+    where it stands as its own word; "시.발", "시-발", "시1발" and zero-width characters always count."""
+    return any(c.isspace() or c in _SEPARATORS for c in text[start:end])
+
+
+def _inside_word(text: str, start: int) -> bool:
+    """A Hangul syllable, Latin letter or digit right before `start`: the hit does not begin a word. Loose jamo
+    (ㅋㅋ쳐맞) and symbols do not join words."""
+    if start == 0:
+        return False
+    before = text[start - 1]
+    return "\uac00" <= before <= "\ud7a3" or before.isdigit() or (before.isascii() and before.isalpha())
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
@@ -205,7 +219,9 @@ class WordMatcher:
             first, last = origin[start], origin[end] + 1
             if _too_far_apart(text, origin, start, end):
                 continue
-            if _split_by_spaces_only(text, first, last) and not _stands_alone(text, first, last):
+            if entry.word_start and _inside_word(text, first):
+                continue
+            if _split_by_spaces(text, first, last) and not _stands_alone(text, first, last):
                 continue
             hits.append(
                 WordHit(entry.word, first + offset, last + offset, category=entry.category, severity=entry.severity)

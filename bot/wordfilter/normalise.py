@@ -119,6 +119,7 @@ class SkeletonTable:
 
     def __init__(self) -> None:
         self._table = _Pieces()
+        self._word_table = _Pieces({ord(" "): " "})
         self._units = np.full((0x10000, _PIECE_WIDTH), 0, dtype=np.uint16)
         self._units[:, 0] = _UNKNOWN
         codes = np.arange(_S_BASE, _S_BASE + 11172)
@@ -132,6 +133,11 @@ class SkeletonTable:
         if found is not None:
             return found[0]
         return _REPEATS.sub(r"\1", text.translate(self._table))
+
+    def skeleton_words(self, text: str) -> str:
+        """The skeleton of each space-separated word, the words still apart: "시1발  ㅅㅐ끼" → "시발 새끼" in jamo.
+        The classifier's second view of a text, where evasions inside a word are already undone."""
+        return _REPEATS.sub(r"\1", text.translate(self._word_table))
 
     def skeleton_lines(self, text: str) -> tuple[str, np.ndarray] | None:
         """(skeleton, the line number of each of its characters) through the array table, or None where the

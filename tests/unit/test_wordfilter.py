@@ -7,7 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.wordfilter import WordMatcher
-from bot.wordfilter.normalise import initials, keyboard_spelling, skeleton
+from bot.wordfilter.classifier import words_text
+from bot.wordfilter.lexicon import builtin_lexicon
+from bot.wordfilter.normalise import SkeletonTable, initials, keyboard_spelling, skeleton
 
 MATCHER = WordMatcher.from_lists(extra=["공무원놈"], allow=["시발점", "시발역", "시발택시"])
 
@@ -139,3 +141,85 @@ def test_everyday_phrases_do_not_fire(text):
 @pytest.mark.parametrize("text", STILL_BLOCKED)
 def test_evasions_and_insults_still_fire(text):
     assert WordMatcher.from_lists().find(text)
+
+
+# Issue 18, third pass: ordinary words that fired (a crisis plan, a dental programme for the elderly, meals, a
+# city, a look-alike, names split by a comma or a middle dot), and forms the lexicon missed.
+BUILTIN = WordMatcher.from_lists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "위기가 닥치면 대응 매뉴얼에 따른다",
+        "재난이 닥치기 전에 대피 훈련을 한다",
+        "노인 틀니 지원 사업 안내",
+        "하루 세끼 식사를 지원합니다",
+        "마이애미 출장 결과 보고",
+        "두 사건은 닮은꼴이다",
+        "불륜 관련 상담 민원",
+        "가수 홍자, 지역 축제 출연",
+        "장애·미주신경성 실신",
+        "강지환 긴급체포…경찰 조사",
+        "고쳐맞춘 안경",
+        "정보집약적 산업",
+        "청소년들 문화 공간",
+        "땅따먹기 놀이",
+        "제3조까지 적용한다",
+    ],
+)
+def test_ordinary_official_phrases_pass(text):
+    assert BUILTIN.find(text) == [], [hit.word for hit in BUILTIN.find(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "쪽빠리들 꺼져라",
+        "조 센 징",
+        "쳐맞고 싶냐",
+        "ㅋㅋ쳐맞네",
+        "조까 진짜",
+        "졵나 웃기네",
+        "머가리 나쁜 것들",
+        "저 년놈들",
+        "미친 년들",
+        "빠순이들 또 몰려옴",
+        "기레기들아",
+        "따먹고 싶다",
+        "ㅄ 인증",
+    ],
+)
+def test_added_forms_are_caught(text):
+    assert BUILTIN.find(text), text
+
+
+WORD_START = sorted(entry.word for entry in builtin_lexicon() if entry.word_start)
+
+
+@given(st.sampled_from(WORD_START), st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3))
+def test_word_start_entries_fire_only_where_a_word_begins(word, before):
+    alone = [hit for hit in BUILTIN.find(f"그 {word}") if hit.word == word]
+    assert alone and alone[0].start == 2
+    inside = [hit for hit in BUILTIN.find(f"그 {before}{word}") if hit.word == word and hit.start == 3]
+    assert inside == []
+
+
+SEPARATOR = st.sampled_from("·…→,/()「」“”'\"")
+
+
+@given(syllables, SEPARATOR, st.sampled_from(" \t"), syllables)
+def test_no_hit_joins_two_words_across_a_separator_unless_it_stands_alone(left, separator, space, right):
+    text = left + separator + space + right
+    cut = len(left)
+    for hit in BUILTIN.find(text):
+        if hit.start < cut < hit.end:  # spans the separator: must be a word of its own
+            assert (hit.start == 0 or not text[hit.start - 1].isalpha()) and hit.end == len(text), (text, hit)
+
+
+@given(st.text(max_size=60) | st.text(alphabet="시1발 ㅅㅣ ㅋㅋㅋ 새끼!! ab\u200b\u3164", max_size=40))
+def test_skeleton_words_is_the_skeleton_of_each_word(text):
+    words = words_text(text).split()
+    assert SkeletonTable().skeleton_words(words_text(text)).split() == [
+        skel for skel in (skeleton(word)[0] for word in words) if skel
+    ]

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from assistants.skills.registry import parse_office_config
 from bot.config import ConfigInvalid
 from bot.wordfilter import WordMatcher
-from bot.wordfilter.classifier import AbuseClassifier, features, scale
-from bot.wordfilter.lexicon import CATEGORIES, builtin_lexicon, read_lexicon
+from bot.wordfilter.classifier import AbuseClassifier, features, jamo_features, scale
+from bot.wordfilter.lexicon import CATEGORIES, Entry, builtin_lexicon, read_lexicon
+from bot.wordfilter.normalise import SkeletonTable
 from bot.wordfilter.policy import word_policy
 from bot.wordfilter.quotes import inside, quoted_spans
 from tests.conftest import APP_YAML
@@ -28,6 +29,12 @@ def test_the_builtin_lexicon_is_large_categorised_and_well_formed():
     assert all(e.severity in (1, 2, 3) and e.word for e in LEXICON)
     with pytest.raises(ValueError):
         read_lexicon("시발\tnot_a_category\t3\n")
+    with pytest.raises(ValueError, match="flag"):
+        read_lexicon("시발\tprofanity\t3\tx\n")
+    assert read_lexicon("쳐맞\tprofanity\t2\tb\n시발\tprofanity\t3\tib\n") == [
+        Entry("쳐맞", "profanity", 2, initials=False, word_start=True),
+        Entry("시발", "profanity", 3, initials=True, word_start=True),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -129,17 +136,33 @@ def test_policy_falls_back_from_assistant_to_department_to_office_to_defaults():
 CLASSIFIER = AbuseClassifier.builtin()
 
 
-@given(st.text(max_size=120) | st.text(alphabet="씨발개새끼 야이놈 .ab", max_size=40))
+@given(st.text(max_size=120) | st.text(alphabet="씨발개새끼 야이놈 .ab1ㅅㅣㅂ\u200b", max_size=40))
 def test_the_fast_score_equals_the_score_training_defined(text):
-    weights = CLASSIFIER._weights  # the file's weights, summed over `features` as training counted them
-    expected = CLASSIFIER._bias + sum(weights.get(g, 0.0) for g in features(text)) * scale(text)
+    # the file's weights, summed over both views' features as training counted them
+    written = sum(CLASSIFIER._weights.get(g, 0.0) for g in features(text))
+    jamo = sum(CLASSIFIER._jamo_weights.get(g, 0.0) for g in jamo_features(text, SkeletonTable()))
+    expected = CLASSIFIER._bias + (written + jamo) * scale(text)
     assert math.isclose(CLASSIFIER.score(text), expected, abs_tol=1e-9)
 
 
-def test_the_classifier_flags_abuse_without_listed_words_and_passes_official_text():
-    assert CLASSIFIER.is_abusive("노인네들 진짜 극혐 나잇값 좀 해라") and not MATCHER.find(
-        "노인네들 진짜 극혐 나잇값 좀 해라"
+@given(st.text(max_size=80))
+def test_the_probability_is_calibrated_monotone_in_the_score(text):
+    probability = CLASSIFIER.probability(text)
+    assert 0 < probability < 1
+    assert (probability >= CLASSIFIER.probability("한심한 인간들 수준 보소")) == (
+        CLASSIFIER.score(text) >= CLASSIFIER.score("한심한 인간들 수준 보소")
     )
+
+
+def test_the_jamo_view_sees_through_evasions_inside_a_word():
+    assert CLASSIFIER._jamo_weights, "the model has jamo-view weights"
+    table = SkeletonTable()
+    assert jamo_features("시1발 새.끼", table) == jamo_features("ㅅㅣ발 새끼", table)
+
+
+def test_the_classifier_flags_abuse_without_listed_words_and_passes_official_text():
+    for text in ("노인네들 진짜 역겹다 나잇값 좀 해라", "한심한 인간들 수준 보소"):
+        assert CLASSIFIER.is_abusive(text) and not MATCHER.find(text), text
     # 병신년 (丙申年) is beyond it: its n-grams are the insult's; the allow-list handles it for the lexicon, and the
     # classifier only ever counts, so it costs an admin count, not a refusal.
     assert [text for text in OFFICIAL if CLASSIFIER.is_abusive(text)] == ["병신년(丙申年) 새해 인사"]

@@ -1,0 +1,48 @@
+"""The classifier's training script must never let a held-back comment in: ZIZUN's data set copies 2runo's and
+kocohub's comments with small edits (spacing, punctuation, emoji, truncation); every such copy is dropped."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = [p for p in (ROOT.parent / "shared", ROOT.parents[1] / "shared") if (p / "laws").is_dir()]
+pytestmark = pytest.mark.skipif(not SHARED, reason="../shared (read by benchmarks/abuse_data.py) is not here")
+
+
+@pytest.fixture(scope="module")
+def training():
+    sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "benchmarks")]
+    try:
+        yield importlib.import_module("train_abuse_model")
+    finally:
+        del sys.path[:2]
+
+
+def test_copies_of_other_sets_are_dropped_however_they_were_edited(training, tmp_path):
+    koco = tmp_path / "koco"
+    (koco / "labeled").mkdir(parents=True)
+    header = "comments\tcontain_gender_bias\tbias\thate\n"
+    (koco / "labeled" / "train.tsv").write_text(
+        header + "연예인 기사에 달린 댓글 하나입니다 진짜로\tFalse\tnone\tnone\n"
+    )
+    (koco / "labeled" / "dev.tsv").write_text(header)
+    held_back = "이 한국의 화이트 컬러라고 깝치는 새기들 속마음을 알수 있었던 계기"
+    rows = [
+        ("이 한국의  화이트컬러라고 깝치는 새기들, 속마음을 알수 있었던 계기!!", "0"),  # 2runo, re-spaced
+        ("연예인 기사에 달린 댓글 하나입니다 진짜로 ㅋㅋ", "1"),  # kocohub, an emoji-like tail
+        ("화이트 컬러라고 깝치는 새기들 속마음을", "0"),  # 2runo, truncated
+        ("ZIZUN이 직접 단 댓글 예시 문장입니다", "1"),
+        ("또 다른 직접 라벨 문장, 욕설 있음 ㅅㅂ", "0"),
+    ]
+    dataset = tmp_path / "Dataset.csv"
+    dataset.write_text("\n".join(f"{text}\t{label}" for text, label in rows), encoding="utf-8")
+
+    texts, labels = training.zizun_own_rows(dataset, koco, {training._same(held_back)})
+
+    assert texts == ["ZIZUN이 직접 단 댓글 예시 문장입니다", "또 다른 직접 라벨 문장, 욕설 있음 ㅅㅂ"]
+    assert labels == [False, True]  # label 0 = malicious
