@@ -19,6 +19,8 @@ _CONTENT = {"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "MAG"}
 _QUERY_STOP = {
     "근거",
     "조항",
+    "조문",
+    "규정",
     "법령",
     "법",
     "궁금하",
@@ -115,7 +117,9 @@ class Tokenizer:
                     if run and token.start != run_end:
                         compounds.append(run)
                         run = ""
-                    run, run_end = run + token.form, token.start + token.len
+                    # a query's single-token synonym counts in its compound too: 당 → 정당 gives "~정당"
+                    form = self.thesaurus.token(token.form) if query else token.form
+                    run, run_end = run + form.replace(" ", ""), token.start + token.len
                 elif run and token.form in _JOINERS and token.start == run_end:
                     run_end = token.start + token.len
                 elif run:
@@ -131,6 +135,8 @@ class Tokenizer:
                 words.extend(form.split())
             if run:
                 compounds.append(run)
+            if query:  # "근거 조항이 뭐야": words of asking make no bigrams either
+                compounds = [c for c in compounds if c not in _QUERY_STOP and c not in _STOP]
             words.extend(bigrams(compounds))
             result.append(words)
         return result
