@@ -64,9 +64,11 @@ class Thesaurus:
         self._pattern = re.compile("|".join(re.escape(k) for k in long)) if long else None
 
     def rewrite(self, text: str) -> str:
+        """`text` with office words replaced; each replacement ends in a comma so the morpheme analyser does
+        not read it into the next word ("공무원이 아닌 자 여비" must not become "…자이여 비")."""
         if self._pattern is None:
             return text
-        return self._pattern.sub(lambda m: f" {self.pairs.get(m.group(0), m.group(0))} ", text)
+        return self._pattern.sub(lambda m: f" {self.pairs.get(m.group(0), m.group(0))}, ", text)
 
     def token(self, token: str) -> str:
         return self.pairs.get(token, token)

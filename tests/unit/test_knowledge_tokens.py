@@ -29,7 +29,14 @@ def test_the_office_thesaurus_in_app_yaml_maps_office_words_to_statute_words():
     assert "이전비" in thesaurus.rewrite("발령나서 이사비용 나오나")
     assert "국외" in thesaurus.rewrite("해외 출장 준비금")
     assert "다수인관련민원" in thesaurus.rewrite("집단민원 처리 절차")
-    assert thesaurus.rewrite("옥외광고물 표시") == " 옥외광고물  표시"  # a statute word is kept as it is
+    assert thesaurus.rewrite("옥외광고물 표시").replace(",", " ").split() == ["옥외광고물", "표시"]  # kept as it is
+
+
+def test_a_rewritten_phrase_does_not_run_into_the_next_word():
+    # "공무원이 아닌 자 여비" read as "…자이여 비": the rewrite ends in a separator, so 여비 stays a word
+    tokenizer = Tokenizer(Thesaurus({"공무원이 아닌 자": ["민간위원"]}))
+    tokens = tokenizer.tokens("위원회 민간위원 여비 줄 수 있는 근거", query=True)
+    assert "여비" in tokens and "공무원" in tokens and "민간" not in tokens
 
 
 def test_office_words_reach_the_statute_articles_tokens():
