@@ -239,7 +239,10 @@ class Knowledge(_Strict):
     embeddings: KnowledgeEmbeddings | None = Field(None, description="Absent: lexical search only")
     collections: list[KnowledgeSource] = Field(default_factory=list)
     min_ratio: float | None = Field(
-        None, ge=0, le=1, description="Override the calibrated relevance threshold (top score / ideal score)"
+        None,
+        ge=0,
+        le=1,
+        description="A stricter floor on top score / ideal score, applied on top of the calibrated relevance model",
     )
 
     def merged_thesaurus(self) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ import numpy as np
 from bot.knowledge.acts import unknown_acts
 from bot.knowledge.chunking import ADDENDA, Chunk
 from bot.knowledge.dense import DenseIndex, reciprocal_rank_fusion
-from bot.knowledge.ranking import HEADING, Hit, LexicalIndex, Thresholds, Weights
+from bot.knowledge.ranking import HEADING, Hit, LexicalIndex, QueryEvidence, Thresholds, Weights
 from bot.knowledge.tokens import BIGRAM, Tokenizer
 
 # "법 제8조제1항제8호" in an enforcement decree points at its act's article
@@ -33,6 +33,43 @@ def decree_references(chunks: Sequence[Chunk]) -> dict[tuple[str, str], list[int
         for article in dict.fromkeys(_ACT_REFERENCE.findall(chunk.text)):
             references[(act, article)].append(position)
     return references
+
+
+def implemented_articles(chunks: Sequence[Chunk], references: dict[tuple[str, str], list[int]]) -> dict[int, list[int]]:
+    """Decree article position → positions of the act articles it implements (the reverse of
+    decree_references, limited to act articles that are among `chunks`)."""
+    where = {(chunk.document, chunk.article): position for position, chunk in enumerate(chunks) if chunk.article}
+    implemented: dict[int, list[int]] = defaultdict(list)
+    for key, decrees in references.items():
+        if key in where:
+            for decree in decrees:
+                implemented[decree].append(where[key])
+    return dict(implemented)
+
+
+def acts_before_decrees(hits: Sequence[Hit], implemented: dict[int, list[int]], share: float) -> list[Hit]:
+    """The hits with each decree article preceded by the act article it implements, when that act article
+    is also a hit scoring at least `share` of the decree's score. The act is where the power and the duty
+    are (what an official cites); its decree adds the details, and often scores a little higher only
+    because it repeats the act's words with more of them ("자율관리구역의 지정 등" vs "자율관리구역")."""
+    by_position = {hit.position: hit for hit in hits}
+    ordered: list[Hit] = []
+    placed: set[int] = set()
+    for hit in hits:
+        if hit.position in placed:
+            continue
+        acts = [
+            p
+            for p in implemented.get(hit.position, [])
+            if p in by_position and p not in placed and by_position[p].score >= share * hit.score
+        ]
+        if acts:
+            best = max(acts, key=lambda p: by_position[p].score)
+            ordered.append(by_position[best])
+            placed.add(best)
+        ordered.append(hit)
+        placed.add(hit.position)
+    return ordered
 
 
 def indexed_text(chunk: Chunk) -> str:
@@ -80,6 +117,7 @@ class ChunkIndex:
             weights=weights,
         )
         self._implementing = decree_references(self._chunks)
+        self._implemented = implemented_articles(self._chunks, self._implementing)
         self._titles: dict[str, set[str]] = defaultdict(set)
         for collection, chunk in zip(self._collections, self._chunks, strict=True):
             self._titles[collection].add(chunk.document)
@@ -112,6 +150,7 @@ class ChunkIndex:
         depth = max(top * 10, 50)
         if query_vector is None or not self._dense:
             hits = self._lexical.search(query_tokens, top=depth, allowed=allowed, thresholds=thresholds)
+            hits = acts_before_decrees(hits, self._implemented, self._lexical.weights.act_over_decree)
         else:
             hits = self._fused(query_tokens, query_vector, allowed, depth, thresholds or Thresholds())
         if acts:
@@ -119,6 +158,12 @@ class ChunkIndex:
             if len(unknown_acts(acts, titles)) == len(acts):
                 hits = [Hit(hit.position, hit.score, False) for hit in hits]
         return self._with_decrees(hits, allowed, top)
+
+    def evidence(self, query_tokens: Sequence[str], collections: Sequence[str]) -> QueryEvidence:
+        """What the relevance decision sees for this question in `collections` (calibration reads it)."""
+        wanted = set(collections)
+        allowed = np.fromiter((c in wanted for c in self._collections), dtype=bool, count=len(self._collections))
+        return self._lexical.rank(query_tokens, top=1, allowed=allowed)[1]
 
     def _fused(
         self, query_tokens: Sequence[str], query_vector: np.ndarray, allowed: np.ndarray, depth: int, t: Thresholds
@@ -128,7 +173,7 @@ class ChunkIndex:
         assert self._dense is not None
         lexical, evidence = self._lexical.rank(query_tokens, top=depth, allowed=allowed)
         dense = self._dense.rank(query_vector, top=depth, allowed=allowed)
-        fits = bool(lexical) and t.fits(evidence.ratio, evidence.matched)
+        fits = bool(lexical) and t.fits(evidence)
         lexical_score = {position: score for score, position in lexical}
         cosine = {position: score for score, position in dense}
         floor = lexical[0][0] * t.share if lexical else float("inf")

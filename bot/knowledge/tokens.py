@@ -19,6 +19,8 @@ _CONTENT = {"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "MAG"}
 _QUERY_STOP = {
     "근거",
     "조항",
+    "조문",
+    "규정",
     "법령",
     "법",
     "궁금하",
@@ -62,9 +64,11 @@ class Thesaurus:
         self._pattern = re.compile("|".join(re.escape(k) for k in long)) if long else None
 
     def rewrite(self, text: str) -> str:
+        """`text` with office words replaced; each replacement ends in a comma so the morpheme analyser does
+        not read it into the next word ("공무원이 아닌 자 여비" must not become "…자이여 비")."""
         if self._pattern is None:
             return text
-        return self._pattern.sub(lambda m: f" {self.pairs.get(m.group(0), m.group(0))} ", text)
+        return self._pattern.sub(lambda m: f" {self.pairs.get(m.group(0), m.group(0))}, ", text)
 
     def token(self, token: str) -> str:
         return self.pairs.get(token, token)
@@ -115,7 +119,9 @@ class Tokenizer:
                     if run and token.start != run_end:
                         compounds.append(run)
                         run = ""
-                    run, run_end = run + token.form, token.start + token.len
+                    # a query's single-token synonym counts in its compound too: 당 → 정당 gives "~정당"
+                    form = self.thesaurus.token(token.form) if query else token.form
+                    run, run_end = run + form.replace(" ", ""), token.start + token.len
                 elif run and token.form in _JOINERS and token.start == run_end:
                     run_end = token.start + token.len
                 elif run:
@@ -131,6 +137,8 @@ class Tokenizer:
                 words.extend(form.split())
             if run:
                 compounds.append(run)
+            if query:  # "근거 조항이 뭐야": words of asking make no bigrams either
+                compounds = [c for c in compounds if c not in _QUERY_STOP and c not in _STOP]
             words.extend(bigrams(compounds))
             result.append(words)
         return result

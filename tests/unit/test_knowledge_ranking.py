@@ -3,10 +3,12 @@ offline answer's highlighted sentence."""
 
 from __future__ import annotations
 
+import math
+
 from assistants.skills.knowledge.render import best_sentence, offline_answer
 from bot.knowledge.chunking import Chunk
-from bot.knowledge.ranking import LexicalIndex, Thresholds, split_fields
-from bot.knowledge.search import ChunkIndex, Result, decree_references
+from bot.knowledge.ranking import FITTED, Hit, LexicalIndex, QueryEvidence, RelevanceModel, Thresholds, split_fields
+from bot.knowledge.search import ChunkIndex, Result, acts_before_decrees, decree_references, implemented_articles
 from bot.knowledge.tokens import Thesaurus, bigrams
 
 ACT = "옥외광고물 등의 관리와 옥외광고산업 진흥에 관한 법률"
@@ -81,8 +83,54 @@ def test_relevance_is_the_top_score_against_the_ideal_score_of_the_question():
     _, foreign = index.rank(["정당", "건축법", "이행강제금", "도로점용"])
     assert full.matched == 1.0 and foreign.matched == 0.25
     assert full.ratio > 3 * foreign.ratio  # three words the collection never saw weigh at the highest IDF
-    thresholds = Thresholds(min_ratio=(full.ratio + foreign.ratio) / 2)
-    assert thresholds.fits(full.ratio, full.matched) and not thresholds.fits(foreign.ratio, foreign.matched)
+    # no compound bigrams in these queries: the words stand in for them
+    assert (full.grams_matched, full.grams_unseen) == (1.0, 0.0)
+    assert (foreign.grams_matched, foreign.grams_unseen) == (0.25, 0.75)
+    assert Thresholds().fits(full) and not Thresholds().fits(foreign)
+    # an office's own floor on the ratio (app.yaml knowledge.min_ratio) still applies on top of the model
+    assert not Thresholds(min_ratio=full.ratio + 0.01).fits(full)
+
+
+def test_evidence_counts_the_compound_bigrams_the_top_passage_holds_and_those_nobody_holds():
+    index = LexicalIndex(
+        [
+            ["이행강제금", "부과", "~이행", "~행강", "~강제", "~제금"],
+            ["정당", "현수막", "~정당", "~현수", "~수막"],
+        ]
+    )
+    # 위반건축물 이행강제금: the passage holds the 이행강제금 bigrams, nobody holds 위반건축물's
+    _, evidence = index.rank(
+        ["위반", "건축물", "이행강제금", "~위반", "~반건", "~건축", "~축물", "~이행", "~행강", "~강제", "~제금"]
+    )
+    assert evidence.grams_matched == 0.5 and evidence.grams_unseen == 0.5
+    _, inside = index.rank(["정당", "현수막", "~정당", "~현수", "~수막"])
+    assert (inside.grams_matched, inside.grams_unseen) == (1.0, 0.0)
+    assert FITTED.probability(inside) > FITTED.probability(evidence)
+
+
+def test_relevance_model_is_a_logistic_regression_over_standardised_features():
+    model = RelevanceModel(
+        names=("grams_matched", "grams_unseen"), mean=(0.5, 0.2), scale=(0.25, 0.1), coef=(2.0, -1.0)
+    )
+    at_mean = QueryEvidence(grams_matched=0.5, grams_unseen=0.2)
+    assert model.probability(at_mean) == 0.5
+    # one standard deviation more coverage: z = 2 → 1 / (1 + e^-2)
+    assert abs(model.probability(QueryEvidence(grams_matched=0.75, grams_unseen=0.2)) - 1 / (1 + math.exp(-2))) < 1e-9
+    assert model.probability(QueryEvidence(grams_matched=0.5, grams_unseen=0.9)) < 0.5  # more unseen, less likely
+
+
+def test_an_act_article_precedes_the_decree_article_that_implements_it_when_it_scores_close():
+    act = Chunk(ACT, "광고물등 자율관리구역", 0, "제4조의2", "광고물등 자율관리구역")
+    decree = Chunk(ACT + " 시행령", "법 제4조의2제1항에 따라 자율관리구역을 지정하려면", 0, "제26조")
+    other = Chunk(ACT + " 시행령", "법 제7조에 따른 심의위원회", 1, "제32조")
+    chunks = [act, decree, other]
+    implemented = implemented_articles(chunks, decree_references(chunks))
+    assert implemented == {1: [0]}  # 법 제7조 is not among the chunks
+    hits = [Hit(1, 10.0, True), Hit(0, 9.0, True), Hit(2, 5.0, True)]
+    assert [h.position for h in acts_before_decrees(hits, implemented, 0.8)] == [0, 1, 2]
+    # the act scoring far below its decree keeps its place: the decree is then what the question asks
+    far = [Hit(1, 10.0, True), Hit(2, 5.0, True), Hit(0, 4.0, True)]
+    assert [h.position for h in acts_before_decrees(far, implemented, 0.8)] == [1, 2, 0]
 
 
 def test_addenda_rank_below_an_article_with_the_same_words():
