@@ -140,12 +140,18 @@ class QuotaService:
         return Reservation(counters, tokens, tuple(limits), holder.call_id)
 
     async def settle(
-        self, reservation: Reservation, actual_tokens: int, connection: AsyncConnection | None = None
+        self,
+        reservation: Reservation,
+        actual_tokens: int,
+        connection: AsyncConnection | None = None,
+        *,
+        locked: bool = False,
     ) -> None:
         """Charge the real usage to the reserved counters (and claim the 80% warning), inside the
-        caller's transaction when `connection` is given."""
+        caller's transaction when `connection` is given; `locked` when that transaction already holds the
+        counters' row locks (the group commit's batch)."""
         used = await self._repo.settle(
-            reservation.call_id, reservation.counters, reservation.tokens, actual_tokens, connection
+            reservation.call_id, reservation.counters, reservation.tokens, actual_tokens, connection, locked=locked
         )
         for limit in reservation.limits:
             if limit.kind != "tokens" or limit.value <= 0:

@@ -64,8 +64,10 @@ class EnforceQuota:
             if ledger is None:
                 await self._quota.settle(reservation, completion.usage.total_tokens)
                 return
-            ledger.add(
-                lambda connection: self._quota.settle(reservation, completion.usage.total_tokens, connection),
+            ledger.add(  # the group commit locks the batch's counters (lock_keys) before any write
+                lambda connection: self._quota.settle(
+                    reservation, completion.usage.total_tokens, connection, locked=True
+                ),
                 undo=lambda: self._quota.release(reservation),
                 lock_keys=reservation.counters,
             )
