@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import TextClause, and_, bindparam, delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -184,6 +185,11 @@ _INSERT_HOLDER = text(f"INSERT INTO quota_reservations ({_HOLDER_COLUMNS}) VALUE
 
 def _key_rows(keys: Iterable[CounterKey]) -> list[tuple[str, str, str]]:
     return [(k.scope, k.subject, k.period) for k in keys]
+
+
+def _used_by_counter(rows: Iterable[Any]) -> dict[CounterKey, int]:
+    """(scope, subject, period, used_tokens) rows returned by a settlement, by counter."""
+    return {CounterKey(str(row[0]), str(row[1]), str(row[2])): int(row[3]) for row in rows}
 
 
 def _key_params(keys: Sequence[CounterKey]) -> dict[str, object]:
@@ -390,7 +396,7 @@ class QuotaRepository:
             result = await connection.execute(statement, {**keys, "reserved": reserved, "actual": actual})
         else:
             result = await connection.execute(self._keyed(_SETTLE_LATE_SQL, len(counters)), {**keys, "actual": actual})
-        return {CounterKey(scope, subject, period): int(used) for scope, subject, period, used in result}
+        return _used_by_counter(result)
 
     async def settle_many(
         self, connection: AsyncConnection, settlements: Sequence[Settlement]
@@ -444,7 +450,7 @@ class QuotaRepository:
                 )
                 params[f"l{i}"] = late
             result = await connection.execute(self._kept(_APPLY_SQLITE.format(rows=rows), len(keys)), params)
-        return {CounterKey(scope, subject, period): int(used) for scope, subject, period, used in result}
+        return _used_by_counter(result)
 
     def _kept(self, sql: str, count: int) -> TextClause:
         """The statement of this SQL text, kept when its list is short (the texts repeat for each list length)."""
