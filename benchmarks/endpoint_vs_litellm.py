@@ -160,14 +160,16 @@ async def forget(upstream: str) -> None:
         pass
 
 
-async def pinned(*command: str, env: dict[str, str], cpu: str, log: Path | None = None) -> asyncio.subprocess.Process:
+async def pinned(
+    *command: str, env: dict[str, str], cpu: str, log: Path | None = None, cwd: Path = ROOT
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         "taskset",
         "-c",
         cpu,
         *command,
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=open(log, "w") if log else asyncio.subprocess.DEVNULL,  # noqa: SIM115 - owned by the child
     )
@@ -183,8 +185,10 @@ async def start_govbot(
     processes: int = 1,
     redis_url: str | None = None,
     cpu: str = SERVER_CPU,
+    tree: Path = ROOT,
 ) -> Target:
-    """`processes` serve processes of one installation (one database, one Redis prefix, one audit key)."""
+    """`processes` serve processes of one installation (one database, one Redis prefix, one audit key), run from the
+    checkout `tree` (another checkout: the code before a change, measured in the same rounds)."""
     data = shipped_config_data()
     data["providers"] = [
         {"id": "fake", "kind": "openai", "base_url": upstream + "/v1", "api_key_env": FAKE_KEY_ENV, "max_retries": 0}
@@ -213,7 +217,7 @@ async def start_govbot(
         port = free_port()
         log = work / f"{name}-{index}.err"
         command = (sys.executable, "-m", "bot.cli", "serve")
-        process = await pinned(*command, env={**env, "GOVBOT_PORT": str(port)}, cpu=cpu, log=log)
+        process = await pinned(*command, env={**env, "GOVBOT_PORT": str(port)}, cpu=cpu, log=log, cwd=tree)
         url = f"http://127.0.0.1:{port}"
         served.append((url, process.pid))
         try:
@@ -340,6 +344,8 @@ def report(results: Results, targets: list[Target], rounds: int, requests: int, 
         (PAIR, "govbot PostgreSQL", "2 processes ÷ 1 (PostgreSQL)"),
         ("govbot SQLite", "LiteLLM proxy", "govbot SQLite ÷ LiteLLM"),
         ("govbot PostgreSQL", "LiteLLM proxy", "govbot PostgreSQL ÷ LiteLLM"),
+        ("govbot SQLite", "baseline SQLite", "SQLite ÷ baseline"),
+        ("govbot PostgreSQL", "baseline PostgreSQL", "PostgreSQL ÷ baseline"),
     ]
     for concurrency, stream in SHAPES:
         for top, bottom, label in pairs:
@@ -361,6 +367,11 @@ async def main() -> None:
     parser.add_argument("--no-litellm", action="store_true")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-pair", action="store_true", help="leave out the two processes on PostgreSQL + Redis")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. `git archive <commit>` unpacked): its govbot on SQLite and PostgreSQL join the rounds",
+    )
     parser.add_argument("--pair-cpus", default=SERVER_CPU, help="CPUs of the two processes (taskset list)")
     parser.add_argument("--shapes", default="", help="e.g. 10:no,50:yes (default: 1, 10, 50 × streamed or not)")
     args = parser.parse_args()
@@ -393,6 +404,15 @@ async def main() -> None:
                         work, upstream, PAIR, PG_URL, pair_schema, processes=2, redis_url=REDIS_URL, cpu=args.pair_cpus
                     )
                     targets.append(pair)
+            if args.baseline:
+                base = args.baseline.resolve()
+                baseline_db = f"sqlite+aiosqlite:///{work}/baseline.db"
+                targets.append(await start_govbot(work, upstream, "baseline SQLite", baseline_db, None, tree=base))
+                if not args.no_postgres:
+                    schemas.append(await create_schema())
+                    targets.append(
+                        await start_govbot(work, upstream, "baseline PostgreSQL", PG_URL, schemas[-1], tree=base)
+                    )
             if not args.no_litellm:
                 if LITELLM.exists():
                     target, process = await start_litellm(work, upstream)

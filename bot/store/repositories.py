@@ -80,7 +80,7 @@ class UsageRepository:
             )
             for request, completion in calls
         ]
-        await connection.execute(_INSERT_USAGE, rows)
+        await connection.execute(_INSERT_USAGE, rows[0] if len(rows) == 1 else rows)  # one row: no executemany
 
     async def totals(self, department_id: str, since: datetime, user_id: str | None = None) -> UsageTotals:
         query = select(
