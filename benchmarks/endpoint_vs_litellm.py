@@ -4,7 +4,11 @@ Method (issue #15): every server under test is pinned to CPU 0 (`taskset -c 0`);
 process) and the fake upstream run on CPU 1. Targets are measured in interleaved rounds (at least 3), the
 order rotating each round, so a noisy neighbour on this shared machine hits every target alike. Each round
 measures, for concurrency 1, 10 and 50, streamed and not: the upstream called directly (the baseline), govbot
-on SQLite, govbot on PostgreSQL, and LiteLLM (content filter on). Reported per target: requests/s, p50/p99
+on SQLite, govbot on PostgreSQL, two govbot processes sharing PostgreSQL + Redis (each request goes to the next
+process in turn, like a round-robin balancer; both pinned to the CPUs of --pair-cpus, CPU 0 by default, so they
+share the one core the single process has: their CPU per request and requests/s against one process show what a
+second process costs and gains when cores are the limit; on this 2-core machine a second core for the servers
+would be the load generator's), and LiteLLM (content filter on). Reported per target: requests/s, p50/p99
 end to end, added latency against the baseline of the same round and shape (p50 minus the baseline's p50, p99
 minus the baseline's p99), and server CPU per request from /proc/<pid>/stat (user + system time of all the
 server's threads across the run, divided by the requests). Numbers are medians over the rounds.
@@ -15,6 +19,7 @@ Its budgets need PostgreSQL through Prisma, whose engine download fails offline,
 without budgets; govbot enforces its quotas and writes its audit record in every measured request.
 
 Rerun:  .venv/bin/python benchmarks/endpoint_vs_litellm.py [--rounds 3] [--requests 400] [--no-litellm] [--no-postgres]
+        [--no-pair] [--pair-cpus 0] [--shapes 1:no,10:yes]
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ SERVER_CPU, LOAD_CPU = "0", "1"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SHAPES = [(c, s) for s in (False, True) for c in (1, 10, 50)]
 DIRECT = "upstream directly"
+PAIR = "govbot 2 processes PostgreSQL + Redis"
+REDIS_URL = os.environ.get("GOVBOT_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @dataclass
@@ -57,6 +64,15 @@ class Target:
     token: str
     model: str
     pid: int | None  # the server process whose CPU is counted (None: the upstream itself)
+    more: list[tuple[str, int]] = field(default_factory=list)  # further processes (url, pid): requests alternate
+
+    @property
+    def urls(self) -> list[str]:
+        return [self.url, *(url for url, _ in self.more)]
+
+    @property
+    def pids(self) -> list[int]:
+        return ([self.pid] if self.pid else []) + [pid for _, pid in self.more]
 
 
 @dataclass
@@ -97,6 +113,7 @@ async def load(target: Target, requests: int, concurrency: int, stream: bool, pr
     latencies: list[float] = []
     errors = 0
     queue = iter(range(requests))
+    urls = [url + "/v1/chat/completions" for url in target.urls]
     body = {"model": target.model, "messages": [{"role": "user", "content": prompt}], "max_tokens": 50}
     if stream:
         body.update(stream=True, stream_options={"include_usage": True})
@@ -104,20 +121,20 @@ async def load(target: Target, requests: int, concurrency: int, stream: bool, pr
 
     async def worker(session: aiohttp.ClientSession) -> None:
         nonlocal errors
-        for _ in queue:
+        for number in queue:
             started = time.perf_counter()
-            async with session.post(target.url + "/v1/chat/completions", json=body, headers=headers) as response:
+            async with session.post(urls[number % len(urls)], json=body, headers=headers) as response:
                 payload = await response.read()
                 if response.status != 200 or (stream and b"[DONE]" not in payload):
                     errors += 1
             latencies.append((time.perf_counter() - started) * 1000)
 
-    cpu_before = cpu_seconds(target.pid) if target.pid else 0.0
+    cpu_before = sum(cpu_seconds(pid) for pid in target.pids)
     started = time.perf_counter()
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
         await asyncio.gather(*[worker(session) for _ in range(concurrency)])
     seconds = time.perf_counter() - started
-    cpu_ms = (cpu_seconds(target.pid) - cpu_before) * 1000 / requests if target.pid else None
+    cpu_ms = (sum(cpu_seconds(pid) for pid in target.pids) - cpu_before) * 1000 / requests if target.pids else None
     return Run(requests / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99), cpu_ms, errors)
 
 
@@ -143,20 +160,35 @@ async def forget(upstream: str) -> None:
         pass
 
 
-async def pinned(*command: str, env: dict[str, str], cpu: str, log: Path | None = None) -> asyncio.subprocess.Process:
+async def pinned(
+    *command: str, env: dict[str, str], cpu: str, log: Path | None = None, cwd: Path = ROOT
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         "taskset",
         "-c",
         cpu,
         *command,
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=open(log, "w") if log else asyncio.subprocess.DEVNULL,  # noqa: SIM115 - owned by the child
     )
 
 
-async def start_govbot(work: Path, upstream: str, name: str, database_url: str, schema: str | None) -> Target:
+async def start_govbot(
+    work: Path,
+    upstream: str,
+    name: str,
+    database_url: str,
+    schema: str | None,
+    *,
+    processes: int = 1,
+    redis_url: str | None = None,
+    cpu: str = SERVER_CPU,
+    tree: Path = ROOT,
+) -> Target:
+    """`processes` serve processes of one installation (one database, one Redis prefix, one audit key), run from the
+    checkout `tree` (another checkout: the code before a change, measured in the same rounds)."""
     data = shipped_config_data()
     data["providers"] = [
         {"id": "fake", "kind": "openai", "base_url": upstream + "/v1", "api_key_env": FAKE_KEY_ENV, "max_retries": 0}
@@ -169,25 +201,32 @@ async def start_govbot(work: Path, upstream: str, name: str, database_url: str, 
     store = await Store.open(database_url, schema=schema, migrate=True)
     key, _ = await store.keys.create("traffic", "bench", "park.jiyoung")
     await store.close()
-    port = free_port()
     env = {
         **os.environ,
         "GOVBOT_CONFIG": str(config),
         "GOVBOT_DATABASE_URL": database_url,
         "GOVBOT_LOG_LEVEL": "WARNING",
-        "GOVBOT_PORT": str(port),
         FAKE_KEY_ENV: "sk-bench",
     }
     if schema:
         env["GOVBOT_DATABASE_SCHEMA"] = schema
-    process = await pinned(sys.executable, "-m", "bot.cli", "serve", env=env, cpu=SERVER_CPU, log=work / f"{name}.err")
-    url = f"http://127.0.0.1:{port}"
-    try:
-        await wait_healthy(url, process, 300)  # imports take over a minute on the loaded shared machine
-    except Exception:
-        print((work / f"{name}.err").read_text()[-3000:])
-        raise
-    return Target(name, url, key, "default", process.pid)
+    if redis_url:
+        env.update(GOVBOT_REDIS_URL=redis_url, GOVBOT_REDIS_PREFIX=f"govbot-bench-{uuid.uuid4().hex[:8]}:")
+    served: list[tuple[str, int]] = []
+    for index in range(processes):
+        port = free_port()
+        log = work / f"{name}-{index}.err"
+        command = (sys.executable, "-m", "bot.cli", "serve")
+        process = await pinned(*command, env={**env, "GOVBOT_PORT": str(port)}, cpu=cpu, log=log, cwd=tree)
+        url = f"http://127.0.0.1:{port}"
+        served.append((url, process.pid))
+        try:
+            await wait_healthy(url, process, 300)  # imports take over a minute on the loaded shared machine
+        except Exception:
+            print(log.read_text()[-3000:])
+            raise
+    (url, pid), *more = served
+    return Target(name, url, key, "default", pid, more)
 
 
 def litellm_config(upstream: str) -> dict:
@@ -295,6 +334,29 @@ def report(results: Results, targets: list[Target], rounds: int, requests: int, 
                 f"| {fmt(statistics.median(a[1] for a in added) if added else None, 2)} "
                 f"| {fmt(statistics.median(cpu) if cpu else None, 2)} |"
             )
+    print(
+        "\nRatios (medians over rounds), per shape: requests/s and server CPU per request of one target against another.\n"
+    )
+    print("| concurrency | stream | ratio | requests/s | CPU/request |")
+    print("|---|---|---|---|---|")
+    pairs = [
+        ("govbot PostgreSQL", "govbot SQLite", "PostgreSQL ÷ SQLite"),
+        (PAIR, "govbot PostgreSQL", "2 processes ÷ 1 (PostgreSQL)"),
+        ("govbot SQLite", "LiteLLM proxy", "govbot SQLite ÷ LiteLLM"),
+        ("govbot PostgreSQL", "LiteLLM proxy", "govbot PostgreSQL ÷ LiteLLM"),
+        ("govbot SQLite", "baseline SQLite", "SQLite ÷ baseline"),
+        ("govbot PostgreSQL", "baseline PostgreSQL", "PostgreSQL ÷ baseline"),
+    ]
+    for concurrency, stream in SHAPES:
+        for top, bottom, label in pairs:
+            a, b = results.runs.get((top, concurrency, stream)), results.runs.get((bottom, concurrency, stream))
+            if not a or not b:
+                continue
+            rate = statistics.median(r.rate for r in a) / statistics.median(r.rate for r in b)
+            cpu_a = [r.cpu_ms for r in a if r.cpu_ms is not None]
+            cpu_b = [r.cpu_ms for r in b if r.cpu_ms is not None]
+            cpu = statistics.median(cpu_a) / statistics.median(cpu_b) if cpu_a and cpu_b else None
+            print(f"| {concurrency} | {'yes' if stream else 'no'} | {label} | {rate:.2f} | {fmt(cpu, 2)} |")
     print("\nResident memory at the end (VmRSS): " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in rss.items()))
 
 
@@ -304,6 +366,13 @@ async def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--no-litellm", action="store_true")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-pair", action="store_true", help="leave out the two processes on PostgreSQL + Redis")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. `git archive <commit>` unpacked): its govbot on SQLite and PostgreSQL join the rounds",
+    )
+    parser.add_argument("--pair-cpus", default=SERVER_CPU, help="CPUs of the two processes (taskset list)")
     parser.add_argument("--shapes", default="", help="e.g. 10:no,50:yes (default: 1, 10, 50 × streamed or not)")
     args = parser.parse_args()
     shapes = SHAPES
@@ -312,6 +381,7 @@ async def main() -> None:
     os.sched_setaffinity(0, {int(LOAD_CPU)})
     processes: list[asyncio.subprocess.Process] = []
     schema: str | None = None
+    schemas: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         try:
@@ -327,6 +397,22 @@ async def main() -> None:
             if not args.no_postgres:
                 schema = await create_schema()
                 targets.append(await start_govbot(work, upstream, "govbot PostgreSQL", PG_URL, schema))
+                if not args.no_pair:
+                    pair_schema = await create_schema()
+                    schemas.append(pair_schema)
+                    pair = await start_govbot(
+                        work, upstream, PAIR, PG_URL, pair_schema, processes=2, redis_url=REDIS_URL, cpu=args.pair_cpus
+                    )
+                    targets.append(pair)
+            if args.baseline:
+                base = args.baseline.resolve()
+                baseline_db = f"sqlite+aiosqlite:///{work}/baseline.db"
+                targets.append(await start_govbot(work, upstream, "baseline SQLite", baseline_db, None, tree=base))
+                if not args.no_postgres:
+                    schemas.append(await create_schema())
+                    targets.append(
+                        await start_govbot(work, upstream, "baseline PostgreSQL", PG_URL, schemas[-1], tree=base)
+                    )
             if not args.no_litellm:
                 if LITELLM.exists():
                     target, process = await start_litellm(work, upstream)
@@ -356,7 +442,7 @@ async def main() -> None:
                         added = (run.p50 - direct.p50, run.p99 - direct.p99)
                         results.added.setdefault((name, concurrency, stream), []).append(added)
                 print(f"round {round_number + 1}/{args.rounds} done", flush=True)
-            rss = {t.name: resident_mb(t.pid) for t in targets if t.pid}
+            rss = {t.name: sum(resident_mb(pid) for pid in t.pids) for t in targets if t.pids}
             await forget(upstream)
             leaks = {}
             for target in targets[1:]:
@@ -368,11 +454,9 @@ async def main() -> None:
             print("|---|---|---|")
             for name, (errors, leaked) in leaks.items():
                 print(f"| {name} | {'yes' if errors else 'no'} | {', '.join(leaked) or 'none'} |")
-            print(
-                f"\nrerun: .venv/bin/python benchmarks/endpoint_vs_litellm.py --rounds {args.rounds} --requests {args.requests}"
-            )
+            print(f"\nrerun: .venv/bin/python benchmarks/endpoint_vs_litellm.py {' '.join(sys.argv[1:])}")
         finally:
-            for target_pid in [t.pid for t in locals().get("targets", []) if t.pid]:
+            for target_pid in [pid for t in locals().get("targets", []) for pid in t.pids]:
                 try:
                     os.kill(target_pid, 15)
                 except ProcessLookupError:
@@ -381,8 +465,9 @@ async def main() -> None:
                 if process.returncode is None:
                     process.terminate()
                 await process.wait()
-            if schema:
-                await drop_schema(schema)
+            for dropped in [schema, *schemas]:
+                if dropped:
+                    await drop_schema(dropped)
 
 
 if __name__ == "__main__":

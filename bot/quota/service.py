@@ -32,7 +32,7 @@ from bot.quota.limits import (
     periods,
     refusal_text,
 )
-from bot.store.quota_repository import Holder, QuotaRepository, Swept
+from bot.store.quota_repository import Holder, QuotaRepository, Settlement, Swept
 
 log = logging.getLogger(__name__)
 WARN_AT = 0.8
@@ -145,20 +145,52 @@ class QuotaService:
         return Reservation(counters, tokens, tuple(limits), holder.call_id)
 
     async def settle(
-        self, reservation: Reservation, actual_tokens: int, connection: AsyncConnection | None = None
+        self,
+        reservation: Reservation,
+        actual_tokens: int,
+        connection: AsyncConnection | None = None,
+        *,
+        locked: bool = False,
     ) -> None:
         """Charge the real usage to the reserved counters (and claim the 80% warning), inside the
-        caller's transaction when `connection` is given."""
+        caller's transaction when `connection` is given; `locked` when that transaction already holds the
+        counters' row locks (the group commit's batch)."""
         try:
             used = await self._repo.settle(
-                reservation.call_id, reservation.counters, reservation.tokens, actual_tokens, connection
+                reservation.call_id, reservation.counters, reservation.tokens, actual_tokens, connection, locked=locked
             )
         finally:
             self._in_flight.discard(reservation.call_id)
-        for limit in reservation.limits:
-            if limit.kind != "tokens" or limit.value <= 0:
+        await self._claim_alerts(reservation.limits, used, connection, set())
+
+    async def settle_many(self, connection: AsyncConnection, settlements: list[tuple[Reservation, int]]) -> None:
+        """`settle` for a group commit's batch, in its transaction, which already holds the counters' row locks:
+        one statement for all the batch's reservations and one for their counters (changed once each, by the
+        sum of the calls' changes)."""
+        try:
+            used = await self._repo.settle_many(
+                connection, [Settlement(r.call_id, r.counters, r.tokens, actual) for r, actual in settlements]
+            )
+        finally:
+            for reservation, _ in settlements:
+                self._in_flight.discard(reservation.call_id)
+        claimed: set[tuple[str, CounterKey]] = set()
+        for reservation, _ in settlements:
+            await self._claim_alerts(reservation.limits, used, connection, claimed)
+
+    async def _claim_alerts(
+        self,
+        limits: Sequence[Limit],
+        used: Mapping[CounterKey, int],
+        connection: AsyncConnection | None,
+        claimed: set[tuple[str, CounterKey]],
+    ) -> None:
+        """The 80% warning of each token limit now at or past it, once per limit and counter in `claimed`."""
+        for limit in limits:
+            if limit.kind != "tokens" or limit.value <= 0 or (limit.name, limit.counter) in claimed:
                 continue
             if used.get(limit.counter, 0) >= WARN_AT * limit.value:
+                claimed.add((limit.name, limit.counter))
                 department_id = limit.counter.subject.split(":", 1)[0]
                 if await self._repo.claim_alert(department_id, limit.name, limit.counter.period, connection):
                     log.warning(

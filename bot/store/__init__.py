@@ -55,13 +55,20 @@ class Store:
     volatile: SealedState | None
     database_state: DatabaseState
     _redis: Redis | None = None
+    _reservation_engine: AsyncEngine | None = None
 
     @classmethod
     def from_engine(
-        cls, engine: AsyncEngine, audit_key: AuditKey, redis_client: Redis | None = None, redis_prefix: str = "govbot:"
+        cls,
+        engine: AsyncEngine,
+        audit_key: AuditKey,
+        redis_client: Redis | None = None,
+        redis_prefix: str = "govbot:",
+        reservation_engine: AsyncEngine | None = None,
     ) -> Store:
+        """`reservation_engine`: where quota reservations are written (see QuotaRepository), else `engine`."""
         sessions = async_sessionmaker(engine, expire_on_commit=False)
-        quota = QuotaRepository(sessions, engine)
+        quota = QuotaRepository(sessions, engine, reservation_engine=reservation_engine)
         audit = AuditRepository(sessions, engine, audit_key, lock=quota.lock_counters)
         events = (
             RedisEventClaims(redis_client, EventClaims(sessions), prefix=redis_prefix)
@@ -91,6 +98,7 @@ class Store:
             volatile,
             database_state,
             redis_client,
+            reservation_engine,
         )
 
     @classmethod
@@ -110,13 +118,16 @@ class Store:
         engine = make_engine(database_url, schema=schema)
         if migrate:
             await upgrade(engine)
+        reservations = None
+        if engine.dialect.name == "postgresql":  # its own small pool, committing without waiting for the WAL flush
+            reservations = make_engine(database_url, schema=schema, synchronous_commit=False)
         redis_client: Redis | None = None
         if redis_url:
             from redis.asyncio import Redis
 
             # Short timeouts: a stopped Redis is noticed in seconds and the fallbacks take over (README).
             redis_client = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
-        return cls.from_engine(engine, audit_key, redis_client, redis_prefix)
+        return cls.from_engine(engine, audit_key, redis_client, redis_prefix, reservations)
 
     async def claim_event(self, key: str, ttl_seconds: int = 86_400) -> bool:
         """True only the first time `key` is claimed by any govbot process sharing this store."""
@@ -126,4 +137,6 @@ class Store:
         await self.audit.close()
         if self._redis is not None:
             await self._redis.aclose()
+        if self._reservation_engine is not None:
+            await self._reservation_engine.dispose()
         await self.engine.dispose()

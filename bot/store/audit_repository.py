@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionma
 from bot.audit.chain import GENESIS, HASHED_FIELDS, Head, Problem, Signer, head_mac, record_hash, verify_chain
 from bot.audit.checkpoint import FORMAT, Checkpoint, check_against, make_checkpoint
 from bot.audit.keys import AuditKey
-from bot.store.group_commit import GroupCommitter, LockRows, Write
+from bot.store.group_commit import AnyWrite, GroupCommitter, LockRows
 from bot.store.models import AuditBase, AuditHead, AuditRecord, AuditVerified
 
 EXPORT_FIELDS = (*HASHED_FIELDS, "hash")
@@ -54,7 +54,9 @@ class AuditRepository:
         self._signer = Signer(key.secret)
         self._key_id = key.key_id
 
-    async def record(self, fields: dict[str, Any], writes: Sequence[Write] = (), lock_keys: Sequence[Any] = ()) -> int:
+    async def record(
+        self, fields: dict[str, Any], writes: Sequence[AnyWrite] = (), lock_keys: Sequence[Any] = ()
+    ) -> int:
         """Append one record after `writes` (a call's closing writes), in the next group transaction
         (see group_commit.py); returns once it is committed."""
         if self._group is None:

@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
-    """An async engine; `schema` (PostgreSQL) isolates one installation or one test run."""
+def make_engine(url: str, *, schema: str | None = None, synchronous_commit: bool = True) -> AsyncEngine:
+    """An async engine; `schema` (PostgreSQL) isolates one installation or one test run. `synchronous_commit=False`
+    (PostgreSQL): its commits return before their WAL is flushed (for quota reservations only, see
+    QuotaRepository; what SQLite's synchronous=NORMAL below does for every commit)."""
     if url.startswith("sqlite"):
         # SQLite has one writer at a time: within a process, queue for one connection instead of
         # letting several connections collide and sleep in SQLite's busy handler (long tail latency).
@@ -24,7 +26,10 @@ def make_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    connect_args = {"server_settings": {"search_path": schema}} if schema else {}
+    server_settings = {"search_path": schema} if schema else {}
+    if not synchronous_commit:
+        server_settings["synchronous_commit"] = "off"
+    connect_args = {"server_settings": server_settings} if server_settings else {}
     # hide_parameters: a database error's message (which ends up in logs) never carries the values it was
     # given (user ids, message content).
     return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True, hide_parameters=True)

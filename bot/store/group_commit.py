@@ -4,8 +4,10 @@ Every answered call ends with a quota settlement, a usage row and an audit recor
 time, each call paid a transaction of its own and, on PostgreSQL, queued for the audit chain's head row and
 the quota counters' row locks while holding others ("idle in transaction" across awaits). Here calls hand
 their writes to one task per process; it takes whatever has queued up, locks the batch's counters once in
-the fixed order, runs each call's writes and then appends all audit records with one move of the chain head
-(the HMAC chain is computed in queue order), and commits. A caller awaits its batch's commit, so its usage
+the fixed order, runs the calls' writes and then appends all audit records with one move of the chain head
+(the HMAC chain is computed in queue order), and commits. A write may be `Batched`: then the same kind of
+write of all the batch's calls runs as one (one settlement statement and one usage insert per batch, not
+per call), which keeps the batch's transaction, and the counter locks it holds, short. A caller awaits its batch's commit, so its usage
 and audit are durable before its reply completes.
 
 If a batch fails, each of its calls is retried alone, so one bad call fails only itself; the caller then
@@ -26,6 +28,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 log = logging.getLogger(__name__)
 
 Write = Callable[[AsyncConnection], Awaitable[object]]
+
+
+@dataclass(frozen=True, slots=True)
+class Batched:
+    """One call's share of a write that runs once for the whole batch: `run` gets the payloads of every call in
+    the batch that has a write with the same `run` (in queue order)."""
+
+    run: Callable[[AsyncConnection, list[Any]], Awaitable[object]]
+    payload: Any
+
+
+AnyWrite = Write | Batched
 Begin = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 # Locks a batch's rows in one fixed order before any write (so batches and reservations never deadlock).
 LockRows = Callable[[AsyncConnection, Iterable[Any]], Awaitable[None]]
@@ -37,7 +51,7 @@ MAX_BATCH = 256
 
 @dataclass
 class _Item:
-    writes: Sequence[Write]
+    writes: Sequence[AnyWrite]
     record: dict[str, Any]
     lock_keys: Sequence[Any]
     done: asyncio.Future[int] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
@@ -52,7 +66,9 @@ class GroupCommitter:
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
 
-    async def commit(self, record: dict[str, Any], writes: Sequence[Write] = (), lock_keys: Sequence[Any] = ()) -> int:
+    async def commit(
+        self, record: dict[str, Any], writes: Sequence[AnyWrite] = (), lock_keys: Sequence[Any] = ()
+    ) -> int:
         """Run `writes`, then append `record` to the audit chain, in the next group transaction; returns the
         record's sequence number once that transaction has committed (or raises its error)."""
         item = _Item(writes, record, lock_keys)
@@ -117,9 +133,15 @@ class GroupCommitter:
                 keys = {key for item in batch for key in item.lock_keys}
                 if keys:
                     await self._lock(connection, keys)
+            together: dict[Any, list[Any]] = {}  # Batched.run -> payloads, in queue order
             for item in batch:
                 for write in item.writes:
-                    await write(connection)
+                    if isinstance(write, Batched):
+                        together.setdefault(write.run, []).append(write.payload)
+                    else:
+                        await write(connection)
+            for run, payloads in together.items():
+                await run(connection, payloads)
             return await self._append(connection, [item.record for item in batch])
 
 

@@ -55,11 +55,15 @@ class UsageRepository:
         if connection is None:
             async with self._engine.begin() as own:
                 return await self.record(request, completion, own)
-        await connection.execute(
-            _INSERT_USAGE,
+        await self.record_many(connection, [(request, completion)])
+
+    async def record_many(self, connection: AsyncConnection, calls: list[tuple[GatewayRequest, Completion]]) -> None:
+        """The usage rows of several calls in one insert, in the caller's transaction (the group commit's batch)."""
+        now = utcnow()
+        rows = [
             dict(
                 call_id=completion.call_id,
-                created_at=utcnow(),
+                created_at=now,
                 department_id=request.department_id,
                 user_id=request.user_id,
                 platform=request.platform,
@@ -73,8 +77,10 @@ class UsageRepository:
                 completion_tokens=completion.usage.completion_tokens,
                 estimated=completion.usage.estimated,
                 latency_ms=completion.latency_ms,
-            ),
-        )
+            )
+            for request, completion in calls
+        ]
+        await connection.execute(_INSERT_USAGE, rows[0] if len(rows) == 1 else rows)  # one row: no executemany
 
     async def totals(self, department_id: str, since: datetime, user_id: str | None = None) -> UsageTotals:
         query = select(

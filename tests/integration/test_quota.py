@@ -307,3 +307,31 @@ async def test_a_tight_budget_reserves_an_estimate_and_the_limit_still_holds(sta
     assert second_refused and len(fake_openai.requests) == 1  # 133 tokens left: not even the estimate fits
     used, reserved = status["tokens_per_day"]
     assert used == 11 + 256 and reserved == 0 and used <= 400
+
+
+async def test_a_batch_settles_on_time_and_swept_reservations_exactly_in_one_transaction(database):
+    """The group commit settles a batch's calls together (QuotaService.settle_many): each counter changes once by
+    the sum, a call whose reservation was swept meanwhile is charged and counted again, and the 80% warning is
+    claimed once however many calls of the batch cross it."""
+    config = config_with_quota(offline_config(), tokens_per_day=1_000, requests_per_day=100)
+    first, second = await open_two(database)
+    try:
+        service = QuotaService(config, first.quota)
+        on_time = [await service.reserve(request(user=f"user{i}"), 200) for i in range(3)]
+        swept = await service.reserve(request(user="user9"), 100)
+        # What a sweep does to it (its row gone, its tokens and request given back), before the call ends.
+        assert await first.quota.release(swept.call_id, swept.counters, swept.tokens)
+        department = CounterKey("dept", "traffic", on_time[0].counters[0].period)
+        assert department in on_time[0].counters
+        async with first.engine.begin() as connection:
+            await first.quota.lock_counters(connection, {k for r in [*on_time, swept] for k in r.counters})
+            await service.settle_many(connection, [(r, 250) for r in on_time] + [(swept, 80)])
+        state = await first.quota.state(department)
+        user9 = await first.quota.state(next(k for k in swept.counters if k.subject.endswith("user9")))
+        alerts = await first.quota.take_undelivered_alerts("traffic")
+    finally:
+        await first.close()
+        await second.close()
+    assert (state.used_tokens, state.reserved_tokens, state.requests) == (3 * 250 + 80, 0, 4)
+    assert (user9.used_tokens, user9.reserved_tokens, user9.requests) == (80, 0, 1)
+    assert alerts == [("tokens_per_day", department.period)]

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.gateway.types import GatewayCall
 from bot.store.audit_repository import AuditRepository
+from bot.store.group_commit import AnyWrite
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ _KEY = "ledger"
 
 class CallLedger:
     def __init__(self) -> None:
-        self._writes: list[Write] = []
+        self._writes: list[AnyWrite] = []
         self._undos: list[Undo] = []
         self._lock_keys: list[Any] = []
 
@@ -45,8 +46,9 @@ class CallLedger:
         ledger = call.scratch.get(_KEY)
         return ledger if isinstance(ledger, CallLedger) else None
 
-    def add(self, write: Write, undo: Undo | None = None, lock_keys: Iterable[Any] = ()) -> None:
-        """Run `write` in the closing transaction; `undo` if that transaction fails. `lock_keys`: the quota
+    def add(self, write: AnyWrite, undo: Undo | None = None, lock_keys: Iterable[Any] = ()) -> None:
+        """Run `write` in the closing transaction (a `Batched` one together with the other calls'); `undo` if that
+        transaction fails. `lock_keys`: the quota
         counters it changes, locked with the whole batch's in one fixed order first."""
         self._writes.append(write)
         self._lock_keys.extend(lock_keys)

@@ -15,6 +15,7 @@ from bot.gateway.stream import ReplyStream, estimate_tokens
 from bot.gateway.types import Completion, GatewayCall
 from bot.quota.estimate import OutputEstimates, estimate_key
 from bot.quota.service import QuotaService, Reservation
+from bot.store.group_commit import Batched
 
 
 class EnforceQuota:
@@ -64,8 +65,8 @@ class EnforceQuota:
             if ledger is None:
                 await self._quota.settle(reservation, completion.usage.total_tokens)
                 return
-            ledger.add(
-                lambda connection: self._quota.settle(reservation, completion.usage.total_tokens, connection),
+            ledger.add(  # settled with the batch's other calls; the group commit locks their counters (lock_keys) first
+                Batched(self._quota.settle_many, (reservation, completion.usage.total_tokens)),
                 undo=lambda: self._quota.release(reservation),
                 lock_keys=reservation.counters,
             )

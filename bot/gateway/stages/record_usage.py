@@ -7,6 +7,7 @@ from bot.gateway.pipeline import Next
 from bot.gateway.stages.ledger import CallLedger
 from bot.gateway.stream import ReplyStream
 from bot.gateway.types import Completion, GatewayCall
+from bot.store.group_commit import Batched
 from bot.store.repositories import UsageRepository
 
 
@@ -26,7 +27,7 @@ class RecordUsage:
             if ledger is None:
                 await self._usage.record(call.request, completion)
             else:
-                ledger.add(lambda connection: self._usage.record(call.request, completion, connection))
+                ledger.add(Batched(self._usage.record_many, (call.request, completion)))  # one insert per batch
 
         reply.on_done(record)
         return reply
