@@ -4,7 +4,7 @@ false alarms on official text, and speed.
 Detectors compared:
   old lexicon      the 37-word list before issue 18 (git show 96ae4a6:bot/wordfilter/builtin_ko.txt), same matcher
   lexicon          bot/wordfilter/lexicon_ko.txt, every category, with the matcher's evasion handling
-  classifier       bot/wordfilter/abuse_model_ko.json (char n-grams, linear; trained on the dev split only)
+  classifier       bot/wordfilter/abuse_model_ko.json (char n-grams, linear; of 2runo, trained on dev only)
   lexicon+clf      flagged by either
   sklearn baseline TfidfVectorizer(char_wb 1-4) + LogisticRegression fitted here on the dev split
 

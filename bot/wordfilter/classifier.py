@@ -2,8 +2,9 @@
 
 It sees abuse that no word list holds (insults built from ordinary words, community coinages) and gives no
 span, so it never masks: it flags, and the lexicon stays the explanation admins see. The model is a small JSON
-file built by scripts/train_abuse_model.py from the MIT-licensed 2runo/Curse-detection-data (dev split only;
-the threshold chosen on out-of-fold dev scores): weights of the strongest n-grams of two views of the text —
+file built by scripts/train_abuse_model.py from 2runo/Curse-detection-data's dev split (MIT), K-MHaS's profanity
+and clean rows and clean news sentences (both ShareAlike: the file is under CC BY-SA 4.0, see
+abuse_model_ko.LICENSE.txt; the threshold chosen on out-of-fold 2runo dev scores): weights of the strongest n-grams of two views of the text —
 the words as written, and each word's jamo skeleton (bot/wordfilter/normalise.py), where inserted digits and
 symbols, loose jamo and repeated letters are already undone, so 시1발 and ㅅㅣ발 share the n-grams of 시발 —
 a bias, a threshold and a calibration of the score to a probability. Scoring is one Aho-Corasick pass per view,

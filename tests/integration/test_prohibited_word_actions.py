@@ -165,7 +165,7 @@ async def test_the_classifier_counts_abuse_the_lexicon_cannot_see_and_never_refu
     fake_openai.reply_with("네.")
     config = config_with_words(fake_openai.base_url, traffic={"classifier": True})
     async with start_govbot(config=config) as gb:
-        result = await send(gb.url, "노인네들 진짜 역겹다 나잇값 좀 해라")
+        result = await send(gb.url, "벌레만도 못한 것들")
         records = [row async for row in gb.runtime.store.audit.rows() if row["purpose"] != "admin"]
-    assert result.reply["kind"] == "answer" and "노인네들" in last_user_message(fake_openai)
+    assert result.reply["kind"] == "answer" and "벌레만도" in last_user_message(fake_openai)
     assert json.loads(records[-1]["findings"]) == {"abuse_suspected": 1}

@@ -46,3 +46,30 @@ def test_copies_of_other_sets_are_dropped_however_they_were_edited(training, tmp
 
     assert texts == ["ZIZUN이 직접 단 댓글 예시 문장입니다", "또 다른 직접 라벨 문장, 욕설 있음 ㅅㅂ"]
     assert labels == [False, True]  # label 0 = malicious
+
+
+def test_kmhas_profanity_is_abusive_none_is_clean_and_discrimination_alone_is_left_out(training, tmp_path):
+    held_back = "2runo에서 가져온 댓글 그대로 옮겨 적은 문장"
+    kmhas = tmp_path / "kmhas_test.txt"
+    rows = [
+        ("document", "label"),  # the header: not a row
+        ("오면 화염병 던진다 돼지새키야", "1,3"),  # looks + profanity
+        ("다들 오지랖 좀 되게 할 짓 없어보여요", "8"),
+        ("깨끗한 나라 만든다면서 왜 이런 사건이 터지냐", "2"),  # politics alone: an opinion, left out
+        ("2runo에서 가져온 댓글, 그대로 옮겨 적은 문장!!", "3"),  # a copy of a 2runo comment
+        ("", "3"),
+    ]
+    kmhas.write_text("\n".join(f"{text}\t{label}" for text, label in rows), encoding="utf-8")
+
+    texts, labels = training.kmhas_rows(kmhas, training.Copies({training._same(held_back)}))
+
+    assert texts == ["오면 화염병 던진다 돼지새키야", "다들 오지랖 좀 되게 할 짓 없어보여요"]
+    assert labels == [True, False]
+
+
+def test_a_truncated_copy_either_way_is_a_copy(training):
+    copies = training.Copies({training._same("이 한국의 화이트 컬러라고 깝치는 새기들 속마음")})
+    assert "화이트 컬러라고 깝치는 새기들" in copies  # a piece of a known comment
+    assert "ㅋㅋ 이 한국의 화이트컬러라고 깝치는 새기들 속마음 ㅋㅋ 진짜" in copies  # a known comment inside
+    assert "화이트" not in copies  # too short to call a copy
+    assert "전혀 다른 댓글 하나입니다 정말로" not in copies
