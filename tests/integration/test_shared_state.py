@@ -124,3 +124,13 @@ async def test_take_gives_a_value_to_exactly_one_of_many_callers_on_every_backen
     finally:
         await client.aclose()
         await store.close()
+
+
+async def test_a_pending_model_read_from_another_version_reads_as_expired():
+    """During a rolling upgrade a button may meet a list sealed by the other version: "expired", never a crash."""
+    from assistants.skills.complaints.pending import PENDING_READS, PendingReads
+
+    shared = SealedState(ProcessState(), os.urandom(32))
+    pending = PendingReads(shared, 60)
+    await shared.put(PENDING_READS, "old", b"\x80\x04\x95not a pickle of this version", 60)
+    assert await pending.peek("old") is None and await pending.take("old") is None

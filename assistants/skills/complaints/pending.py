@@ -92,5 +92,8 @@ class PendingReads:
 def _loaded(raw: bytes | None) -> PendingRead | None:
     if raw is None:
         return None
-    pending = pickle.loads(raw)  # noqa: S301 - authenticated by SealedState before it gets here (module docstring)
+    try:
+        pending = pickle.loads(raw)  # noqa: S301 - authenticated by SealedState before it gets here (module docstring)
+    except (pickle.UnpicklingError, AttributeError, ImportError, TypeError, EOFError):
+        return None  # written by another govbot version during an upgrade: the button answers "expired"
     return pending if isinstance(pending, PendingRead) else None
