@@ -67,6 +67,9 @@ def load_rows(extra: list[Path] | None = None) -> list[dict]:
     """The project's question rows, then each extra file's (its `split` is the file's name unless it has one)."""
     rows: list[dict] = []
     for path in [ROOT / "tests" / "data" / name for name in QUESTION_SETS] + list(extra or []):
+        if not path.exists():  # a held-back set kept out of this checkout: say so instead of failing
+            print(f"skipped {path.name}: no such file")
+            continue
         with open(path, encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 row["split"] = row.get("split") or path.stem.removeprefix("law_questions_")
