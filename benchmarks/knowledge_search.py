@@ -246,7 +246,13 @@ def calibrate_elsewhere(rows, index, tokenizer, topics: TopicMap, thresholds: Th
         current = thresholds if boundary is None else replace(thresholds, elsewhere_probability=boundary)
         cells = []
         for split in TUNED:
-            m = evaluate([r for r in tuned if r["split"] == split], index, tokenizer, current, topics=None if boundary is None else topics)
+            m = evaluate(
+                [r for r in tuned if r["split"] == split],
+                index,
+                tokenizer,
+                current,
+                topics=None if boundary is None else topics,
+            )
             cells.append(f"{split} {m['recall@5']:.3f} / {m['mrr']:.3f} / {m['oos_nothing']:.3f}")
         label = "off" if boundary is None else f"P >= {boundary:.2f}"
         print(f"  {label:10} " + " | ".join(cells))
@@ -254,7 +260,10 @@ def calibrate_elsewhere(rows, index, tokenizer, topics: TopicMap, thresholds: Th
     probabilities = sorted(thresholds.model.probability(e) for e in evidence)
     print(
         "share of in-scope questions below each boundary (what the rule could cost if their topic pointed elsewhere): "
-        + ", ".join(f"{b:.2f}: {sum(p < b for p in probabilities) / len(probabilities):.2f}" for b in (0.5, 0.7, 0.8, 0.85, 0.9, 0.95))
+        + ", ".join(
+            f"{b:.2f}: {sum(p < b for p in probabilities) / len(probabilities):.2f}"
+            for b in (0.5, 0.7, 0.8, 0.85, 0.9, 0.95)
+        )
     )
     print("questions whose topic points elsewhere (split, in scope?, P(fits), acts, question):")
     for row in tuned:
@@ -346,7 +355,9 @@ def http_embedder(url: str, model: str, cache: Path | None = None):  # type: ign
     return embed
 
 
-def report_hybrid(title: str, index: ChunkIndex, embed, splits: dict, tokenizer: Tokenizer, thresholds, topics=None) -> None:  # type: ignore[no-untyped-def]
+def report_hybrid(
+    title: str, index: ChunkIndex, embed, splits: dict, tokenizer: Tokenizer, thresholds, topics=None
+) -> None:  # type: ignore[no-untyped-def]
     print(title)
     for name, split in splits.items():
         m = evaluate(split, index, tokenizer, thresholds, embed=embed, topics=topics)
@@ -405,7 +416,11 @@ def main() -> None:
     if args.calibrate_elsewhere:
         calibrate_elsewhere(rows, index, tokenizer, TopicMap(knowledge.other_acts), thresholds)
         return
-    rule = "off" if topics is None else f"on, {len(knowledge.other_acts)} acts, P(fits) >= {thresholds.elsewhere_probability}"
+    rule = (
+        "off"
+        if topics is None
+        else f"on, {len(knowledge.other_acts)} acts, P(fits) >= {thresholds.elsewhere_probability}"
+    )
     print(
         f"lexical (BM25 fields {Weights()}; relevance: P(fits) >= {thresholds.min_probability}, share {thresholds.share}; "
         f"topic rule {rule})"

@@ -263,7 +263,9 @@ class Knowledge(_Strict):
                 if len(key) < 2:
                     raise ValueError(f"other_acts: {act!r} has a topic term shorter than two characters: {term!r}")
                 if owner.setdefault(key, act) != act:
-                    raise ValueError(f"other_acts: the topic term {term!r} is listed for both {owner[key]!r} and {act!r}")
+                    raise ValueError(
+                        f"other_acts: the topic term {term!r} is listed for both {owner[key]!r} and {act!r}"
+                    )
         return value
 
     def merged_thesaurus(self) -> dict[str, list[str]]:

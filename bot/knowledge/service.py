@@ -75,7 +75,7 @@ class SearchOutcome:
 
 
 def elsewhere_hint(acts: Sequence[str], locale: str) -> str:
-    """"이 질문은 「공직선거법」 소관일 수 있습니다 — …" for the acts a question probably belongs to."""
+    """ "이 질문은 「공직선거법」 소관일 수 있습니다 — …" for the acts a question probably belongs to."""
     return t("knowledge_elsewhere", locale, acts=", ".join(f"「{act}」" for act in acts))
 
 

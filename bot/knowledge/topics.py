@@ -79,7 +79,5 @@ def not_held(acts: Iterable[str], titles: Iterable[str]) -> list[str]:
     collections hold must never be hinted away."""
     held = [title for title in dict.fromkeys(titles)]
     return [
-        act
-        for act in acts
-        if not any(is_abbreviation(act, title) or is_abbreviation(title, act) for title in held)
+        act for act in acts if not any(is_abbreviation(act, title) or is_abbreviation(title, act) for title in held)
     ]
