@@ -121,5 +121,6 @@ async def test_manuals_attached_in_chat_are_searchable_only_in_their_department(
     assert mine["collections"] == ["현수막 매뉴얼"] and "수거 대장" in mine["results"][0]["text"]
     # (no relevance assertion: the threshold is calibrated on the statute collection; see the report)
     assert any("24 hours" in r["text"] for r in json_of(english)["results"])
-    assert json_of(other) == {"results": [], "collections": []}  # not visible to 공보과
+    hidden = json_of(other)  # not visible to 공보과
+    assert hidden == {"results": [], "collections": [], "elsewhere": [], "hint": None}
     assert "수거 대장" not in other_chat.text
