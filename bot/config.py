@@ -245,6 +245,29 @@ class Knowledge(_Strict):
         description="A stricter floor on top score / ideal score, applied on top of the calibrated relevance model",
     )
 
+    other_acts: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="act → topic terms only it uses: a question on such a topic, when the searched collections lack "
+        "the act and their evidence is weak, gets 'nothing relevant' with a hint naming the act",
+    )
+
+    @field_validator("other_acts")
+    @classmethod
+    def _topic_terms(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        owner: dict[str, str] = {}
+        for act, terms in value.items():
+            if not act.strip() or not terms:
+                raise ValueError(f"other_acts: {act!r} needs a name and at least one topic term")
+            for term in terms:
+                key = "".join(str(term).split()).lower()
+                if len(key) < 2:
+                    raise ValueError(f"other_acts: {act!r} has a topic term shorter than two characters: {term!r}")
+                if owner.setdefault(key, act) != act:
+                    raise ValueError(
+                        f"other_acts: the topic term {term!r} is listed for both {owner[key]!r} and {act!r}"
+                    )
+        return value
+
     def merged_thesaurus(self) -> dict[str, list[str]]:
         merged = {key: list(values) for key, values in DEFAULT_THESAURUS.items()}
         for key, values in self.thesaurus.items():

@@ -14,7 +14,7 @@ from rich.table import Table
 from bot.cli_support import err, fail, out, with_store
 from bot.gateway.pipeline import Gateway
 from bot.knowledge.permissions import Action, Actor, may_change
-from bot.knowledge.service import AddReport, KnowledgeService
+from bot.knowledge.service import AddReport, KnowledgeService, elsewhere_hint
 from bot.knowledge.sources import files_of
 from bot.roles import configured_role, effective_role
 from bot.store.knowledge_repository import OFFICE, KnowledgeRepository
@@ -227,7 +227,12 @@ def search(
         if not outcome.relevant:
             out.print(
                 f"관련 조문을 찾지 못했습니다 (찾아본 모음: {', '.join(outcome.collections) or '없음'})\n"
-                "No relevant passage found.",
+                "No relevant passage found."
+                + (
+                    f"\n{elsewhere_hint(outcome.elsewhere, 'ko')}\n{elsewhere_hint(outcome.elsewhere, 'en')}"
+                    if outcome.elsewhere
+                    else ""
+                ),
                 highlight=False,
             )
         for rank, result in enumerate(outcome.results, 1):

@@ -17,6 +17,7 @@ from bot.knowledge.chunking import ADDENDA, Chunk
 from bot.knowledge.dense import DenseIndex, reciprocal_rank_fusion
 from bot.knowledge.ranking import HEADING, Hit, LexicalIndex, QueryEvidence, Thresholds, Weights
 from bot.knowledge.tokens import BIGRAM, Tokenizer
+from bot.knowledge.topics import not_held
 
 # "법 제8조제1항제8호" in an enforcement decree points at its act's article
 _ACT_REFERENCE = re.compile(r"(?<![가-힣])법\s*(제\d+조(?:의\d+)?)(?![의\d])")
@@ -140,24 +141,37 @@ class ChunkIndex:
         thresholds: Thresholds | None = None,
         query_vector: np.ndarray | None = None,
         acts: Sequence[str] = (),
+        topics: Sequence[str] = (),
     ) -> list[Result]:
         """The best `top` passages of `collections`; with `query_vector` (and stored vectors), the lexical
         and the dense rankings fused by reciprocal rank fusion. `acts`: the act names the question mentions
         (bot/knowledge/acts.named_acts, aliases already mapped to titles); when the collections hold none
-        of them, nothing is relevant (a question about 건축법 must not be answered from 옥외광고물법)."""
+        of them, nothing is relevant (a question about 건축법 must not be answered from 옥외광고물법). `topics`: the
+        acts its topic terms belong to (bot/knowledge/topics.TopicMap); when the collections lack one of them,
+        the question fits only on strong evidence (Thresholds.elsewhere_probability)."""
         wanted = set(collections)
         allowed = np.fromiter((c in wanted for c in self._collections), dtype=bool, count=len(self._collections))
         depth = max(top * 10, 50)
+        elsewhere = bool(self.elsewhere(topics, collections))
         if query_vector is None or not self._dense:
-            hits = self._lexical.search(query_tokens, top=depth, allowed=allowed, thresholds=thresholds)
+            hits = self._lexical.search(
+                query_tokens, top=depth, allowed=allowed, thresholds=thresholds, elsewhere=elsewhere
+            )
             hits = acts_before_decrees(hits, self._implemented, self._lexical.weights.act_over_decree)
         else:
-            hits = self._fused(query_tokens, query_vector, allowed, depth, thresholds or Thresholds())
+            hits = self._fused(query_tokens, query_vector, allowed, depth, thresholds or Thresholds(), elsewhere)
         if acts:
             titles = set().union(*(self._titles.get(c, set()) for c in wanted))
             if len(unknown_acts(acts, titles)) == len(acts):
                 hits = [Hit(hit.position, hit.score, False) for hit in hits]
         return self._with_decrees(hits, allowed, top)
+
+    def elsewhere(self, topics: Sequence[str], collections: Sequence[str]) -> list[str]:
+        """The `topics` acts that none of `collections` holds (the acts to name in a "look there" hint)."""
+        if not topics:
+            return []
+        titles = set().union(*(self._titles.get(c, set()) for c in set(collections)))
+        return not_held(topics, titles)
 
     def evidence(self, query_tokens: Sequence[str], collections: Sequence[str]) -> QueryEvidence:
         """What the relevance decision sees for this question in `collections` (calibration reads it)."""
@@ -166,14 +180,20 @@ class ChunkIndex:
         return self._lexical.rank(query_tokens, top=1, allowed=allowed)[1]
 
     def _fused(
-        self, query_tokens: Sequence[str], query_vector: np.ndarray, allowed: np.ndarray, depth: int, t: Thresholds
+        self,
+        query_tokens: Sequence[str],
+        query_vector: np.ndarray,
+        allowed: np.ndarray,
+        depth: int,
+        t: Thresholds,
+        elsewhere: bool = False,
     ) -> list[Hit]:
         """Lexical and dense rankings fused (RRF). Whether anything fits is still the lexical evidence (it is
         calibrated); a passage is then relevant when either ranking holds it near its own best."""
         assert self._dense is not None
         lexical, evidence = self._lexical.rank(query_tokens, top=depth, allowed=allowed)
         dense = self._dense.rank(query_vector, top=depth, allowed=allowed)
-        fits = bool(lexical) and t.fits(evidence)
+        fits = bool(lexical) and t.fits(evidence, elsewhere=elsewhere)
         lexical_score = {position: score for score, position in lexical}
         cosine = {position: score for score, position in dense}
         floor = lexical[0][0] * t.share if lexical else float("inf")

@@ -20,6 +20,7 @@ from cachetools import LRUCache
 
 from bot.config import AppConfig
 from bot.gateway.pipeline import Gateway
+from bot.i18n import t
 from bot.knowledge.chunking import Chunk, chunk_document
 from bot.knowledge.dense import Embedder, GatewayEmbedder, from_bytes, to_bytes
 from bot.knowledge.formats import read_document
@@ -27,6 +28,7 @@ from bot.knowledge.ranking import Thresholds
 from bot.knowledge.search import ChunkIndex, Result, indexed_text, tokenise_chunks
 from bot.knowledge.sources import files_of, resolve
 from bot.knowledge.tokens import Thesaurus, Tokenizer
+from bot.knowledge.topics import TopicMap
 from bot.privacy import LABELS_KO, scan_pii
 from bot.store.knowledge_repository import OFFICE, CollectionInfo, KnowledgeRepository
 
@@ -52,13 +54,29 @@ class AddReport:
 class SearchOutcome:
     results: list[Result]
     collections: list[str]
+    # when nothing is relevant: the acts that probably govern the question's topic and that none of
+    # `collections` holds (app.yaml knowledge.other_acts), for a "look there" hint
+    elsewhere: list[str] = field(default_factory=list)
 
     @property
     def relevant(self) -> list[Result]:
         return [r for r in self.results if r.relevant]
 
     def as_json(self) -> dict:
-        return {"results": [r.as_json() for r in self.results], "collections": self.collections}
+        """The documented fields (results, collections), then `elsewhere` and its hint in both languages."""
+        return {
+            "results": [r.as_json() for r in self.results],
+            "collections": self.collections,
+            "elsewhere": self.elsewhere,
+            "hint": {"ko": elsewhere_hint(self.elsewhere, "ko"), "en": elsewhere_hint(self.elsewhere, "en")}
+            if self.elsewhere
+            else None,
+        }
+
+
+def elsewhere_hint(acts: Sequence[str], locale: str) -> str:
+    """ "이 질문은 「공직선거법」 소관일 수 있습니다 — …" for the acts a question probably belongs to."""
+    return t("knowledge_elsewhere", locale, acts=", ".join(f"「{act}」" for act in acts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +110,7 @@ class KnowledgeService:
         self.tokenizer = tokenizer or Tokenizer(Thesaurus(config.knowledge.merged_thesaurus()))
         minimum = config.knowledge.min_ratio
         self.thresholds = Thresholds() if minimum is None else Thresholds(min_ratio=minimum)
+        self.topics = TopicMap(config.knowledge.other_acts)
         self._indexes: LRUCache = LRUCache(maxsize=8)
         self._lock = threading.Lock()
 
@@ -267,16 +286,23 @@ class KnowledgeService:
             embedded = await embedder.embed([query])
             vector = embedded[0] if embedded is not None and len(embedded) else None
         names = {c.id: c.name for c in infos}
-        results = await asyncio.to_thread(self._rank, index, query, [str(c.id) for c in infos], top, vector)
+        ids = [str(c.id) for c in infos]
+        results, elsewhere = await asyncio.to_thread(self._rank, index, query, ids, top, vector)
         renamed = [Result(r.chunk, names[int(r.collection)], r.score, r.relevant) for r in results]
-        return SearchOutcome(renamed, [c.name for c in infos])
+        hint = [] if any(r.relevant for r in results) else elsewhere
+        return SearchOutcome(renamed, [c.name for c in infos], hint)
 
     def _rank(
         self, index: ChunkIndex, query: str, ids: list[str], top: int, vector: np.ndarray | None = None
-    ) -> list[Result]:
+    ) -> tuple[list[Result], list[str]]:
+        """The ranked results, and the acts the question's topic points to that `ids` do not hold."""
         tokens = self.tokenizer.tokens(query, query=True)
         acts = self.tokenizer.thesaurus.acts(query)
-        return index.search(tokens, ids, top=top, thresholds=self.thresholds, query_vector=vector, acts=acts)
+        topics = self.topics.acts(query)
+        results = index.search(
+            tokens, ids, top=top, thresholds=self.thresholds, query_vector=vector, acts=acts, topics=topics
+        )
+        return results, index.elsewhere(topics, ids)
 
     async def _index(self, infos: Sequence[CollectionInfo], model: str | None = None) -> ChunkIndex:
         key = (tuple(sorted((c.id, c.revision) for c in infos)), model)

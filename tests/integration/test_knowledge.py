@@ -59,6 +59,33 @@ async def test_party_banner_question_offline_cites_the_act_and_the_decree(start_
 
 
 @needs_laws
+async def test_a_question_on_another_acts_topic_gets_nothing_and_a_hint_naming_that_act(start_govbot):
+    election = "선거운동 기간에 예비후보자 현수막 몇 장까지 걸 수 있어요"
+    building = "위반건축물 이행강제금 몇 번 부과돼요"
+    async with start_govbot(offline=True) as gb:
+        assert (await cli(gb, "knowledge", "add", "법령", str(LAWS), "--by", "han.sujin")).exit_code == 0
+        found = await cli(gb, "knowledge", "search", election, "--json")
+        printed = await cli(gb, "knowledge", "search", building)
+        searched = await send(gb.url, f"/search {election}", user="yoon.taeho")
+        asked = await send(gb.url, f"@법령·지침 검색 {building}", user="lee.seoyeon")
+        banners = await send(gb.url, f"/search {BANNERS}", user="yoon.taeho")
+    payload = json_of(found)
+    assert not any(r["relevant"] for r in payload["results"]) and payload["collections"] == ["법령"]
+    assert payload["elsewhere"] == ["공직선거법"]
+    assert payload["hint"]["ko"] == "이 질문은 「공직선거법」 소관일 수 있습니다 — 그 법령은 검색한 모음에 없습니다."
+    assert "「공직선거법」" in payload["hint"]["en"]
+    assert "관련 조문을 찾지 못했습니다" in printed.output and "「건축법」 소관일 수 있습니다" in printed.output
+    assert "may fall under 「건축법」" in printed.output
+    # 정당법 mentions 선거운동 and 옥외광고물법 has its own 이행강제금: neither is cited
+    assert "관련 조문을 찾지 못했습니다" in searched.text and "「공직선거법」 소관일 수 있습니다" in searched.text
+    assert searched.reply["sources"] == []
+    assert asked.reply["assistant"] == "법령·지침 검색" and asked.reply["sources"] == []
+    assert "관련 조문을 찾지 못했습니다" in asked.text and "「건축법」 소관일 수 있습니다" in asked.text
+    # a question the statutes answer gets no hint and keeps its citation
+    assert f"「{ACT}」 제8조" in banners.text and "소관일 수 있습니다" not in banners.text
+
+
+@needs_laws
 async def test_with_a_model_the_request_carries_the_passages_and_the_reply_shows_sources(start_govbot, fake_openai):
     async with start_govbot() as gb:
         assert (await cli(gb, "knowledge", "add", "법령", str(LAWS), "--by", "han.sujin")).exit_code == 0
@@ -94,5 +121,6 @@ async def test_manuals_attached_in_chat_are_searchable_only_in_their_department(
     assert mine["collections"] == ["현수막 매뉴얼"] and "수거 대장" in mine["results"][0]["text"]
     # (no relevance assertion: the threshold is calibrated on the statute collection; see the report)
     assert any("24 hours" in r["text"] for r in json_of(english)["results"])
-    assert json_of(other) == {"results": [], "collections": []}  # not visible to 공보과
+    hidden = json_of(other)  # not visible to 공보과
+    assert hidden == {"results": [], "collections": [], "elsewhere": [], "hint": None}
     assert "수거 대장" not in other_chat.text

@@ -16,7 +16,7 @@ from bot.dispatch.commands import Command
 from bot.gateway.types import ChatMessage, GatewayRequest
 from bot.i18n import t
 from bot.knowledge.permissions import Action, Actor, may_change
-from bot.knowledge.service import KnowledgeService, SearchOutcome
+from bot.knowledge.service import KnowledgeService, SearchOutcome, elsewhere_hint
 from bot.store.knowledge_repository import OFFICE, KnowledgeRepository
 
 if TYPE_CHECKING:
@@ -53,7 +53,10 @@ class KnowledgeSkill:
 def _nothing(outcome: SearchOutcome, locale: str) -> Reply:
     if not outcome.collections:
         return Reply(t("knowledge_no_collections", locale), kind="info")
-    return Reply(t("knowledge_nothing", locale, collections=", ".join(outcome.collections)), kind="info")
+    text = t("knowledge_nothing", locale, collections=", ".join(outcome.collections))
+    if outcome.elsewhere:
+        text += "\n" + elsewhere_hint(outcome.elsewhere, locale)
+    return Reply(text, kind="info")
 
 
 async def answer(service: KnowledgeService, outcome: SearchOutcome, question: str, turn: SkillTurn) -> Reply:
