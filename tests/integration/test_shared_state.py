@@ -134,3 +134,17 @@ async def test_a_pending_model_read_from_another_version_reads_as_expired():
     pending = PendingReads(shared, 60)
     await shared.put(PENDING_READS, "old", b"\x80\x04\x95not a pickle of this version", 60)
     assert await pending.peek("old") is None and await pending.take("old") is None
+
+
+async def test_a_large_list_put_while_redis_is_away_still_waits_for_its_button_on_this_process():
+    """Redis stopped at the moment of the triage: the answer and its model-read button still work (here)."""
+    from assistants.skills.complaints.pending import Caller, PendingRead, PendingReads
+
+    pending = PendingReads(SealedState(Down(), os.urandom(32)), 60)
+    caller = Caller("kim.minsu", "traffic", "web:kim.minsu:t1", "web", None, "default")
+    token = await pending.put(PendingRead(caller, None, "호출 3회"))  # type: ignore[arg-type]
+    seen = await pending.peek(token)
+    assert seen is not None and seen.caller.user_id == "kim.minsu"
+    taken = await pending.take(token)
+    assert taken is not None and taken.note == "호출 3회"
+    assert await pending.take(token) is None  # once
