@@ -55,7 +55,7 @@ async def test_a_zip_bomb_attachment_is_refused_by_its_declared_size_and_the_ser
     async with start_govbot() as gb:
         fake_openai.reply_with("첨부를 읽지 못했습니다.")
         baseline = _reset_peak()
-        with health_probe(gb.url) as probes:
+        async with health_probe(gb.url) as probes:
             result = await send(gb.url, "첨부 문서를 요약해 줘", files=[(f"보고서.{kind}", bomb, TYPES[kind])])
         growth = _peak_rss() - baseline
     assert_responsive(probes, HEALTH_SECONDS)
@@ -71,7 +71,7 @@ async def test_a_zip_bomb_complaint_list_is_refused_before_reading(start_govbot)
     bomb = office_bomb("xlsx")
     async with start_govbot(offline=True) as gb:
         baseline = _reset_peak()
-        with health_probe(gb.url) as probes:
+        async with health_probe(gb.url) as probes:
             result = await send(
                 gb.url, "민원 목록을 우선순위별로 정리해줘", files=[("민원목록.xlsx", bomb, TYPES["xlsx"])]
             )
@@ -96,7 +96,7 @@ async def test_a_million_row_complaint_list_is_refused_quickly_with_the_row_limi
     async with start_govbot(offline=True) as gb:
         baseline = _reset_peak()
         started = time.monotonic()
-        with health_probe(gb.url) as probes:
+        async with health_probe(gb.url) as probes:
             result = await send(gb.url, "민원 목록을 우선순위별로 정리해줘", files=[("민원목록.csv", data, "text/csv")])
         elapsed = time.monotonic() - started
         growth = _peak_rss() - baseline
@@ -115,7 +115,7 @@ async def test_a_small_file_that_reads_too_long_is_stopped_at_the_time_limit(sta
     async with start_govbot(document_seconds=3) as gb:
         fake_openai.reply_with("첨부를 읽지 못했습니다.")
         started = time.monotonic()
-        with health_probe(gb.url) as probes:
+        async with health_probe(gb.url) as probes:
             result = await send(gb.url, "첨부 문서를 요약해 줘", files=[("집계.xlsx", endless_xlsx(), TYPES["xlsx"])])
         elapsed = time.monotonic() - started
         fake_openai.reply_with("요약했습니다.")
@@ -137,7 +137,7 @@ async def test_a_file_that_passes_the_size_checks_but_needs_too_much_memory_hits
     async with start_govbot(document_unpacked_mb=10_000, document_ratio=1_000_000, document_memory_mb=256) as gb:
         fake_openai.reply_with("첨부를 읽지 못했습니다.")
         baseline = _reset_peak()
-        with health_probe(gb.url) as probes:
+        async with health_probe(gb.url) as probes:
             result = await send(gb.url, "첨부 문서를 요약해 줘", files=[("보고서.docx", bomb, TYPES["docx"])])
         growth = _peak_rss() - baseline
     assert_responsive(probes, HEALTH_SECONDS)

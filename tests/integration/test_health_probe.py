@@ -39,7 +39,7 @@ def _spin(seconds: float) -> None:
     "block", [pytest.param(lambda: time.sleep(3), id="sleeping"), pytest.param(lambda: _spin(3), id="computing")]
 )
 async def test_a_loop_blocked_for_three_seconds_fails_a_two_second_limit(health_url, block):
-    with health_probe(health_url) as probes:
+    async with health_probe(health_url) as probes:
         await asyncio.sleep(0.5)  # the probe answers first
         block()  # on the loop's thread: no probe can be answered meanwhile
         await asyncio.sleep(0.5)
@@ -49,7 +49,7 @@ async def test_a_loop_blocked_for_three_seconds_fails_a_two_second_limit(health_
 
 
 async def test_a_loop_that_keeps_answering_passes(health_url):
-    with health_probe(health_url) as probes:
+    async with health_probe(health_url) as probes:
         for _ in range(20):
             await asyncio.sleep(0.1)
     assert_responsive(probes, 2.0)

@@ -14,14 +14,15 @@ server. A failure prints every probe's numbers, the garbage-collection pauses an
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sys
 import threading
 import time
 import traceback
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,9 +64,11 @@ def _schedstat(native_id: int) -> tuple[float, float]:
     return int(on_cpu) / 1e9, int(waiting) / 1e9
 
 
-@contextmanager
-def health_probe(base_url: str, give_up_after: float = 60.0) -> Iterator[Probes]:
-    """Asks /healthz every 0.2 s from another thread while the body runs on the loop's thread (the caller's)."""
+@asynccontextmanager
+async def health_probe(base_url: str, give_up_after: float = 60.0) -> AsyncIterator[Probes]:
+    """Asks /healthz every 0.2 s from another thread while the body runs on the loop's thread (the caller's).
+    On exit the threads are awaited off the loop: a probe still in flight may need this loop (an in-process server)
+    to answer, so joining on the loop's thread would deadlock until the probe's timeout."""
     results = Probes()
     stop = threading.Event()
     collecting: dict[str, float] = {}
@@ -113,7 +116,7 @@ def health_probe(base_url: str, give_up_after: float = 60.0) -> Iterator[Probes]
     finally:
         stop.set()
         for thread in threads:
-            thread.join(give_up_after + 1)
+            await asyncio.to_thread(thread.join, give_up_after + 1)
         gc.callbacks.remove(on_gc)
 
 
