@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from aiohttp import web
 
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support.cluster import migrate, serve_env, write_config
-from tests.support.serve import free_port, serve_govbot
+from tests.support.serve import free_port, serve_govbot, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CADDY = shutil.which("caddy")
@@ -65,22 +64,6 @@ async def _echo() -> tuple[str, web.AppRunner]:
     return await _serve(app)
 
 
-async def _wait_listening(url: str, process: asyncio.subprocess.Process, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            if process.returncode is not None:
-                raise RuntimeError(f"caddy exited with {process.returncode}")
-            try:
-                async with session.get(url + "/healthz", ssl=False) as response:
-                    if response.status < 500:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    raise TimeoutError("caddy did not start")
-
-
 async def _caddy(tmp_path: Path, upstream: str, sso: str) -> tuple[str, asyncio.subprocess.Process]:
     """deploy/Caddyfile as shipped, its placeholders filled for loopback; its HTTPS URL once it answers."""
     https_port = free_port()
@@ -110,10 +93,12 @@ async def _caddy(tmp_path: Path, upstream: str, sso: str) -> tuple[str, asyncio.
     )
     url = f"https://127.0.0.1:{https_port}"
     try:
-        await _wait_listening(url, caddy)
+        # Caddy answers /healthz itself once listening (401 from the portal without a session).
+        await wait_healthy(url, caddy, 30, ready=lambda status: status < 500, verify_tls=False)
     except BaseException:
-        caddy.kill()
-        await caddy.wait()
+        if caddy.returncode is None:
+            caddy.kill()
+            await caddy.wait()
         raise
     return url, caddy
 

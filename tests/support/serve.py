@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -45,9 +46,16 @@ async def start_govbot_process(
 
 
 async def wait_healthy(
-    url: str, process: asyncio.subprocess.Process, seconds: float = 60, *, path: str = "/healthz"
+    url: str,
+    process: asyncio.subprocess.Process,
+    seconds: float = 60,
+    *,
+    path: str = "/healthz",
+    ready: Callable[[int], bool] = lambda status: status == 200,
+    verify_tls: bool = True,
 ) -> None:
-    """Return once `url` + `path` answers 200; fail at once if the process exits, or after `seconds` (then the
+    """Return once `url` + `path` answers a status that is `ready` (200 by default; `verify_tls=False` for a proxy
+    with its own test CA); fail at once if the process exits, or after `seconds` (then the
     process is killed: a caller that never got a healthy server has nothing to stop, and it must not outlive the test)."""
     deadline = time.monotonic() + seconds
     async with aiohttp.ClientSession() as session:
@@ -55,8 +63,8 @@ async def wait_healthy(
             if process.returncode is not None:
                 raise RuntimeError(f"{url}: the process exited with {process.returncode}")
             try:
-                async with session.get(url + path) as response:
-                    if response.status == 200:
+                async with session.get(url + path, ssl=None if verify_tls else False) as response:
+                    if ready(response.status):
                         return
             except aiohttp.ClientError:
                 pass
