@@ -3,6 +3,7 @@ kocohub's comments with small edits (spacing, punctuation, emoji, truncation); e
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import sys
 from pathlib import Path
@@ -73,3 +74,24 @@ def test_a_truncated_copy_either_way_is_a_copy(training):
     assert "ㅋㅋ 이 한국의 화이트컬러라고 깝치는 새기들 속마음 ㅋㅋ 진짜" in copies  # a known comment inside
     assert "화이트" not in copies  # too short to call a copy
     assert "전혀 다른 댓글 하나입니다 정말로" not in copies
+
+
+def test_relabelled_training_keeps_only_the_comments_both_annotators_label_alike(training, tmp_path):
+    sample = training.Sample
+    dev = [
+        sample("이 새끼 진짜 미친놈이네", False),
+        sample("존나 맛있다 여기", True),
+        sample("오늘 회의 몇 시죠", False),
+    ]
+    key = {s.text: hashlib.sha1(s.text.encode("utf-8")).hexdigest() for s in dev}
+    labels = tmp_path / "relabel.tsv"
+    labels.write_text(
+        "sha1\ta_label\ta_category\ta_sure\tb_label\tb_category\tb_sure\n"
+        f"{key['이 새끼 진짜 미친놈이네']}\t1\tprofanity\t1\t1\tinsult\t1\n"  # both abusive: 2runo's 0 overruled
+        f"{key['존나 맛있다 여기']}\t0\t-\t0\t1\tprofanity\t0\n",  # disagreement: left out
+        encoding="utf-8",
+    )
+
+    kept = training.relabelled(dev, labels)
+
+    assert kept == [sample("이 새끼 진짜 미친놈이네", True)]  # and a comment nobody labelled is left out too
