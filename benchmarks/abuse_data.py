@@ -40,9 +40,14 @@ class Sample:
     group: str = ""  # a finer label where the set has one (kocohub: hate / offensive)
 
 
+def text_key(text: str) -> str:
+    """The SHA-1 of a comment's text: how committed labels name a comment without holding its text."""
+    return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()
+
+
 def split_of(text: str) -> str:
     """`dev` or `test`, fixed by the text alone (duplicates land on the same side)."""
-    return "test" if hashlib.sha1(text.strip().encode("utf-8")).digest()[0] % 10 < TEST_SHARE else "dev"
+    return "test" if int(text_key(text)[:2], 16) % 10 < TEST_SHARE else "dev"
 
 
 def curse_detection(path: Path) -> dict[str, list[Sample]]:

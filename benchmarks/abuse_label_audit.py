@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from abuse_data import curse_detection  # noqa: E402
+from abuse_data import curse_detection, text_key  # noqa: E402
 from sklearn.metrics import cohen_kappa_score  # noqa: E402
 
 from bot.wordfilter import WordMatcher  # noqa: E402
@@ -57,10 +56,6 @@ class Audited:
     b: bool
     a_sure: bool
     b_sure: bool
-
-
-def text_key(text: str) -> str:
-    return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()
 
 
 def audited(curse: Path, labels: Path = LABELS, part: str = "test") -> list[Audited]:

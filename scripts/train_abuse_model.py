@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import re
 import sys
@@ -71,7 +70,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from abuse_data import Sample, curse_detection  # noqa: E402
+from abuse_data import Sample, curse_detection, text_key  # noqa: E402
 
 from bot.wordfilter import WordMatcher  # noqa: E402
 from bot.wordfilter.classifier import JAMO_N, AbuseClassifier, features, jamo_features, scale  # noqa: E402
@@ -206,7 +205,7 @@ def relabelled(dev: list[Sample], path: Path) -> list[Sample]:
                 agreed[row["sha1"]] = row["a_label"] == "1"
     out = []
     for sample in dev:
-        label = agreed.get(hashlib.sha1(sample.text.strip().encode("utf-8")).hexdigest())
+        label = agreed.get(text_key(sample.text))
         if label is not None:
             out.append(Sample(sample.text, label))
     return out
