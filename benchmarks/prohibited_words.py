@@ -187,6 +187,13 @@ def main() -> None:
 
     if clf is not None:
         operating_points(lexicon, curse["test"])
+    print("held back, lexicon by `min_severity` (app.yaml, per department): recall / false alarm")
+    for severity in (1, 2, 3):
+        recall, false_alarms = rates(
+            lambda text, floor=severity: any(hit.severity >= floor for hit in lexicon.find(text)),
+            curse["test"],
+        )
+        print(f"  min_severity {severity}: {recall:.3f} / {false_alarms:.3f}")
 
     # Per category (lexicon hits on the held-back abusive comments; the set has no category labels).
     counts: dict[str, int] = {}
