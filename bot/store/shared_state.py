@@ -104,38 +104,27 @@ class RedisState:
     def _key(self, namespace: str, key: str) -> str:
         return f"{self._prefix}{namespace}:{key}"
 
-    async def put(self, namespace: str, key: str, value: bytes, ttl_seconds: float) -> None:
+    async def _run(self, command: str, namespace: str, key: str, **options: Any) -> Any:
+        """One Redis command on one entry; a Redis that cannot be reached is StateUnavailable, for the fallback."""
         from redis.exceptions import RedisError
 
         try:
-            await self._client.set(self._key(namespace, key), value, px=max(1, int(ttl_seconds * 1000)))
+            return await getattr(self._client, command)(self._key(namespace, key), **options)
         except (RedisError, OSError) as error:
             raise StateUnavailable(type(error).__name__) from error
+
+    async def put(self, namespace: str, key: str, value: bytes, ttl_seconds: float) -> None:
+        await self._run("set", namespace, key, value=value, px=max(1, int(ttl_seconds * 1000)))
 
     async def get(self, namespace: str, key: str) -> bytes | None:
-        from redis.exceptions import RedisError
-
-        try:
-            value = await self._client.get(self._key(namespace, key))
-        except (RedisError, OSError) as error:
-            raise StateUnavailable(type(error).__name__) from error
+        value = await self._run("get", namespace, key)
         return bytes(value) if value is not None else None
 
     async def delete(self, namespace: str, key: str) -> None:
-        from redis.exceptions import RedisError
-
-        try:
-            await self._client.delete(self._key(namespace, key))
-        except (RedisError, OSError) as error:
-            raise StateUnavailable(type(error).__name__) from error
+        await self._run("delete", namespace, key)
 
     async def take(self, namespace: str, key: str) -> bytes | None:
-        from redis.exceptions import RedisError
-
-        try:
-            value = await self._client.getdel(self._key(namespace, key))
-        except (RedisError, OSError) as error:
-            raise StateUnavailable(type(error).__name__) from error
+        value = await self._run("getdel", namespace, key)
         return bytes(value) if value is not None else None
 
 
