@@ -153,13 +153,17 @@ class FallbackState:
             self._warn(error)
             await self._secondary.put(namespace, key, value, ttl_seconds)
 
-    async def get(self, namespace: str, key: str) -> bytes | None:
+    async def _read(self, method: str, namespace: str, key: str) -> bytes | None:
+        """Redis's value, else the database's (Redis down, or the entry was written while it was)."""
         try:
-            value = await self._primary.get(namespace, key)
+            value = await getattr(self._primary, method)(namespace, key)
         except StateUnavailable as error:
             self._warn(error)
             value = None
-        return value if value is not None else await self._secondary.get(namespace, key)
+        return value if value is not None else await getattr(self._secondary, method)(namespace, key)
+
+    async def get(self, namespace: str, key: str) -> bytes | None:
+        return await self._read("get", namespace, key)
 
     async def delete(self, namespace: str, key: str) -> None:
         try:
@@ -169,9 +173,4 @@ class FallbackState:
         await self._secondary.delete(namespace, key)
 
     async def take(self, namespace: str, key: str) -> bytes | None:
-        try:
-            value = await self._primary.take(namespace, key)
-        except StateUnavailable as error:
-            self._warn(error)
-            value = None
-        return value if value is not None else await self._secondary.take(namespace, key)
+        return await self._read("take", namespace, key)
